@@ -1,0 +1,452 @@
+//! Certificate chain verification on `rustls-webpki`, with this crate's own
+//! signature algorithms (no *ring*, no aws-lc, no heap).
+
+use core::time::Duration;
+
+use pki_types::{
+    AlgorithmIdentifier, CertificateDer, Der, InvalidSignature, ServerName,
+    SignatureVerificationAlgorithm, TrustAnchor, UnixTime, alg_id,
+};
+
+use crate::Error;
+use crate::codec::SignatureScheme;
+use crate::crypto::{PublicKey, RsaPublicKey};
+
+/// ECDSA over P-256 for webpki: the key is the SEC1 point from the SPKI.
+#[derive(Debug)]
+struct EcdsaP256Alg {
+    scheme: SignatureScheme,
+    sig_alg: AlgorithmIdentifier,
+}
+
+impl SignatureVerificationAlgorithm for EcdsaP256Alg {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        let key = PublicKey::from_p256_point(public_key).map_err(|_| InvalidSignature)?;
+        key.verify(self.scheme, message, signature)
+            .map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_P256
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.sig_alg
+    }
+}
+
+/// RSA (PKCS#1 v1.5 or PSS) for webpki: the key is the DER `RSAPublicKey`
+/// from an rsaEncryption SPKI.
+#[derive(Debug)]
+struct RsaAlg {
+    scheme: SignatureScheme,
+    sig_alg: AlgorithmIdentifier,
+}
+
+impl SignatureVerificationAlgorithm for RsaAlg {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        let key = RsaPublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)?;
+        PublicKey::Rsa(key)
+            .verify(self.scheme, message, signature)
+            .map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::RSA_ENCRYPTION
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.sig_alg
+    }
+}
+
+static ECDSA_P256_SHA256: EcdsaP256Alg = EcdsaP256Alg {
+    scheme: SignatureScheme::ECDSA_NISTP256_SHA256,
+    sig_alg: alg_id::ECDSA_SHA256,
+};
+static ECDSA_P256_SHA384: EcdsaP256Alg = EcdsaP256Alg {
+    scheme: SignatureScheme::ECDSA_NISTP384_SHA384,
+    sig_alg: alg_id::ECDSA_SHA384,
+};
+static RSA_PKCS1_SHA256: RsaAlg = RsaAlg {
+    scheme: SignatureScheme::RSA_PKCS1_SHA256,
+    sig_alg: alg_id::RSA_PKCS1_SHA256,
+};
+static RSA_PKCS1_SHA384: RsaAlg = RsaAlg {
+    scheme: SignatureScheme::RSA_PKCS1_SHA384,
+    sig_alg: alg_id::RSA_PKCS1_SHA384,
+};
+static RSA_PKCS1_SHA512: RsaAlg = RsaAlg {
+    scheme: SignatureScheme::RSA_PKCS1_SHA512,
+    sig_alg: alg_id::RSA_PKCS1_SHA512,
+};
+static RSA_PSS_SHA256: RsaAlg = RsaAlg {
+    scheme: SignatureScheme::RSA_PSS_SHA256,
+    sig_alg: alg_id::RSA_PSS_SHA256,
+};
+static RSA_PSS_SHA384: RsaAlg = RsaAlg {
+    scheme: SignatureScheme::RSA_PSS_SHA384,
+    sig_alg: alg_id::RSA_PSS_SHA384,
+};
+static RSA_PSS_SHA512: RsaAlg = RsaAlg {
+    scheme: SignatureScheme::RSA_PSS_SHA512,
+    sig_alg: alg_id::RSA_PSS_SHA512,
+};
+
+/// The certificate signature algorithms we verify, plugged into webpki:
+/// ECDSA P-256 with SHA-256 and SHA-384, RSA PKCS#1 v1.5 with
+/// SHA-256/384/512 and RSA-PSS with SHA-256/384/512 (MGF1 with the same hash,
+/// salt length = hash length). RSA keys must be 2048 to 4096 bits.
+pub static SUPPORTED_SIG_ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
+    &ECDSA_P256_SHA256,
+    &ECDSA_P256_SHA384,
+    &RSA_PSS_SHA256,
+    &RSA_PSS_SHA384,
+    &RSA_PSS_SHA512,
+    &RSA_PKCS1_SHA256,
+    &RSA_PKCS1_SHA384,
+    &RSA_PKCS1_SHA512,
+];
+
+/// Makes a trust anchor from a DER root certificate
+/// (`webpki::anchor_from_trusted_cert`); the anchor borrows `cert_der`.
+///
+/// `Err(Error::BadCertificate)` if the certificate does not parse.
+pub fn trust_anchor_from_der(cert_der: &[u8]) -> Result<TrustAnchor<'_>, Error> {
+    let cert = CertificateDer::from(cert_der);
+    let anchor = webpki::anchor_from_trusted_cert(&cert).map_err(|_| Error::BadCertificate)?;
+    // The anchor's fields borrow `cert`, a local wrapper around `cert_der`;
+    // webpki parses without copying, so they are sub-slices of `cert_der`.
+    // Find them there again to give them `cert_der`'s lifetime.
+    let subject = subslice(cert_der, anchor.subject.as_ref())?;
+    let spki = subslice(cert_der, anchor.subject_public_key_info.as_ref())?;
+    let name_constraints = match &anchor.name_constraints {
+        Some(nc) => Some(Der::from_slice(subslice(cert_der, nc.as_ref())?)),
+        None => None,
+    };
+    Ok(TrustAnchor {
+        subject: Der::from_slice(subject),
+        subject_public_key_info: Der::from_slice(spki),
+        name_constraints,
+    })
+}
+
+/// The part of `outer` that `inner` points into, checked by position and
+/// content. `Err(Error::BadCertificate)` if `inner` is not inside `outer`.
+fn subslice<'a>(outer: &'a [u8], inner: &[u8]) -> Result<&'a [u8], Error> {
+    let start = (inner.as_ptr() as usize)
+        .checked_sub(outer.as_ptr() as usize)
+        .ok_or(Error::BadCertificate)?;
+    let end = start.checked_add(inner.len()).ok_or(Error::BadCertificate)?;
+    match outer.get(start..end) {
+        Some(s) if s == inner => Ok(s),
+        _ => Err(Error::BadCertificate),
+    }
+}
+
+/// Maps a webpki verdict to the error (and so the alert) we report.
+#[allow(deprecated)] // the unit variants are still matched in case they appear
+fn map_webpki_error(e: webpki::Error) -> Error {
+    use webpki::Error as E;
+    match e {
+        E::CertExpired { .. } | E::CertNotValidYet { .. } => Error::CertificateExpired,
+        E::UnknownIssuer => Error::UnknownCa,
+        E::CertRevoked => Error::CertificateRevoked,
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => Error::UnsupportedCertificate,
+        // Name mismatch, bad signatures, bad encodings, wrong usage, ...
+        _ => Error::BadCertificate,
+    }
+}
+
+fn unix_time(now_unix_secs: u64) -> UnixTime {
+    UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs))
+}
+
+/// Decides whether a server's certificate chain is acceptable.
+pub trait ServerCertVerifier {
+    /// Checks `chain` (`chain[0]` is the end-entity certificate, the rest are
+    /// intermediates in any order) for `server_name`, a DNS name or an IP
+    /// address literal, at `now_unix_secs` (caller-supplied time).
+    fn verify_server_cert(
+        &self,
+        chain: &[CertificateDer<'_>],
+        server_name: &str,
+        now_unix_secs: u64,
+    ) -> Result<(), Error>;
+}
+
+/// Decides whether a client's certificate chain is acceptable.
+pub trait ClientCertVerifier {
+    /// Checks `chain` (`chain[0]` is the end-entity certificate) at
+    /// `now_unix_secs` (caller-supplied time).
+    fn verify_client_cert(
+        &self,
+        chain: &[CertificateDer<'_>],
+        now_unix_secs: u64,
+    ) -> Result<(), Error>;
+}
+
+/// The default server verifier: webpki path validation to the trust anchors
+/// with the serverAuth EKU, the name check (DNS name or IP address against the
+/// subjectAltNames), and validity at `now`.
+///
+/// Errors: expired or not yet valid → [`Error::CertificateExpired`]; no path
+/// to a root → [`Error::UnknownCa`]; name mismatch, bad signature or anything
+/// else → [`Error::BadCertificate`]; unsupported signature algorithm →
+/// [`Error::UnsupportedCertificate`]; an empty chain → [`Error::BadCertificate`].
+#[derive(Clone, Copy, Debug)]
+pub struct WebPkiServerVerifier<'a> {
+    roots: &'a [TrustAnchor<'a>],
+}
+
+impl<'a> WebPkiServerVerifier<'a> {
+    /// A verifier trusting `roots`.
+    pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
+        WebPkiServerVerifier { roots }
+    }
+}
+
+impl ServerCertVerifier for WebPkiServerVerifier<'_> {
+    fn verify_server_cert(
+        &self,
+        chain: &[CertificateDer<'_>],
+        server_name: &str,
+        now_unix_secs: u64,
+    ) -> Result<(), Error> {
+        let (ee, intermediates) = chain.split_first().ok_or(Error::BadCertificate)?;
+        let name = ServerName::try_from(server_name).map_err(|_| Error::BadCertificate)?;
+        let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
+        ee.verify_for_usage(
+            SUPPORTED_SIG_ALGS,
+            self.roots,
+            intermediates,
+            unix_time(now_unix_secs),
+            webpki::KeyUsage::server_auth(),
+            None,
+            None,
+        )
+        .map_err(map_webpki_error)?;
+        ee.verify_is_valid_for_subject_name(&name)
+            .map_err(map_webpki_error)
+    }
+}
+
+/// The default client verifier: webpki path validation to the trust anchors
+/// with the clientAuth EKU and validity at `now`; no name check. Errors as
+/// for [`WebPkiServerVerifier`].
+#[derive(Clone, Copy, Debug)]
+pub struct WebPkiClientVerifier<'a> {
+    roots: &'a [TrustAnchor<'a>],
+}
+
+impl<'a> WebPkiClientVerifier<'a> {
+    /// A verifier trusting `roots`.
+    pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
+        WebPkiClientVerifier { roots }
+    }
+}
+
+impl ClientCertVerifier for WebPkiClientVerifier<'_> {
+    fn verify_client_cert(
+        &self,
+        chain: &[CertificateDer<'_>],
+        now_unix_secs: u64,
+    ) -> Result<(), Error> {
+        let (ee, intermediates) = chain.split_first().ok_or(Error::BadCertificate)?;
+        let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
+        ee.verify_for_usage(
+            SUPPORTED_SIG_ALGS,
+            self.roots,
+            intermediates,
+            unix_time(now_unix_secs),
+            webpki::KeyUsage::client_auth(),
+            None,
+            None,
+        )
+        .map(|_| ())
+        .map_err(map_webpki_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EC_ROOT: &[u8] = include_bytes!("../../vectors/crypto/ec-root.der");
+    const EC_LEAF: &[u8] = include_bytes!("../../vectors/crypto/ec-leaf.der");
+    const EC_LEAF384: &[u8] = include_bytes!("../../vectors/crypto/ec-leaf384.der");
+    const EC_CLIENT: &[u8] = include_bytes!("../../vectors/crypto/ec-client.der");
+    const RSA_ROOT: &[u8] = include_bytes!("../../vectors/crypto/rsa-root.der");
+    const RSA_LEAF: &[u8] = include_bytes!("../../vectors/crypto/rsa-leaf.der");
+    const RSA_LEAF_PSS: &[u8] = include_bytes!("../../vectors/crypto/rsa-leaf-pss.der");
+    const OTHER_ROOT: &[u8] = include_bytes!("../../vectors/crypto/other-root.der");
+
+    /// 2030-01-01T00:00:00Z, inside the 2025..2045 validity.
+    const NOW: u64 = 1_893_456_000;
+    /// 2045-01-01T00:00:01Z, one second after notAfter.
+    const AFTER: u64 = 2_366_841_601;
+    /// 2024-12-31T23:59:59Z, one second before notBefore.
+    const BEFORE: u64 = 1_735_689_599;
+
+    fn chain(leaf: &[u8]) -> [CertificateDer<'_>; 1] {
+        [CertificateDer::from(leaf)]
+    }
+
+    #[test]
+    fn trust_anchor_borrows_input() {
+        let ta = trust_anchor_from_der(EC_ROOT).unwrap();
+        let spki = ta.subject_public_key_info.as_ref();
+        // SubjectPublicKeyInfo contents (webpki strips the outer SEQUENCE header).
+        assert!(EC_ROOT.windows(spki.len()).any(|w| w == spki));
+        assert!(ta.name_constraints.is_none());
+        assert_eq!(trust_anchor_from_der(b"not a cert").unwrap_err(), Error::BadCertificate);
+        assert_eq!(
+            trust_anchor_from_der(&EC_ROOT[..EC_ROOT.len() - 3]).unwrap_err(),
+            Error::BadCertificate
+        );
+        // subslice() refuses a slice from elsewhere.
+        let other = [1u8, 2, 3];
+        assert_eq!(subslice(EC_ROOT, &other), Err(Error::BadCertificate));
+        assert_eq!(subslice(EC_ROOT, &EC_ROOT[5..9]), Ok(&EC_ROOT[5..9]));
+    }
+
+    #[test]
+    fn valid_chains_pass_for_dns_and_ip() {
+        let roots = [
+            trust_anchor_from_der(EC_ROOT).unwrap(),
+            trust_anchor_from_der(RSA_ROOT).unwrap(),
+        ];
+        let v = WebPkiServerVerifier::new(&roots);
+        for leaf in [EC_LEAF, EC_LEAF384, RSA_LEAF, RSA_LEAF_PSS] {
+            for name in ["localhost", "127.0.0.1"] {
+                v.verify_server_cert(&chain(leaf), name, NOW)
+                    .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            }
+        }
+        // The root sent along as an extra chain element does no harm.
+        let with_root = [CertificateDer::from(EC_LEAF), CertificateDer::from(EC_ROOT)];
+        v.verify_server_cert(&with_root, "localhost", NOW).unwrap();
+        // Usable through a trait object.
+        let dyn_v: &dyn ServerCertVerifier = &v;
+        dyn_v.verify_server_cert(&chain(RSA_LEAF), "localhost", NOW).unwrap();
+    }
+
+    #[test]
+    fn wrong_name_is_bad_certificate() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap(), trust_anchor_from_der(RSA_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&roots);
+        for leaf in [EC_LEAF, RSA_LEAF] {
+            for name in ["example.com", "127.0.0.2", "::1", "sub.localhost"] {
+                assert_eq!(
+                    v.verify_server_cert(&chain(leaf), name, NOW),
+                    Err(Error::BadCertificate),
+                    "{name}"
+                );
+            }
+            // Not a name at all.
+            assert_eq!(v.verify_server_cert(&chain(leaf), "", NOW), Err(Error::BadCertificate));
+        }
+    }
+
+    #[test]
+    fn unknown_root_is_unknown_ca() {
+        let roots = [trust_anchor_from_der(OTHER_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&roots);
+        for leaf in [EC_LEAF, RSA_LEAF] {
+            assert_eq!(v.verify_server_cert(&chain(leaf), "localhost", NOW), Err(Error::UnknownCa));
+        }
+        // No roots at all.
+        let v = WebPkiServerVerifier::new(&[]);
+        assert_eq!(v.verify_server_cert(&chain(EC_LEAF), "localhost", NOW), Err(Error::UnknownCa));
+    }
+
+    #[test]
+    fn expired_and_not_yet_valid() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap(), trust_anchor_from_der(RSA_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&roots);
+        for leaf in [EC_LEAF, RSA_LEAF] {
+            for t in [AFTER, BEFORE] {
+                assert_eq!(
+                    v.verify_server_cert(&chain(leaf), "localhost", t),
+                    Err(Error::CertificateExpired)
+                );
+            }
+        }
+        let c = WebPkiClientVerifier::new(&roots);
+        assert_eq!(c.verify_client_cert(&chain(EC_CLIENT), AFTER), Err(Error::CertificateExpired));
+    }
+
+    #[test]
+    fn tampered_or_empty_chain_is_bad_certificate() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&roots);
+        assert_eq!(v.verify_server_cert(&[], "localhost", NOW), Err(Error::BadCertificate));
+        // Flip a bit in the last byte of the signature value.
+        let mut bad = [0u8; 445];
+        bad.copy_from_slice(EC_LEAF);
+        bad[444] ^= 1;
+        assert_eq!(v.verify_server_cert(&chain(&bad), "localhost", NOW), Err(Error::BadCertificate));
+        assert_eq!(
+            v.verify_server_cert(&chain(b"\x30\x03\x02\x01\x00"), "localhost", NOW),
+            Err(Error::BadCertificate)
+        );
+    }
+
+    #[test]
+    fn client_verifier_checks_eku() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap()];
+        let c = WebPkiClientVerifier::new(&roots);
+        c.verify_client_cert(&chain(EC_CLIENT), NOW).unwrap();
+        // A serverAuth-only certificate is not a client certificate.
+        assert_eq!(c.verify_client_cert(&chain(EC_LEAF), NOW), Err(Error::BadCertificate));
+        assert_eq!(c.verify_client_cert(&[], NOW), Err(Error::BadCertificate));
+        let other_roots = [trust_anchor_from_der(OTHER_ROOT).unwrap()];
+        let c = WebPkiClientVerifier::new(&other_roots);
+        assert_eq!(c.verify_client_cert(&chain(EC_CLIENT), NOW), Err(Error::UnknownCa));
+        let dyn_c: &dyn ClientCertVerifier = &c;
+        assert_eq!(dyn_c.verify_client_cert(&chain(EC_CLIENT), NOW), Err(Error::UnknownCa));
+        // A client certificate is not a server certificate.
+        let v = WebPkiServerVerifier::new(&roots);
+        assert_eq!(v.verify_server_cert(&chain(EC_CLIENT), "client", NOW), Err(Error::BadCertificate));
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn error_mapping() {
+        use webpki::Error as E;
+        assert_eq!(map_webpki_error(E::UnknownIssuer), Error::UnknownCa);
+        assert_eq!(map_webpki_error(E::UnsupportedSignatureAlgorithm), Error::UnsupportedCertificate);
+        assert_eq!(map_webpki_error(E::InvalidSignatureForPublicKey), Error::BadCertificate);
+        assert_eq!(map_webpki_error(E::BadDer), Error::BadCertificate);
+    }
+
+    #[test]
+    fn algorithms_reject_bad_keys_and_signatures() {
+        let msg = include_bytes!("../../vectors/crypto/msg.bin");
+        let rsa_sig = include_bytes!("../../vectors/crypto/rsa2048.pss-sha256.sig");
+        let spki = PublicKey::from_spki_der(include_bytes!("../../vectors/crypto/rsa2048.spki.der")).unwrap();
+        let PublicKey::Rsa(_) = spki else { panic!() };
+        // The raw RSAPublicKey is the BIT STRING content: take it from the SPKI.
+        let spki_der = include_bytes!("../../vectors/crypto/rsa2048.spki.der");
+        let rsa_pub = &spki_der[24..];
+        RSA_PSS_SHA256.verify_signature(rsa_pub, msg, rsa_sig).unwrap();
+        assert!(RSA_PSS_SHA384.verify_signature(rsa_pub, msg, rsa_sig).is_err());
+        assert!(RSA_PKCS1_SHA256.verify_signature(rsa_pub, msg, rsa_sig).is_err());
+        assert!(RSA_PSS_SHA256.verify_signature(&rsa_pub[1..], msg, rsa_sig).is_err());
+        assert!(ECDSA_P256_SHA256.verify_signature(rsa_pub, msg, rsa_sig).is_err());
+        assert_eq!(SUPPORTED_SIG_ALGS.len(), 8);
+    }
+}

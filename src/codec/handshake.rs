@@ -1,0 +1,799 @@
+//! Zero-copy views of the TLS 1.2 handshake messages (RFC 5246 §7.4) and the
+//! extensions this crate speaks, plus their encoders.
+//!
+//! Parsing borrows from the input; lists stay as raw, length-checked byte
+//! slices and are walked with iterators, so no message needs storage of its
+//! own. Parsers reject trailing bytes, duplicate extensions and empty lists
+//! where the RFC forbids them.
+
+use super::enums::*;
+use super::reader::{Reader, Writer};
+use crate::error::Error;
+
+/// The protocol version this crate speaks: TLS 1.2 = {3, 3}.
+pub const TLS12: u16 = 0x0303;
+
+/// Handshake message header length: msg_type(1) || length(3).
+pub const HANDSHAKE_HEADER_LEN: usize = 4;
+
+/// The most certificates a chain may hold (a bound: real chains are 2-4).
+pub const MAX_CHAIN_LEN: usize = 8;
+
+/// A list of big-endian u16 values (suites, groups, schemes), validated to
+/// have an even length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct U16List<'a>(&'a [u8]);
+
+impl<'a> U16List<'a> {
+    /// Validates `raw` (even length, non-empty if `non_empty`).
+    pub fn parse(raw: &'a [u8], non_empty: bool) -> Result<Self, Error> {
+        if raw.len() % 2 != 0 || (non_empty && raw.is_empty()) {
+            return Err(Error::Decode);
+        }
+        Ok(U16List(raw))
+    }
+
+    /// The values in order.
+    pub fn iter(&self) -> impl Iterator<Item = u16> + 'a {
+        self.0.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]))
+    }
+
+    /// Whether `v` is in the list.
+    pub fn contains(&self, v: u16) -> bool {
+        self.iter().any(|x| x == v)
+    }
+
+    /// The raw bytes (without length prefix).
+    pub fn raw(&self) -> &'a [u8] {
+        self.0
+    }
+}
+
+/// Reads one whole handshake message from the front of `buf`: returns its
+/// type, its body and the total length consumed, or `None` if `buf` does not
+/// hold a whole message yet.
+pub fn split_handshake(buf: &[u8]) -> Option<(HandshakeType, &[u8], usize)> {
+    let mut r = Reader::new(buf);
+    let typ = HandshakeType::from(r.u8().ok()?);
+    let len = r.u24().ok()? as usize;
+    let body = r.take(len).ok()?;
+    Some((typ, body, HANDSHAKE_HEADER_LEN + len))
+}
+
+/// The declared length of the handshake message at the front of `buf`, once
+/// its header is there.
+pub fn handshake_message_len(buf: &[u8]) -> Option<usize> {
+    let mut r = Reader::new(buf);
+    r.u8().ok()?;
+    Some(r.u24().ok()? as usize + HANDSHAKE_HEADER_LEN)
+}
+
+/// Writes a handshake message: header, then `body` writes the body.
+pub fn write_handshake<F>(w: &mut Writer<'_>, typ: HandshakeType, body: F) -> Result<(), Error>
+where
+    F: FnOnce(&mut Writer<'_>) -> Result<(), Error>,
+{
+    w.u8(typ.to_wire())?;
+    w.vec(3, body)
+}
+
+/// Tracks which extension types were seen, to reject duplicates
+/// (RFC 5246 §7.4.1.4: "There MUST NOT be more than one extension of the
+/// same type").
+#[derive(Default)]
+struct SeenExtensions {
+    known: u32,
+    // Unknown types are few; remember a bounded number of them.
+    unknown: [u16; 16],
+    unknown_len: usize,
+}
+
+impl SeenExtensions {
+    fn bit(t: ExtensionType) -> Option<u32> {
+        Some(match t {
+            ExtensionType::ServerName => 0,
+            ExtensionType::MaxFragmentLength => 1,
+            ExtensionType::StatusRequest => 2,
+            ExtensionType::SupportedGroups => 3,
+            ExtensionType::EcPointFormats => 4,
+            ExtensionType::SignatureAlgorithms => 5,
+            ExtensionType::Alpn => 6,
+            ExtensionType::EncryptThenMac => 7,
+            ExtensionType::ExtendedMasterSecret => 8,
+            ExtensionType::RecordSizeLimit => 9,
+            ExtensionType::SessionTicket => 10,
+            ExtensionType::SupportedVersions => 11,
+            ExtensionType::RenegotiationInfo => 12,
+            ExtensionType::Unknown(_) => return None,
+        })
+    }
+
+    fn insert(&mut self, t: u16) -> Result<(), Error> {
+        match Self::bit(ExtensionType::from(t)) {
+            Some(b) => {
+                if self.known & (1 << b) != 0 {
+                    return Err(Error::Decode);
+                }
+                self.known |= 1 << b;
+            }
+            None => {
+                if self.unknown[..self.unknown_len].contains(&t) {
+                    return Err(Error::Decode);
+                }
+                // Past the bound, further unknown types are not tracked; they
+                // are ignored anyway, so a duplicate among them is harmless.
+                if self.unknown_len < self.unknown.len() {
+                    self.unknown[self.unknown_len] = t;
+                    self.unknown_len += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Walks an extensions block: calls `f(type, body)` for each, after checking
+/// for duplicates. An absent block (no bytes left) is the empty list.
+fn for_each_extension<'a, F>(r: &mut Reader<'a>, mut f: F) -> Result<(), Error>
+where
+    F: FnMut(ExtensionType, &'a [u8]) -> Result<(), Error>,
+{
+    if r.is_empty() {
+        return Ok(());
+    }
+    let mut exts = r.sub16()?;
+    r.expect_end()?;
+    let mut seen = SeenExtensions::default();
+    while !exts.is_empty() {
+        let t = exts.u16()?;
+        let body = exts.vec16()?;
+        seen.insert(t)?;
+        f(ExtensionType::from(t), body)?;
+    }
+    Ok(())
+}
+
+fn parse_empty(body: &[u8]) -> Result<(), Error> {
+    if body.is_empty() { Ok(()) } else { Err(Error::Decode) }
+}
+
+/// Parses an ALPN protocol_name_list (RFC 7301 §3.1): non-empty, and no
+/// empty names.
+fn parse_alpn(body: &[u8]) -> Result<&[u8], Error> {
+    let mut r = Reader::new(body);
+    let list = r.vec16()?;
+    r.expect_end()?;
+    if list.is_empty() {
+        return Err(Error::Decode);
+    }
+    let mut l = Reader::new(list);
+    while !l.is_empty() {
+        if l.vec8()?.is_empty() {
+            return Err(Error::Decode);
+        }
+    }
+    Ok(list)
+}
+
+/// Iterates the names of an ALPN protocol_name_list validated at parse time.
+pub fn alpn_names(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut r = Reader::new(list);
+    core::iter::from_fn(move || r.vec8().ok())
+}
+
+/// A ClientHello (RFC 5246 §7.4.1.2) with the extensions this crate reads.
+#[derive(Debug, Clone, Default)]
+pub struct ClientHello<'a> {
+    /// client_version.
+    pub version: u16,
+    /// Client random.
+    pub random: [u8; 32],
+    /// Session ID to resume (0 to 32 bytes).
+    pub session_id: &'a [u8],
+    /// Offered cipher suites, in client preference order.
+    pub cipher_suites: U16List<'a>,
+    /// Offered compression methods (must include null(0)).
+    pub compression_methods: &'a [u8],
+    /// server_name: the host_name entry, if any (RFC 6066 §3).
+    pub server_name: Option<&'a [u8]>,
+    /// max_fragment_length (RFC 6066 §4), raw code.
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// supported_groups (RFC 8422 §5.1.1).
+    pub supported_groups: Option<U16List<'a>>,
+    /// ec_point_formats (RFC 8422 §5.1.2).
+    pub ec_point_formats: Option<&'a [u8]>,
+    /// signature_algorithms (RFC 5246 §7.4.1.4.1).
+    pub signature_algorithms: Option<U16List<'a>>,
+    /// ALPN protocol_name_list (RFC 7301).
+    pub alpn: Option<&'a [u8]>,
+    /// extended_master_secret offered (RFC 7627).
+    pub extended_master_secret: bool,
+    /// renegotiation_info's renegotiated_connection (RFC 5746).
+    pub renegotiation_info: Option<&'a [u8]>,
+    /// session_ticket extension body (RFC 5077), possibly empty.
+    pub session_ticket: Option<&'a [u8]>,
+    /// record_size_limit (RFC 8449).
+    pub record_size_limit: Option<u16>,
+    /// encrypt_then_mac offered (RFC 7366; ignored: no CBC suites here).
+    pub encrypt_then_mac: bool,
+}
+
+impl<'a> ClientHello<'a> {
+    /// Parses a ClientHello body.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let mut ch = ClientHello {
+            version: r.u16()?,
+            random: r.array()?,
+            ..Default::default()
+        };
+        ch.session_id = r.vec8()?;
+        if ch.session_id.len() > 32 {
+            return Err(Error::IllegalParameter);
+        }
+        ch.cipher_suites = U16List::parse(r.vec16()?, true)?;
+        ch.compression_methods = r.vec8()?;
+        if ch.compression_methods.is_empty() {
+            return Err(Error::Decode);
+        }
+        for_each_extension(&mut r, |t, body| {
+            match t {
+                ExtensionType::ServerName => ch.server_name = parse_server_name(body)?,
+                ExtensionType::MaxFragmentLength => {
+                    let mut b = Reader::new(body);
+                    ch.max_fragment_length = Some(MaxFragmentLength::from(b.u8()?));
+                    b.expect_end()?;
+                }
+                ExtensionType::SupportedGroups => {
+                    let mut b = Reader::new(body);
+                    ch.supported_groups = Some(U16List::parse(b.vec16()?, true)?);
+                    b.expect_end()?;
+                }
+                ExtensionType::EcPointFormats => {
+                    let mut b = Reader::new(body);
+                    let f = b.vec8()?;
+                    b.expect_end()?;
+                    if f.is_empty() {
+                        return Err(Error::Decode);
+                    }
+                    ch.ec_point_formats = Some(f);
+                }
+                ExtensionType::SignatureAlgorithms => {
+                    let mut b = Reader::new(body);
+                    ch.signature_algorithms = Some(U16List::parse(b.vec16()?, true)?);
+                    b.expect_end()?;
+                }
+                ExtensionType::Alpn => ch.alpn = Some(parse_alpn(body)?),
+                ExtensionType::ExtendedMasterSecret => {
+                    parse_empty(body)?;
+                    ch.extended_master_secret = true;
+                }
+                ExtensionType::RenegotiationInfo => {
+                    let mut b = Reader::new(body);
+                    ch.renegotiation_info = Some(b.vec8()?);
+                    b.expect_end()?;
+                }
+                ExtensionType::SessionTicket => ch.session_ticket = Some(body),
+                ExtensionType::RecordSizeLimit => {
+                    let mut b = Reader::new(body);
+                    ch.record_size_limit = Some(b.u16()?);
+                    b.expect_end()?;
+                }
+                ExtensionType::EncryptThenMac => {
+                    parse_empty(body)?;
+                    ch.encrypt_then_mac = true;
+                }
+                // status_request, supported_versions and unknown types are
+                // ignored (RFC 5246 §7.4.1.4).
+                _ => {}
+            }
+            Ok(())
+        })?;
+        Ok(ch)
+    }
+
+    /// Whether the client offered `suite`.
+    pub fn offers_suite(&self, suite: CipherSuite) -> bool {
+        self.cipher_suites.contains(suite.to_wire())
+    }
+}
+
+/// Parses a server_name extension body (RFC 6066 §3), returning the
+/// host_name. A ClientHello "MUST NOT contain more than one name of the same
+/// name_type"; a server's empty echo is handled by the ServerHello parser.
+fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
+    let mut b = Reader::new(body);
+    let mut list = b.sub16()?;
+    b.expect_end()?;
+    if list.is_empty() {
+        return Err(Error::Decode);
+    }
+    let mut host = None;
+    while !list.is_empty() {
+        let typ = list.u8()?;
+        let name = list.vec16()?;
+        if typ == 0 {
+            if host.is_some() || name.is_empty() {
+                return Err(Error::IllegalParameter);
+            }
+            host = Some(name);
+        }
+    }
+    Ok(host)
+}
+
+/// What goes into a ClientHello we send.
+#[derive(Debug, Clone, Default)]
+pub struct ClientHelloRepr<'a> {
+    /// Client random.
+    pub random: [u8; 32],
+    /// Session ID to offer for resumption (empty for none).
+    pub session_id: &'a [u8],
+    /// Cipher suites in preference order (signalling values included).
+    pub cipher_suites: &'a [CipherSuite],
+    /// host_name for server_name, if any (DNS names only, never IPs).
+    pub server_name: Option<&'a [u8]>,
+    /// max_fragment_length to request.
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// supported_groups.
+    pub groups: &'a [NamedGroup],
+    /// signature_algorithms.
+    pub signature_schemes: &'a [SignatureScheme],
+    /// ALPN protocol names.
+    pub alpn: &'a [&'a [u8]],
+    /// Offer extended_master_secret.
+    pub extended_master_secret: bool,
+    /// renegotiation_info contents; `None` omits the extension (then the
+    /// SCSV should be in `cipher_suites`).
+    pub renegotiation_info: Option<&'a [u8]>,
+    /// session_ticket extension body; `None` omits it.
+    pub session_ticket: Option<&'a [u8]>,
+}
+
+impl ClientHelloRepr<'_> {
+    /// Encodes the whole handshake message (header included).
+    pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+        write_handshake(w, HandshakeType::ClientHello, |w| {
+            w.u16(TLS12)?;
+            w.bytes(&self.random)?;
+            w.vec8(self.session_id)?;
+            w.vec(2, |w| self.cipher_suites.iter().try_for_each(|s| w.u16(s.to_wire())))?;
+            w.vec8(&[0])?; // compression: null only
+            w.vec(2, |w| {
+                if let Some(name) = self.server_name {
+                    ext(w, ExtensionType::ServerName, |w| {
+                        w.vec(2, |w| {
+                            w.u8(0)?;
+                            w.vec16(name)
+                        })
+                    })?;
+                }
+                if let Some(m) = self.max_fragment_length {
+                    ext(w, ExtensionType::MaxFragmentLength, |w| w.u8(m.to_wire()))?;
+                }
+                if !self.groups.is_empty() {
+                    ext(w, ExtensionType::SupportedGroups, |w| {
+                        w.vec(2, |w| self.groups.iter().try_for_each(|g| w.u16(g.to_wire())))
+                    })?;
+                    ext(w, ExtensionType::EcPointFormats, |w| w.vec8(&[0]))?;
+                }
+                if !self.signature_schemes.is_empty() {
+                    ext(w, ExtensionType::SignatureAlgorithms, |w| {
+                        w.vec(2, |w| self.signature_schemes.iter().try_for_each(|s| w.u16(s.to_wire())))
+                    })?;
+                }
+                if !self.alpn.is_empty() {
+                    ext(w, ExtensionType::Alpn, |w| {
+                        w.vec(2, |w| self.alpn.iter().try_for_each(|p| w.vec8(p)))
+                    })?;
+                }
+                if self.extended_master_secret {
+                    ext(w, ExtensionType::ExtendedMasterSecret, |_| Ok(()))?;
+                }
+                if let Some(t) = self.session_ticket {
+                    ext(w, ExtensionType::SessionTicket, |w| w.bytes(t))?;
+                }
+                if let Some(ri) = self.renegotiation_info {
+                    ext(w, ExtensionType::RenegotiationInfo, |w| w.vec8(ri))?;
+                }
+                Ok(())
+            })
+        })
+    }
+}
+
+fn ext<F>(w: &mut Writer<'_>, t: ExtensionType, body: F) -> Result<(), Error>
+where
+    F: FnOnce(&mut Writer<'_>) -> Result<(), Error>,
+{
+    w.u16(t.to_wire())?;
+    w.vec(2, body)
+}
+
+/// A ServerHello (RFC 5246 §7.4.1.3) with the extensions this crate reads.
+#[derive(Debug, Clone, Default)]
+pub struct ServerHello<'a> {
+    /// server_version.
+    pub version: u16,
+    /// Server random.
+    pub random: [u8; 32],
+    /// Session ID (0 to 32 bytes).
+    pub session_id: &'a [u8],
+    /// The chosen suite.
+    pub cipher_suite: u16,
+    /// The chosen compression method.
+    pub compression_method: u8,
+    /// server_name acknowledged (empty extension).
+    pub server_name_ack: bool,
+    /// max_fragment_length echoed.
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// ec_point_formats.
+    pub ec_point_formats: Option<&'a [u8]>,
+    /// ALPN: the selected protocol.
+    pub alpn: Option<&'a [u8]>,
+    /// extended_master_secret acknowledged.
+    pub extended_master_secret: bool,
+    /// renegotiation_info's renegotiated_connection.
+    pub renegotiation_info: Option<&'a [u8]>,
+    /// session_ticket acknowledged (empty extension).
+    pub session_ticket_ack: bool,
+    /// Extension types present, as a bit set over [`ServerHello::ext_bit`],
+    /// so the client can refuse ones it never offered.
+    pub unsolicited: Option<ExtensionType>,
+}
+
+impl<'a> ServerHello<'a> {
+    /// Parses a ServerHello body. Extensions a TLS 1.2 server must never send
+    /// unsolicited are reported in `unsolicited` (the first one seen) for the
+    /// client to refuse against what it offered.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let mut sh = ServerHello {
+            version: r.u16()?,
+            random: r.array()?,
+            ..Default::default()
+        };
+        sh.session_id = r.vec8()?;
+        if sh.session_id.len() > 32 {
+            return Err(Error::IllegalParameter);
+        }
+        sh.cipher_suite = r.u16()?;
+        sh.compression_method = r.u8()?;
+        for_each_extension(&mut r, |t, body| {
+            match t {
+                ExtensionType::ServerName => {
+                    parse_empty(body)?;
+                    sh.server_name_ack = true;
+                }
+                ExtensionType::MaxFragmentLength => {
+                    let mut b = Reader::new(body);
+                    sh.max_fragment_length = Some(MaxFragmentLength::from(b.u8()?));
+                    b.expect_end()?;
+                }
+                ExtensionType::EcPointFormats => {
+                    let mut b = Reader::new(body);
+                    let f = b.vec8()?;
+                    b.expect_end()?;
+                    if f.is_empty() {
+                        return Err(Error::Decode);
+                    }
+                    sh.ec_point_formats = Some(f);
+                }
+                ExtensionType::Alpn => {
+                    let list = parse_alpn(body)?;
+                    let mut l = Reader::new(list);
+                    let name = l.vec8()?;
+                    // RFC 7301 §3.1: exactly one protocol name.
+                    l.expect_end()?;
+                    sh.alpn = Some(name);
+                }
+                ExtensionType::ExtendedMasterSecret => {
+                    parse_empty(body)?;
+                    sh.extended_master_secret = true;
+                }
+                ExtensionType::RenegotiationInfo => {
+                    let mut b = Reader::new(body);
+                    sh.renegotiation_info = Some(b.vec8()?);
+                    b.expect_end()?;
+                }
+                ExtensionType::SessionTicket => {
+                    parse_empty(body)?;
+                    sh.session_ticket_ack = true;
+                }
+                other => {
+                    if sh.unsolicited.is_none() {
+                        sh.unsolicited = Some(other);
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(sh)
+    }
+}
+
+/// What goes into a ServerHello we send.
+#[derive(Debug, Clone, Default)]
+pub struct ServerHelloRepr<'a> {
+    /// Server random.
+    pub random: [u8; 32],
+    /// Session ID.
+    pub session_id: &'a [u8],
+    /// The chosen suite.
+    pub cipher_suite: u16,
+    /// Acknowledge server_name with an empty extension.
+    pub server_name_ack: bool,
+    /// Echo max_fragment_length.
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// Send ec_point_formats (uncompressed).
+    pub ec_point_formats: bool,
+    /// ALPN: the selected protocol.
+    pub alpn: Option<&'a [u8]>,
+    /// Acknowledge extended_master_secret.
+    pub extended_master_secret: bool,
+    /// renegotiation_info contents, if the extension is sent.
+    pub renegotiation_info: Option<&'a [u8]>,
+    /// Acknowledge session_ticket.
+    pub session_ticket_ack: bool,
+}
+
+impl ServerHelloRepr<'_> {
+    /// Encodes the whole handshake message (header included).
+    pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+        write_handshake(w, HandshakeType::ServerHello, |w| {
+            w.u16(TLS12)?;
+            w.bytes(&self.random)?;
+            w.vec8(self.session_id)?;
+            w.u16(self.cipher_suite)?;
+            w.u8(0)?;
+            w.vec(2, |w| {
+                if self.server_name_ack {
+                    ext(w, ExtensionType::ServerName, |_| Ok(()))?;
+                }
+                if let Some(m) = self.max_fragment_length {
+                    ext(w, ExtensionType::MaxFragmentLength, |w| w.u8(m.to_wire()))?;
+                }
+                if self.ec_point_formats {
+                    ext(w, ExtensionType::EcPointFormats, |w| w.vec8(&[0]))?;
+                }
+                if let Some(p) = self.alpn {
+                    ext(w, ExtensionType::Alpn, |w| w.vec(2, |w| w.vec8(p)))?;
+                }
+                if self.extended_master_secret {
+                    ext(w, ExtensionType::ExtendedMasterSecret, |_| Ok(()))?;
+                }
+                if self.session_ticket_ack {
+                    ext(w, ExtensionType::SessionTicket, |_| Ok(()))?;
+                }
+                if let Some(ri) = self.renegotiation_info {
+                    ext(w, ExtensionType::RenegotiationInfo, |w| w.vec8(ri))?;
+                }
+                Ok(())
+            })
+        })
+    }
+}
+
+/// A Certificate message (RFC 5246 §7.4.2): the raw certificate_list.
+#[derive(Debug, Clone, Copy)]
+pub struct CertificateMsg<'a> {
+    list: &'a [u8],
+    count: usize,
+}
+
+impl<'a> CertificateMsg<'a> {
+    /// Parses a Certificate body; checks every entry is non-empty and there
+    /// are at most [`MAX_CHAIN_LEN`].
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let list = r.vec24()?;
+        r.expect_end()?;
+        let mut l = Reader::new(list);
+        let mut count = 0;
+        while !l.is_empty() {
+            if l.vec24()?.is_empty() {
+                return Err(Error::Decode);
+            }
+            count += 1;
+            if count > MAX_CHAIN_LEN {
+                return Err(Error::BadCertificate);
+            }
+        }
+        Ok(CertificateMsg { list, count })
+    }
+
+    /// Number of certificates (0 is allowed from a client).
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the list is empty.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The certificates in order, end-entity first, as DER.
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> {
+        let mut r = Reader::new(self.list);
+        core::iter::from_fn(move || r.vec24().ok())
+    }
+
+    /// Encodes a Certificate message for `chain` (end-entity first).
+    pub fn encode(w: &mut Writer<'_>, chain: &[&[u8]]) -> Result<(), Error> {
+        write_handshake(w, HandshakeType::Certificate, |w| {
+            w.vec(3, |w| chain.iter().try_for_each(|c| w.vec24(c)))
+        })
+    }
+}
+
+/// ECCurveType named_curve (RFC 8422 §5.4).
+const NAMED_CURVE: u8 = 3;
+
+/// An ECDHE ServerKeyExchange (RFC 8422 §5.4).
+#[derive(Debug, Clone, Copy)]
+pub struct ServerKeyExchange<'a> {
+    /// The ServerECDHParams bytes exactly as sent: these are signed.
+    pub params: &'a [u8],
+    /// The named group.
+    pub group: NamedGroup,
+    /// The server's ephemeral public key.
+    pub public: &'a [u8],
+    /// The signature scheme.
+    pub scheme: SignatureScheme,
+    /// The signature.
+    pub signature: &'a [u8],
+}
+
+impl<'a> ServerKeyExchange<'a> {
+    /// Parses an ECDHE ServerKeyExchange body. Only named curves are allowed.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        if r.u8()? != NAMED_CURVE {
+            return Err(Error::IllegalParameter);
+        }
+        let group = NamedGroup::from(r.u16()?);
+        let public = r.vec8()?;
+        if public.is_empty() {
+            return Err(Error::Decode);
+        }
+        let params = body.get(..4 + public.len()).ok_or(Error::Decode)?;
+        let scheme = SignatureScheme::from(r.u16()?);
+        let signature = r.vec16()?;
+        r.expect_end()?;
+        Ok(ServerKeyExchange { params, group, public, scheme, signature })
+    }
+
+    /// Writes the ServerECDHParams into `w` (these bytes are what is signed).
+    pub fn encode_params(w: &mut Writer<'_>, group: NamedGroup, public: &[u8]) -> Result<(), Error> {
+        w.u8(NAMED_CURVE)?;
+        w.u16(group.to_wire())?;
+        w.vec8(public)
+    }
+}
+
+/// A CertificateRequest (RFC 5246 §7.4.4).
+#[derive(Debug, Clone, Copy)]
+pub struct CertificateRequest<'a> {
+    /// certificate_types (ClientCertificateType codes).
+    pub certificate_types: &'a [u8],
+    /// supported_signature_algorithms.
+    pub signature_algorithms: U16List<'a>,
+    /// certificate_authorities: a list of vec16 DistinguishedNames.
+    pub certificate_authorities: &'a [u8],
+}
+
+impl<'a> CertificateRequest<'a> {
+    /// Parses a CertificateRequest body.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let certificate_types = r.vec8()?;
+        if certificate_types.is_empty() {
+            return Err(Error::Decode);
+        }
+        let signature_algorithms = U16List::parse(r.vec16()?, true)?;
+        let certificate_authorities = r.vec16()?;
+        r.expect_end()?;
+        let mut cas = Reader::new(certificate_authorities);
+        while !cas.is_empty() {
+            if cas.vec16()?.is_empty() {
+                return Err(Error::Decode);
+            }
+        }
+        Ok(CertificateRequest { certificate_types, signature_algorithms, certificate_authorities })
+    }
+
+    /// The distinguished names, DER.
+    pub fn authorities(&self) -> impl Iterator<Item = &'a [u8]> {
+        let mut r = Reader::new(self.certificate_authorities);
+        core::iter::from_fn(move || r.vec16().ok())
+    }
+
+    /// Encodes a CertificateRequest.
+    pub fn encode(
+        w: &mut Writer<'_>,
+        certificate_types: &[u8],
+        schemes: &[SignatureScheme],
+        authorities: &[&[u8]],
+    ) -> Result<(), Error> {
+        write_handshake(w, HandshakeType::CertificateRequest, |w| {
+            w.vec8(certificate_types)?;
+            w.vec(2, |w| schemes.iter().try_for_each(|s| w.u16(s.to_wire())))?;
+            w.vec(2, |w| authorities.iter().try_for_each(|a| w.vec16(a)))
+        })
+    }
+}
+
+/// A digitally-signed struct: scheme then signature (CertificateVerify body,
+/// RFC 5246 §4.7, §7.4.8).
+#[derive(Debug, Clone, Copy)]
+pub struct DigitallySigned<'a> {
+    /// The signature scheme.
+    pub scheme: SignatureScheme,
+    /// The signature.
+    pub signature: &'a [u8],
+}
+
+impl<'a> DigitallySigned<'a> {
+    /// Parses a CertificateVerify body.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let scheme = SignatureScheme::from(r.u16()?);
+        let signature = r.vec16()?;
+        r.expect_end()?;
+        if signature.is_empty() {
+            return Err(Error::Decode);
+        }
+        Ok(DigitallySigned { scheme, signature })
+    }
+}
+
+/// Parses an ECDHE ClientKeyExchange body: the client's public key
+/// (RFC 8422 §5.7).
+pub fn parse_client_key_exchange(body: &[u8]) -> Result<&[u8], Error> {
+    let mut r = Reader::new(body);
+    let public = r.vec8()?;
+    r.expect_end()?;
+    if public.is_empty() {
+        return Err(Error::Decode);
+    }
+    Ok(public)
+}
+
+/// Parses a Finished body: exactly 12 bytes of verify_data for every suite
+/// this crate has (RFC 5246 §7.4.9).
+pub fn parse_finished(body: &[u8]) -> Result<&[u8; 12], Error> {
+    body.try_into().map_err(|_| Error::Decode)
+}
+
+/// A NewSessionTicket (RFC 5077 §3.3).
+#[derive(Debug, Clone, Copy)]
+pub struct NewSessionTicket<'a> {
+    /// ticket_lifetime_hint, seconds.
+    pub lifetime_hint: u32,
+    /// The opaque ticket.
+    pub ticket: &'a [u8],
+}
+
+impl<'a> NewSessionTicket<'a> {
+    /// Parses a NewSessionTicket body.
+    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(body);
+        let lifetime_hint = r.u32()?;
+        let ticket = r.vec16()?;
+        r.expect_end()?;
+        Ok(NewSessionTicket { lifetime_hint, ticket })
+    }
+
+    /// Encodes a NewSessionTicket.
+    pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
+        write_handshake(w, HandshakeType::NewSessionTicket, |w| {
+            w.u32(self.lifetime_hint)?;
+            w.vec16(self.ticket)
+        })
+    }
+}
+
+/// Parses a body that must be empty (HelloRequest, ServerHelloDone).
+pub fn parse_empty_body(body: &[u8]) -> Result<(), Error> {
+    parse_empty(body)
+}

@@ -1,0 +1,121 @@
+//! Configuration: built once, read-only, borrowed by any number of
+//! connections.
+
+use crate::cert::ServerCertVerifier;
+use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
+use crate::crypto::SigningKey;
+use crate::suites::DEFAULT_SUITES;
+
+/// The default handshake timeout: 30 seconds, in milliseconds.
+pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 30_000;
+
+/// Groups offered and accepted by default, in preference order.
+pub const DEFAULT_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+
+/// Signature schemes a client accepts from a server by default, in
+/// preference order (RFC 5246 §7.4.1.4.1). SHA-1 and MD5 are never offered.
+pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ECDSA_NISTP256_SHA256,
+    SignatureScheme::RSA_PSS_SHA256,
+    SignatureScheme::RSA_PKCS1_SHA256,
+    SignatureScheme::ECDSA_NISTP384_SHA384,
+    SignatureScheme::RSA_PSS_SHA384,
+    SignatureScheme::RSA_PKCS1_SHA384,
+    SignatureScheme::RSA_PSS_SHA512,
+    SignatureScheme::RSA_PKCS1_SHA512,
+];
+
+/// A client's configuration.
+///
+/// ```
+/// use sansio_tls::{cert::WebPkiServerVerifier, ClientConfig};
+/// let roots = [];
+/// let verifier = WebPkiServerVerifier::new(&roots);
+/// let config = ClientConfig::new(&verifier);
+/// assert!(config.cipher_suites.len() >= 6);
+/// ```
+#[derive(Clone, Copy)]
+pub struct ClientConfig<'a> {
+    /// Suites to offer, in preference order.
+    pub cipher_suites: &'a [CipherSuite],
+    /// ECDHE groups to offer, in preference order; the first one's key share
+    /// is what the client expects to compute.
+    pub groups: &'a [NamedGroup],
+    /// Signature schemes accepted in ServerKeyExchange.
+    pub signature_schemes: &'a [SignatureScheme],
+    /// Decides whether the server's certificate chain is acceptable.
+    pub verifier: &'a dyn ServerCertVerifier,
+    /// Ask the server for smaller records (RFC 6066 §4), so the client can
+    /// run with small buffers.
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// Refuse servers without extended master secret (RFC 7627). The client
+    /// always offers it; by default it still talks to servers without it.
+    pub require_extended_master_secret: bool,
+    /// Handshake timeout in milliseconds (`None`: no timeout).
+    pub handshake_timeout_ms: Option<u64>,
+    /// ALPN protocols to offer (RFC 7301), in preference order.
+    pub alpn_protocols: &'a [&'a [u8]],
+}
+
+impl<'a> ClientConfig<'a> {
+    /// A configuration with the defaults: every suite, x25519 then P-256,
+    /// certificate verification by `verifier`, a 30 s handshake timeout.
+    pub fn new(verifier: &'a dyn ServerCertVerifier) -> Self {
+        ClientConfig {
+            cipher_suites: DEFAULT_SUITES,
+            groups: DEFAULT_GROUPS,
+            signature_schemes: DEFAULT_SIGNATURE_SCHEMES,
+            verifier,
+            max_fragment_length: None,
+            require_extended_master_secret: false,
+            handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
+            alpn_protocols: &[],
+        }
+    }
+}
+
+/// A server's configuration.
+///
+/// ```
+/// use sansio_tls::{crypto::SigningKey, ServerConfig};
+/// # let key_der = include_bytes!("../vectors/pki/ecdsa-server.key.der");
+/// # let cert_der = include_bytes!("../vectors/pki/ecdsa-server.der");
+/// let key = SigningKey::from_der(key_der).unwrap();
+/// let chain: [&[u8]; 1] = [cert_der];
+/// let config = ServerConfig::new(&chain, &key);
+/// assert!(config.require_extended_master_secret);
+/// ```
+#[derive(Clone, Copy)]
+pub struct ServerConfig<'a> {
+    /// Suites to accept, in the server's preference order (the server picks
+    /// the first it shares with the client that fits its key).
+    pub cipher_suites: &'a [CipherSuite],
+    /// ECDHE groups to accept, in preference order.
+    pub groups: &'a [NamedGroup],
+    /// The certificate chain, DER, end-entity first.
+    pub cert_chain: &'a [&'a [u8]],
+    /// The end-entity's private key.
+    pub key: &'a SigningKey,
+    /// Refuse clients without extended master secret (RFC 7627 §5.2). On by
+    /// default.
+    pub require_extended_master_secret: bool,
+    /// Handshake timeout in milliseconds (`None`: no timeout).
+    pub handshake_timeout_ms: Option<u64>,
+    /// ALPN protocols the server speaks, in its preference order.
+    pub alpn_protocols: &'a [&'a [u8]],
+}
+
+impl<'a> ServerConfig<'a> {
+    /// A configuration with the defaults for this chain and key.
+    pub fn new(cert_chain: &'a [&'a [u8]], key: &'a SigningKey) -> Self {
+        ServerConfig {
+            cipher_suites: DEFAULT_SUITES,
+            groups: DEFAULT_GROUPS,
+            cert_chain,
+            key,
+            require_extended_master_secret: true,
+            handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
+            alpn_protocols: &[],
+        }
+    }
+}

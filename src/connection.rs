@@ -1,0 +1,560 @@
+//! The public sans-IO facade: caller buffers in and out, events, send,
+//! close and timeouts. Every error becomes the right alert exactly once.
+
+use crate::codec::{self, AlertDescription, AlertLevel, ContentType};
+use crate::config::{ClientConfig, ServerConfig};
+use crate::error::Error;
+use crate::event::{CloseReason, Event, HandshakeInfo};
+use crate::handshake::{Ctx, Handshake, Progress, client::ClientHandshake, server::ServerHandshake};
+use crate::record::{HEADER_LEN, RecordHeader, RecordLayer, RecordWriter};
+use crate::time::Instant;
+use core::ops::Range;
+
+/// The most empty application-data records accepted in a row: they carry
+/// nothing, so a stream of them is only a way to spin the receiver.
+const MAX_EMPTY_RECORDS: u8 = 32;
+
+/// The most warning alerts accepted in a row without other traffic between.
+const MAX_WARNING_ALERTS: u8 = 8;
+
+/// The most events queued between two [`Connection::poll_event`] calls; one
+/// message or record yields at most two.
+const EVENT_QUEUE: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Handshaking,
+    Open,
+    /// Closed for reading (close_notify received or transport ended).
+    Closed,
+    Failed(Error),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    HandshakeDone(HandshakeInfo),
+    Alert(AlertLevel, AlertDescription),
+    Renegotiation,
+    Closed(CloseReason),
+}
+
+/// What one processing step produced.
+enum Step {
+    /// Nothing more can be done with the bytes received so far.
+    Idle,
+    /// Progress was made; look again.
+    Again,
+    /// Application data at this range of the receive buffer.
+    Data(Range<usize>),
+}
+
+/// A TLS 1.2 connection, client or server, over caller-owned buffers.
+///
+/// The connection owns no socket, clock or heap. The caller moves bytes:
+/// network input into [`receive_window`](Self::receive_window) (or
+/// [`feed`](Self::feed)), network output from
+/// [`transmit_pending`](Self::transmit_pending); calls
+/// [`poll_event`](Self::poll_event) until it returns `None`; and calls
+/// [`handle_timeout`](Self::handle_timeout) when
+/// [`poll_timeout`](Self::poll_timeout) says.
+///
+/// Buffer sizes: the receive buffer must hold the largest record the peer
+/// sends ([`MAX_RECORD`](crate::record::MAX_RECORD), 16 KiB + 261, unless a
+/// smaller max_fragment_length was negotiated) plus the largest handshake
+/// message being reassembled (the server's Certificate, usually 1-3 KiB). The
+/// transmit buffer must hold one whole flight (the server's first flight
+/// includes its certificate chain).
+///
+/// ```
+/// # use sansio_tls::{*, cert::*, crypto::SigningKey};
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
+/// # let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+/// # let ca = trust_anchor_from_der(include_bytes!("../vectors/pki/ecdsa-ca.der")).unwrap();
+/// # let roots = [ca];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_cfg, server_cfg) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// # let now = Instant::from_secs(1_800_000_000);
+/// # let mut rng = sansio_tls::testing::TestRng::new(1);
+/// # let mut rng2 = sansio_tls::testing::TestRng::new(2);
+/// let (mut crx, mut ctx, mut srx, mut stx) = ([0; 20000], [0; 20000], [0; 20000], [0; 20000]);
+/// let mut client = Connection::client(&client_cfg, "localhost", &mut crx, &mut ctx, &mut rng, now).unwrap();
+/// let mut server = Connection::server(&server_cfg, &mut srx, &mut stx, &mut rng2, now).unwrap();
+/// let mut got = None;
+/// for _ in 0..10 {
+///     // "network": move bytes both ways, then handle events.
+///     let n = server.feed(client.transmit_pending());
+///     client.transmit_done(n);
+///     while let Some(ev) = server.poll_event(now).unwrap() {
+///         if let Event::Data(d) = ev { got = Some(d.to_vec()); }
+///     }
+///     let n = client.feed(server.transmit_pending());
+///     server.transmit_done(n);
+///     while let Some(ev) = client.poll_event(now).unwrap() {
+///         if let Event::HandshakeDone(_) = ev { client.send(b"hello").unwrap(); break; }
+///     }
+/// }
+/// assert_eq!(got.as_deref(), Some(&b"hello"[..]));
+/// ```
+pub struct Connection<'a, R> {
+    rx: &'a mut [u8],
+    /// Reassembled handshake plaintext waiting to be handled: `rx[..hs_len]`.
+    hs_len: usize,
+    /// Received records not processed yet: `rx[rx_start..rx_end]`.
+    rx_start: usize,
+    rx_end: usize,
+    tx: &'a mut [u8],
+    /// Bytes to send: `tx[tx_start..tx_end]`.
+    tx_start: usize,
+    tx_end: usize,
+    record: RecordLayer,
+    hs: Handshake<'a>,
+    state: State,
+    sent_close: bool,
+    rng: R,
+    now: Instant,
+    deadline: Option<Instant>,
+    events: heapless::Deque<Pending, EVENT_QUEUE>,
+    empty_records: u8,
+    warning_alerts: u8,
+    info: Option<HandshakeInfo>,
+}
+
+impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
+    fn new(hs: Handshake<'a>, timeout: Option<u64>, rx: &'a mut [u8], tx: &'a mut [u8], rng: R, now: Instant) -> Self {
+        Connection {
+            rx,
+            hs_len: 0,
+            rx_start: 0,
+            rx_end: 0,
+            tx,
+            tx_start: 0,
+            tx_end: 0,
+            record: RecordLayer::new(),
+            hs,
+            state: State::Handshaking,
+            sent_close: false,
+            rng,
+            now,
+            deadline: timeout.map(|t| now.add_millis(t)),
+            events: heapless::Deque::new(),
+            empty_records: 0,
+            warning_alerts: 0,
+            info: None,
+        }
+    }
+
+    /// A client connection to `server_name` (a DNS name, sent as SNI and
+    /// checked against the certificate, or an IP address literal, checked
+    /// against the certificate only). The ClientHello is queued at once.
+    pub fn client(
+        config: &'a ClientConfig<'a>,
+        server_name: &'a str,
+        rx: &'a mut [u8],
+        tx: &'a mut [u8],
+        rng: R,
+        now: Instant,
+    ) -> Result<Self, Error> {
+        let hs = Handshake::Client(ClientHandshake::new(config, server_name));
+        let mut c = Self::new(hs, config.handshake_timeout_ms, rx, tx, rng, now);
+        let mut ctx = Ctx {
+            out: RecordWriter::new(c.tx, &mut c.tx_end, &mut c.record),
+            rng: &mut c.rng,
+            now,
+        };
+        match &mut c.hs {
+            Handshake::Client(h) => h.start(&mut ctx)?,
+            Handshake::Server(_) => return Err(Error::Internal),
+        }
+        Ok(c)
+    }
+
+    /// A server connection; it waits for a ClientHello.
+    pub fn server(config: &'a ServerConfig<'a>, rx: &'a mut [u8], tx: &'a mut [u8], rng: R, now: Instant) -> Result<Self, Error> {
+        if config.cert_chain.is_empty() {
+            return Err(Error::InvalidState);
+        }
+        let hs = Handshake::Server(ServerHandshake::new(config));
+        Ok(Self::new(hs, config.handshake_timeout_ms, rx, tx, rng, now))
+    }
+
+    // ----- inbound -------------------------------------------------------
+
+    /// Free space at the end of the receive buffer: read network bytes
+    /// straight into it, then call [`receive_commit`](Self::receive_commit).
+    /// Empty once the connection has failed or closed.
+    pub fn receive_window(&mut self) -> &mut [u8] {
+        if matches!(self.state, State::Failed(_) | State::Closed) {
+            return &mut [];
+        }
+        if self.rx_start > self.hs_len {
+            self.rx.copy_within(self.rx_start..self.rx_end, self.hs_len);
+            self.rx_end -= self.rx_start - self.hs_len;
+            self.rx_start = self.hs_len;
+        }
+        &mut self.rx[self.rx_end..]
+    }
+
+    /// Records that `n` bytes were written into the
+    /// [`receive_window`](Self::receive_window).
+    pub fn receive_commit(&mut self, n: usize) {
+        self.rx_end = (self.rx_end + n).min(self.rx.len());
+    }
+
+    /// Copies as much of `data` as fits into the receive buffer; returns how
+    /// many bytes were taken. Call [`poll_event`](Self::poll_event) to make
+    /// room, then feed the rest.
+    pub fn feed(&mut self, data: &[u8]) -> usize {
+        let window = self.receive_window();
+        let n = window.len().min(data.len());
+        window[..n].copy_from_slice(&data[..n]);
+        self.receive_commit(n);
+        n
+    }
+
+    /// The transport reached end of stream. Without a close_notify first,
+    /// this is a truncation ([`CloseReason::Truncated`]).
+    pub fn receive_eof(&mut self) {
+        if matches!(self.state, State::Handshaking | State::Open) {
+            self.state = State::Closed;
+            let _ = self.events.push_back(Pending::Closed(CloseReason::Truncated));
+        }
+    }
+
+    // ----- outbound ------------------------------------------------------
+
+    /// Bytes waiting to go to the network.
+    pub fn transmit_pending(&self) -> &[u8] {
+        &self.tx[self.tx_start..self.tx_end]
+    }
+
+    /// Records that the first `n` bytes of
+    /// [`transmit_pending`](Self::transmit_pending) were sent.
+    pub fn transmit_done(&mut self, n: usize) {
+        self.tx_start = (self.tx_start + n).min(self.tx_end);
+        if self.tx_start == self.tx_end {
+            self.tx_start = 0;
+            self.tx_end = 0;
+        }
+    }
+
+    fn tx_compact(&mut self) {
+        if self.tx_start > 0 {
+            self.tx.copy_within(self.tx_start..self.tx_end, 0);
+            self.tx_end -= self.tx_start;
+            self.tx_start = 0;
+        }
+    }
+
+    /// Encrypts application data into the transmit buffer, in records of at
+    /// most the fragment limit. Returns how many bytes were taken: fewer than
+    /// `data.len()` when the transmit buffer is full (send it, then call
+    /// again).
+    pub fn send(&mut self, data: &[u8]) -> Result<usize, Error> {
+        match self.state {
+            State::Failed(e) => return Err(e),
+            State::Handshaking => return Err(Error::InvalidState),
+            State::Open | State::Closed if self.sent_close => return Err(Error::Closed),
+            State::Open | State::Closed => {}
+        }
+        self.tx_compact();
+        let mut sent = 0;
+        while sent < data.len() {
+            let overhead = self.record.overhead();
+            let free = self.tx.len() - self.tx_end;
+            if free <= overhead {
+                break;
+            }
+            let chunk = (data.len() - sent).min(self.record.max_fragment_out()).min(free - overhead);
+            let part = &data[sent..sent + chunk];
+            let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
+            if let Err(e) = out.write(ContentType::ApplicationData, |w| w.bytes(part), |_| {}) {
+                return Err(self.fail(e));
+            }
+            sent += chunk;
+        }
+        Ok(sent)
+    }
+
+    /// Sends close_notify: nothing more will be sent. Keep polling to read
+    /// what the peer still sends until its close_notify
+    /// ([`CloseReason::CloseNotify`]).
+    pub fn close(&mut self) -> Result<(), Error> {
+        if let State::Failed(e) = self.state {
+            return Err(e);
+        }
+        if self.sent_close {
+            return Ok(());
+        }
+        self.tx_compact();
+        let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
+        out.alert(AlertLevel::Warning, AlertDescription::CloseNotify)?;
+        self.sent_close = true;
+        Ok(())
+    }
+
+    // ----- time ----------------------------------------------------------
+
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next, if
+    /// ever: the handshake deadline while a handshake runs.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match self.state {
+            State::Handshaking => self.deadline,
+            _ => None,
+        }
+    }
+
+    /// Checks timeouts against `now`: a handshake past its deadline fails
+    /// with [`Error::Timeout`] (a `user_canceled` alert is queued).
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
+        self.now = now;
+        if let State::Failed(e) = self.state {
+            return Err(e);
+        }
+        match self.poll_timeout() {
+            Some(d) if now >= d => Err(self.fail(Error::Timeout)),
+            _ => Ok(()),
+        }
+    }
+
+    // ----- state ---------------------------------------------------------
+
+    /// Whether the (first) handshake is still running.
+    pub fn is_handshaking(&self) -> bool {
+        self.state == State::Handshaking
+    }
+
+    /// Whether the connection is open for application data.
+    pub fn is_established(&self) -> bool {
+        self.state == State::Open
+    }
+
+    /// Whether the connection is over: closed for reading, or failed.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed | State::Failed(_))
+    }
+
+    /// The error that ended the connection, if one did.
+    pub fn error(&self) -> Option<Error> {
+        match self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// What the last completed handshake negotiated.
+    pub fn handshake_info(&self) -> Option<HandshakeInfo> {
+        self.info
+    }
+
+    /// Whether secure renegotiation (RFC 5746) is in use: the counterpart of
+    /// `gnutls_safe_renegotiation_status`.
+    pub fn secure_renegotiation(&self) -> bool {
+        self.hs.common().secure_renegotiation
+    }
+
+    // ----- processing ----------------------------------------------------
+
+    /// Processes received bytes until something happens. Returns the next
+    /// event, or `None` when more input is needed. After a fatal error every
+    /// call returns that error; the alert it sends is in
+    /// [`transmit_pending`](Self::transmit_pending).
+    pub fn poll_event(&mut self, now: Instant) -> Result<Option<Event<'_>>, Error> {
+        if let State::Failed(e) = self.state {
+            return Err(e);
+        }
+        self.now = now;
+        loop {
+            if let Some(p) = self.events.pop_front() {
+                return Ok(Some(match p {
+                    Pending::HandshakeDone(i) => Event::HandshakeDone(i),
+                    Pending::Alert(level, description) => Event::Alert { level, description },
+                    Pending::Renegotiation => Event::RenegotiationRefused,
+                    Pending::Closed(r) => Event::Closed(r),
+                }));
+            }
+            if self.state == State::Closed {
+                return Ok(None);
+            }
+            match self.step() {
+                Ok(Step::Idle) => return Ok(None),
+                Ok(Step::Again) => {}
+                Ok(Step::Data(r)) => return Ok(Some(Event::Data(&self.rx[r]))),
+                Err(e) => return Err(self.fail(e)),
+            }
+        }
+    }
+
+    /// Ends the connection with `e`: queues its alert (once), wipes keys
+    /// and drops buffered input.
+    fn fail(&mut self, e: Error) -> Error {
+        if !e.is_fatal() {
+            return e;
+        }
+        if let State::Failed(first) = self.state {
+            return first;
+        }
+        if let Some(desc) = e.alert() {
+            self.tx_compact();
+            let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
+            // If the buffer is full the alert is lost; the connection still
+            // fails.
+            let _ = out.alert(AlertLevel::Fatal, desc);
+        }
+        self.record.wipe();
+        self.hs.wipe();
+        self.rx[..self.rx_end].fill(0);
+        self.hs_len = 0;
+        self.rx_start = 0;
+        self.rx_end = 0;
+        self.events.clear();
+        self.state = State::Failed(e);
+        e
+    }
+
+    fn step(&mut self) -> Result<Step, Error> {
+        // A whole handshake message first.
+        if self.hs_len >= codec::HANDSHAKE_HEADER_LEN {
+            let total = codec::handshake_message_len(&self.rx[..self.hs_len]).ok_or(Error::Internal)?;
+            if total > self.rx.len() - HEADER_LEN {
+                // It could never be reassembled in this buffer.
+                return Err(Error::RecordOverflow);
+            }
+            if total <= self.hs_len {
+                self.handle_message(total)?;
+                return Ok(Step::Again);
+            }
+        }
+        // Then the next whole record.
+        let raw = &self.rx[self.rx_start..self.rx_end];
+        let Some(hdr) = RecordHeader::parse(raw)? else { return Ok(Step::Idle) };
+        let rec_len = HEADER_LEN + hdr.len;
+        if self.hs_len + rec_len > self.rx.len() {
+            return Err(Error::RecordOverflow);
+        }
+        if raw.len() < rec_len {
+            return Ok(Step::Idle);
+        }
+        let start = self.rx_start;
+        let (ct, range) = self.record.open(&mut self.rx[start..start + rec_len])?;
+        let plain = start + range.start..start + range.end;
+        self.rx_start = start + rec_len;
+        if ct != ContentType::ApplicationData {
+            self.empty_records = 0;
+        }
+        if ct != ContentType::Alert {
+            self.warning_alerts = 0;
+        }
+        match ct {
+            ContentType::Handshake => {
+                // RFC 5246 §6.2.1: no zero-length handshake fragments.
+                if plain.is_empty() {
+                    return Err(Error::UnexpectedMessage);
+                }
+                let n = plain.len();
+                self.rx.copy_within(plain, self.hs_len);
+                self.hs_len += n;
+                Ok(Step::Again)
+            }
+            ContentType::ChangeCipherSpec => {
+                // A CCS between fragments of a handshake message, or when the
+                // handshake does not expect one, is refused.
+                if self.hs_len != 0 || !self.hs.expects_ccs() || !self.record.has_pending_read() {
+                    return Err(Error::UnexpectedMessage);
+                }
+                if self.rx[plain] != [1] {
+                    return Err(Error::Decode);
+                }
+                self.record.activate_read()?;
+                self.hs.got_ccs();
+                Ok(Step::Again)
+            }
+            ContentType::Alert => {
+                if self.hs_len != 0 {
+                    return Err(Error::UnexpectedMessage);
+                }
+                let &[level, desc] = &self.rx[plain] else { return Err(Error::Decode) };
+                self.handle_alert(AlertLevel::from(level), AlertDescription::from(desc))?;
+                Ok(Step::Again)
+            }
+            ContentType::ApplicationData => {
+                if self.state != State::Open || self.hs_len != 0 || !self.record.is_read_protected() {
+                    return Err(Error::UnexpectedMessage);
+                }
+                if plain.is_empty() {
+                    self.empty_records += 1;
+                    if self.empty_records > MAX_EMPTY_RECORDS {
+                        return Err(Error::UnexpectedMessage);
+                    }
+                    return Ok(Step::Again);
+                }
+                self.empty_records = 0;
+                Ok(Step::Data(plain))
+            }
+            ContentType::Unknown(_) => Err(Error::UnexpectedMessage),
+        }
+    }
+
+    fn handle_alert(&mut self, level: AlertLevel, desc: AlertDescription) -> Result<(), Error> {
+        match (level, desc) {
+            (AlertLevel::Unknown(_), _) => Err(Error::IllegalParameter),
+            (_, AlertDescription::CloseNotify) => {
+                // RFC 5246 §7.2.1: answer close_notify with close_notify.
+                if !self.sent_close {
+                    self.close()?;
+                }
+                self.state = State::Closed;
+                let _ = self.events.push_back(Pending::Closed(CloseReason::CloseNotify));
+                Ok(())
+            }
+            (AlertLevel::Fatal, d) => Err(Error::AlertReceived(d)),
+            (AlertLevel::Warning, d) => {
+                self.warning_alerts += 1;
+                if self.warning_alerts > MAX_WARNING_ALERTS {
+                    return Err(Error::UnexpectedMessage);
+                }
+                let _ = self.events.push_back(Pending::Alert(AlertLevel::Warning, d));
+                Ok(())
+            }
+        }
+    }
+
+    fn handle_message(&mut self, len: usize) -> Result<(), Error> {
+        self.tx_compact();
+        let (typ, body, _) = codec::split_handshake(&self.rx[..len]).ok_or(Error::Internal)?;
+        let mut ctx = Ctx {
+            out: RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record),
+            rng: &mut self.rng,
+            now: self.now,
+        };
+        let progress = self.hs.handle(&mut ctx, typ, &self.rx[..len], body)?;
+        self.rx.copy_within(len..self.hs_len, 0);
+        self.hs_len -= len;
+        match progress {
+            Progress::Continue => {}
+            Progress::Done => {
+                let info = self.hs.common().info()?;
+                self.info = Some(info);
+                self.state = State::Open;
+                let _ = self.events.push_back(Pending::HandshakeDone(info));
+            }
+            Progress::RenegotiationRefused => {
+                // RFC 5746 §4.5 / RFC 5246 §7.2.2: refuse with a warning.
+                let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
+                out.alert(AlertLevel::Warning, AlertDescription::NoRenegotiation)?;
+                let _ = self.events.push_back(Pending::Renegotiation);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R> core::fmt::Debug for Connection<'_, R> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Connection")
+            .field("state", &self.state)
+            .field("rx_buffered", &(self.rx_end - self.rx_start + self.hs_len))
+            .field("tx_pending", &(self.tx_end - self.tx_start))
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}

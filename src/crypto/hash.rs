@@ -1,0 +1,203 @@
+//! Hashes of the TLS 1.2 suites (SHA-256, SHA-384) and the running handshake
+//! transcript.
+
+use sha2::{Digest, Sha256, Sha384, Sha512};
+
+/// A hash function used as PRF hash, transcript hash or signature hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashAlg {
+    /// SHA-256 (32-byte output).
+    Sha256,
+    /// SHA-384 (48-byte output).
+    Sha384,
+}
+
+impl HashAlg {
+    /// Output length in bytes.
+    pub fn output_len(self) -> usize {
+        match self {
+            HashAlg::Sha256 => 32,
+            HashAlg::Sha384 => 48,
+        }
+    }
+}
+
+/// The largest digest this module produces (SHA-512, used by RSA signature
+/// schemes).
+pub(crate) const MAX_HASH_LEN: usize = 64;
+
+/// A digest of at most 64 bytes, kept inline.
+#[derive(Clone)]
+pub struct HashOutput {
+    buf: [u8; MAX_HASH_LEN],
+    len: usize,
+}
+
+impl HashOutput {
+    /// Copies `bytes` (at most 64) into a new output.
+    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
+        let mut buf = [0u8; MAX_HASH_LEN];
+        let len = bytes.len().min(MAX_HASH_LEN);
+        buf[..len].copy_from_slice(&bytes[..len]);
+        HashOutput { buf, len }
+    }
+}
+
+impl AsRef<[u8]> for HashOutput {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl core::fmt::Debug for HashOutput {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("HashOutput(")?;
+        for b in self.as_ref() {
+            write!(f, "{b:02x}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Hashes `data` in one go.
+pub fn hash(alg: HashAlg, data: &[u8]) -> HashOutput {
+    match alg {
+        HashAlg::Sha256 => HashOutput::from_slice(&Sha256::digest(data)),
+        HashAlg::Sha384 => HashOutput::from_slice(&Sha384::digest(data)),
+    }
+}
+
+/// The hashes that signature schemes use (a superset of [`HashAlg`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SigHash {
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl SigHash {
+    pub(crate) fn output_len(self) -> usize {
+        match self {
+            SigHash::Sha256 => 32,
+            SigHash::Sha384 => 48,
+            SigHash::Sha512 => 64,
+        }
+    }
+
+    /// Hashes the concatenation of `parts`.
+    pub(crate) fn digest(self, parts: &[&[u8]]) -> HashOutput {
+        fn run<D: Digest>(parts: &[&[u8]]) -> HashOutput {
+            let mut d = D::new();
+            for p in parts {
+                d.update(p);
+            }
+            HashOutput::from_slice(&d.finalize())
+        }
+        match self {
+            SigHash::Sha256 => run::<Sha256>(parts),
+            SigHash::Sha384 => run::<Sha384>(parts),
+            SigHash::Sha512 => run::<Sha512>(parts),
+        }
+    }
+}
+
+/// The running hash of all handshake messages.
+///
+/// Both SHA-256 and SHA-384 are fed, because the PRF hash is only known once
+/// the server has chosen a suite, after the ClientHello was hashed.
+#[derive(Clone)]
+pub struct Transcript {
+    sha256: Sha256,
+    sha384: Sha384,
+}
+
+impl Transcript {
+    /// An empty transcript.
+    pub fn new() -> Self {
+        Transcript {
+            sha256: Sha256::new(),
+            sha384: Sha384::new(),
+        }
+    }
+
+    /// Appends handshake message bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        self.sha256.update(data);
+        self.sha384.update(data);
+    }
+
+    /// The hash of everything fed so far; the transcript keeps running.
+    pub fn current(&self, alg: HashAlg) -> HashOutput {
+        match alg {
+            HashAlg::Sha256 => HashOutput::from_slice(&self.sha256.clone().finalize()),
+            HashAlg::Sha384 => HashOutput::from_slice(&self.sha384.clone().finalize()),
+        }
+    }
+}
+
+impl Default for Transcript {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl core::fmt::Debug for Transcript {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Transcript { .. }")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Decodes a hex string (test helper).
+    pub(crate) fn unhex<const N: usize>(s: &str) -> [u8; N] {
+        let s = s.as_bytes();
+        assert_eq!(s.len(), 2 * N, "hex length");
+        let mut out = [0u8; N];
+        for (i, o) in out.iter_mut().enumerate() {
+            let d = |c: u8| match c {
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => panic!("bad hex"),
+            };
+            *o = d(s[2 * i]) << 4 | d(s[2 * i + 1]);
+        }
+        out
+    }
+
+    #[test]
+    fn known_digests() {
+        let h = hash(HashAlg::Sha256, b"abc");
+        assert_eq!(
+            h.as_ref(),
+            unhex::<32>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        );
+        let h = hash(HashAlg::Sha384, b"abc");
+        assert_eq!(
+            h.as_ref(),
+            unhex::<48>(
+                "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed\
+                 8086072ba1e7cc2358baeca134c825a7"
+            )
+        );
+        assert_eq!(HashAlg::Sha256.output_len(), 32);
+        assert_eq!(HashAlg::Sha384.output_len(), 48);
+        assert_eq!(SigHash::Sha512.digest(&[b"a", b"bc"]).as_ref().len(), 64);
+    }
+
+    #[test]
+    fn transcript_keeps_running() {
+        let mut t = Transcript::new();
+        t.update(b"a");
+        let mid = t.current(HashAlg::Sha256);
+        assert_eq!(mid.as_ref(), hash(HashAlg::Sha256, b"a").as_ref());
+        t.update(b"bc");
+        assert_eq!(t.current(HashAlg::Sha256).as_ref(), hash(HashAlg::Sha256, b"abc").as_ref());
+        assert_eq!(t.current(HashAlg::Sha384).as_ref(), hash(HashAlg::Sha384, b"abc").as_ref());
+        // Asking twice gives the same answer.
+        assert_eq!(t.current(HashAlg::Sha384).as_ref(), t.current(HashAlg::Sha384).as_ref());
+    }
+}

@@ -1,0 +1,20 @@
+//! Cryptography for the TLS 1.2 engine, all on RustCrypto crates and without
+//! a heap: hashes and the transcript, the PRF and key derivation, AEAD record
+//! protection, ECDHE, and signing and verifying handshake signatures.
+
+mod aead;
+mod hash;
+mod kx;
+mod prf;
+mod sign;
+mod verify;
+
+#[cfg(test)]
+pub(crate) mod test_rng;
+
+pub use aead::{AeadAlg, RecordCipher, TAG_LEN};
+pub use hash::{HashAlg, HashOutput, Transcript, hash};
+pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS};
+pub use prf::{extended_master_secret, key_block, master_secret, prf, verify_data};
+pub use sign::{KeyKind, MAX_SIGNATURE_LEN, SigningKey};
+pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MAX_MODULUS_LEN, RSA_MIN_BITS, RsaPublicKey};

@@ -1,0 +1,42 @@
+//! What a connection tells the application.
+
+use crate::codec::{AlertDescription, AlertLevel};
+pub use crate::handshake::HandshakeInfo;
+
+/// Something the application should know about, from
+/// [`Connection::poll_event`](crate::Connection::poll_event).
+#[derive(Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event<'a> {
+    /// A handshake completed; application data can flow.
+    HandshakeDone(HandshakeInfo),
+    /// Application data, decrypted in place in the receive buffer. The slice
+    /// is valid until the next call on the connection.
+    Data(&'a [u8]),
+    /// The peer sent a warning alert (other than close_notify); the
+    /// connection goes on.
+    Alert {
+        /// Always [`AlertLevel::Warning`] here: fatal alerts end the
+        /// connection with [`Error::AlertReceived`](crate::Error::AlertReceived).
+        level: AlertLevel,
+        /// What the peer said.
+        description: AlertDescription,
+    },
+    /// The peer asked to renegotiate (HelloRequest to a client, ClientHello
+    /// to an established server); this version refuses with a
+    /// `no_renegotiation` warning, already queued.
+    RenegotiationRefused,
+    /// The connection is closed for reading; see [`CloseReason`].
+    Closed(CloseReason),
+}
+
+/// How a connection ended without an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The peer sent close_notify: all its data arrived.
+    CloseNotify,
+    /// The transport ended without close_notify
+    /// ([`Connection::receive_eof`](crate::Connection::receive_eof)): the
+    /// data may have been cut short by an attacker.
+    Truncated,
+}

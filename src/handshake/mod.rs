@@ -1,0 +1,255 @@
+//! The handshake state machines (RFC 5246 §7.3): client and server as enums
+//! of states, the message order each allows, and the key schedule. Messages
+//! come in whole (reassembled by the connection); messages go out through a
+//! [`RecordWriter`].
+
+pub(crate) mod client;
+pub(crate) mod server;
+
+use crate::codec::{CipherSuite, HandshakeType, MaxFragmentLength, NamedGroup};
+use crate::crypto::{self, HashAlg, Transcript};
+use crate::error::Error;
+use crate::record::{DirectionKeys, RecordWriter};
+use crate::suites::SuiteInfo;
+use crate::time::Instant;
+use zeroize::Zeroizing;
+
+/// What a finished handshake negotiated. Reported by
+/// [`Event::HandshakeDone`](crate::Event::HandshakeDone) and
+/// [`Connection::handshake_info`](crate::Connection::handshake_info).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HandshakeInfo {
+    /// The cipher suite.
+    pub suite: CipherSuite,
+    /// The protocol version (always TLS 1.2, 0x0303).
+    pub version: u16,
+    /// The ECDHE group (`None` for a resumed session).
+    pub group: Option<NamedGroup>,
+    /// Whether this was an abbreviated (resumed) handshake.
+    pub resumed: bool,
+    /// Whether both sides speak secure renegotiation (RFC 5746).
+    pub secure_renegotiation: bool,
+    /// Whether extended master secret is in use (RFC 7627).
+    pub extended_master_secret: bool,
+    /// The negotiated max_fragment_length, if any.
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    /// SHA-256 of the peer's end-entity certificate, if it sent one.
+    pub peer_cert_sha256: Option<[u8; 32]>,
+}
+
+/// What handling a message led to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Progress {
+    /// Keep going.
+    Continue,
+    /// The handshake is complete.
+    Done,
+    /// A renegotiation request the application must hear about (HelloRequest
+    /// on a client, ClientHello on an established server): refused for now.
+    RenegotiationRefused,
+}
+
+/// Everything a handler may use besides its own state.
+pub(crate) struct Ctx<'x, R> {
+    pub out: RecordWriter<'x>,
+    pub rng: &'x mut R,
+    pub now: Instant,
+}
+
+/// State shared by client and server handshakes.
+pub(crate) struct Common {
+    pub transcript: Transcript,
+    pub client_random: [u8; 32],
+    pub server_random: [u8; 32],
+    pub suite: Option<&'static SuiteInfo>,
+    pub master_secret: Zeroizing<[u8; 48]>,
+    pub ems: bool,
+    pub secure_renegotiation: bool,
+    /// verify_data of the last Finished each side sent (RFC 5746 §3.1).
+    pub client_verify_data: [u8; 12],
+    pub server_verify_data: [u8; 12],
+    pub group: Option<NamedGroup>,
+    pub max_fragment_length: Option<MaxFragmentLength>,
+    pub peer_cert_sha256: Option<[u8; 32]>,
+    pub resumed: bool,
+}
+
+impl Common {
+    pub fn new() -> Self {
+        Common {
+            transcript: Transcript::new(),
+            client_random: [0; 32],
+            server_random: [0; 32],
+            suite: None,
+            master_secret: Zeroizing::new([0; 48]),
+            ems: false,
+            secure_renegotiation: false,
+            client_verify_data: [0; 12],
+            server_verify_data: [0; 12],
+            group: None,
+            max_fragment_length: None,
+            peer_cert_sha256: None,
+            resumed: false,
+        }
+    }
+
+    pub fn suite(&self) -> Result<&'static SuiteInfo, Error> {
+        self.suite.ok_or(Error::Internal)
+    }
+
+    pub fn hash(&self) -> Result<HashAlg, Error> {
+        Ok(self.suite()?.hash)
+    }
+
+    /// Derives the master secret from the premaster secret: extended
+    /// (RFC 7627 §4, over the transcript so far) or classic (RFC 5246 §8.1).
+    pub fn derive_master_secret(&mut self, pms: &[u8]) -> Result<(), Error> {
+        let hash = self.hash()?;
+        self.master_secret = if self.ems {
+            let session_hash = self.transcript.current(hash);
+            crypto::extended_master_secret(hash, pms, session_hash.as_ref())
+        } else {
+            crypto::master_secret(hash, pms, &self.client_random, &self.server_random)
+        };
+        Ok(())
+    }
+
+    /// Expands the key block (RFC 5246 §6.3) and installs the keys the next
+    /// ChangeCipherSpec in each direction activates.
+    pub fn install_keys<R>(&self, ctx: &mut Ctx<'_, R>, is_client: bool) -> Result<(), Error> {
+        let suite = self.suite()?;
+        let (klen, ivlen) = (suite.aead.key_len(), suite.aead.fixed_iv_len());
+        let mut block = Zeroizing::new([0u8; 2 * (32 + 12)]);
+        let block = &mut block[..2 * (klen + ivlen)];
+        crypto::key_block(suite.hash, &self.master_secret, &self.client_random, &self.server_random, block);
+        let (ck, rest) = block.split_at(klen);
+        let (sk, rest) = rest.split_at(klen);
+        let (civ, siv) = rest.split_at(ivlen);
+        let client = DirectionKeys::new(suite.aead, ck, civ)?;
+        let server = DirectionKeys::new(suite.aead, sk, siv)?;
+        let layer = ctx.out.layer();
+        if is_client {
+            layer.set_pending(server, client);
+        } else {
+            layer.set_pending(client, server);
+        }
+        Ok(())
+    }
+
+    /// verify_data for the Finished `from_client` sends, over the transcript
+    /// so far (RFC 5246 §7.4.9).
+    pub fn verify_data(&self, from_client: bool) -> Result<[u8; 12], Error> {
+        let hash = self.hash()?;
+        let h = self.transcript.current(hash);
+        Ok(crypto::verify_data(hash, &self.master_secret, from_client, h.as_ref()))
+    }
+
+    /// Sends our Finished and remembers its verify_data.
+    pub fn send_finished<R>(&mut self, ctx: &mut Ctx<'_, R>, is_client: bool) -> Result<(), Error> {
+        let vd = self.verify_data(is_client)?;
+        if is_client {
+            self.client_verify_data = vd;
+        } else {
+            self.server_verify_data = vd;
+        }
+        let transcript = &mut self.transcript;
+        ctx.out.write(
+            crate::codec::ContentType::Handshake,
+            |w| crate::codec::write_handshake(w, HandshakeType::Finished, |w| w.bytes(&vd)),
+            |m| transcript.update(m),
+        )
+    }
+
+    /// Checks the peer's Finished (constant time) and adds it to the
+    /// transcript.
+    pub fn check_finished(&mut self, msg: &[u8], body: &[u8], from_client: bool) -> Result<(), Error> {
+        use subtle::ConstantTimeEq;
+        let got = crate::codec::parse_finished(body)?;
+        let want = self.verify_data(from_client)?;
+        if !bool::from(got.ct_eq(&want)) {
+            return Err(Error::DecryptError);
+        }
+        if from_client {
+            self.client_verify_data = want;
+        } else {
+            self.server_verify_data = want;
+        }
+        self.transcript.update(msg);
+        Ok(())
+    }
+
+    pub fn info(&self) -> Result<HandshakeInfo, Error> {
+        Ok(HandshakeInfo {
+            suite: self.suite()?.suite,
+            version: crate::codec::TLS12,
+            group: self.group,
+            resumed: self.resumed,
+            secure_renegotiation: self.secure_renegotiation,
+            extended_master_secret: self.ems,
+            max_fragment_length: self.max_fragment_length,
+            peer_cert_sha256: self.peer_cert_sha256,
+        })
+    }
+}
+
+/// The handshake of either side.
+pub(crate) enum Handshake<'a> {
+    Client(client::ClientHandshake<'a>),
+    Server(server::ServerHandshake<'a>),
+}
+
+impl Handshake<'_> {
+    pub fn common(&self) -> &Common {
+        match self {
+            Handshake::Client(c) => &c.common,
+            Handshake::Server(s) => &s.common,
+        }
+    }
+
+    /// Whether a ChangeCipherSpec from the peer is allowed now.
+    pub fn expects_ccs(&self) -> bool {
+        match self {
+            Handshake::Client(c) => c.expects_ccs(),
+            Handshake::Server(s) => s.expects_ccs(),
+        }
+    }
+
+    /// The peer's ChangeCipherSpec arrived (and was allowed).
+    pub fn got_ccs(&mut self) {
+        match self {
+            Handshake::Client(c) => c.got_ccs(),
+            Handshake::Server(s) => s.got_ccs(),
+        }
+    }
+
+    /// Handles one whole handshake message.
+    pub fn handle<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        typ: HandshakeType,
+        msg: &[u8],
+        body: &[u8],
+    ) -> Result<Progress, Error> {
+        match self {
+            Handshake::Client(c) => c.handle(ctx, typ, msg, body),
+            Handshake::Server(s) => s.handle(ctx, typ, msg, body),
+        }
+    }
+
+}
+
+impl Handshake<'_> {
+    /// Forgets every secret (after a fatal error).
+    pub fn wipe(&mut self) {
+        match self {
+            Handshake::Client(c) => c.wipe(),
+            Handshake::Server(s) => s.wipe(),
+        }
+    }
+}
+
+impl Common {
+    pub fn wipe(&mut self) {
+        self.master_secret = Zeroizing::new([0; 48]);
+    }
+}

@@ -1,0 +1,27 @@
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![doc = include_str!("../README.md")]
+
+pub mod cert;
+pub mod codec;
+pub mod config;
+pub mod connection;
+pub mod crypto;
+pub mod error;
+pub mod event;
+mod handshake;
+#[cfg(feature = "std")]
+pub mod pem;
+pub mod record;
+pub mod suites;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod time;
+
+pub use codec::{AlertDescription, AlertLevel, CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
+pub use config::{ClientConfig, ServerConfig};
+pub use connection::Connection;
+pub use error::Error;
+pub use event::{CloseReason, Event, HandshakeInfo};
+pub use time::Instant;

@@ -1,0 +1,129 @@
+//! In-memory client/server pairs: move bytes between two connections and
+//! collect their events as owned values.
+
+#![allow(dead_code)]
+
+use sansio_tls::testing::TestRng;
+use sansio_tls::{AlertDescription, AlertLevel, CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
+
+/// A time inside the test PKI's validity (2027-01-15).
+pub const NOW: Instant = Instant::from_secs(1_800_000_000);
+
+pub const ECDSA_CA: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+pub const ECDSA_SERVER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+pub const ECDSA_SERVER_KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
+pub const ECDSA_EXPIRED: &[u8] = include_bytes!("../../vectors/pki/ecdsa-expired.der");
+pub const ECDSA_EXPIRED_KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-expired.key.der");
+pub const ECDSA_UNTRUSTED: &[u8] = include_bytes!("../../vectors/pki/ecdsa-untrusted.der");
+pub const ECDSA_UNTRUSTED_KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-untrusted.key.der");
+pub const RSA_CA: &[u8] = include_bytes!("../../vectors/pki/rsa-ca.der");
+
+/// An event, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ev {
+    Done(HandshakeInfo),
+    Data(Vec<u8>),
+    Alert(AlertLevel, AlertDescription),
+    Renegotiation,
+    Closed(CloseReason),
+}
+
+/// Drains every event `conn` has now; data is appended to `data` instead
+/// of being listed (to keep big transfers cheap).
+pub fn drain<R: rand_core::CryptoRng>(
+    conn: &mut Connection<'_, R>,
+    data: &mut Vec<u8>,
+) -> Result<Vec<Ev>, Error> {
+    let mut evs = Vec::new();
+    while let Some(ev) = conn.poll_event(NOW)? {
+        match ev {
+            Event::HandshakeDone(i) => evs.push(Ev::Done(i)),
+            Event::Data(d) => data.extend_from_slice(d),
+            Event::Alert { level, description } => evs.push(Ev::Alert(level, description)),
+            Event::RenegotiationRefused => evs.push(Ev::Renegotiation),
+            Event::Closed(r) => evs.push(Ev::Closed(r)),
+            other => panic!("unexpected event {other:?}"),
+        }
+    }
+    Ok(evs)
+}
+
+/// Moves as many pending bytes from `from` to `to` as `to` takes. Returns
+/// how many moved.
+pub fn transfer<R1: rand_core::CryptoRng, R2: rand_core::CryptoRng>(
+    from: &mut Connection<'_, R1>,
+    to: &mut Connection<'_, R2>,
+) -> usize {
+    let n = to.feed(from.transmit_pending());
+    from.transmit_done(n);
+    n
+}
+
+/// Both sides' results.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub client_events: Vec<Ev>,
+    pub server_events: Vec<Ev>,
+    pub client_data: Vec<u8>,
+    pub server_data: Vec<u8>,
+    pub client_error: Option<Error>,
+    pub server_error: Option<Error>,
+}
+
+/// Runs both sides until no bytes move, or one fails. Errors are recorded,
+/// not returned.
+pub fn run(
+    client: &mut Connection<'_, &mut TestRng>,
+    server: &mut Connection<'_, &mut TestRng>,
+    out: &mut Outcome,
+) {
+    for _ in 0..10_000 {
+        let mut moved = transfer(client, server);
+        if out.server_error.is_none() {
+            match drain(server, &mut out.server_data) {
+                Ok(e) => out.server_events.extend(e),
+                Err(e) => out.server_error = Some(e),
+            }
+        }
+        moved += transfer(server, client);
+        if out.client_error.is_none() {
+            match drain(client, &mut out.client_data) {
+                Ok(e) => out.client_events.extend(e),
+                Err(e) => out.client_error = Some(e),
+            }
+        }
+        moved += transfer(client, server);
+        if moved == 0 && client.transmit_pending().is_empty() && server.transmit_pending().is_empty() {
+            return;
+        }
+    }
+    panic!("connections did not settle");
+}
+
+/// The first HandshakeDone in `evs`.
+pub fn done(evs: &[Ev]) -> Option<HandshakeInfo> {
+    evs.iter().find_map(|e| match e {
+        Ev::Done(i) => Some(*i),
+        _ => None,
+    })
+}
+
+/// Splits a flight of records into whole records.
+pub fn records(mut bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    while bytes.len() >= 5 {
+        let len = 5 + u16::from_be_bytes([bytes[3], bytes[4]]) as usize;
+        out.push(bytes[..len].to_vec());
+        bytes = &bytes[len..];
+    }
+    assert!(bytes.is_empty(), "trailing partial record");
+    out
+}
+
+/// A plaintext record.
+pub fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
+    let mut r = vec![content_type, 3, 3];
+    r.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    r.extend_from_slice(payload);
+    r
+}

@@ -1,0 +1,4 @@
+//! Support code shared by the integration tests (`mod common;`).
+
+pub mod memory;
+pub mod peers;

@@ -1,0 +1,441 @@
+//! Client and server in one process: every suite and group, big transfers,
+//! close, small buffers, and refusals of what the RFC forbids.
+
+mod common;
+
+use common::memory::*;
+use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::crypto::SigningKey;
+use sansio_tls::testing::TestRng;
+use sansio_tls::*;
+
+const BUF: usize = record::MAX_RECORD + 4096;
+
+struct Fixture {
+    key: SigningKey,
+    chain: Vec<&'static [u8]>,
+}
+
+fn ecdsa() -> Fixture {
+    Fixture { key: SigningKey::from_der(ECDSA_SERVER_KEY).unwrap(), chain: vec![ECDSA_SERVER, ECDSA_CA] }
+}
+
+/// Runs a whole handshake with the given configs and returns the outcome.
+fn handshake(client_cfg: &ClientConfig<'_>, server_cfg: &ServerConfig<'_>, name: &str) -> Outcome {
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(client_cfg, name, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(server_cfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    out
+}
+
+#[test]
+fn every_ecdsa_suite_and_group() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let suites = [
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+    for suite in suites {
+        for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
+            let s = [suite];
+            let g = [group];
+            let mut ccfg = ClientConfig::new(&verifier);
+            ccfg.cipher_suites = &s;
+            ccfg.groups = &g;
+            let scfg = ServerConfig::new(&f.chain, &f.key);
+            let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+            let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+            let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+            let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+            let mut out = Outcome::default();
+            run(&mut client, &mut server, &mut out);
+            let ci = done(&out.client_events).unwrap_or_else(|| panic!("{suite:?}/{group:?}: {out:?}"));
+            let si = done(&out.server_events).unwrap();
+            assert_eq!((ci.suite, si.suite), (suite, suite));
+            assert_eq!((ci.group, si.group), (Some(group), Some(group)));
+            assert!(ci.extended_master_secret && si.extended_master_secret);
+            assert!(ci.secure_renegotiation && si.secure_renegotiation);
+            assert!(!ci.resumed);
+            assert_eq!(ci.version, 0x0303);
+            assert!(ci.peer_cert_sha256.is_some());
+            assert_eq!(si.peer_cert_sha256, None);
+
+            // Data both ways.
+            assert_eq!(client.send(b"ping").unwrap(), 4);
+            assert_eq!(server.send(b"pong").unwrap(), 4);
+            run(&mut client, &mut server, &mut out);
+            assert_eq!(out.server_data, b"ping");
+            assert_eq!(out.client_data, b"pong");
+
+            // Close both ways with close_notify.
+            client.close().unwrap();
+            run(&mut client, &mut server, &mut out);
+            assert_eq!(out.server_events.last(), Some(&Ev::Closed(CloseReason::CloseNotify)));
+            assert_eq!(out.client_events.last(), Some(&Ev::Closed(CloseReason::CloseNotify)));
+            assert_eq!(client.send(b"x"), Err(Error::Closed));
+            assert_eq!(server.send(b"x"), Err(Error::Closed));
+        }
+    }
+}
+
+/// A pseudo-random stream for transfer checks.
+fn pattern(n: usize, seed: u8) -> Vec<u8> {
+    (0..n).map(|i| (i as u32).wrapping_mul(2654435761).rotate_left(seed as u32) as u8).collect()
+}
+
+#[test]
+fn four_mib_both_ways_byte_for_byte() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(3), TestRng::new(4));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert!(client.is_established() && server.is_established());
+
+    let up = pattern(4 << 20, 3);
+    let down = pattern(4 << 20, 11);
+    let (mut up_off, mut down_off) = (0, 0);
+    while up_off < up.len() || down_off < down.len() {
+        up_off += client.send(&up[up_off..]).unwrap();
+        down_off += server.send(&down[down_off..]).unwrap();
+        run(&mut client, &mut server, &mut out);
+    }
+    assert!(out.client_error.is_none() && out.server_error.is_none(), "{:?}", (out.client_error, out.server_error));
+    assert_eq!(out.server_data.len(), up.len());
+    assert!(out.server_data == up, "upstream bytes differ");
+    assert!(out.client_data == down, "downstream bytes differ");
+}
+
+#[test]
+fn max_fragment_length_runs_in_small_buffers() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let mut ccfg = ClientConfig::new(&verifier);
+    ccfg.max_fragment_length = Some(MaxFragmentLength::Bytes512);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    // 512-byte records: the receive buffers hold one record plus the
+    // largest handshake message (the server's ~1 KiB Certificate).
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; 2048], vec![0; 2048], vec![0; 2048], vec![0; 2048]);
+    let (mut r1, mut r2) = (TestRng::new(5), TestRng::new(6));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    let ci = done(&out.client_events).unwrap_or_else(|| panic!("{out:?}"));
+    assert_eq!(ci.max_fragment_length, Some(MaxFragmentLength::Bytes512));
+    let data = pattern(10_000, 1);
+    let mut off = 0;
+    while off < data.len() {
+        off += server.send(&data[off..]).unwrap();
+        // Every record the server writes respects the 512-byte limit.
+        for rec in records(server.transmit_pending()) {
+            assert!(rec.len() <= 5 + 8 + 512 + 16, "record of {} bytes", rec.len());
+        }
+        run(&mut client, &mut server, &mut out);
+    }
+    assert_eq!(out.client_data, data);
+}
+
+fn client_fails_with(chain: Vec<&'static [u8]>, key: &[u8], name: &str, now_secs: u64) -> (Option<Error>, Option<Error>) {
+    let key = SigningKey::from_der(key).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&chain, &key);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let now = Instant::from_secs(now_secs);
+    let mut client = Connection::client(&ccfg, name, &mut crx, &mut ctx, &mut r1, now).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, now).unwrap();
+    let mut cerr = None;
+    let mut serr = None;
+    for _ in 0..10 {
+        transfer(&mut client, &mut server);
+        while serr.is_none() {
+            match server.poll_event(now) {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => serr = Some(e),
+            }
+        }
+        transfer(&mut server, &mut client);
+        while cerr.is_none() {
+            match client.poll_event(now) {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => cerr = Some(e),
+            }
+        }
+    }
+    (cerr, serr)
+}
+
+#[test]
+fn bad_certificates_are_refused_with_the_right_alert() {
+    // Unknown CA: the client sends unknown_ca, the server reports it.
+    let (c, s) = client_fails_with(vec![ECDSA_UNTRUSTED], ECDSA_UNTRUSTED_KEY, "localhost", 1_800_000_000);
+    assert_eq!(c, Some(Error::UnknownCa));
+    assert_eq!(s, Some(Error::AlertReceived(AlertDescription::UnknownCa)));
+    // Wrong name.
+    let (c, s) = client_fails_with(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "example.com", 1_800_000_000);
+    assert_eq!(c, Some(Error::BadCertificate));
+    assert_eq!(s, Some(Error::AlertReceived(AlertDescription::BadCertificate)));
+    // Expired leaf.
+    let (c, s) = client_fails_with(vec![ECDSA_EXPIRED], ECDSA_EXPIRED_KEY, "localhost", 1_800_000_000);
+    assert_eq!(c, Some(Error::CertificateExpired));
+    assert_eq!(s, Some(Error::AlertReceived(AlertDescription::CertificateExpired)));
+    // The good chain at a time before it is valid.
+    let (c, _) = client_fails_with(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "localhost", 1_000_000_000);
+    assert_eq!(c, Some(Error::CertificateExpired));
+    // And the good chain by IP address.
+    let (c, s) = client_fails_with(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "127.0.0.1", 1_800_000_000);
+    assert_eq!((c, s), (None, None));
+}
+
+#[test]
+fn no_common_suite_is_handshake_failure() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let mut ccfg = ClientConfig::new(&verifier);
+    let rsa_only = [CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256];
+    ccfg.cipher_suites = &rsa_only;
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let out = handshake(&ccfg, &scfg, "localhost");
+    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
+    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+}
+
+#[test]
+fn handshake_timeout_fires_from_caller_time() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let mut ccfg = ClientConfig::new(&verifier);
+    ccfg.handshake_timeout_ms = Some(5_000);
+    let _ = f;
+    let (mut crx, mut ctx) = (vec![0; BUF], vec![0; BUF]);
+    let mut r1 = TestRng::new(1);
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    assert_eq!(client.poll_timeout(), Some(NOW.add_millis(5_000)));
+    assert_eq!(client.handle_timeout(NOW.add_millis(4_999)), Ok(()));
+    let hello_len = client.transmit_pending().len();
+    assert_eq!(client.handle_timeout(NOW.add_millis(5_000)), Err(Error::Timeout));
+    // A user_canceled alert follows the ClientHello.
+    let pending = client.transmit_pending();
+    assert_eq!(&pending[hello_len..], &[21, 3, 3, 0, 2, 2, 90]);
+    assert_eq!(client.poll_event(NOW), Err(Error::Timeout));
+    assert_eq!(client.poll_timeout(), None);
+}
+
+/// Runs a handshake but lets `tamper` rewrite every flight the server
+/// sends, record by record. Returns the client's error.
+fn tamper_server_flight(tamper: impl Fn(usize, Vec<Vec<u8>>) -> Vec<Vec<u8>>) -> (Option<Error>, Vec<u8>) {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut sink = Vec::new();
+    for flight in 0..3 {
+        transfer(&mut client, &mut server);
+        let _ = drain(&mut server, &mut sink);
+        let recs = records(server.transmit_pending());
+        let n = server.transmit_pending().len();
+        server.transmit_done(n);
+        let bytes: Vec<u8> = tamper(flight, recs).concat();
+        client.feed(&bytes);
+        if let Err(e) = drain(&mut client, &mut sink) {
+            return (Some(e), client.transmit_pending().to_vec());
+        }
+    }
+    (None, Vec::new())
+}
+
+#[test]
+fn forbidden_server_message_orders_are_refused() {
+    // The server's first flight is ServerHello, Certificate,
+    // ServerKeyExchange, ServerHelloDone, one record each.
+    let unexpected_alert = vec![21, 3, 3, 0, 2, 2, 10];
+    // Untouched: no error.
+    assert_eq!(tamper_server_flight(|_, r| r).0, None);
+    // Certificate missing.
+    let (e, tx) = tamper_server_flight(|f, mut r| {
+        if f == 0 {
+            r.remove(1);
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::UnexpectedMessage));
+    assert!(tx.ends_with(&unexpected_alert));
+    // ServerKeyExchange missing.
+    let (e, _) = tamper_server_flight(|f, mut r| {
+        if f == 0 {
+            r.remove(2);
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::UnexpectedMessage));
+    // ServerHello twice.
+    let (e, _) = tamper_server_flight(|f, mut r| {
+        if f == 0 {
+            let sh = r[0].clone();
+            r.insert(1, sh);
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::UnexpectedMessage));
+    // A ChangeCipherSpec before ServerHelloDone.
+    let (e, _) = tamper_server_flight(|f, mut r| {
+        if f == 0 {
+            r.insert(2, record(20, &[1]));
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::UnexpectedMessage));
+    // Application data before the handshake.
+    let (e, _) = tamper_server_flight(|f, mut r| {
+        if f == 0 {
+            r.insert(1, record(23, b"early"));
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::UnexpectedMessage));
+    // A flipped bit in the ServerKeyExchange signature: decrypt_error.
+    let (e, tx) = tamper_server_flight(|f, mut r| {
+        if f == 0 {
+            let ske = &mut r[2];
+            let last = ske.len() - 3;
+            ske[last] ^= 0x40;
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::DecryptError));
+    assert!(tx.ends_with(&[21, 3, 3, 0, 2, 2, 51]));
+    // A flipped bit in the encrypted Finished: bad_record_mac.
+    let (e, tx) = tamper_server_flight(|f, mut r| {
+        if f == 1 {
+            let fin = r.last_mut().unwrap();
+            let i = fin.len() - 1;
+            fin[i] ^= 1;
+        }
+        r
+    });
+    assert_eq!(e, Some(Error::BadRecordMac));
+    // The alert goes out encrypted: a 2-byte alert in an AEAD record.
+    assert_eq!(&tx[tx.len() - 31..tx.len() - 26], &[21, 3, 3, 0, 26]);
+    // Handshake message split over records, and two messages in one
+    // record, are both fine.
+    let (e, _) = tamper_server_flight(|f, r| {
+        if f != 0 {
+            return r;
+        }
+        let mut payload = Vec::new();
+        for rec in &r {
+            payload.extend_from_slice(&rec[5..]);
+        }
+        payload.chunks(7).map(|c| record(22, c)).collect()
+    });
+    assert_eq!(e, None);
+    let (e, _) = tamper_server_flight(|f, r| {
+        if f != 0 {
+            return r;
+        }
+        let payload: Vec<u8> = r.iter().flat_map(|rec| rec[5..].to_vec()).collect();
+        vec![record(22, &payload)]
+    });
+    assert_eq!(e, None);
+}
+
+#[test]
+fn fatal_error_is_sticky_and_nothing_more_is_processed() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let _ = verifier;
+    let (mut srx, mut stx) = (vec![0; BUF], vec![0; BUF]);
+    let mut r2 = TestRng::new(2);
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    // A Finished as the first message.
+    server.feed(&record(22, &[20, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    assert_eq!(server.poll_event(NOW), Err(Error::UnexpectedMessage));
+    assert_eq!(server.transmit_pending(), &[21, 3, 3, 0, 2, 2, 10]);
+    assert_eq!(server.feed(&[22, 3, 3, 0, 1, 1]), 0);
+    assert_eq!(server.poll_event(NOW), Err(Error::UnexpectedMessage));
+    assert_eq!(server.send(b"x"), Err(Error::UnexpectedMessage));
+    assert_eq!(server.close(), Err(Error::UnexpectedMessage));
+    // Exactly one alert was queued.
+    assert_eq!(server.transmit_pending().len(), 7);
+}
+
+#[test]
+fn truncation_is_reported_as_such() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    client.receive_eof();
+    let mut sink = Vec::new();
+    assert_eq!(drain(&mut client, &mut sink).unwrap(), vec![Ev::Closed(CloseReason::Truncated)]);
+    assert!(client.is_closed());
+}
+
+#[test]
+fn warning_alerts_are_reported_and_the_connection_goes_on() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    // Before keys: a plaintext warning alert on the ClientHello's heels.
+    let mut sink = Vec::new();
+    transfer(&mut client, &mut server);
+    server.feed(&record(21, &[1, 90]));
+    let evs = drain(&mut server, &mut sink).unwrap();
+    assert_eq!(evs, vec![Ev::Alert(AlertLevel::Warning, AlertDescription::UserCanceled)]);
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert!(client.is_established() && server.is_established());
+    // An alert whose level is unknown is illegal_parameter; a one-byte
+    // alert is a decode_error.
+    let mut rx = vec![0; BUF];
+    let mut tx = vec![0; BUF];
+    let mut r3 = TestRng::new(3);
+    let mut s2 = Connection::server(&scfg, &mut rx, &mut tx, &mut r3, NOW).unwrap();
+    s2.feed(&record(21, &[3, 0]));
+    assert_eq!(s2.poll_event(NOW), Err(Error::IllegalParameter));
+    let mut rx = vec![0; BUF];
+    let mut tx = vec![0; BUF];
+    let mut s3 = Connection::server(&scfg, &mut rx, &mut tx, &mut r3, NOW).unwrap();
+    s3.feed(&record(21, &[1]));
+    assert_eq!(s3.poll_event(NOW), Err(Error::Decode));
+}
