@@ -12,6 +12,8 @@ pub mod error;
 pub mod event;
 mod handshake;
 #[cfg(feature = "std")]
+pub mod io;
+#[cfg(feature = "std")]
 pub mod pem;
 pub mod record;
 pub mod suites;

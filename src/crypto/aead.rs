@@ -52,6 +52,8 @@ impl AeadAlg {
 /// Length of the authentication tag of every supported AEAD.
 pub const TAG_LEN: usize = 16;
 
+// No heap to box the key schedules into.
+#[allow(clippy::large_enum_variant)]
 enum Inner {
     Aes128(Aes128Gcm),
     Aes256(Aes256Gcm),

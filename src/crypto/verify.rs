@@ -185,9 +185,10 @@ fn modexp<const LIMBS: usize>(n: &[u8], e: u32, s: &[u8], out: &mut [u8]) -> Res
     let mut buf = [0u8; RSA_MAX_MODULUS_LEN];
     let wide = buf.get_mut(..width).ok_or(Error::Internal)?;
 
-    wide[pad..].copy_from_slice(n);
+    // `wide` is exactly `Uint::<LIMBS>::BYTES` long, as `from_be_slice` needs.
+    wide.get_mut(pad..).ok_or(Error::Internal)?.copy_from_slice(n);
     let n = Uint::<LIMBS>::from_be_slice(wide);
-    wide[pad..].copy_from_slice(s);
+    wide.get_mut(pad..).ok_or(Error::Internal)?.copy_from_slice(s);
     let s = Uint::<LIMBS>::from_be_slice(wide);
 
     if s.cmp_vartime(&n) != Ordering::Less {
@@ -244,23 +245,28 @@ fn digest_info_prefix(hash: SigHash) -> &'static [u8] {
 /// EMSA-PKCS1-v1_5 (RFC 8017 §9.2) by re-encoding and comparing:
 /// `EM = 0x00 || 0x01 || PS (0xff...) || 0x00 || DigestInfo`.
 fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Result<(), Error> {
-    let k = em.len();
     let prefix = digest_info_prefix(hash);
     let t_len = prefix.len() + m_hash.as_ref().len();
     // Step 3 of §9.2: at least 8 bytes of padding.
-    if k < t_len + 11 {
-        return Err(Error::DecryptError);
+    let ps_len = em
+        .len()
+        .checked_sub(t_len + 3)
+        .filter(|&n| n >= 8)
+        .ok_or(Error::DecryptError)?;
+    // The expected encoding has exactly em.len() bytes by construction.
+    let expected = [0x00u8, 0x01]
+        .iter()
+        .chain(core::iter::repeat_n(&0xffu8, ps_len))
+        .chain(&[0x00u8])
+        .chain(prefix)
+        .chain(m_hash.as_ref());
+    let mut diff = 0u8;
+    let mut compared = 0usize;
+    for (e, m) in expected.zip(em) {
+        diff |= e ^ m;
+        compared += 1;
     }
-    let mut expected = [0u8; RSA_MAX_MODULUS_LEN];
-    let expected = expected.get_mut(..k).ok_or(Error::Internal)?;
-    let ps_end = k - t_len - 1;
-    expected[0] = 0x00;
-    expected[1] = 0x01;
-    expected[2..ps_end].fill(0xff);
-    expected[ps_end] = 0x00;
-    expected[ps_end + 1..ps_end + 1 + prefix.len()].copy_from_slice(prefix);
-    expected[ps_end + 1 + prefix.len()..].copy_from_slice(m_hash.as_ref());
-    if bool::from(expected.ct_eq(em)) {
+    if diff == 0 && compared == em.len() {
         Ok(())
     } else {
         Err(Error::DecryptError)
@@ -314,14 +320,17 @@ fn emsa_pss_verify(
     db.copy_from_slice(masked_db);
     mgf1_xor(hash, h, db);
     // Step 9.
-    db[0] &= top_mask;
+    if let Some(first) = db.first_mut() {
+        *first &= top_mask;
+    }
     // Step 10: DB = PS (zeros) || 0x01 || salt.
     let ps_len = em_len - h_len - s_len - 2;
-    if db[..ps_len].iter().any(|&b| b != 0) || db[ps_len] != 0x01 {
+    let (ps, rest) = db.split_at(ps_len.min(db_len));
+    if ps.iter().any(|&b| b != 0) || rest.first() != Some(&0x01) {
         return bad;
     }
     // Step 11.
-    let salt = &db[db_len - s_len..];
+    let salt = db.get(db_len - s_len..).ok_or(Error::DecryptError)?;
     // Steps 12, 13: H' = Hash(0x00 * 8 || mHash || salt).
     let h2 = hash.digest(&[&[0u8; 8], m_hash.as_ref(), salt]);
     // Step 14.
@@ -343,6 +352,8 @@ fn mgf1_xor(hash: SigHash, seed: &[u8], out: &mut [u8]) {
 }
 
 /// A peer's public key, as found in its certificate.
+// No heap to box the RSA variant into; 520 bytes inline is the price.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PublicKey {
     /// An ECDSA key on NIST P-256.

@@ -1,0 +1,198 @@
+//! A blocking adapter over any `Read + Write` transport (feature `std`):
+//! drives a [`Connection`] and offers `std::io::Read` / `Write` for the
+//! plaintext.
+//!
+//! The engine itself stays sans-IO; this is a convenience for programs and
+//! tests that own a socket.
+
+extern crate std;
+
+use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
+use std::io::{self, Read, Write};
+use std::vec::Vec;
+
+/// Something the connection reported, owned (see [`TlsStream::take_events`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamEvent {
+    /// A handshake completed.
+    HandshakeDone(HandshakeInfo),
+    /// A warning alert arrived.
+    Alert(crate::AlertLevel, crate::AlertDescription),
+    /// A renegotiation request was refused.
+    RenegotiationRefused,
+    /// The peer closed.
+    Closed(CloseReason),
+}
+
+/// A TLS connection over a blocking transport.
+pub struct TlsStream<'a, R, S> {
+    conn: Connection<'a, R>,
+    sock: S,
+    plaintext: Vec<u8>,
+    plaintext_pos: usize,
+    events: Vec<StreamEvent>,
+    eof: bool,
+}
+
+fn to_io(e: Error) -> io::Error {
+    io::Error::other(e)
+}
+
+impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
+    /// Wraps a fresh connection and its transport.
+    pub fn new(conn: Connection<'a, R>, sock: S) -> Self {
+        TlsStream { conn, sock, plaintext: Vec::new(), plaintext_pos: 0, events: Vec::new(), eof: false }
+    }
+
+    /// The connection.
+    pub fn connection(&mut self) -> &mut Connection<'a, R> {
+        &mut self.conn
+    }
+
+    /// The transport.
+    pub fn transport(&mut self) -> &mut S {
+        &mut self.sock
+    }
+
+    /// Events seen since the last call (data excepted).
+    pub fn take_events(&mut self) -> Vec<StreamEvent> {
+        core::mem::take(&mut self.events)
+    }
+
+    /// Writes every pending transmit byte to the transport.
+    pub fn flush_transmit(&mut self) -> io::Result<()> {
+        while !self.conn.transmit_pending().is_empty() {
+            let n = self.sock.write(self.conn.transmit_pending())?;
+            if n == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            self.conn.transmit_done(n);
+        }
+        self.sock.flush()
+    }
+
+    /// Handles every event the buffered input yields. Returns whether
+    /// anything happened.
+    fn process(&mut self) -> io::Result<bool> {
+        let mut any = false;
+        loop {
+            let ev = self.conn.poll_event(Instant::now());
+            let ev = match ev {
+                Ok(Some(ev)) => ev,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = self.flush_transmit();
+                    return Err(to_io(e));
+                }
+            };
+            any = true;
+            match ev {
+                Event::Data(d) => self.plaintext.extend_from_slice(d),
+                Event::HandshakeDone(i) => self.events.push(StreamEvent::HandshakeDone(i)),
+                Event::Alert { level, description } => self.events.push(StreamEvent::Alert(level, description)),
+                Event::RenegotiationRefused => self.events.push(StreamEvent::RenegotiationRefused),
+                Event::Closed(r) => self.events.push(StreamEvent::Closed(r)),
+            }
+        }
+        self.flush_transmit()?;
+        Ok(any)
+    }
+
+    /// Reads once from the transport into the receive buffer and processes
+    /// it. Returns false at end of stream.
+    fn read_transport(&mut self) -> io::Result<bool> {
+        if let Err(e) = self.conn.handle_timeout(Instant::now()) {
+            let _ = self.flush_transmit();
+            return Err(to_io(e));
+        }
+        let window = self.conn.receive_window();
+        if window.is_empty() {
+            return Ok(false);
+        }
+        let n = match self.sock.read(window) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(true),
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            self.eof = true;
+            self.conn.receive_eof();
+        } else {
+            self.conn.receive_commit(n);
+        }
+        self.process()?;
+        Ok(n != 0)
+    }
+
+    /// Runs the handshake to completion.
+    pub fn handshake(&mut self) -> io::Result<HandshakeInfo> {
+        self.flush_transmit()?;
+        self.process()?;
+        while self.conn.is_handshaking() {
+            if !self.read_transport()? {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+        }
+        self.conn.handshake_info().ok_or_else(|| io::Error::other(Error::Closed))
+    }
+
+    /// Reads and processes transport input once; returns false at end of
+    /// stream. For event loops that poll.
+    pub fn pump(&mut self) -> io::Result<bool> {
+        self.read_transport()
+    }
+
+    /// Sends close_notify and flushes.
+    pub fn close(&mut self) -> io::Result<()> {
+        self.conn.close().map_err(to_io)?;
+        self.flush_transmit()
+    }
+
+    /// Whether the peer closed (close_notify or end of stream).
+    pub fn peer_closed(&self) -> bool {
+        self.eof || self.conn.is_closed()
+    }
+}
+
+impl<R: rand_core::CryptoRng, S: Read + Write> Read for TlsStream<'_, R, S> {
+    /// Reads plaintext; returns 0 after the peer's close_notify or end of
+    /// stream.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.plaintext_pos < self.plaintext.len() {
+                let avail = &self.plaintext[self.plaintext_pos..];
+                let n = avail.len().min(buf.len());
+                buf[..n].copy_from_slice(&avail[..n]);
+                self.plaintext_pos += n;
+                if self.plaintext_pos == self.plaintext.len() {
+                    self.plaintext.clear();
+                    self.plaintext_pos = 0;
+                }
+                return Ok(n);
+            }
+            if self.peer_closed() {
+                return Ok(0);
+            }
+            if !self.read_transport()? && self.plaintext.is_empty() {
+                return Ok(0);
+            }
+        }
+    }
+}
+
+impl<R: rand_core::CryptoRng, S: Read + Write> Write for TlsStream<'_, R, S> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        loop {
+            let n = self.conn.send(buf).map_err(to_io)?;
+            if n > 0 || buf.is_empty() {
+                self.flush_transmit()?;
+                return Ok(n);
+            }
+            self.flush_transmit()?;
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.flush_transmit()
+    }
+}
