@@ -169,7 +169,7 @@ impl RsaPublicKey {
         let m_hash = hash.digest(&[message]);
         match padding {
             RsaPadding::Pkcs1 => emsa_pkcs1_v15_verify(em, hash, &m_hash),
-            RsaPadding::Pss => emsa_pss_verify(em, self.bits() - 1, hash, &m_hash),
+            RsaPadding::Pss => emsa_pss_verify(em, self.bits().saturating_sub(1), hash, &m_hash),
         }
     }
 }
