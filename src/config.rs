@@ -4,7 +4,11 @@
 use crate::cert::ServerCertVerifier;
 use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 use crate::crypto::SigningKey;
+use crate::session::{ClientSessionCache, ServerSessions, TicketKeys};
 use crate::suites::DEFAULT_SUITES;
+
+/// How long a server resumes a session by default: two hours, in seconds.
+pub const DEFAULT_SESSION_LIFETIME_SECS: u64 = 2 * 60 * 60;
 
 /// The default handshake timeout: 30 seconds, in milliseconds.
 pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 30_000;
@@ -55,6 +59,16 @@ pub struct ClientConfig<'a> {
     pub handshake_timeout_ms: Option<u64>,
     /// ALPN protocols to offer (RFC 7301), in preference order.
     pub alpn_protocols: &'a [&'a [u8]],
+    /// Where sessions are kept and looked up for resumption (keyed by
+    /// server name and port); `None`: sessions are only handed out by
+    /// [`Event::NewSession`](crate::Event::NewSession) and resumed when
+    /// passed in [`ClientParams::session`](crate::connection::ClientParams).
+    pub session_cache: Option<&'a dyn ClientSessionCache>,
+    /// Offer and accept session tickets (RFC 5077). On by default.
+    pub session_tickets: bool,
+    /// Resume sessions made without extended master secret. Off by default
+    /// (the triple-handshake attack, RFC 7627 §1).
+    pub allow_legacy_resumption: bool,
 }
 
 impl<'a> ClientConfig<'a> {
@@ -70,6 +84,9 @@ impl<'a> ClientConfig<'a> {
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
             alpn_protocols: &[],
+            session_cache: None,
+            session_tickets: true,
+            allow_legacy_resumption: false,
         }
     }
 }
@@ -103,6 +120,15 @@ pub struct ServerConfig<'a> {
     pub handshake_timeout_ms: Option<u64>,
     /// ALPN protocols the server speaks, in its preference order.
     pub alpn_protocols: &'a [&'a [u8]],
+    /// Resumption by session ID: none, a store, or application events.
+    pub sessions: ServerSessions<'a>,
+    /// How long a session may be resumed, seconds.
+    pub session_lifetime_secs: u64,
+    /// Ticket keys: with them the server issues and accepts session tickets
+    /// (RFC 5077) and needs no store.
+    pub ticket_keys: Option<TicketKeys<'a>>,
+    /// Resume sessions made without extended master secret. Off by default.
+    pub allow_legacy_resumption: bool,
 }
 
 impl<'a> ServerConfig<'a> {
@@ -116,6 +142,10 @@ impl<'a> ServerConfig<'a> {
             require_extended_master_secret: true,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
             alpn_protocols: &[],
+            sessions: ServerSessions::None,
+            session_lifetime_secs: DEFAULT_SESSION_LIFETIME_SECS,
+            ticket_keys: None,
+            allow_legacy_resumption: false,
         }
     }
 }

@@ -7,8 +7,28 @@ use crate::error::Error;
 use crate::event::{CloseReason, Event, HandshakeInfo};
 use crate::handshake::{Ctx, Handshake, Progress, client::ClientHandshake, server::ServerHandshake};
 use crate::record::{HEADER_LEN, RecordHeader, RecordLayer, RecordWriter};
+use crate::session::{ClientSession, Session};
 use crate::time::Instant;
 use core::ops::Range;
+
+/// What a client connection is opened with besides its config.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientParams<'a> {
+    /// The server's DNS name or IP address literal.
+    pub server_name: &'a str,
+    /// The server's port: part of the session cache key (0 if unknown).
+    pub port: u16,
+    /// A session to offer for resumption, e.g. one imported with
+    /// [`ClientSession::import`]; when `None` the config's cache is asked.
+    pub session: Option<&'a ClientSession>,
+}
+
+impl<'a> ClientParams<'a> {
+    /// Parameters for `server_name`, port 0, no explicit session.
+    pub fn new(server_name: &'a str) -> Self {
+        ClientParams { server_name, port: 0, session: None }
+    }
+}
 
 /// The most empty application-data records accepted in a row: they carry
 /// nothing, so a stream of them is only a way to spin the receiver.
@@ -36,6 +56,9 @@ enum Pending {
     Alert(AlertLevel, AlertDescription),
     Renegotiation,
     Closed(CloseReason),
+    SessionLookup,
+    StoreSession,
+    NewSession,
 }
 
 /// What one processing step produced.
@@ -145,7 +168,8 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
 
     /// A client connection to `server_name` (a DNS name, sent as SNI and
     /// checked against the certificate, or an IP address literal, checked
-    /// against the certificate only). The ClientHello is queued at once.
+    /// against the certificate only). The ClientHello is queued at once; a
+    /// session cached for this name in the config's cache is offered.
     pub fn client(
         config: &'a ClientConfig<'a>,
         server_name: &'a str,
@@ -154,22 +178,37 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         rng: R,
         now: Instant,
     ) -> Result<Self, Error> {
-        let hs = Handshake::Client(ClientHandshake::new(config, server_name));
+        Self::client_with(config, ClientParams::new(server_name), rx, tx, rng, now)
+    }
+
+    /// A client connection with [`ClientParams`]: the port for the session
+    /// cache key, or an explicit session to resume.
+    pub fn client_with(
+        config: &'a ClientConfig<'a>,
+        params: ClientParams<'a>,
+        rx: &'a mut [u8],
+        tx: &'a mut [u8],
+        rng: R,
+        now: Instant,
+    ) -> Result<Self, Error> {
+        let hs = Handshake::Client(ClientHandshake::new(config, params.server_name, params.port));
         let mut c = Self::new(hs, config.handshake_timeout_ms, rx, tx, rng, now);
-        let mut ctx = Ctx {
-            out: RecordWriter::new(c.tx, &mut c.tx_end, &mut c.record),
-            rng: &mut c.rng,
-            now,
-        };
+        let mut ctx = Ctx { out: RecordWriter::new(c.tx, &mut c.tx_end, &mut c.record), rng: &mut c.rng, now };
         match &mut c.hs {
-            Handshake::Client(h) => h.start(&mut ctx)?,
+            Handshake::Client(h) => h.start(&mut ctx, params.session)?,
             Handshake::Server(_) => return Err(Error::Internal),
         }
         Ok(c)
     }
 
     /// A server connection; it waits for a ClientHello.
-    pub fn server(config: &'a ServerConfig<'a>, rx: &'a mut [u8], tx: &'a mut [u8], rng: R, now: Instant) -> Result<Self, Error> {
+    pub fn server(
+        config: &'a ServerConfig<'a>,
+        rx: &'a mut [u8],
+        tx: &'a mut [u8],
+        rng: R,
+        now: Instant,
+    ) -> Result<Self, Error> {
         if config.cert_chain.is_empty() {
             return Err(Error::InvalidState);
         }
@@ -352,6 +391,39 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         self.hs.common().secure_renegotiation
     }
 
+    // ----- sessions ------------------------------------------------------
+
+    fn lookup_pending(&self) -> bool {
+        matches!(&self.hs, Handshake::Server(h) if h.lookup_pending())
+    }
+
+    /// Answers an [`Event::SessionLookup`]: the stored session for that ID,
+    /// or `None` (the handshake then is a full one). Processing resumes at
+    /// the next [`poll_event`](Self::poll_event).
+    pub fn answer_session_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
+        match &mut self.hs {
+            Handshake::Server(h) => h.answer_lookup(session),
+            Handshake::Client(_) => Err(Error::InvalidState),
+        }
+    }
+
+    /// The session a client connection established or resumed, to export
+    /// or cache (secret material).
+    pub fn client_session(&self) -> Option<&ClientSession> {
+        match &self.hs {
+            Handshake::Client(h) => h.session(),
+            Handshake::Server(_) => None,
+        }
+    }
+
+    /// Removes this connection's session from the store or cache so it is
+    /// never resumed (the counterpart of NSS's `SSL_InvalidateSession`). In
+    /// [`ServerSessions::Events`](crate::session::ServerSessions::Events)
+    /// mode the application removes it itself.
+    pub fn invalidate_session(&mut self) {
+        self.hs.invalidate_session();
+    }
+
     // ----- processing ----------------------------------------------------
 
     /// Processes received bytes until something happens. Returns the next
@@ -370,6 +442,18 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                     Pending::Alert(level, description) => Event::Alert { level, description },
                     Pending::Renegotiation => Event::RenegotiationRefused,
                     Pending::Closed(r) => Event::Closed(r),
+                    Pending::SessionLookup => match &self.hs {
+                        Handshake::Server(h) => Event::SessionLookup(h.lookup_id()),
+                        Handshake::Client(_) => return Err(Error::Internal),
+                    },
+                    Pending::StoreSession => match &self.hs {
+                        Handshake::Server(h) => Event::StoreSession(h.session_to_store().ok_or(Error::Internal)?),
+                        Handshake::Client(_) => return Err(Error::Internal),
+                    },
+                    Pending::NewSession => match &self.hs {
+                        Handshake::Client(h) => Event::NewSession(h.session().ok_or(Error::Internal)?),
+                        Handshake::Server(_) => return Err(Error::Internal),
+                    },
                 }));
             }
             if self.state == State::Closed {
@@ -401,6 +485,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             let _ = out.alert(AlertLevel::Fatal, desc);
         }
         self.record.wipe();
+        self.hs.invalidate_session();
         self.hs.wipe();
         self.rx[..self.rx_end].fill(0);
         self.hs_len = 0;
@@ -412,6 +497,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     }
 
     fn step(&mut self) -> Result<Step, Error> {
+        if self.lookup_pending() {
+            return Ok(Step::Idle);
+        }
         // A whole handshake message first.
         if self.hs_len >= codec::HANDSHAKE_HEADER_LEN {
             let total = codec::handshake_message_len(&self.rx[..self.hs_len]).ok_or(Error::Internal)?;
@@ -527,15 +615,29 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             now: self.now,
         };
         let progress = self.hs.handle(&mut ctx, typ, &self.rx[..len], body)?;
+        if progress == Progress::SessionLookup {
+            // The ClientHello stays buffered until the application answers.
+            let _ = self.events.push_back(Pending::SessionLookup);
+            return Ok(());
+        }
         self.rx.copy_within(len..self.hs_len, 0);
         self.hs_len -= len;
         match progress {
-            Progress::Continue => {}
+            Progress::Continue | Progress::SessionLookup => {}
             Progress::Done => {
                 let info = self.hs.common().info()?;
                 self.info = Some(info);
                 self.state = State::Open;
                 let _ = self.events.push_back(Pending::HandshakeDone(info));
+                match &self.hs {
+                    Handshake::Server(h) if h.session_to_store().is_some() => {
+                        let _ = self.events.push_back(Pending::StoreSession);
+                    }
+                    Handshake::Client(h) if h.session().is_some() => {
+                        let _ = self.events.push_back(Pending::NewSession);
+                    }
+                    _ => {}
+                }
             }
             Progress::RenegotiationRefused => {
                 // RFC 5746 §4.5 / RFC 5246 §7.2.2: refuse with a warning.

@@ -2,6 +2,7 @@
 
 use crate::codec::{AlertDescription, AlertLevel};
 pub use crate::handshake::HandshakeInfo;
+use crate::session::{ClientSession, Session};
 
 /// Something the application should know about, from
 /// [`Connection::poll_event`](crate::Connection::poll_event).
@@ -28,6 +29,19 @@ pub enum Event<'a> {
     RenegotiationRefused,
     /// The connection is closed for reading; see [`CloseReason`].
     Closed(CloseReason),
+    /// Server, [`ServerSessions::Events`](crate::session::ServerSessions::Events)
+    /// mode: the client offers this session ID. Look it up (maybe remotely)
+    /// and answer with
+    /// [`Connection::answer_session_lookup`](crate::Connection::answer_session_lookup);
+    /// the handshake waits.
+    SessionLookup(&'a [u8]),
+    /// Server, events mode: a full handshake made this session; store it
+    /// under [`Session::id`].
+    StoreSession(&'a Session),
+    /// Client: the handshake established (or refreshed) a resumable
+    /// session; already in the config's cache if there is one. Export it
+    /// to keep it elsewhere.
+    NewSession(&'a ClientSession),
 }
 
 /// How a connection ended without an error.

@@ -7,6 +7,7 @@
 
 extern crate std;
 
+use crate::session::{ClientSession, Session};
 use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
 use std::io::{self, Read, Write};
 use std::vec::Vec;
@@ -22,6 +23,13 @@ pub enum StreamEvent {
     RenegotiationRefused,
     /// The peer closed.
     Closed(CloseReason),
+    /// Server, events mode: look this session ID up and answer through
+    /// [`TlsStream::connection`] and `answer_session_lookup`.
+    SessionLookup(Vec<u8>),
+    /// Server, events mode: store this session.
+    StoreSession(Session),
+    /// Client: a resumable session was established.
+    NewSession(ClientSession),
 }
 
 /// A TLS connection over a blocking transport.
@@ -92,6 +100,12 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
                 Event::Alert { level, description } => self.events.push(StreamEvent::Alert(level, description)),
                 Event::RenegotiationRefused => self.events.push(StreamEvent::RenegotiationRefused),
                 Event::Closed(r) => self.events.push(StreamEvent::Closed(r)),
+                Event::SessionLookup(id) => {
+                    self.events.push(StreamEvent::SessionLookup(id.to_vec()));
+                    break;
+                }
+                Event::StoreSession(s) => self.events.push(StreamEvent::StoreSession(s.clone())),
+                Event::NewSession(s) => self.events.push(StreamEvent::NewSession(s.clone())),
             }
         }
         self.flush_transmit()?;

@@ -16,6 +16,7 @@ pub mod io;
 #[cfg(feature = "std")]
 pub mod pem;
 pub mod record;
+pub mod session;
 pub mod suites;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -23,7 +24,7 @@ pub mod time;
 
 pub use codec::{AlertDescription, AlertLevel, CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 pub use config::{ClientConfig, ServerConfig};
-pub use connection::Connection;
+pub use connection::{ClientParams, Connection};
 pub use error::Error;
 pub use event::{CloseReason, Event, HandshakeInfo};
 pub use time::Instant;

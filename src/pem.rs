@@ -137,9 +137,7 @@ mod tests {
     }
 
     fn pki_path(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("vectors/pki")
-            .join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki").join(name)
     }
 
     #[test]
@@ -153,18 +151,9 @@ mod tests {
     #[test]
     fn chain_in_order() {
         let certs = certs_from_pem(pki!("ecdsa-server-chain.pem")).unwrap();
-        assert_eq!(
-            certs,
-            vec![
-                pki!("ecdsa-server.der").to_vec(),
-                pki!("ecdsa-ca.der").to_vec()
-            ]
-        );
+        assert_eq!(certs, vec![pki!("ecdsa-server.der").to_vec(), pki!("ecdsa-ca.der").to_vec()]);
         let certs = certs_from_pem(pki!("rsa-client-chain.pem")).unwrap();
-        assert_eq!(
-            certs,
-            vec![pki!("rsa-client.der").to_vec(), pki!("rsa-ca.der").to_vec()]
-        );
+        assert_eq!(certs, vec![pki!("rsa-client.der").to_vec(), pki!("rsa-ca.der").to_vec()]);
     }
 
     #[test]
@@ -226,13 +215,9 @@ mod tests {
 
     #[test]
     fn unknown_sections_are_skipped() {
-        let mut pem =
-            String::from("-----BEGIN SOMETHING ELSE-----\nAAAA\n-----END SOMETHING ELSE-----\n");
+        let mut pem = String::from("-----BEGIN SOMETHING ELSE-----\nAAAA\n-----END SOMETHING ELSE-----\n");
         pem.push_str(core::str::from_utf8(pki!("ecdsa-ca.pem")).unwrap());
-        assert_eq!(
-            certs_from_pem(pem.as_bytes()).unwrap(),
-            vec![pki!("ecdsa-ca.der").to_vec()]
-        );
+        assert_eq!(certs_from_pem(pem.as_bytes()).unwrap(), vec![pki!("ecdsa-ca.der").to_vec()]);
     }
 
     #[test]
@@ -243,14 +228,8 @@ mod tests {
         // DER is not PEM.
         assert_eq!(certs_from_pem(pki!("ecdsa-ca.der")), Err(PemError::NoItems));
         // The right file format, the wrong kind of item.
-        assert_eq!(
-            certs_from_pem(pki!("ecdsa-server.key.pem")),
-            Err(PemError::NoItems)
-        );
-        assert_eq!(
-            private_key_from_pem(pki!("ecdsa-server-chain.pem")),
-            Err(PemError::NoItems)
-        );
+        assert_eq!(certs_from_pem(pki!("ecdsa-server.key.pem")), Err(PemError::NoItems));
+        assert_eq!(private_key_from_pem(pki!("ecdsa-server-chain.pem")), Err(PemError::NoItems));
     }
 
     fn ca_pem() -> String {
@@ -261,31 +240,18 @@ mod tests {
     fn malformed() {
         let good = ca_pem();
         let cases: Vec<(&str, String)> = vec![
-            (
-                "missing END line",
-                good.replace("-----END CERTIFICATE-----", ""),
-            ),
+            ("missing END line", good.replace("-----END CERTIFICATE-----", "")),
             ("truncated", good[..good.len() / 2].to_string()),
-            (
-                "bad BEGIN line",
-                good.replace("-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE----"),
-            ),
+            ("bad BEGIN line", good.replace("-----BEGIN CERTIFICATE-----", "-----BEGIN CERTIFICATE----")),
             ("invalid base64 character", good.replacen("MII", "MI*", 1)),
-            (
-                "empty body",
-                "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n".to_string(),
-            ),
+            ("empty body", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n".to_string()),
             (
                 "body is not a DER SEQUENCE",
                 "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_string(),
             ),
         ];
         for (what, pem) in &cases {
-            assert_eq!(
-                certs_from_pem(pem.as_bytes()),
-                Err(PemError::Malformed),
-                "{what}"
-            );
+            assert_eq!(certs_from_pem(pem.as_bytes()), Err(PemError::Malformed), "{what}");
         }
 
         // A malformed section anywhere fails the certificate list, even after
@@ -297,15 +263,9 @@ mod tests {
         // Keys: same rules.
         let key = String::from_utf8(pki!("ecdsa-server.key.pem").to_vec()).unwrap();
         let broken = key.replace("-----END PRIVATE KEY-----", "");
-        assert_eq!(
-            private_key_from_pem(broken.as_bytes()),
-            Err(PemError::Malformed)
-        );
+        assert_eq!(private_key_from_pem(broken.as_bytes()), Err(PemError::Malformed));
         let empty = "-----BEGIN EC PRIVATE KEY-----\n-----END EC PRIVATE KEY-----\n";
-        assert_eq!(
-            private_key_from_pem(empty.as_bytes()),
-            Err(PemError::Malformed)
-        );
+        assert_eq!(private_key_from_pem(empty.as_bytes()), Err(PemError::Malformed));
     }
 
     #[test]

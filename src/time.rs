@@ -38,9 +38,7 @@ impl Instant {
     #[cfg(feature = "std")]
     pub fn now() -> Self {
         extern crate std;
-        let d = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
+        let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         Instant(d.as_millis() as u64)
     }
 }

@@ -149,7 +149,12 @@ fn max_fragment_length_runs_in_small_buffers() {
     assert_eq!(out.client_data, data);
 }
 
-fn client_fails_with(chain: Vec<&'static [u8]>, key: &[u8], name: &str, now_secs: u64) -> (Option<Error>, Option<Error>) {
+fn client_fails_with(
+    chain: Vec<&'static [u8]>,
+    key: &[u8],
+    name: &str,
+    now_secs: u64,
+) -> (Option<Error>, Option<Error>) {
     let key = SigningKey::from_der(key).unwrap();
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);

@@ -13,11 +13,7 @@ use std::time::{Duration, Instant};
 /// in the failure message.
 fn expect_output(peer: &mut Peer, needle: &str, other: &mut Peer) {
     if !peer.wait_for_output(needle, HANDSHAKE_TIMEOUT) {
-        panic!(
-            "expected {needle:?} in the output of the first peer below\n{}\n{}",
-            peer.describe(),
-            other.describe()
-        );
+        panic!("expected {needle:?} in the output of the first peer below\n{}\n{}", peer.describe(), other.describe());
     }
 }
 
@@ -25,11 +21,7 @@ fn expect_output(peer: &mut Peer, needle: &str, other: &mut Peer) {
 fn expect_failure(peer: &mut Peer, other: &mut Peer) {
     match peer.wait_exit(HANDSHAKE_TIMEOUT) {
         Some(status) if !status.success() => {}
-        _ => panic!(
-            "expected the first peer below to fail\n{}\n{}",
-            peer.describe(),
-            other.describe()
-        ),
+        _ => panic!("expected the first peer below to fail\n{}\n{}", peer.describe(), other.describe()),
     }
 }
 
@@ -38,28 +30,17 @@ fn openssl_client_verifies_openssl_server() {
     if !require_peer("openssl") {
         return;
     }
-    for (pki_name, ca) in [
-        ("ecdsa-server", "ecdsa-ca.pem"),
-        ("rsa-server", "rsa-ca.pem"),
-    ] {
+    for (pki_name, ca) in [("ecdsa-server", "ecdsa-ca.pem"), ("rsa-server", "rsa-ca.pem")] {
         let port = free_port();
-        let mut server = openssl_s_server(
-            port,
-            &pki(&format!("{pki_name}.pem")),
-            &pki(&format!("{pki_name}.key.pem")),
-            &[],
-        );
+        let mut server =
+            openssl_s_server(port, &pki(&format!("{pki_name}.pem")), &pki(&format!("{pki_name}.key.pem")), &[]);
         let mut client = openssl_s_client(port, &pki(ca), "localhost", &[]);
         // s_client prints "Verify return code: 0 (ok)" and "Protocol  : TLSv1.2"
         // even after a failed handshake; only a completed one names a cipher
         // on the "New, ..." line.
         expect_output(&mut client, "New, TLSv1.2, Cipher is ECDHE-", &mut server);
         expect_output(&mut client, "Verify return code: 0 (ok)", &mut server);
-        assert!(
-            !client.output().contains("verify error"),
-            "{}",
-            client.describe()
-        );
+        assert!(!client.output().contains("verify error"), "{}", client.describe());
 
         // Application data goes through: s_server prints what it receives.
         client.send(b"hello from s_client\n").unwrap();
@@ -78,12 +59,7 @@ fn openssl_client_rejects_bad_server_certs() {
         ("ecdsa-expired", "verify error:num=10:"),
     ] {
         let port = free_port();
-        let mut server = openssl_s_server(
-            port,
-            &pki(&format!("{leaf}.pem")),
-            &pki(&format!("{leaf}.key.pem")),
-            &[],
-        );
+        let mut server = openssl_s_server(port, &pki(&format!("{leaf}.pem")), &pki(&format!("{leaf}.key.pem")), &[]);
         let mut client = openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &[]);
         expect_output(&mut client, code, &mut server);
         expect_failure(&mut client, &mut server);
@@ -97,19 +73,10 @@ fn gnutls_cli_verifies_gnutls_serv() {
         return;
     }
     let port = free_port();
-    let mut server = gnutls_serv(
-        port,
-        &pki("ecdsa-server.pem"),
-        &pki("ecdsa-server.key.pem"),
-        GNUTLS_TLS12,
-        &["--echo"],
-    );
+    let mut server =
+        gnutls_serv(port, &pki("ecdsa-server.pem"), &pki("ecdsa-server.key.pem"), GNUTLS_TLS12, &["--echo"]);
     let mut client = gnutls_cli(port, &pki("ecdsa-ca.pem"), &[]);
-    expect_output(
-        &mut client,
-        "- Status: The certificate is trusted.",
-        &mut server,
-    );
+    expect_output(&mut client, "- Status: The certificate is trusted.", &mut server);
     expect_output(&mut client, "- Handshake was completed", &mut server);
     expect_output(&mut client, "- Description: (TLS1.2-X.509)", &mut server);
 
@@ -125,13 +92,7 @@ fn gnutls_cli_rejects_untrusted_server() {
         return;
     }
     let port = free_port();
-    let mut server = gnutls_serv(
-        port,
-        &pki("ecdsa-untrusted.pem"),
-        &pki("ecdsa-untrusted.key.pem"),
-        GNUTLS_TLS12,
-        &[],
-    );
+    let mut server = gnutls_serv(port, &pki("ecdsa-untrusted.pem"), &pki("ecdsa-untrusted.key.pem"), GNUTLS_TLS12, &[]);
     let mut client = gnutls_cli(port, &pki("ecdsa-ca.pem"), &[]);
     expect_output(&mut client, "The certificate is NOT trusted", &mut server);
     expect_failure(&mut client, &mut server);
@@ -151,11 +112,7 @@ fn cross_openssl_client_gnutls_server_rsa() {
         &["--echo", "--disable-client-cert"],
     );
     let mut client = openssl_s_client(port, &pki("rsa-ca.pem"), "localhost", &[]);
-    expect_output(
-        &mut client,
-        "New, TLSv1.2, Cipher is ECDHE-RSA-",
-        &mut server,
-    );
+    expect_output(&mut client, "New, TLSv1.2, Cipher is ECDHE-RSA-", &mut server);
     expect_output(&mut client, "Verify return code: 0 (ok)", &mut server);
 }
 
@@ -165,18 +122,9 @@ fn cross_gnutls_client_openssl_server_rsa() {
         return;
     }
     let port = free_port();
-    let mut server = openssl_s_server(
-        port,
-        &pki("rsa-server-chain.pem"),
-        &pki("rsa-server.key.pem"),
-        &[],
-    );
+    let mut server = openssl_s_server(port, &pki("rsa-server-chain.pem"), &pki("rsa-server.key.pem"), &[]);
     let mut client = gnutls_cli(port, &pki("rsa-ca.pem"), &[]);
-    expect_output(
-        &mut client,
-        "- Status: The certificate is trusted.",
-        &mut server,
-    );
+    expect_output(&mut client, "- Status: The certificate is trusted.", &mut server);
     expect_output(&mut client, "- Description: (TLS1.2-X.509)", &mut server);
 }
 

@@ -4,8 +4,8 @@
 use core::time::Duration;
 
 use pki_types::{
-    AlgorithmIdentifier, CertificateDer, Der, InvalidSignature, ServerName,
-    SignatureVerificationAlgorithm, TrustAnchor, UnixTime, alg_id,
+    AlgorithmIdentifier, CertificateDer, Der, InvalidSignature, ServerName, SignatureVerificationAlgorithm,
+    TrustAnchor, UnixTime, alg_id,
 };
 
 use crate::Error;
@@ -20,15 +20,9 @@ struct EcdsaP256Alg {
 }
 
 impl SignatureVerificationAlgorithm for EcdsaP256Alg {
-    fn verify_signature(
-        &self,
-        public_key: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), InvalidSignature> {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
         let key = PublicKey::from_p256_point(public_key).map_err(|_| InvalidSignature)?;
-        key.verify(self.scheme, message, signature)
-            .map_err(|_| InvalidSignature)
+        key.verify(self.scheme, message, signature).map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
@@ -49,16 +43,9 @@ struct RsaAlg {
 }
 
 impl SignatureVerificationAlgorithm for RsaAlg {
-    fn verify_signature(
-        &self,
-        public_key: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), InvalidSignature> {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
         let key = RsaPublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)?;
-        PublicKey::Rsa(key)
-            .verify(self.scheme, message, signature)
-            .map_err(|_| InvalidSignature)
+        PublicKey::Rsa(key).verify(self.scheme, message, signature).map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
@@ -70,38 +57,19 @@ impl SignatureVerificationAlgorithm for RsaAlg {
     }
 }
 
-static ECDSA_P256_SHA256: EcdsaP256Alg = EcdsaP256Alg {
-    scheme: SignatureScheme::ECDSA_NISTP256_SHA256,
-    sig_alg: alg_id::ECDSA_SHA256,
-};
-static ECDSA_P256_SHA384: EcdsaP256Alg = EcdsaP256Alg {
-    scheme: SignatureScheme::ECDSA_NISTP384_SHA384,
-    sig_alg: alg_id::ECDSA_SHA384,
-};
-static RSA_PKCS1_SHA256: RsaAlg = RsaAlg {
-    scheme: SignatureScheme::RSA_PKCS1_SHA256,
-    sig_alg: alg_id::RSA_PKCS1_SHA256,
-};
-static RSA_PKCS1_SHA384: RsaAlg = RsaAlg {
-    scheme: SignatureScheme::RSA_PKCS1_SHA384,
-    sig_alg: alg_id::RSA_PKCS1_SHA384,
-};
-static RSA_PKCS1_SHA512: RsaAlg = RsaAlg {
-    scheme: SignatureScheme::RSA_PKCS1_SHA512,
-    sig_alg: alg_id::RSA_PKCS1_SHA512,
-};
-static RSA_PSS_SHA256: RsaAlg = RsaAlg {
-    scheme: SignatureScheme::RSA_PSS_SHA256,
-    sig_alg: alg_id::RSA_PSS_SHA256,
-};
-static RSA_PSS_SHA384: RsaAlg = RsaAlg {
-    scheme: SignatureScheme::RSA_PSS_SHA384,
-    sig_alg: alg_id::RSA_PSS_SHA384,
-};
-static RSA_PSS_SHA512: RsaAlg = RsaAlg {
-    scheme: SignatureScheme::RSA_PSS_SHA512,
-    sig_alg: alg_id::RSA_PSS_SHA512,
-};
+static ECDSA_P256_SHA256: EcdsaP256Alg =
+    EcdsaP256Alg { scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
+static ECDSA_P256_SHA384: EcdsaP256Alg =
+    EcdsaP256Alg { scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
+static RSA_PKCS1_SHA256: RsaAlg =
+    RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA256, sig_alg: alg_id::RSA_PKCS1_SHA256 };
+static RSA_PKCS1_SHA384: RsaAlg =
+    RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA384, sig_alg: alg_id::RSA_PKCS1_SHA384 };
+static RSA_PKCS1_SHA512: RsaAlg =
+    RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA512, sig_alg: alg_id::RSA_PKCS1_SHA512 };
+static RSA_PSS_SHA256: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA256, sig_alg: alg_id::RSA_PSS_SHA256 };
+static RSA_PSS_SHA384: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA384, sig_alg: alg_id::RSA_PSS_SHA384 };
+static RSA_PSS_SHA512: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA512, sig_alg: alg_id::RSA_PSS_SHA512 };
 
 /// The certificate signature algorithms we verify, plugged into webpki:
 /// ECDSA P-256 with SHA-256 and SHA-384, RSA PKCS#1 v1.5 with
@@ -144,9 +112,7 @@ pub fn trust_anchor_from_der(cert_der: &[u8]) -> Result<TrustAnchor<'_>, Error> 
 /// The part of `outer` that `inner` points into, checked by position and
 /// content. `Err(Error::BadCertificate)` if `inner` is not inside `outer`.
 fn subslice<'a>(outer: &'a [u8], inner: &[u8]) -> Result<&'a [u8], Error> {
-    let start = (inner.as_ptr() as usize)
-        .checked_sub(outer.as_ptr() as usize)
-        .ok_or(Error::BadCertificate)?;
+    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize).ok_or(Error::BadCertificate)?;
     let end = start.checked_add(inner.len()).ok_or(Error::BadCertificate)?;
     match outer.get(start..end) {
         Some(s) if s == inner => Ok(s),
@@ -192,11 +158,7 @@ pub trait ServerCertVerifier {
 pub trait ClientCertVerifier {
     /// Checks `chain` (`chain[0]` is the end-entity certificate) at
     /// `now_unix_secs` (caller-supplied time).
-    fn verify_client_cert(
-        &self,
-        chain: &[CertificateDer<'_>],
-        now_unix_secs: u64,
-    ) -> Result<(), Error>;
+    fn verify_client_cert(&self, chain: &[CertificateDer<'_>], now_unix_secs: u64) -> Result<(), Error>;
 }
 
 /// The default server verifier: webpki path validation to the trust anchors
@@ -239,8 +201,7 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
             None,
         )
         .map_err(map_webpki_error)?;
-        ee.verify_is_valid_for_subject_name(&name)
-            .map_err(map_webpki_error)
+        ee.verify_is_valid_for_subject_name(&name).map_err(map_webpki_error)
     }
 }
 
@@ -260,11 +221,7 @@ impl<'a> WebPkiClientVerifier<'a> {
 }
 
 impl ClientCertVerifier for WebPkiClientVerifier<'_> {
-    fn verify_client_cert(
-        &self,
-        chain: &[CertificateDer<'_>],
-        now_unix_secs: u64,
-    ) -> Result<(), Error> {
+    fn verify_client_cert(&self, chain: &[CertificateDer<'_>], now_unix_secs: u64) -> Result<(), Error> {
         let (ee, intermediates) = chain.split_first().ok_or(Error::BadCertificate)?;
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
@@ -313,10 +270,7 @@ mod tests {
         assert!(EC_ROOT.windows(spki.len()).any(|w| w == spki));
         assert!(ta.name_constraints.is_none());
         assert_eq!(trust_anchor_from_der(b"not a cert").unwrap_err(), Error::BadCertificate);
-        assert_eq!(
-            trust_anchor_from_der(&EC_ROOT[..EC_ROOT.len() - 3]).unwrap_err(),
-            Error::BadCertificate
-        );
+        assert_eq!(trust_anchor_from_der(&EC_ROOT[..EC_ROOT.len() - 3]).unwrap_err(), Error::BadCertificate);
         // subslice() refuses a slice from elsewhere.
         let other = [1u8, 2, 3];
         assert_eq!(subslice(EC_ROOT, &other), Err(Error::BadCertificate));
@@ -325,15 +279,11 @@ mod tests {
 
     #[test]
     fn valid_chains_pass_for_dns_and_ip() {
-        let roots = [
-            trust_anchor_from_der(EC_ROOT).unwrap(),
-            trust_anchor_from_der(RSA_ROOT).unwrap(),
-        ];
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap(), trust_anchor_from_der(RSA_ROOT).unwrap()];
         let v = WebPkiServerVerifier::new(&roots);
         for leaf in [EC_LEAF, EC_LEAF384, RSA_LEAF, RSA_LEAF_PSS] {
             for name in ["localhost", "127.0.0.1"] {
-                v.verify_server_cert(&chain(leaf), name, NOW)
-                    .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+                v.verify_server_cert(&chain(leaf), name, NOW).unwrap_or_else(|e| panic!("{name}: {e:?}"));
             }
         }
         // The root sent along as an extra chain element does no harm.
@@ -350,11 +300,7 @@ mod tests {
         let v = WebPkiServerVerifier::new(&roots);
         for leaf in [EC_LEAF, RSA_LEAF] {
             for name in ["example.com", "127.0.0.2", "::1", "sub.localhost"] {
-                assert_eq!(
-                    v.verify_server_cert(&chain(leaf), name, NOW),
-                    Err(Error::BadCertificate),
-                    "{name}"
-                );
+                assert_eq!(v.verify_server_cert(&chain(leaf), name, NOW), Err(Error::BadCertificate), "{name}");
             }
             // Not a name at all.
             assert_eq!(v.verify_server_cert(&chain(leaf), "", NOW), Err(Error::BadCertificate));
@@ -379,10 +325,7 @@ mod tests {
         let v = WebPkiServerVerifier::new(&roots);
         for leaf in [EC_LEAF, RSA_LEAF] {
             for t in [AFTER, BEFORE] {
-                assert_eq!(
-                    v.verify_server_cert(&chain(leaf), "localhost", t),
-                    Err(Error::CertificateExpired)
-                );
+                assert_eq!(v.verify_server_cert(&chain(leaf), "localhost", t), Err(Error::CertificateExpired));
             }
         }
         let c = WebPkiClientVerifier::new(&roots);
@@ -399,10 +342,7 @@ mod tests {
         bad.copy_from_slice(EC_LEAF);
         bad[444] ^= 1;
         assert_eq!(v.verify_server_cert(&chain(&bad), "localhost", NOW), Err(Error::BadCertificate));
-        assert_eq!(
-            v.verify_server_cert(&chain(b"\x30\x03\x02\x01\x00"), "localhost", NOW),
-            Err(Error::BadCertificate)
-        );
+        assert_eq!(v.verify_server_cert(&chain(b"\x30\x03\x02\x01\x00"), "localhost", NOW), Err(Error::BadCertificate));
     }
 
     #[test]

@@ -222,11 +222,7 @@ impl<'a> ClientHello<'a> {
     /// Parses a ClientHello body.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        let mut ch = ClientHello {
-            version: r.u16()?,
-            random: r.array()?,
-            ..Default::default()
-        };
+        let mut ch = ClientHello { version: r.u16()?, random: r.array()?, ..Default::default() };
         ch.session_id = r.vec8()?;
         if ch.session_id.len() > 32 {
             return Err(Error::IllegalParameter);
@@ -383,9 +379,7 @@ impl ClientHelloRepr<'_> {
                     })?;
                 }
                 if !self.alpn.is_empty() {
-                    ext(w, ExtensionType::Alpn, |w| {
-                        w.vec(2, |w| self.alpn.iter().try_for_each(|p| w.vec8(p)))
-                    })?;
+                    ext(w, ExtensionType::Alpn, |w| w.vec(2, |w| self.alpn.iter().try_for_each(|p| w.vec8(p))))?;
                 }
                 if self.extended_master_secret {
                     ext(w, ExtensionType::ExtendedMasterSecret, |_| Ok(()))?;
@@ -437,8 +431,8 @@ pub struct ServerHello<'a> {
     pub renegotiation_info: Option<&'a [u8]>,
     /// session_ticket acknowledged (empty extension).
     pub session_ticket_ack: bool,
-    /// Extension types present, as a bit set over [`ServerHello::ext_bit`],
-    /// so the client can refuse ones it never offered.
+    /// The first extension a TLS 1.2 server never sends unsolicited
+    /// (any type this parser does not handle), for the client to refuse.
     pub unsolicited: Option<ExtensionType>,
 }
 
@@ -448,11 +442,7 @@ impl<'a> ServerHello<'a> {
     /// client to refuse against what it offered.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
-        let mut sh = ServerHello {
-            version: r.u16()?,
-            random: r.array()?,
-            ..Default::default()
-        };
+        let mut sh = ServerHello { version: r.u16()?, random: r.array()?, ..Default::default() };
         sh.session_id = r.vec8()?;
         if sh.session_id.len() > 32 {
             return Err(Error::IllegalParameter);
@@ -620,9 +610,7 @@ impl<'a> CertificateMsg<'a> {
 
     /// Encodes a Certificate message for `chain` (end-entity first).
     pub fn encode(w: &mut Writer<'_>, chain: &[&[u8]]) -> Result<(), Error> {
-        write_handshake(w, HandshakeType::Certificate, |w| {
-            w.vec(3, |w| chain.iter().try_for_each(|c| w.vec24(c)))
-        })
+        write_handshake(w, HandshakeType::Certificate, |w| w.vec(3, |w| chain.iter().try_for_each(|c| w.vec24(c))))
     }
 }
 

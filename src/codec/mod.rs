@@ -10,3 +10,6 @@ pub use reader::{Reader, Writer};
 
 mod handshake;
 pub use handshake::*;
+
+#[cfg(test)]
+mod tests;

@@ -81,9 +81,7 @@ impl zeroize::ZeroizeOnDrop for RecordCipher {}
 
 impl core::fmt::Debug for RecordCipher {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("RecordCipher")
-            .field("alg", &self.alg())
-            .finish_non_exhaustive()
+        f.debug_struct("RecordCipher").field("alg", &self.alg()).finish_non_exhaustive()
     }
 }
 
@@ -107,15 +105,11 @@ impl RecordCipher {
             return Err(Error::Internal);
         }
         let inner = match alg {
-            AeadAlg::Aes128Gcm => {
-                Inner::Aes128(Aes128Gcm::new_from_slice(key).map_err(|_| Error::Internal)?)
+            AeadAlg::Aes128Gcm => Inner::Aes128(Aes128Gcm::new_from_slice(key).map_err(|_| Error::Internal)?),
+            AeadAlg::Aes256Gcm => Inner::Aes256(Aes256Gcm::new_from_slice(key).map_err(|_| Error::Internal)?),
+            AeadAlg::ChaCha20Poly1305 => {
+                Inner::ChaCha(ChaCha20Poly1305::new_from_slice(key).map_err(|_| Error::Internal)?)
             }
-            AeadAlg::Aes256Gcm => {
-                Inner::Aes256(Aes256Gcm::new_from_slice(key).map_err(|_| Error::Internal)?)
-            }
-            AeadAlg::ChaCha20Poly1305 => Inner::ChaCha(
-                ChaCha20Poly1305::new_from_slice(key).map_err(|_| Error::Internal)?,
-            ),
         };
         let mut iv = [0u8; 12];
         iv[..fixed_iv.len()].copy_from_slice(fixed_iv);
@@ -219,11 +213,7 @@ impl RecordCipher {
 mod tests {
     use super::*;
 
-    const ALGS: [AeadAlg; 3] = [
-        AeadAlg::Aes128Gcm,
-        AeadAlg::Aes256Gcm,
-        AeadAlg::ChaCha20Poly1305,
-    ];
+    const ALGS: [AeadAlg; 3] = [AeadAlg::Aes128Gcm, AeadAlg::Aes256Gcm, AeadAlg::ChaCha20Poly1305];
 
     fn cipher(alg: AeadAlg) -> RecordCipher {
         let key = [0x42u8; 32];
@@ -241,14 +231,8 @@ mod tests {
         assert_eq!(AeadAlg::Aes256Gcm.explicit_nonce_len(), 8);
         assert_eq!(AeadAlg::ChaCha20Poly1305.explicit_nonce_len(), 0);
         for alg in ALGS {
-            assert_eq!(
-                RecordCipher::new(alg, &[0; 31], &[0; 12][..alg.fixed_iv_len()]).unwrap_err(),
-                Error::Internal
-            );
-            assert_eq!(
-                RecordCipher::new(alg, &[0; 32][..alg.key_len()], &[0; 5]).unwrap_err(),
-                Error::Internal
-            );
+            assert_eq!(RecordCipher::new(alg, &[0; 31], &[0; 12][..alg.fixed_iv_len()]).unwrap_err(), Error::Internal);
+            assert_eq!(RecordCipher::new(alg, &[0; 32][..alg.key_len()], &[0; 5]).unwrap_err(), Error::Internal);
             assert_eq!(cipher(alg).alg(), alg);
         }
     }
@@ -294,7 +278,8 @@ mod tests {
             let mut b = buf;
             assert_eq!(c.open(seq, 23, &explicit[..n], &mut b[..18], &tag), Err(Error::BadRecordMac));
             // Other key.
-            let other = RecordCipher::new(alg, &[0x43u8; 32][..alg.key_len()], &[0x17u8; 12][..alg.fixed_iv_len()]).unwrap();
+            let other =
+                RecordCipher::new(alg, &[0x43u8; 32][..alg.key_len()], &[0x17u8; 12][..alg.fixed_iv_len()]).unwrap();
             let mut b = buf;
             assert_eq!(other.open(seq, 23, &explicit[..n], &mut b, &tag), Err(Error::BadRecordMac));
             // Wrong explicit nonce length.
@@ -356,9 +341,8 @@ mod tests {
         nonce[4..].copy_from_slice(&[0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88]);
         let plain_api = Aes128Gcm::new_from_slice(&key[..16]).unwrap();
         let mut theirs = plain;
-        let their_tag = plain_api
-            .encrypt_inout_detached(&nonce.into(), &expected_aad, theirs.as_mut_slice().into())
-            .unwrap();
+        let their_tag =
+            plain_api.encrypt_inout_detached(&nonce.into(), &expected_aad, theirs.as_mut_slice().into()).unwrap();
         assert_eq!(ours, theirs);
         assert_eq!(our_tag[..], their_tag[..]);
 
@@ -368,9 +352,8 @@ mod tests {
         let our_tag = rc.seal(seq, 23, &mut explicit, &mut ours).unwrap();
         let plain_api = Aes256Gcm::new_from_slice(&key).unwrap();
         let mut theirs = plain;
-        let their_tag = plain_api
-            .encrypt_inout_detached(&nonce.into(), &expected_aad, theirs.as_mut_slice().into())
-            .unwrap();
+        let their_tag =
+            plain_api.encrypt_inout_detached(&nonce.into(), &expected_aad, theirs.as_mut_slice().into()).unwrap();
         assert_eq!(ours, theirs);
         assert_eq!(our_tag[..], their_tag[..]);
 
@@ -395,9 +378,8 @@ mod tests {
         ];
         let plain_api = ChaCha20Poly1305::new_from_slice(&key).unwrap();
         let mut theirs = plain;
-        let their_tag = plain_api
-            .encrypt_inout_detached(&nonce.into(), &expected_aad, theirs.as_mut_slice().into())
-            .unwrap();
+        let their_tag =
+            plain_api.encrypt_inout_detached(&nonce.into(), &expected_aad, theirs.as_mut_slice().into()).unwrap();
         assert_eq!(ours, theirs);
         assert_eq!(our_tag[..], their_tag[..]);
     }
@@ -413,9 +395,7 @@ mod tests {
         let aad = unhex::<12>("50515253c0c1c2c3c4c5c6c7");
         let mut msg = *b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
         let c = ChaCha20Poly1305::new_from_slice(&key).unwrap();
-        let tag = c
-            .encrypt_inout_detached(&nonce.into(), &aad, msg.as_mut_slice().into())
-            .unwrap();
+        let tag = c.encrypt_inout_detached(&nonce.into(), &aad, msg.as_mut_slice().into()).unwrap();
         assert_eq!(tag[..], unhex::<16>("1ae10b594f09e26a7e902ecbd0600691"));
         assert_eq!(msg[..8], unhex::<8>("d31a8d34648e60db"));
     }

@@ -114,10 +114,7 @@ pub struct Transcript {
 impl Transcript {
     /// An empty transcript.
     pub fn new() -> Self {
-        Transcript {
-            sha256: Sha256::new(),
-            sha384: Sha384::new(),
-        }
+        Transcript { sha256: Sha256::new(), sha384: Sha384::new() }
     }
 
     /// Appends handshake message bytes.
@@ -171,10 +168,7 @@ pub(crate) mod tests {
     #[test]
     fn known_digests() {
         let h = hash(HashAlg::Sha256, b"abc");
-        assert_eq!(
-            h.as_ref(),
-            unhex::<32>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        );
+        assert_eq!(h.as_ref(), unhex::<32>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
         let h = hash(HashAlg::Sha384, b"abc");
         assert_eq!(
             h.as_ref(),

@@ -56,10 +56,7 @@ impl EphemeralSecret {
         group: NamedGroup,
         rng: &mut R,
     ) -> Result<(Self, PublicShare), Error> {
-        let mut share = PublicShare {
-            buf: [0u8; 65],
-            len: 0,
-        };
+        let mut share = PublicShare { buf: [0u8; 65], len: 0 };
         match group {
             NamedGroup::X25519 => {
                 let secret = x25519_dalek::EphemeralSecret::random_from_rng(rng);
@@ -100,9 +97,7 @@ impl EphemeralSecret {
         let mut out = Zeroizing::new([0u8; 32]);
         match self {
             EphemeralSecret::X25519(secret) => {
-                let peer: [u8; 32] = peer_public
-                    .try_into()
-                    .map_err(|_| Error::IllegalParameter)?;
+                let peer: [u8; 32] = peer_public.try_into().map_err(|_| Error::IllegalParameter)?;
                 let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(peer));
                 if !shared.was_contributory() {
                     return Err(Error::IllegalParameter);
@@ -113,8 +108,7 @@ impl EphemeralSecret {
                 if peer_public.len() != 65 || peer_public.first() != Some(&0x04) {
                     return Err(Error::IllegalParameter);
                 }
-                let peer = p256::PublicKey::from_sec1_bytes(peer_public)
-                    .map_err(|_| Error::IllegalParameter)?;
+                let peer = p256::PublicKey::from_sec1_bytes(peer_public).map_err(|_| Error::IllegalParameter)?;
                 let shared = secret.diffie_hellman(&peer);
                 let raw = shared.raw_secret_bytes();
                 if raw.len() != 32 {
@@ -158,19 +152,13 @@ mod tests {
         ));
         let bob_pub = unhex::<32>("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
         let shared = alice.diffie_hellman(&x25519_dalek::PublicKey::from(bob_pub));
-        assert_eq!(
-            *shared.as_bytes(),
-            unhex::<32>("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742")
-        );
+        assert_eq!(*shared.as_bytes(), unhex::<32>("4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"));
     }
 
     #[test]
     fn unsupported_group() {
         let mut rng = TestRng::new(2);
-        assert_eq!(
-            EphemeralSecret::generate(NamedGroup::Secp384r1, &mut rng).unwrap_err(),
-            Error::HandshakeFailure
-        );
+        assert_eq!(EphemeralSecret::generate(NamedGroup::Secp384r1, &mut rng).unwrap_err(), Error::HandshakeFailure);
         assert_eq!(
             EphemeralSecret::generate(NamedGroup::Unknown(0x1234), &mut rng).unwrap_err(),
             Error::HandshakeFailure

@@ -7,6 +7,7 @@ mod hash;
 mod kx;
 mod prf;
 mod sign;
+mod ticket;
 mod verify;
 
 #[cfg(test)]
@@ -17,4 +18,5 @@ pub use hash::{HashAlg, HashOutput, Transcript, hash};
 pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS};
 pub use prf::{extended_master_secret, key_block, master_secret, prf, verify_data};
 pub use sign::{KeyKind, MAX_SIGNATURE_LEN, SigningKey};
+pub use ticket::{TICKET_NONCE_LEN, ticket_open, ticket_seal};
 pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MAX_MODULUS_LEN, RSA_MIN_BITS, RsaPublicKey};

@@ -62,13 +62,7 @@ pub fn master_secret(
     server_random: &[u8; 32],
 ) -> Zeroizing<[u8; 48]> {
     let mut ms = Zeroizing::new([0u8; 48]);
-    prf(
-        alg,
-        pms,
-        b"master secret",
-        &[client_random, server_random],
-        ms.as_mut(),
-    );
+    prf(alg, pms, b"master secret", &[client_random, server_random], ms.as_mut());
     ms
 }
 
@@ -90,29 +84,14 @@ pub fn key_block(
     server_random: &[u8; 32],
     out: &mut [u8],
 ) {
-    prf(
-        alg,
-        master_secret,
-        b"key expansion",
-        &[server_random, client_random],
-        out,
-    );
+    prf(alg, master_secret, b"key expansion", &[server_random, client_random], out);
 }
 
 /// Finished `verify_data` of RFC 5246 §7.4.9:
 /// `PRF(master_secret, finished_label, handshake_hash)[0..12]`, with the label
 /// "client finished" or "server finished".
-pub fn verify_data(
-    alg: HashAlg,
-    master_secret: &[u8; 48],
-    from_client: bool,
-    handshake_hash: &[u8],
-) -> [u8; 12] {
-    let label: &[u8] = if from_client {
-        b"client finished"
-    } else {
-        b"server finished"
-    };
+pub fn verify_data(alg: HashAlg, master_secret: &[u8; 48], from_client: bool, handshake_hash: &[u8]) -> [u8; 12] {
+    let label: &[u8] = if from_client { b"client finished" } else { b"server finished" };
     let mut out = [0u8; 12];
     prf(alg, master_secret, label, &[handshake_hash], &mut out);
     out
@@ -144,13 +123,7 @@ mod tests {
         assert_eq!(out, unhex::<100>(SHA256_OUT));
         // Split seeds are concatenated.
         let mut out2 = [0u8; 100];
-        prf(
-            HashAlg::Sha256,
-            &secret,
-            b"test label",
-            &[&seed[..5], &seed[5..]],
-            &mut out2,
-        );
+        prf(HashAlg::Sha256, &secret, b"test label", &[&seed[..5], &seed[5..]], &mut out2);
         assert_eq!(out, out2);
         // A shorter output is a prefix of the longer one.
         let mut short = [0u8; 33];
@@ -210,5 +183,6 @@ mod tests {
         assert_eq!(*ms, unhex::<48>(MS_KAT));
     }
 
-    const MS_KAT: &str = "6d2d60ca3e5f0374ed941798626ba2ac56b02af55f3a1e19074d242d25d8f66ab69d9c014fe47b7112f3034aafee052f";
+    const MS_KAT: &str =
+        "6d2d60ca3e5f0374ed941798626ba2ac56b02af55f3a1e19074d242d25d8f66ab69d9c014fe47b7112f3034aafee052f";
 }

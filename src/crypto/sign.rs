@@ -49,10 +49,8 @@ impl core::fmt::Debug for SigningKey {
 
 /// The schemes an ECDSA P-256 key can sign with in TLS 1.2 (the hash is
 /// independent of the curve there).
-const P256_SCHEMES: &[SignatureScheme] = &[
-    SignatureScheme::ECDSA_NISTP256_SHA256,
-    SignatureScheme::ECDSA_NISTP384_SHA384,
-];
+const P256_SCHEMES: &[SignatureScheme] =
+    &[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::ECDSA_NISTP384_SHA384];
 
 impl SigningKey {
     /// Loads a DER PKCS#8 `PrivateKeyInfo` (RFC 5208).
@@ -61,11 +59,7 @@ impl SigningKey {
     /// `Err(Error::Decode)` if it does not parse.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
         let info = PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode)?;
-        let curve = info
-            .algorithm
-            .parameters
-            .filter(|p| p.tag() == der::Tag::ObjectIdentifier)
-            .map(|p| p.value());
+        let curve = info.algorithm.parameters.filter(|p| p.tag() == der::Tag::ObjectIdentifier).map(|p| p.value());
         if info.algorithm.oid != OID_EC_PUBLIC_KEY || curve != Some(OID_SECP256R1.as_bytes()) {
             return Err(Error::UnsupportedCertificate);
         }
@@ -124,12 +118,7 @@ impl SigningKey {
     /// `Err(Error::HandshakeFailure)` if the scheme does not fit the key,
     /// `Err(Error::BufferTooSmall)` if `out` is too short
     /// ([`MAX_SIGNATURE_LEN`] always suffices).
-    pub fn sign(
-        &self,
-        scheme: SignatureScheme,
-        message: &[u8],
-        out: &mut [u8],
-    ) -> Result<usize, Error> {
+    pub fn sign(&self, scheme: SignatureScheme, message: &[u8], out: &mut [u8]) -> Result<usize, Error> {
         match self {
             SigningKey::EcdsaP256(key) => {
                 let hash = match scheme {
@@ -138,14 +127,10 @@ impl SigningKey {
                     _ => return Err(Error::HandshakeFailure),
                 };
                 let digest = hash.digest(&[message]);
-                let sig: p256::ecdsa::Signature = key
-                    .sign_prehash(digest.as_ref())
-                    .map_err(|_| Error::Internal)?;
+                let sig: p256::ecdsa::Signature = key.sign_prehash(digest.as_ref()).map_err(|_| Error::Internal)?;
                 let der = sig.to_der();
                 let bytes = der.as_bytes();
-                out.get_mut(..bytes.len())
-                    .ok_or(Error::BufferTooSmall)?
-                    .copy_from_slice(bytes);
+                out.get_mut(..bytes.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(bytes);
                 Ok(bytes.len())
             }
         }
@@ -190,30 +175,21 @@ mod tests {
         // algorithm is checked first).
         let mut rsa_pkcs8 = [0u8; 26];
         rsa_pkcs8.copy_from_slice(&[
-            0x30, 0x18, 0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7,
-            0x0d, 0x01, 0x01, 0x01, 0x05, 0x00, 0x04, 0x04, 0x30, 0x02, 0x05, 0x00,
+            0x30, 0x18, 0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+            0x05, 0x00, 0x04, 0x04, 0x30, 0x02, 0x05, 0x00,
         ]);
-        assert_eq!(
-            SigningKey::from_pkcs8_der(&rsa_pkcs8).unwrap_err(),
-            Error::UnsupportedCertificate
-        );
+        assert_eq!(SigningKey::from_pkcs8_der(&rsa_pkcs8).unwrap_err(), Error::UnsupportedCertificate);
         assert_eq!(SigningKey::from_der(&rsa_pkcs8).unwrap_err(), Error::UnsupportedCertificate);
         // The P-256 PKCS#8 with the curve OID's last arc changed.
         let mut other = [0u8; 138];
         other.copy_from_slice(PKCS8);
-        let pos = other
-            .windows(8)
-            .position(|w| w == [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07])
-            .unwrap();
+        let pos = other.windows(8).position(|w| w == [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]).unwrap();
         other[pos + 7] = 0x08;
         assert_eq!(SigningKey::from_pkcs8_der(&other).unwrap_err(), Error::UnsupportedCertificate);
         // Same for SEC1.
         let mut other = [0u8; 121];
         other.copy_from_slice(SEC1);
-        let pos = other
-            .windows(8)
-            .position(|w| w == [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07])
-            .unwrap();
+        let pos = other.windows(8).position(|w| w == [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]).unwrap();
         other[pos + 7] = 0x08;
         assert_eq!(SigningKey::from_sec1_der(&other).unwrap_err(), Error::UnsupportedCertificate);
         // An SPKI is not a private key.
@@ -266,9 +242,7 @@ mod tests {
         let key = SigningKey::from_der(PKCS8).unwrap();
         let SigningKey::EcdsaP256(inner) = &key;
         let mut sig = [0u8; MAX_SIGNATURE_LEN];
-        let n = key
-            .sign(SignatureScheme::ECDSA_NISTP256_SHA256, b"abc", &mut sig)
-            .unwrap();
+        let n = key.sign(SignatureScheme::ECDSA_NISTP256_SHA256, b"abc", &mut sig).unwrap();
         let parsed = p256::ecdsa::Signature::from_der(&sig[..n]).unwrap();
         inner.verifying_key().verify(b"abc", &parsed).unwrap();
     }

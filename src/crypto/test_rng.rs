@@ -17,12 +17,7 @@ pub(crate) struct TestRng {
 impl TestRng {
     /// A generator whose output depends only on `seed`.
     pub(crate) fn new(seed: u64) -> Self {
-        TestRng {
-            seed,
-            counter: 0,
-            block: [0; 32],
-            used: 32,
-        }
+        TestRng { seed, counter: 0, block: [0; 32], used: 32 }
     }
 }
 

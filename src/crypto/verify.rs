@@ -79,15 +79,8 @@ impl RsaPublicKey {
         if modulus.last().is_none_or(|b| b & 1 == 0) || exponent < 3 || exponent & 1 == 0 {
             return Err(Error::BadCertificate);
         }
-        let mut key = RsaPublicKey {
-            modulus: [0u8; RSA_MAX_MODULUS_LEN],
-            len,
-            exponent,
-        };
-        key.modulus
-            .get_mut(..len)
-            .ok_or(Error::UnsupportedCertificate)?
-            .copy_from_slice(modulus);
+        let mut key = RsaPublicKey { modulus: [0u8; RSA_MAX_MODULUS_LEN], len, exponent };
+        key.modulus.get_mut(..len).ok_or(Error::UnsupportedCertificate)?.copy_from_slice(modulus);
         Ok(key)
     }
 
@@ -136,11 +129,7 @@ impl RsaPublicKey {
     /// Computes `signature^e mod n` into `out[..k]` (k = modulus length),
     /// checking `signature < n`. `Err(Error::DecryptError)` for a signature
     /// of the wrong length or out of range.
-    fn public_op<'o>(
-        &self,
-        signature: &[u8],
-        out: &'o mut [u8; RSA_MAX_MODULUS_LEN],
-    ) -> Result<&'o [u8], Error> {
+    fn public_op<'o>(&self, signature: &[u8], out: &'o mut [u8; RSA_MAX_MODULUS_LEN]) -> Result<&'o [u8], Error> {
         let k = self.len;
         if signature.len() != k {
             return Err(Error::DecryptError);
@@ -157,12 +146,7 @@ impl RsaPublicKey {
     }
 
     /// Verifies an RSASSA-PKCS1-v1_5 or RSASSA-PSS signature.
-    fn verify(
-        &self,
-        scheme: SignatureScheme,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), Error> {
+    fn verify(&self, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         let (padding, hash) = rsa_scheme(scheme).ok_or(Error::IllegalParameter)?;
         let mut buf = [0u8; RSA_MAX_MODULUS_LEN];
         let em = self.public_op(signature, &mut buf)?;
@@ -197,9 +181,7 @@ fn modexp<const LIMBS: usize>(n: &[u8], e: u32, s: &[u8], out: &mut [u8]) -> Res
     let n = Odd::new(n).into_option().ok_or(Error::DecryptError)?;
     // Public values only: variable time is fine.
     let params = FixedMontyParams::new_vartime(n);
-    let m = FixedMontyForm::new(&s, &params)
-        .pow_vartime(&U64::from_u32(e))
-        .retrieve();
+    let m = FixedMontyForm::new(&s, &params).pow_vartime(&U64::from_u32(e)).retrieve();
     let encoded = m.to_be_bytes();
     let bytes: &[u8] = encoded.as_ref();
     out.copy_from_slice(bytes.get(pad..).ok_or(Error::Internal)?);
@@ -228,16 +210,16 @@ fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SigHash)> {
 fn digest_info_prefix(hash: SigHash) -> &'static [u8] {
     match hash {
         SigHash::Sha256 => &[
-            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x01, 0x05, 0x00, 0x04, 0x20,
+            0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
+            0x20,
         ],
         SigHash::Sha384 => &[
-            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x02, 0x05, 0x00, 0x04, 0x30,
+            0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04,
+            0x30,
         ],
         SigHash::Sha512 => &[
-            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
-            0x03, 0x05, 0x00, 0x04, 0x40,
+            0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04,
+            0x40,
         ],
     }
 }
@@ -248,11 +230,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
     let prefix = digest_info_prefix(hash);
     let t_len = prefix.len() + m_hash.as_ref().len();
     // Step 3 of §9.2: at least 8 bytes of padding.
-    let ps_len = em
-        .len()
-        .checked_sub(t_len + 3)
-        .filter(|&n| n >= 8)
-        .ok_or(Error::DecryptError)?;
+    let ps_len = em.len().checked_sub(t_len + 3).filter(|&n| n >= 8).ok_or(Error::DecryptError)?;
     // The expected encoding has exactly em.len() bytes by construction.
     let expected = [0x00u8, 0x01]
         .iter()
@@ -266,11 +244,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
         diff |= e ^ m;
         compared += 1;
     }
-    if diff == 0 && compared == em.len() {
-        Ok(())
-    } else {
-        Err(Error::DecryptError)
-    }
+    if diff == 0 && compared == em.len() { Ok(()) } else { Err(Error::DecryptError) }
 }
 
 /// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with MGF1 over the same hash and a salt
@@ -278,12 +252,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
 ///
 /// `em_k` is the k-byte big-endian result of the RSA operation; the encoded
 /// message is its last `emLen = ceil(em_bits / 8)` bytes, `em_bits = modBits - 1`.
-fn emsa_pss_verify(
-    em_k: &[u8],
-    em_bits: usize,
-    hash: SigHash,
-    m_hash: &HashOutput,
-) -> Result<(), Error> {
+fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutput) -> Result<(), Error> {
     let bad = Err(Error::DecryptError);
     let em_len = em_bits.div_ceil(8);
     let Some(lead_len) = em_k.len().checked_sub(em_len) else {
@@ -334,11 +303,7 @@ fn emsa_pss_verify(
     // Steps 12, 13: H' = Hash(0x00 * 8 || mHash || salt).
     let h2 = hash.digest(&[&[0u8; 8], m_hash.as_ref(), salt]);
     // Step 14.
-    if bool::from(h2.as_ref().ct_eq(h)) {
-        Ok(())
-    } else {
-        bad
-    }
+    if bool::from(h2.as_ref().ct_eq(h)) { Ok(()) } else { bad }
 }
 
 /// XORs MGF1(seed, out.len()) (RFC 8017 §B.2.1) into `out`.
@@ -374,10 +339,7 @@ impl PublicKey {
     }
 
     fn from_spki(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<Self, Error> {
-        let key = spki
-            .subject_public_key
-            .as_bytes()
-            .ok_or(Error::BadCertificate)?;
+        let key = spki.subject_public_key.as_bytes().ok_or(Error::BadCertificate)?;
         let alg = &spki.algorithm;
         if alg.oid == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 3279 §2.3.1); tolerate absent.
@@ -402,9 +364,7 @@ impl PublicKey {
     /// A P-256 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
     /// it is not a point on the curve.
     pub fn from_p256_point(point: &[u8]) -> Result<Self, Error> {
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
-            .map(PublicKey::P256)
-            .map_err(|_| Error::BadCertificate)
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P256).map_err(|_| Error::BadCertificate)
     }
 
     /// Extracts the key from a DER X.509 certificate (without checking
@@ -430,12 +390,7 @@ impl PublicKey {
     /// `Err(Error::DecryptError)` for a bad signature;
     /// `Err(Error::IllegalParameter)` if the scheme does not fit the key type
     /// (e.g. a PKCS#1 scheme with an EC key) or is unknown.
-    pub fn verify(
-        &self,
-        scheme: SignatureScheme,
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), Error> {
+    pub fn verify(&self, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         match self {
             PublicKey::P256(key) => {
                 let hash = match scheme {
@@ -443,11 +398,9 @@ impl PublicKey {
                     SignatureScheme::ECDSA_NISTP384_SHA384 => SigHash::Sha384,
                     _ => return Err(Error::IllegalParameter),
                 };
-                let sig = p256::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| Error::DecryptError)?;
+                let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError)?;
                 let digest = hash.digest(&[message]);
-                key.verify_prehash(digest.as_ref(), &sig)
-                    .map_err(|_| Error::DecryptError)
+                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| Error::DecryptError)
             }
             PublicKey::Rsa(key) => key.verify(scheme, message, signature),
         }
@@ -494,30 +447,12 @@ mod tests {
     const P256_SPKI: &[u8] = include_bytes!("../../vectors/crypto/p256.spki.der");
 
     const RSA2048_SIGS: [(SignatureScheme, &[u8]); 6] = [
-        (
-            SignatureScheme::RSA_PKCS1_SHA256,
-            include_bytes!("../../vectors/crypto/rsa2048.pkcs1-sha256.sig"),
-        ),
-        (
-            SignatureScheme::RSA_PKCS1_SHA384,
-            include_bytes!("../../vectors/crypto/rsa2048.pkcs1-sha384.sig"),
-        ),
-        (
-            SignatureScheme::RSA_PKCS1_SHA512,
-            include_bytes!("../../vectors/crypto/rsa2048.pkcs1-sha512.sig"),
-        ),
-        (
-            SignatureScheme::RSA_PSS_SHA256,
-            include_bytes!("../../vectors/crypto/rsa2048.pss-sha256.sig"),
-        ),
-        (
-            SignatureScheme::RSA_PSS_SHA384,
-            include_bytes!("../../vectors/crypto/rsa2048.pss-sha384.sig"),
-        ),
-        (
-            SignatureScheme::RSA_PSS_SHA512,
-            include_bytes!("../../vectors/crypto/rsa2048.pss-sha512.sig"),
-        ),
+        (SignatureScheme::RSA_PKCS1_SHA256, include_bytes!("../../vectors/crypto/rsa2048.pkcs1-sha256.sig")),
+        (SignatureScheme::RSA_PKCS1_SHA384, include_bytes!("../../vectors/crypto/rsa2048.pkcs1-sha384.sig")),
+        (SignatureScheme::RSA_PKCS1_SHA512, include_bytes!("../../vectors/crypto/rsa2048.pkcs1-sha512.sig")),
+        (SignatureScheme::RSA_PSS_SHA256, include_bytes!("../../vectors/crypto/rsa2048.pss-sha256.sig")),
+        (SignatureScheme::RSA_PSS_SHA384, include_bytes!("../../vectors/crypto/rsa2048.pss-sha384.sig")),
+        (SignatureScheme::RSA_PSS_SHA512, include_bytes!("../../vectors/crypto/rsa2048.pss-sha512.sig")),
     ];
 
     #[test]
@@ -529,9 +464,7 @@ mod tests {
         assert_eq!(rsa.exponent(), 65537);
         assert_eq!(rsa.modulus().len(), 256);
 
-        let PublicKey::Rsa(rsa) = PublicKey::from_spki_der(RSA4096).unwrap() else {
-            panic!()
-        };
+        let PublicKey::Rsa(rsa) = PublicKey::from_spki_der(RSA4096).unwrap() else { panic!() };
         assert_eq!(rsa.bits(), 4096);
 
         assert_eq!(PublicKey::from_spki_der(RSA1024), Err(Error::UnsupportedCertificate));
@@ -567,12 +500,8 @@ mod tests {
             include_bytes!("../../vectors/crypto/rsa4096.pkcs1-sha256.sig"),
         )
         .unwrap();
-        key.verify(
-            SignatureScheme::RSA_PSS_SHA512,
-            MSG,
-            include_bytes!("../../vectors/crypto/rsa4096.pss-sha512.sig"),
-        )
-        .unwrap();
+        key.verify(SignatureScheme::RSA_PSS_SHA512, MSG, include_bytes!("../../vectors/crypto/rsa4096.pss-sha512.sig"))
+            .unwrap();
     }
 
     #[test]
@@ -593,33 +522,15 @@ mod tests {
             // Signature >= modulus.
             assert_eq!(key.verify(scheme, MSG, &[0xff; 256]), Err(Error::DecryptError));
             // EC schemes do not fit an RSA key.
-            assert_eq!(
-                key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, MSG, sig),
-                Err(Error::IllegalParameter)
-            );
-            assert_eq!(
-                key.verify(SignatureScheme::ED25519, MSG, sig),
-                Err(Error::IllegalParameter)
-            );
+            assert_eq!(key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, MSG, sig), Err(Error::IllegalParameter));
+            assert_eq!(key.verify(SignatureScheme::ED25519, MSG, sig), Err(Error::IllegalParameter));
         }
         // Wrong scheme: a valid signature under another padding or hash fails.
         let [pkcs1_256, pkcs1_384, _, pss_256, pss_384, _] = RSA2048_SIGS;
-        assert_eq!(
-            key.verify(SignatureScheme::RSA_PSS_SHA256, MSG, pkcs1_256.1),
-            Err(Error::DecryptError)
-        );
-        assert_eq!(
-            key.verify(SignatureScheme::RSA_PKCS1_SHA256, MSG, pss_256.1),
-            Err(Error::DecryptError)
-        );
-        assert_eq!(
-            key.verify(SignatureScheme::RSA_PKCS1_SHA256, MSG, pkcs1_384.1),
-            Err(Error::DecryptError)
-        );
-        assert_eq!(
-            key.verify(SignatureScheme::RSA_PSS_SHA256, MSG, pss_384.1),
-            Err(Error::DecryptError)
-        );
+        assert_eq!(key.verify(SignatureScheme::RSA_PSS_SHA256, MSG, pkcs1_256.1), Err(Error::DecryptError));
+        assert_eq!(key.verify(SignatureScheme::RSA_PKCS1_SHA256, MSG, pss_256.1), Err(Error::DecryptError));
+        assert_eq!(key.verify(SignatureScheme::RSA_PKCS1_SHA256, MSG, pkcs1_384.1), Err(Error::DecryptError));
+        assert_eq!(key.verify(SignatureScheme::RSA_PSS_SHA256, MSG, pss_384.1), Err(Error::DecryptError));
     }
 
     #[test]
@@ -631,28 +542,13 @@ mod tests {
         key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, MSG, sig256).unwrap();
         key.verify(SignatureScheme::ECDSA_NISTP384_SHA384, MSG, sig384).unwrap();
         // Cross-hash fails.
-        assert_eq!(
-            key.verify(SignatureScheme::ECDSA_NISTP384_SHA384, MSG, sig256),
-            Err(Error::DecryptError)
-        );
-        assert_eq!(
-            key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, b"other", sig256),
-            Err(Error::DecryptError)
-        );
+        assert_eq!(key.verify(SignatureScheme::ECDSA_NISTP384_SHA384, MSG, sig256), Err(Error::DecryptError));
+        assert_eq!(key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, b"other", sig256), Err(Error::DecryptError));
         // RSA schemes do not fit an EC key.
-        assert_eq!(
-            key.verify(SignatureScheme::RSA_PKCS1_SHA256, MSG, sig256),
-            Err(Error::IllegalParameter)
-        );
-        assert_eq!(
-            key.verify(SignatureScheme::RSA_PSS_SHA256, MSG, sig256),
-            Err(Error::IllegalParameter)
-        );
+        assert_eq!(key.verify(SignatureScheme::RSA_PKCS1_SHA256, MSG, sig256), Err(Error::IllegalParameter));
+        assert_eq!(key.verify(SignatureScheme::RSA_PSS_SHA256, MSG, sig256), Err(Error::IllegalParameter));
         // Garbage DER.
-        assert_eq!(
-            key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, MSG, &sig256[..10]),
-            Err(Error::DecryptError)
-        );
+        assert_eq!(key.verify(SignatureScheme::ECDSA_NISTP256_SHA256, MSG, &sig256[..10]), Err(Error::DecryptError));
     }
 
     #[test]
@@ -664,14 +560,8 @@ mod tests {
         assert_eq!(pk.kind(), KeyKind::Ecdsa);
         let sk = crate::crypto::SigningKey::from_der(ec_key).unwrap();
         assert_eq!(sk.public_key(), pk);
-        assert_eq!(
-            PublicKey::from_certificate_der(rsa_leaf).unwrap().kind(),
-            KeyKind::Rsa
-        );
-        assert_eq!(
-            PublicKey::from_certificate_der(&ec_leaf[..ec_leaf.len() - 1]),
-            Err(Error::BadCertificate)
-        );
+        assert_eq!(PublicKey::from_certificate_der(rsa_leaf).unwrap().kind(), KeyKind::Rsa);
+        assert_eq!(PublicKey::from_certificate_der(&ec_leaf[..ec_leaf.len() - 1]), Err(Error::BadCertificate));
         assert_eq!(PublicKey::from_certificate_der(b"\x30\x00"), Err(Error::BadCertificate));
         // An SPKI is not a certificate.
         assert_eq!(PublicKey::from_certificate_der(P256_SPKI), Err(Error::BadCertificate));
@@ -681,10 +571,9 @@ mod tests {
     fn unsupported_key_types() {
         // An Ed25519 SPKI (RFC 8410 example).
         let ed25519: [u8; 44] = [
-            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 0x19, 0xbf,
-            0x44, 0x09, 0x69, 0x84, 0xcd, 0xfe, 0x85, 0x41, 0xba, 0xc1, 0x67, 0xdc, 0x3b, 0x96,
-            0xc8, 0x50, 0x86, 0xaa, 0x30, 0xb6, 0xb6, 0xcb, 0x0c, 0x5c, 0x38, 0xad, 0x70, 0x31,
-            0x66, 0xe1,
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 0x19, 0xbf, 0x44, 0x09, 0x69, 0x84,
+            0xcd, 0xfe, 0x85, 0x41, 0xba, 0xc1, 0x67, 0xdc, 0x3b, 0x96, 0xc8, 0x50, 0x86, 0xaa, 0x30, 0xb6, 0xb6, 0xcb,
+            0x0c, 0x5c, 0x38, 0xad, 0x70, 0x31, 0x66, 0xe1,
         ];
         assert_eq!(PublicKey::from_spki_der(&ed25519), Err(Error::UnsupportedCertificate));
         // The P-256 SPKI with another curve OID (1.2.840.10045.3.1.8) is

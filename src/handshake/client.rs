@@ -1,13 +1,15 @@
-//! The client handshake (RFC 5246 §7.3, full handshake).
+//! The client handshake (RFC 5246 §7.3): full, and abbreviated when the
+//! server resumes an offered session (by ID or RFC 5077 ticket).
 
 use super::{Common, Ctx, Progress};
 use crate::codec::{
-    self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, ServerHello,
-    ServerKeyExchange, TLS12,
+    self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, NewSessionTicket,
+    ServerHello, ServerKeyExchange, TLS12,
 };
 use crate::config::ClientConfig;
 use crate::crypto::{self, EphemeralSecret, HashAlg, PublicKey, PublicShare};
 use crate::error::Error;
+use crate::session::{ClientSession, SESSION_ID_LEN, Session};
 use crate::suites;
 use pki_types::CertificateDer;
 use zeroize::Zeroizing;
@@ -21,33 +23,73 @@ enum State {
     ExpectCertificate,
     ExpectServerKeyExchange,
     ExpectServerHelloDone,
+    ExpectNewSessionTicket,
     ExpectCcs,
     ExpectFinished,
     Established,
+}
+
+/// The key a session is cached under: the server name and port.
+pub(crate) struct CacheKey {
+    buf: [u8; 256 + 2],
+    len: usize,
+}
+
+impl CacheKey {
+    pub fn new(server_name: &str, port: u16) -> Self {
+        let mut k = CacheKey { buf: [0; 258], len: 0 };
+        let name = server_name.as_bytes();
+        let n = name.len().min(256);
+        k.buf[..n].copy_from_slice(&name[..n]);
+        k.buf[n..n + 2].copy_from_slice(&port.to_be_bytes());
+        k.len = n + 2;
+        k
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
 }
 
 pub(crate) struct ClientHandshake<'a> {
     pub common: Common,
     config: &'a ClientConfig<'a>,
     server_name: &'a str,
+    cache_key: CacheKey,
     state: State,
     peer_key: Option<PublicKey>,
     pms: Zeroizing<[u8; 32]>,
     our_share: Option<PublicShare>,
     cert_requested: bool,
+    /// The session offered for resumption, and the ID it was offered under.
+    offered: Option<Session>,
+    offered_id: heapless::Vec<u8, SESSION_ID_LEN>,
+    /// The session this connection established or resumed, with any ticket
+    /// received.
+    session: Option<ClientSession>,
+    session_id: heapless::Vec<u8, SESSION_ID_LEN>,
+    ticket_expected: bool,
+    ticket: Option<(heapless::Vec<u8, { crate::session::MAX_TICKET_LEN }>, u32)>,
 }
 
 impl<'a> ClientHandshake<'a> {
-    pub fn new(config: &'a ClientConfig<'a>, server_name: &'a str) -> Self {
+    pub fn new(config: &'a ClientConfig<'a>, server_name: &'a str, port: u16) -> Self {
         ClientHandshake {
             common: Common::new(),
             config,
             server_name,
+            cache_key: CacheKey::new(server_name, port),
             state: State::ExpectServerHello,
             peer_key: None,
             pms: Zeroizing::new([0; 32]),
             our_share: None,
             cert_requested: false,
+            offered: None,
+            offered_id: heapless::Vec::new(),
+            session: None,
+            session_id: heapless::Vec::new(),
+            ticket_expected: false,
+            ticket: None,
         }
     }
 
@@ -56,8 +98,26 @@ impl<'a> ClientHandshake<'a> {
         self.pms = Zeroizing::new([0; 32]);
         self.peer_key = None;
         self.our_share = None;
+        self.offered = None;
+        self.session = None;
+        self.ticket = None;
     }
 
+    /// A fatal error: forget the session this connection used or made
+    /// (RFC 5246 §7.2.2).
+    pub fn invalidate_session(&mut self) {
+        if let Some(cache) = self.config.session_cache {
+            if self.offered.is_some() || self.session.is_some() {
+                cache.remove(self.cache_key.as_bytes());
+            }
+        }
+        self.session = None;
+    }
+
+    /// The session established by the last handshake, if resumable.
+    pub fn session(&self) -> Option<&ClientSession> {
+        self.session.as_ref()
+    }
 
     pub fn expects_ccs(&self) -> bool {
         self.state == State::ExpectCcs
@@ -67,8 +127,30 @@ impl<'a> ClientHandshake<'a> {
         self.state = State::ExpectFinished;
     }
 
-    /// Sends the ClientHello that opens the handshake.
-    pub fn start<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
+    /// The server name as SNI: none for IP literals (RFC 6066 §3).
+    fn sni(&self) -> Option<&'a [u8]> {
+        match self.server_name.parse::<core::net::IpAddr>() {
+            Ok(_) => None,
+            Err(_) if self.server_name.is_empty() => None,
+            Err(_) => Some(self.server_name.as_bytes()),
+        }
+    }
+
+    /// Whether `s` may be offered: a suite we still offer, the same server
+    /// name, extended master secret unless legacy resumption is allowed.
+    fn resumable(&self, s: &Session) -> bool {
+        self.config.cipher_suites.contains(&s.suite())
+            && s.matches_sni(self.sni())
+            && (s.extended_master_secret() || self.config.allow_legacy_resumption)
+    }
+
+    /// Sends the ClientHello that opens the handshake, offering `session`
+    /// (or the cached one) for resumption.
+    pub fn start<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        session: Option<&ClientSession>,
+    ) -> Result<(), Error> {
         ctx.rng.fill_bytes(&mut self.common.client_random);
         let mut suites = heapless::Vec::<CipherSuite, MAX_SUITES>::new();
         for s in self.config.cipher_suites.iter().filter(|s| suites::lookup(**s).is_some()) {
@@ -81,17 +163,40 @@ impl<'a> ClientHandshake<'a> {
         for g in self.config.groups.iter().filter(|g| crypto::SUPPORTED_GROUPS.contains(g)) {
             groups.push(*g).map_err(|_| Error::Internal)?;
         }
-        // RFC 6066 §3: literal IP addresses are not sent as server_name.
-        let sni = match self.server_name.parse::<core::net::IpAddr>() {
-            Ok(_) => None,
-            Err(_) if self.server_name.is_empty() => None,
-            Err(_) => Some(self.server_name.as_bytes()),
+        let cached = match session {
+            Some(_) => None,
+            None => self.config.session_cache.and_then(|c| c.get(self.cache_key.as_bytes())),
         };
+        let offer = session.or(cached.as_ref()).filter(|cs| self.resumable(&cs.session));
+        let mut ticket: Option<&[u8]> = None;
+        if let Some(cs) = offer {
+            let t = cs.ticket().filter(|_| self.config.session_tickets);
+            if let Some(t) = t {
+                // RFC 5077 §3.4: with a ticket, offer a fresh random session
+                // ID; an echo of it means the ticket was accepted.
+                let mut id = [0u8; SESSION_ID_LEN];
+                ctx.rng.fill_bytes(&mut id);
+                self.offered_id = heapless::Vec::from_slice(&id).map_err(|_| Error::Internal)?;
+                ticket = Some(t);
+            } else if !cs.session.id().is_empty() {
+                self.offered_id = heapless::Vec::from_slice(cs.session.id()).map_err(|_| Error::Internal)?;
+            }
+            if !self.offered_id.is_empty() {
+                self.offered = Some(cs.session.clone());
+                // Keep the ticket in case the server resumes without
+                // issuing a new one.
+                if let Some(t) = ticket {
+                    self.ticket =
+                        Some((heapless::Vec::from_slice(t).map_err(|_| Error::Internal)?, cs.ticket_lifetime_hint));
+                }
+            }
+        }
+        let session_ticket = if self.config.session_tickets { Some(ticket.unwrap_or(&[])) } else { None };
         let hello = ClientHelloRepr {
             random: self.common.client_random,
-            session_id: &[],
+            session_id: &self.offered_id,
             cipher_suites: &suites,
-            server_name: sni,
+            server_name: self.sni(),
             max_fragment_length: self.config.max_fragment_length,
             groups: &groups,
             signature_schemes: self.config.signature_schemes,
@@ -100,7 +205,7 @@ impl<'a> ClientHandshake<'a> {
             // RFC 5746 §3.4: an initial ClientHello carries an empty
             // renegotiation_info (instead of the SCSV).
             renegotiation_info: Some(&[]),
-            session_ticket: None,
+            session_ticket,
         };
         let transcript = &mut self.common.transcript;
         ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
@@ -120,9 +225,18 @@ impl<'a> ClientHandshake<'a> {
                 codec::parse_empty_body(body)?;
                 return Ok(if s == State::Established { Progress::RenegotiationRefused } else { Progress::Continue });
             }
-            (State::ExpectServerHello, HandshakeType::ServerHello) => self.server_hello(ctx, body)?,
+            (State::ExpectServerHello, HandshakeType::ServerHello) => {
+                self.server_hello(ctx, body)?;
+                self.common.transcript.update(msg);
+                if self.common.resumed {
+                    self.common.install_keys(ctx, true)?;
+                }
+                return Ok(Progress::Continue);
+            }
             (State::ExpectCertificate, HandshakeType::Certificate) => self.certificate(ctx, body)?,
-            (State::ExpectServerKeyExchange, HandshakeType::ServerKeyExchange) => self.server_key_exchange(ctx, body)?,
+            (State::ExpectServerKeyExchange, HandshakeType::ServerKeyExchange) => {
+                self.server_key_exchange(ctx, body)?
+            }
             (State::ExpectServerHelloDone, HandshakeType::CertificateRequest) if !self.cert_requested => {
                 codec::CertificateRequest::parse(body)?;
                 self.cert_requested = true;
@@ -131,20 +245,65 @@ impl<'a> ClientHandshake<'a> {
                 codec::parse_empty_body(body)?;
                 self.common.transcript.update(msg);
                 self.send_second_flight(ctx)?;
-                self.state = State::ExpectCcs;
+                self.state = if self.ticket_expected { State::ExpectNewSessionTicket } else { State::ExpectCcs };
                 return Ok(Progress::Continue);
+            }
+            (State::ExpectNewSessionTicket, HandshakeType::NewSessionTicket) => {
+                let nst = NewSessionTicket::parse(body)?;
+                // An empty ticket means "no ticket this time" (RFC 5077
+                // §3.3); one too big to keep is dropped.
+                self.ticket = heapless::Vec::from_slice(nst.ticket)
+                    .ok()
+                    .filter(|t| !t.is_empty())
+                    .map(|t| (t, nst.lifetime_hint));
+                self.state = State::ExpectCcs;
             }
             (State::ExpectFinished, HandshakeType::Finished) => {
                 self.common.check_finished(msg, body, false)?;
+                if self.common.resumed {
+                    ctx.out.change_cipher_spec()?;
+                    self.common.send_finished(ctx, true)?;
+                }
                 self.state = State::Established;
                 self.pms = Zeroizing::new([0; 32]);
                 self.peer_key = None;
+                self.save_session(ctx)?;
                 return Ok(Progress::Done);
             }
             _ => return Err(Error::UnexpectedMessage),
         }
         self.common.transcript.update(msg);
         Ok(Progress::Continue)
+    }
+
+    /// Keeps the established session (for the event, and the cache).
+    fn save_session<R>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
+        let ticket = self.ticket.take();
+        let session = match self.offered.take().filter(|_| self.common.resumed) {
+            Some(s) => s,
+            None => Session::new(
+                &self.session_id,
+                &self.common.master_secret,
+                self.common.suite()?.suite,
+                self.common.ems,
+                self.sni().map(crate::session::sni_hash),
+                self.common.peer_cert_sha256,
+                ctx.now,
+            )?,
+        };
+        if session.id().is_empty() && ticket.is_none() {
+            self.session = None;
+            return Ok(());
+        }
+        let cs = match &ticket {
+            Some((t, hint)) => ClientSession::new(session, Some(t), *hint),
+            None => ClientSession::new(session, None, 0),
+        };
+        if let Some(cache) = self.config.session_cache {
+            cache.put(self.cache_key.as_bytes(), &cs);
+        }
+        self.session = Some(cs);
+        Ok(())
     }
 
     fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8]) -> Result<(), Error> {
@@ -162,7 +321,11 @@ impl<'a> ClientHandshake<'a> {
         let info = suites::lookup(suite).ok_or(Error::IllegalParameter)?;
         // RFC 5246 §7.4.1.4: a server must not send an extension the client
         // did not offer.
-        if sh.unsolicited.is_some() || sh.session_ticket_ack || (sh.alpn.is_some() && self.config.alpn_protocols.is_empty()) {
+        if sh.unsolicited.is_some()
+            || (sh.session_ticket_ack && !self.config.session_tickets)
+            || (sh.server_name_ack && self.sni().is_none())
+            || (sh.alpn.is_some() && self.config.alpn_protocols.is_empty())
+        {
             return Err(Error::UnsupportedExtension);
         }
         if let Some(p) = sh.alpn {
@@ -199,7 +362,37 @@ impl<'a> ClientHandshake<'a> {
         };
         self.common.server_random = sh.random;
         self.common.suite = Some(info);
-        self.state = State::ExpectCertificate;
+        self.session_id = heapless::Vec::from_slice(sh.session_id).map_err(|_| Error::IllegalParameter)?;
+        self.ticket_expected = sh.session_ticket_ack;
+
+        let resumed = !self.offered_id.is_empty() && sh.session_id == &self.offered_id[..];
+        match &self.offered {
+            Some(s) if resumed => {
+                // RFC 5246 §7.4.1.3: a resumption keeps the suite; RFC 7627
+                // §5.3: and the extended master secret state.
+                if s.suite() != suite {
+                    return Err(Error::IllegalParameter);
+                }
+                if s.extended_master_secret() != self.common.ems {
+                    return Err(Error::HandshakeFailure);
+                }
+                self.common.master_secret = Zeroizing::new(*s.master_secret());
+                self.common.peer_cert_sha256 = s.peer_cert_sha256();
+                self.common.resumed = true;
+                self.state = if self.ticket_expected { State::ExpectNewSessionTicket } else { State::ExpectCcs };
+                if self.ticket_expected {
+                    // A new ticket replaces the one offered.
+                    self.ticket = None;
+                }
+            }
+            _ => {
+                // Not resumed: the offered session and its ticket are of no
+                // further use in this connection.
+                self.offered = None;
+                self.ticket = None;
+                self.state = State::ExpectCertificate;
+            }
+        }
         Ok(())
     }
 

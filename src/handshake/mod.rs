@@ -47,6 +47,9 @@ pub(crate) enum Progress {
     /// A renegotiation request the application must hear about (HelloRequest
     /// on a client, ClientHello on an established server): refused for now.
     RenegotiationRefused,
+    /// The server must ask the application for a session; the ClientHello
+    /// stays buffered until it answers.
+    SessionLookup,
 }
 
 /// Everything a handler may use besides its own state.
@@ -235,10 +238,18 @@ impl Handshake<'_> {
             Handshake::Server(s) => s.handle(ctx, typ, msg, body),
         }
     }
-
 }
 
 impl Handshake<'_> {
+    /// Removes the session this connection used or made from the store or
+    /// cache (after a fatal error, RFC 5246 §7.2.2, or on request).
+    pub fn invalidate_session(&mut self) {
+        match self {
+            Handshake::Client(c) => c.invalidate_session(),
+            Handshake::Server(s) => s.invalidate_session(),
+        }
+    }
+
     /// Forgets every secret (after a fatal error).
     pub fn wipe(&mut self) {
         match self {

@@ -1,14 +1,18 @@
-//! The server handshake (RFC 5246 §7.3, full handshake).
+//! The server handshake (RFC 5246 §7.3): full, or abbreviated when a
+//! session offered by ID (from the store or the application) or by ticket
+//! (RFC 5077) can be resumed.
 
 use super::{Common, Ctx, Progress};
 use crate::codec::{
-    self, CertificateMsg, CipherSuite, ClientHello, ContentType, HandshakeType, NamedGroup, ServerHelloRepr,
-    ServerKeyExchange, SignatureScheme, TLS12,
+    self, CertificateMsg, CipherSuite, ClientHello, ContentType, HandshakeType, NamedGroup, NewSessionTicket,
+    ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
 };
 use crate::config::ServerConfig;
 use crate::crypto::{self, EphemeralSecret};
 use crate::error::Error;
+use crate::session::{SESSION_ID_LEN, ServerSessions, Session, sni_hash};
 use crate::suites::{self, SuiteInfo};
+use zeroize::Zeroizing;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -19,11 +23,28 @@ enum State {
     Established,
 }
 
+/// Where an application-answered session lookup stands.
+enum Lookup {
+    NotAsked,
+    Pending,
+    Answered(Option<Session>),
+}
+
 pub(crate) struct ServerHandshake<'a> {
     pub common: Common,
     config: &'a ServerConfig<'a>,
     state: State,
     key_share: Option<EphemeralSecret>,
+    lookup: Lookup,
+    lookup_id: heapless::Vec<u8, SESSION_ID_LEN>,
+    /// The session this connection established or resumed.
+    session: Option<Session>,
+    session_id: heapless::Vec<u8, SESSION_ID_LEN>,
+    sni_hash: Option<[u8; 32]>,
+    issue_ticket: bool,
+    /// Whether the client sent ec_point_formats (the server answers only
+    /// then, RFC 8422 §5.2).
+    point_formats: bool,
 }
 
 /// What the server chose from a ClientHello.
@@ -35,14 +56,66 @@ struct Choice {
 
 impl<'a> ServerHandshake<'a> {
     pub fn new(config: &'a ServerConfig<'a>) -> Self {
-        ServerHandshake { common: Common::new(), config, state: State::ExpectClientHello, key_share: None }
+        ServerHandshake {
+            common: Common::new(),
+            config,
+            state: State::ExpectClientHello,
+            key_share: None,
+            lookup: Lookup::NotAsked,
+            lookup_id: heapless::Vec::new(),
+            session: None,
+            session_id: heapless::Vec::new(),
+            sni_hash: None,
+            issue_ticket: false,
+            point_formats: false,
+        }
     }
 
     pub fn wipe(&mut self) {
         self.common.wipe();
         self.key_share = None;
+        self.session = None;
+        self.lookup = Lookup::NotAsked;
     }
 
+    /// A fatal error: remove the session this connection used or made from
+    /// the store (RFC 5246 §7.2.2).
+    pub fn invalidate_session(&mut self) {
+        if let (Some(s), ServerSessions::Store(store)) = (&self.session, self.config.sessions) {
+            if !s.id().is_empty() {
+                store.remove(s.id());
+            }
+        }
+        self.session = None;
+    }
+
+    /// The session ID the application is asked to look up.
+    pub fn lookup_id(&self) -> &[u8] {
+        &self.lookup_id
+    }
+
+    /// Whether a lookup is waiting for the application.
+    pub fn lookup_pending(&self) -> bool {
+        matches!(self.lookup, Lookup::Pending)
+    }
+
+    /// The application's answer to the lookup.
+    pub fn answer_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
+        if !self.lookup_pending() {
+            return Err(Error::InvalidState);
+        }
+        self.lookup = Lookup::Answered(session);
+        Ok(())
+    }
+
+    /// The session made by the last full handshake, for the application to
+    /// store (events mode only).
+    pub fn session_to_store(&self) -> Option<&Session> {
+        match self.config.sessions {
+            ServerSessions::Events if !self.common.resumed => self.session.as_ref().filter(|s| !s.id().is_empty()),
+            _ => None,
+        }
+    }
 
     pub fn expects_ccs(&self) -> bool {
         self.state == State::ExpectCcs
@@ -60,10 +133,7 @@ impl<'a> ServerHandshake<'a> {
         body: &[u8],
     ) -> Result<Progress, Error> {
         match (self.state, typ) {
-            (State::ExpectClientHello, HandshakeType::ClientHello) => {
-                self.client_hello(ctx, msg, body)?;
-                Ok(Progress::Continue)
-            }
+            (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body),
             (State::Established, HandshakeType::ClientHello) => {
                 ClientHello::parse(body)?;
                 Ok(Progress::RenegotiationRefused)
@@ -82,13 +152,41 @@ impl<'a> ServerHandshake<'a> {
             }
             (State::ExpectFinished, HandshakeType::Finished) => {
                 self.common.check_finished(msg, body, true)?;
-                ctx.out.change_cipher_spec()?;
-                self.common.send_finished(ctx, false)?;
+                if !self.common.resumed {
+                    let session = Session::new(
+                        &self.session_id,
+                        &self.common.master_secret,
+                        self.common.suite()?.suite,
+                        self.common.ems,
+                        self.sni_hash,
+                        self.common.peer_cert_sha256,
+                        ctx.now,
+                    )?;
+                    if self.issue_ticket {
+                        self.send_ticket(ctx, &session)?;
+                    }
+                    ctx.out.change_cipher_spec()?;
+                    self.common.send_finished(ctx, false)?;
+                    if let ServerSessions::Store(store) = self.config.sessions {
+                        if !session.id().is_empty() {
+                            store.store(&session);
+                        }
+                    }
+                    self.session = Some(session);
+                }
                 self.state = State::Established;
                 Ok(Progress::Done)
             }
             _ => Err(Error::UnexpectedMessage),
         }
+    }
+
+    fn send_ticket<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, session: &Session) -> Result<(), Error> {
+        let keys = self.config.ticket_keys.ok_or(Error::Internal)?;
+        let ticket = keys.seal(session, ctx.rng)?;
+        let nst = NewSessionTicket { lifetime_hint: keys.lifetime_secs, ticket: &ticket };
+        let transcript = &mut self.common.transcript;
+        ctx.out.write(ContentType::Handshake, |w| nst.encode(w), |m| transcript.update(m))
     }
 
     fn choose(&self, ch: &ClientHello<'_>) -> Result<Choice, Error> {
@@ -121,7 +219,60 @@ impl<'a> ServerHandshake<'a> {
         Ok(Choice { suite, group, scheme })
     }
 
-    fn client_hello<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, msg: &[u8], body: &[u8]) -> Result<(), Error> {
+    /// The session the ClientHello offers, if one is found: from a ticket,
+    /// the store, or the application's answer. `Err(None)` means "ask the
+    /// application first".
+    fn find_session(&mut self, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> Result<Option<Session>, ()> {
+        if ch.session_id.is_empty() {
+            return Ok(None);
+        }
+        if let (Some(keys), Some(ticket)) = (self.config.ticket_keys, ch.session_ticket) {
+            if !ticket.is_empty() {
+                // A ticket that does not open means a full handshake
+                // (RFC 5077 §3.4), not an error.
+                let mut s = keys.open(ticket, ctx.now);
+                if let Some(s) = &mut s {
+                    s.set_id(ch.session_id).map_err(|_| ())?;
+                }
+                return Ok(s);
+            }
+        }
+        match self.config.sessions {
+            ServerSessions::None => Ok(None),
+            ServerSessions::Store(store) => Ok(store.retrieve(ch.session_id)),
+            ServerSessions::Events => match core::mem::replace(&mut self.lookup, Lookup::NotAsked) {
+                Lookup::Answered(s) => Ok(s),
+                Lookup::NotAsked | Lookup::Pending => {
+                    self.lookup_id = heapless::Vec::from_slice(ch.session_id).map_err(|_| ())?;
+                    self.lookup = Lookup::Pending;
+                    Err(())
+                }
+            },
+        }
+    }
+
+    /// Whether `s` may be resumed for this ClientHello.
+    fn can_resume(&self, s: &Session, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> bool {
+        let suite_ok = suites::lookup(s.suite()).is_some_and(|i| i.auth == self.config.key.kind())
+            && ch.offers_suite(s.suite())
+            && self.config.cipher_suites.contains(&s.suite());
+        suite_ok
+            && s.id() == ch.session_id
+            && !s.is_expired(ctx.now, self.config.session_lifetime_secs)
+            // RFC 7627 §5.3: resume only with the same extended master
+            // secret state, and by default only extended ones.
+            && s.extended_master_secret() == ch.extended_master_secret
+            && (s.extended_master_secret() || self.config.allow_legacy_resumption)
+            // RFC 6066 §3: never across server names.
+            && s.matches_sni(ch.server_name)
+    }
+
+    fn client_hello<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        msg: &[u8],
+        body: &[u8],
+    ) -> Result<Progress, Error> {
         let ch = ClientHello::parse(body)?;
         if ch.version < TLS12 {
             return Err(Error::ProtocolVersion);
@@ -136,17 +287,31 @@ impl<'a> ServerHandshake<'a> {
             }
         }
         let scsv = ch.offers_suite(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
-        self.common.secure_renegotiation = match ch.renegotiation_info {
+        let secure_renegotiation = match ch.renegotiation_info {
             Some([]) => true,
             // RFC 5746 §3.6: non-empty on an initial handshake aborts.
             Some(_) => return Err(Error::HandshakeFailure),
             None => scsv,
         };
-        self.common.ems = ch.extended_master_secret;
-        if self.config.require_extended_master_secret && !self.common.ems {
+        if self.config.require_extended_master_secret && !ch.extended_master_secret {
             return Err(Error::HandshakeFailure);
         }
-        let choice = self.choose(&ch)?;
+        let resume = match self.find_session(&ch, ctx) {
+            Ok(s) => s.filter(|s| self.can_resume(s, &ch, ctx)),
+            // The ClientHello stays buffered and is handled again once the
+            // application answers.
+            Err(()) => return Ok(Progress::SessionLookup),
+        };
+        let choice = match &resume {
+            Some(_) => None,
+            None => Some(self.choose(&ch)?),
+        };
+        // Nothing below may fail on the client's choices before the
+        // transcript starts.
+        self.common.secure_renegotiation = secure_renegotiation;
+        self.common.ems = ch.extended_master_secret;
+        self.sni_hash = ch.server_name.map(sni_hash);
+        self.point_formats = ch.ec_point_formats.is_some();
         let mfl = match ch.max_fragment_length {
             None => None,
             Some(m) => {
@@ -157,35 +322,42 @@ impl<'a> ServerHandshake<'a> {
             }
         };
         self.common.max_fragment_length = mfl;
-        let alpn = match ch.alpn {
-            Some(list) => self
-                .config
-                .alpn_protocols
-                .iter()
-                .copied()
-                .find(|p| codec::alpn_names(list).any(|q| q == *p)),
-            None => None,
-        };
+        let alpn = ch.alpn.and_then(|list| {
+            self.config.alpn_protocols.iter().copied().find(|p| codec::alpn_names(list).any(|q| q == *p))
+        });
         self.common.client_random = ch.random;
         ctx.rng.fill_bytes(&mut self.common.server_random);
-        self.common.suite = Some(choice.suite);
-        self.common.group = Some(choice.group);
+        self.issue_ticket = self.config.ticket_keys.is_some() && ch.session_ticket.is_some();
         self.common.transcript.update(msg);
 
+        if let Some(session) = resume {
+            self.common.suite = suites::lookup(session.suite());
+            self.common.master_secret = Zeroizing::new(*session.master_secret());
+            self.common.peer_cert_sha256 = session.peer_cert_sha256();
+            self.common.resumed = true;
+            self.session_id = heapless::Vec::from_slice(ch.session_id).map_err(|_| Error::Internal)?;
+            self.send_server_hello(ctx, alpn, mfl)?;
+            if self.issue_ticket {
+                self.send_ticket(ctx, &session)?;
+            }
+            self.common.install_keys(ctx, false)?;
+            ctx.out.change_cipher_spec()?;
+            self.common.send_finished(ctx, false)?;
+            self.session = Some(session);
+            self.state = State::ExpectCcs;
+            return Ok(Progress::Continue);
+        }
+
+        let choice = choice.ok_or(Error::Internal)?;
+        self.common.suite = Some(choice.suite);
+        self.common.group = Some(choice.group);
+        if !matches!(self.config.sessions, ServerSessions::None) {
+            let mut id = [0u8; SESSION_ID_LEN];
+            ctx.rng.fill_bytes(&mut id);
+            self.session_id = heapless::Vec::from_slice(&id).map_err(|_| Error::Internal)?;
+        }
+        self.send_server_hello(ctx, alpn, mfl)?;
         let transcript = &mut self.common.transcript;
-        let hello = ServerHelloRepr {
-            random: self.common.server_random,
-            session_id: &[],
-            cipher_suite: choice.suite.suite.to_wire(),
-            server_name_ack: false,
-            max_fragment_length: mfl,
-            ec_point_formats: ch.ec_point_formats.is_some(),
-            alpn,
-            extended_master_secret: self.common.ems,
-            renegotiation_info: if self.common.secure_renegotiation { Some(&[]) } else { None },
-            session_ticket_ack: false,
-        };
-        ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))?;
         ctx.out.write(
             ContentType::Handshake,
             |w| CertificateMsg::encode(w, self.config.cert_chain),
@@ -210,7 +382,7 @@ impl<'a> ServerHandshake<'a> {
                     dst[..32].copy_from_slice(cr);
                     dst[32..64].copy_from_slice(sr);
                     dst[64..].copy_from_slice(params);
-                    let mut sig = [0u8; 512];
+                    let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
                     let len = key.sign(choice.scheme, dst, &mut sig)?;
                     w.u16(choice.scheme.to_wire())?;
                     w.vec16(sig.get(..len).ok_or(Error::Internal)?)
@@ -224,6 +396,28 @@ impl<'a> ServerHandshake<'a> {
             |m| transcript.update(m),
         )?;
         self.state = State::ExpectClientKeyExchange;
-        Ok(())
+        Ok(Progress::Continue)
+    }
+
+    fn send_server_hello<R>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        alpn: Option<&[u8]>,
+        mfl: Option<codec::MaxFragmentLength>,
+    ) -> Result<(), Error> {
+        let hello = ServerHelloRepr {
+            random: self.common.server_random,
+            session_id: &self.session_id,
+            cipher_suite: self.common.suite()?.suite.to_wire(),
+            server_name_ack: false,
+            max_fragment_length: mfl,
+            ec_point_formats: self.point_formats,
+            alpn,
+            extended_master_secret: self.common.ems,
+            renegotiation_info: if self.common.secure_renegotiation { Some(&[]) } else { None },
+            session_ticket_ack: self.issue_ticket,
+        };
+        let transcript = &mut self.common.transcript;
+        ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
     }
 }

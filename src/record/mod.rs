@@ -51,11 +51,7 @@ impl DirectionKeys {
     }
 
     fn cipher(&self) -> Result<RecordCipher, Error> {
-        RecordCipher::new(
-            self.alg,
-            &self.key[..self.alg.key_len()],
-            &self.iv[..self.alg.fixed_iv_len()],
-        )
+        RecordCipher::new(self.alg, &self.key[..self.alg.key_len()], &self.iv[..self.alg.fixed_iv_len()])
     }
 }
 
@@ -148,11 +144,7 @@ pub struct RecordLayer {
 impl RecordLayer {
     /// A record layer with null protection.
     pub fn new() -> Self {
-        RecordLayer {
-            max_fragment_out: MAX_PLAINTEXT,
-            max_fragment_in: MAX_PLAINTEXT,
-            ..Default::default()
-        }
+        RecordLayer { max_fragment_out: MAX_PLAINTEXT, max_fragment_in: MAX_PLAINTEXT, ..Default::default() }
     }
 
     /// Sets the plaintext limit in both directions (max_fragment_length,
@@ -264,7 +256,11 @@ impl RecordLayer {
 
     /// Drops all keys (after a fatal error or close).
     pub fn wipe(&mut self) {
-        *self = RecordLayer { max_fragment_out: self.max_fragment_out, max_fragment_in: self.max_fragment_in, ..Default::default() };
+        *self = RecordLayer {
+            max_fragment_out: self.max_fragment_out,
+            max_fragment_in: self.max_fragment_in,
+            ..Default::default()
+        };
     }
 }
 
@@ -343,11 +339,19 @@ impl<'b> RecordWriter<'b> {
     }
 
     /// Writes an alert.
-    pub fn alert(&mut self, level: crate::codec::AlertLevel, description: crate::codec::AlertDescription) -> Result<(), Error> {
-        self.write(ContentType::Alert, |w| {
-            w.u8(level.to_wire())?;
-            w.u8(description.to_wire())
-        }, |_| {})
+    pub fn alert(
+        &mut self,
+        level: crate::codec::AlertLevel,
+        description: crate::codec::AlertDescription,
+    ) -> Result<(), Error> {
+        self.write(
+            ContentType::Alert,
+            |w| {
+                w.u8(level.to_wire())?;
+                w.u8(description.to_wire())
+            },
+            |_| {},
+        )
     }
 }
 

@@ -125,7 +125,8 @@ fn writer_fragments_large_messages() {
     // Does not fit: nothing is queued.
     let mut small = [0u8; 100];
     let mut end = 0;
-    let e = RecordWriter::new(&mut small, &mut end, &mut layer).write(ContentType::Handshake, |w| w.bytes(&msg), |_| {});
+    let e =
+        RecordWriter::new(&mut small, &mut end, &mut layer).write(ContentType::Handshake, |w| w.bytes(&msg), |_| {});
     assert_eq!(e, Err(Error::BufferTooSmall));
     assert_eq!(end, 0);
 }

@@ -26,22 +26,32 @@ pub enum Ev {
     Alert(AlertLevel, AlertDescription),
     Renegotiation,
     Closed(CloseReason),
+    NewSession,
+    StoreSession,
 }
 
 /// Drains every event `conn` has now; data is appended to `data` instead
 /// of being listed (to keep big transfers cheap).
-pub fn drain<R: rand_core::CryptoRng>(
+pub fn drain<R: rand_core::CryptoRng>(conn: &mut Connection<'_, R>, data: &mut Vec<u8>) -> Result<Vec<Ev>, Error> {
+    drain_at(conn, data, NOW)
+}
+
+/// [`drain`] at a given time.
+pub fn drain_at<R: rand_core::CryptoRng>(
     conn: &mut Connection<'_, R>,
     data: &mut Vec<u8>,
+    now: Instant,
 ) -> Result<Vec<Ev>, Error> {
     let mut evs = Vec::new();
-    while let Some(ev) = conn.poll_event(NOW)? {
+    while let Some(ev) = conn.poll_event(now)? {
         match ev {
             Event::HandshakeDone(i) => evs.push(Ev::Done(i)),
             Event::Data(d) => data.extend_from_slice(d),
             Event::Alert { level, description } => evs.push(Ev::Alert(level, description)),
             Event::RenegotiationRefused => evs.push(Ev::Renegotiation),
             Event::Closed(r) => evs.push(Ev::Closed(r)),
+            Event::NewSession(_) => evs.push(Ev::NewSession),
+            Event::StoreSession(_) => evs.push(Ev::StoreSession),
             other => panic!("unexpected event {other:?}"),
         }
     }
@@ -72,22 +82,28 @@ pub struct Outcome {
 
 /// Runs both sides until no bytes move, or one fails. Errors are recorded,
 /// not returned.
-pub fn run(
+pub fn run(client: &mut Connection<'_, &mut TestRng>, server: &mut Connection<'_, &mut TestRng>, out: &mut Outcome) {
+    run_at(client, server, out, NOW)
+}
+
+/// [`run`] at a given time.
+pub fn run_at(
     client: &mut Connection<'_, &mut TestRng>,
     server: &mut Connection<'_, &mut TestRng>,
     out: &mut Outcome,
+    now: Instant,
 ) {
     for _ in 0..10_000 {
         let mut moved = transfer(client, server);
         if out.server_error.is_none() {
-            match drain(server, &mut out.server_data) {
+            match drain_at(server, &mut out.server_data, now) {
                 Ok(e) => out.server_events.extend(e),
                 Err(e) => out.server_error = Some(e),
             }
         }
         moved += transfer(server, client);
         if out.client_error.is_none() {
-            match drain(client, &mut out.client_data) {
+            match drain_at(client, &mut out.client_data, now) {
                 Ok(e) => out.client_events.extend(e),
                 Err(e) => out.client_error = Some(e),
             }

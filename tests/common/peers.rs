@@ -36,10 +36,7 @@ pub const GNUTLS_TLS12: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2";
 
 /// A file of the test PKI in `vectors/pki` (see its README.md).
 pub fn pki(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("vectors")
-        .join("pki")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors").join("pki").join(name);
     assert!(path.is_file(), "test PKI file {} not found", path.display());
     path
 }
@@ -71,9 +68,7 @@ pub fn wait_until(timeout: Duration, mut cond: impl FnMut() -> bool) -> bool {
 /// number of accepts (`-naccept`) counts it.
 pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    wait_until(timeout, || {
-        TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok()
-    })
+    wait_until(timeout, || TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok())
 }
 
 /// Whether `cmd` is an executable file on `PATH`.
@@ -84,9 +79,7 @@ fn on_path(cmd: &str) -> bool {
     };
     std::env::split_paths(&path).any(|dir| {
         let file = dir.join(cmd);
-        std::fs::metadata(&file)
-            .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-            .unwrap_or(false)
+        std::fs::metadata(&file).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
     })
 }
 
@@ -166,32 +159,13 @@ impl Peer {
     /// Spawns `cmd` with piped stdin, stdout and stderr.
     pub fn spawn(mut cmd: Command) -> Peer {
         let command_line = format!("{cmd:?}");
-        cmd.stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("failed to start {command_line}: {e}"));
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("failed to start {command_line}: {e}"));
         let (stdout, stderr, combined) = Default::default();
-        spawn_reader(
-            child.stdout.take().expect("piped stdout"),
-            Arc::clone(&stdout),
-            Arc::clone(&combined),
-        );
-        spawn_reader(
-            child.stderr.take().expect("piped stderr"),
-            Arc::clone(&stderr),
-            Arc::clone(&combined),
-        );
+        spawn_reader(child.stdout.take().expect("piped stdout"), Arc::clone(&stdout), Arc::clone(&combined));
+        spawn_reader(child.stderr.take().expect("piped stderr"), Arc::clone(&stderr), Arc::clone(&combined));
         let stdin = child.stdin.take();
-        Peer {
-            child,
-            command_line,
-            stdin,
-            stdout,
-            stderr,
-            combined,
-        }
+        Peer { child, command_line, stdin, stdout, stderr, combined }
     }
 
     /// The process id.
@@ -242,10 +216,7 @@ impl Peer {
     /// `s_client`/`gnutls-cli`). Keep it small: a peer that does not read
     /// could otherwise block the write once the pipe buffer is full.
     pub fn send(&mut self, data: &[u8]) -> std::io::Result<()> {
-        let stdin = self
-            .stdin
-            .as_mut()
-            .ok_or_else(|| std::io::Error::other("stdin already closed"))?;
+        let stdin = self.stdin.as_mut().ok_or_else(|| std::io::Error::other("stdin already closed"))?;
         stdin.write_all(data)?;
         stdin.flush()
     }
@@ -278,21 +249,14 @@ impl Peer {
             Some(s) => format!("exited: {s}"),
             None => "still running".to_owned(),
         };
-        format!(
-            "--- peer: {} ({status})\n{}\n--- end of peer output",
-            self.command_line,
-            self.output()
-        )
+        format!("--- peer: {} ({status})\n{}\n--- end of peer output", self.command_line, self.output())
     }
 
     /// Waits for `marker` in the output of a freshly started server; panics
     /// with the output if it exits or the marker does not show in time.
     fn await_listening(mut self, marker: &str) -> Peer {
         if !self.wait_for_output(marker, START_TIMEOUT) {
-            panic!(
-                "server did not start listening within {START_TIMEOUT:?}\n{}",
-                self.describe()
-            );
+            panic!("server did not start listening within {START_TIMEOUT:?}\n{}", self.describe());
         }
         self
     }
@@ -336,13 +300,7 @@ pub fn openssl_s_server(port: u16, cert: &Path, key: &Path, extra_args: &[&str])
 /// a small HTTP server (`--echo` for an echo server); it asks for a client
 /// certificate by default but does not require one (`--disable-client-cert`
 /// not to ask, `--require-client-cert --x509cafile CA` to require one).
-pub fn gnutls_serv(
-    port: u16,
-    cert: &Path,
-    key: &Path,
-    priority: &str,
-    extra_args: &[&str],
-) -> Peer {
+pub fn gnutls_serv(port: u16, cert: &Path, key: &Path, priority: &str, extra_args: &[&str]) -> Peer {
     let mut cmd = Command::new("gnutls-serv");
     cmd.arg("--port")
         .arg(port.to_string())
@@ -389,10 +347,7 @@ pub fn openssl_s_client(port: u16, ca: &Path, servername: &str, extra: &[&str]) 
 pub fn gnutls_cli(port: u16, ca: &Path, extra: &[&str]) -> Peer {
     let has = |opt: &str| extra.iter().any(|a| a.starts_with(opt));
     let mut cmd = Command::new("gnutls-cli");
-    cmd.arg("127.0.0.1")
-        .arg("-p")
-        .arg(port.to_string())
-        .args(["--x509cafile", path_arg(ca)]);
+    cmd.arg("127.0.0.1").arg("-p").arg(port.to_string()).args(["--x509cafile", path_arg(ca)]);
     if !has("--sni-hostname") && !has("--disable-sni") {
         cmd.args(["--sni-hostname", "localhost"]);
     }

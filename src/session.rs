@@ -1,0 +1,564 @@
+//! Sessions for resumption (RFC 5246 §7.3 abbreviated handshake, RFC 5077
+//! tickets): the session state, its versioned fixed-size encoding, the
+//! server-side store interface with a fixed-capacity LRU store over caller
+//! memory, the client-side cache, and ticket keys.
+//!
+//! A session holds a master secret: its encoding is secret material. Keep
+//! exported sessions, stores and ticket keys where an attacker cannot read
+//! them; anyone who has them can decrypt traffic of connections that used
+//! them.
+
+use core::cell::RefCell;
+
+use crate::codec::{CipherSuite, Reader, Writer};
+use crate::crypto::{self, HashAlg, TICKET_NONCE_LEN};
+use crate::error::Error;
+use crate::time::Instant;
+use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Length of the session IDs a server generates (RFC 5246 §7.4.1.2 allows
+/// up to 32).
+pub const SESSION_ID_LEN: usize = 32;
+
+/// The format version of [`Session::encode`].
+pub const SESSION_FORMAT_VERSION: u8 = 1;
+
+/// Length of an encoded [`Session`]: version(1) id_len(1) id(32)
+/// master_secret(48) suite(2) flags(1) sni_hash(32) peer_cert(32)
+/// created(8) check(8).
+pub const SESSION_ENCODED_LEN: usize = 1 + 1 + 32 + 48 + 2 + 1 + 32 + 32 + 8 + 8;
+
+/// The largest session ticket a client keeps (RFC 5077 allows 65535; real
+/// servers send 100-300 bytes). A larger ticket is not kept: that session
+/// resumes by ID only.
+pub const MAX_TICKET_LEN: usize = 512;
+
+/// Length of an encoded [`ClientSession`] at most.
+pub const CLIENT_SESSION_MAX_ENCODED_LEN: usize = SESSION_ENCODED_LEN + 4 + 2 + MAX_TICKET_LEN;
+
+const FLAG_EMS: u8 = 1;
+const FLAG_PEER_CERT: u8 = 2;
+const FLAG_SNI: u8 = 4;
+
+/// The state a resumed handshake needs: the master secret and what was
+/// negotiated with it.
+#[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
+pub struct Session {
+    id: [u8; SESSION_ID_LEN],
+    id_len: u8,
+    master_secret: [u8; 48],
+    suite: u16,
+    ems: bool,
+    sni_hash: Option<[u8; 32]>,
+    peer_cert_sha256: Option<[u8; 32]>,
+    created: u64,
+}
+
+impl core::fmt::Debug for Session {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Session")
+            .field("id_len", &self.id_len)
+            .field("suite", &self.suite())
+            .field("ems", &self.ems)
+            .field("created", &self.created)
+            .finish_non_exhaustive()
+    }
+}
+
+/// SHA-256 of a server name: how sessions remember it, in fixed size.
+pub fn sni_hash(name: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&crypto::hash(HashAlg::Sha256, name).as_ref()[..32]);
+    out
+}
+
+impl Session {
+    /// A session as a handshake establishes it.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        id: &[u8],
+        master_secret: &[u8; 48],
+        suite: CipherSuite,
+        ems: bool,
+        sni_hash: Option<[u8; 32]>,
+        peer_cert_sha256: Option<[u8; 32]>,
+        created: Instant,
+    ) -> Result<Self, Error> {
+        let mut s = Session {
+            id: [0; SESSION_ID_LEN],
+            id_len: 0,
+            master_secret: *master_secret,
+            suite: suite.to_wire(),
+            ems,
+            sni_hash,
+            peer_cert_sha256,
+            created: created.as_secs(),
+        };
+        s.set_id(id)?;
+        Ok(s)
+    }
+
+    pub(crate) fn set_id(&mut self, id: &[u8]) -> Result<(), Error> {
+        if id.len() > SESSION_ID_LEN {
+            return Err(Error::IllegalParameter);
+        }
+        self.id = [0; SESSION_ID_LEN];
+        self.id[..id.len()].copy_from_slice(id);
+        self.id_len = id.len() as u8;
+        Ok(())
+    }
+
+    /// The session ID (empty for a ticket-only session).
+    pub fn id(&self) -> &[u8] {
+        &self.id[..self.id_len as usize]
+    }
+
+    /// The cipher suite the session was made with; a resumption keeps it.
+    pub fn suite(&self) -> CipherSuite {
+        CipherSuite::from(self.suite)
+    }
+
+    /// Whether the session's master secret is an extended one (RFC 7627).
+    pub fn extended_master_secret(&self) -> bool {
+        self.ems
+    }
+
+    /// When the full handshake that made the session ran.
+    pub fn created(&self) -> Instant {
+        Instant::from_secs(self.created)
+    }
+
+    /// SHA-256 of the peer's end-entity certificate, if it sent one.
+    pub fn peer_cert_sha256(&self) -> Option<[u8; 32]> {
+        self.peer_cert_sha256
+    }
+
+    pub(crate) fn master_secret(&self) -> &[u8; 48] {
+        &self.master_secret
+    }
+
+    /// Whether the session was made for this server name.
+    pub(crate) fn matches_sni(&self, sni: Option<&[u8]>) -> bool {
+        match (self.sni_hash, sni) {
+            (None, None) => true,
+            (Some(h), Some(n)) => bool::from(h.ct_eq(&sni_hash(n))),
+            _ => false,
+        }
+    }
+
+    /// Whether the session is older than `lifetime_secs` at `now`.
+    pub fn is_expired(&self, now: Instant, lifetime_secs: u64) -> bool {
+        now.as_secs() < self.created || now.as_secs() - self.created > lifetime_secs
+    }
+
+    fn check(body: &[u8]) -> [u8; 8] {
+        let mut c = [0u8; 8];
+        c.copy_from_slice(&crypto::hash(HashAlg::Sha256, body).as_ref()[..8]);
+        c
+    }
+
+    /// The versioned fixed-size encoding. It holds the master secret: treat
+    /// it as a key.
+    pub fn encode(&self) -> [u8; SESSION_ENCODED_LEN] {
+        let mut out = [0u8; SESSION_ENCODED_LEN];
+        let mut flags = 0;
+        if self.ems {
+            flags |= FLAG_EMS;
+        }
+        if self.peer_cert_sha256.is_some() {
+            flags |= FLAG_PEER_CERT;
+        }
+        if self.sni_hash.is_some() {
+            flags |= FLAG_SNI;
+        }
+        out[0] = SESSION_FORMAT_VERSION;
+        out[1] = self.id_len;
+        out[2..34].copy_from_slice(&self.id);
+        out[34..82].copy_from_slice(&self.master_secret);
+        out[82..84].copy_from_slice(&self.suite.to_be_bytes());
+        out[84] = flags;
+        out[85..117].copy_from_slice(&self.sni_hash.unwrap_or_default());
+        out[117..149].copy_from_slice(&self.peer_cert_sha256.unwrap_or_default());
+        out[149..157].copy_from_slice(&self.created.to_be_bytes());
+        let check = Self::check(&out[..157]);
+        out[157..].copy_from_slice(&check);
+        out
+    }
+
+    /// Parses [`encode`](Self::encode)'s output. A wrong version, length,
+    /// flag or checksum is [`Error::Decode`]: a damaged blob never yields a
+    /// session with wrong keys.
+    pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
+        if bytes.len() != SESSION_ENCODED_LEN || bytes[0] != SESSION_FORMAT_VERSION {
+            return Err(Error::Decode);
+        }
+        if !bool::from(Self::check(&bytes[..157]).ct_eq(&bytes[157..])) {
+            return Err(Error::Decode);
+        }
+        let mut r = Reader::new(&bytes[1..157]);
+        let id_len = r.u8()?;
+        let id: [u8; 32] = r.array()?;
+        let master_secret: [u8; 48] = r.array()?;
+        let suite = r.u16()?;
+        let flags = r.u8()?;
+        let sni: [u8; 32] = r.array()?;
+        let peer: [u8; 32] = r.array()?;
+        let created = u64::from_be_bytes(r.array()?);
+        if id_len as usize > SESSION_ID_LEN || flags & !(FLAG_EMS | FLAG_PEER_CERT | FLAG_SNI) != 0 {
+            return Err(Error::Decode);
+        }
+        if crate::suites::lookup(CipherSuite::from(suite)).is_none() {
+            return Err(Error::Decode);
+        }
+        Ok(Session {
+            id,
+            id_len,
+            master_secret,
+            suite,
+            ems: flags & FLAG_EMS != 0,
+            sni_hash: (flags & FLAG_SNI != 0).then_some(sni),
+            peer_cert_sha256: (flags & FLAG_PEER_CERT != 0).then_some(peer),
+            created,
+        })
+    }
+}
+
+/// A server's session store: store / retrieve / remove by session ID, like
+/// a database back-end.
+///
+/// Methods take `&self` because a store is shared by many connections
+/// through the read-only [`ServerConfig`](crate::ServerConfig); an
+/// implementation uses interior mutability (a `RefCell` on one thread, a
+/// mutex across threads). A store that cannot answer at once (a remote
+/// database) should use [`ServerSessions::Events`] instead.
+pub trait SessionStore {
+    /// Keeps `session` under its ID, replacing any older one.
+    fn store(&self, session: &Session);
+    /// The session stored under `id`, if any.
+    fn retrieve(&self, id: &[u8]) -> Option<Session>;
+    /// Forgets the session under `id` (after a fatal error on a connection
+    /// that used it, or on request).
+    fn remove(&self, id: &[u8]);
+}
+
+/// How a server finds sessions to resume.
+#[derive(Clone, Copy, Default)]
+pub enum ServerSessions<'a> {
+    /// No resumption by session ID: every handshake is a full one (tickets
+    /// may still be on).
+    #[default]
+    None,
+    /// A store the connection calls directly.
+    Store(&'a dyn SessionStore),
+    /// The application answers: the connection emits
+    /// [`Event::SessionLookup`](crate::Event::SessionLookup) and waits for
+    /// [`Connection::answer_session_lookup`](crate::Connection::answer_session_lookup);
+    /// after each full handshake it emits
+    /// [`Event::NewSession`](crate::Event::NewSession) for the application to
+    /// store. The store can then be a remote database queried without
+    /// blocking the event loop.
+    Events,
+}
+
+/// One slot of an [`LruSessionStore`]: a session and its last use.
+#[derive(Clone, Default)]
+pub struct SessionSlot {
+    session: Option<Session>,
+    last_used: u64,
+}
+
+impl SessionSlot {
+    /// An empty slot, for building the caller's array.
+    pub const EMPTY: SessionSlot = SessionSlot { session: None, last_used: 0 };
+}
+
+/// A fixed-capacity least-recently-used session store over caller memory.
+///
+/// Not `Sync`: share it between connections on one thread (the usual event
+/// loop). For many threads, wrap a store in a mutex and implement
+/// [`SessionStore`] on the wrapper.
+///
+/// ```
+/// use sansio_tls::session::{LruSessionStore, SessionSlot, SessionStore};
+/// let mut slots = [SessionSlot::EMPTY; 16];
+/// let store = LruSessionStore::new(&mut slots);
+/// assert!(store.retrieve(&[1; 32]).is_none());
+/// assert_eq!(store.capacity(), 16);
+/// ```
+pub struct LruSessionStore<'m> {
+    inner: RefCell<LruInner<'m>>,
+}
+
+struct LruInner<'m> {
+    slots: &'m mut [SessionSlot],
+    clock: u64,
+}
+
+impl<'m> LruSessionStore<'m> {
+    /// A store over `slots`; its capacity is `slots.len()`.
+    pub fn new(slots: &'m mut [SessionSlot]) -> Self {
+        LruSessionStore { inner: RefCell::new(LruInner { slots, clock: 0 }) }
+    }
+
+    /// How many sessions fit.
+    pub fn capacity(&self) -> usize {
+        self.inner.borrow().slots.len()
+    }
+
+    /// How many sessions are stored.
+    pub fn len(&self) -> usize {
+        self.inner.borrow().slots.iter().filter(|s| s.session.is_some()).count()
+    }
+
+    /// Whether no session is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl SessionStore for LruSessionStore<'_> {
+    fn store(&self, session: &Session) {
+        if session.id().is_empty() {
+            return;
+        }
+        let mut inner = self.inner.borrow_mut();
+        inner.clock += 1;
+        let now = inner.clock;
+        let slots = &mut *inner.slots;
+        let pos = slots
+            .iter()
+            .position(|s| s.session.as_ref().is_some_and(|x| x.id() == session.id()))
+            .or_else(|| slots.iter().position(|s| s.session.is_none()))
+            .or_else(|| slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i));
+        if let Some(slot) = pos.and_then(|i| slots.get_mut(i)) {
+            slot.session = Some(session.clone());
+            slot.last_used = now;
+        }
+    }
+
+    fn retrieve(&self, id: &[u8]) -> Option<Session> {
+        let mut inner = self.inner.borrow_mut();
+        inner.clock += 1;
+        let now = inner.clock;
+        let slot = inner.slots.iter_mut().find(|s| s.session.as_ref().is_some_and(|x| x.id() == id))?;
+        slot.last_used = now;
+        slot.session.clone()
+    }
+
+    fn remove(&self, id: &[u8]) {
+        let mut inner = self.inner.borrow_mut();
+        for slot in inner.slots.iter_mut() {
+            if slot.session.as_ref().is_some_and(|x| x.id() == id) {
+                slot.session = None;
+            }
+        }
+    }
+}
+
+/// A session as a client keeps it: the session, plus the ticket the server
+/// gave for it, if any (RFC 5077).
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSession {
+    /// The session.
+    pub session: Session,
+    ticket: heapless::Vec<u8, MAX_TICKET_LEN>,
+    /// The server's ticket_lifetime_hint, seconds (0: none given).
+    pub ticket_lifetime_hint: u32,
+}
+
+impl core::fmt::Debug for ClientSession {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ClientSession").field("session", &self.session).field("ticket_len", &self.ticket.len()).finish()
+    }
+}
+
+impl Drop for ClientSession {
+    fn drop(&mut self) {
+        self.ticket.as_mut_slice().zeroize();
+    }
+}
+
+impl ClientSession {
+    /// A session with an optional ticket (dropped if over
+    /// [`MAX_TICKET_LEN`]).
+    pub fn new(session: Session, ticket: Option<&[u8]>, ticket_lifetime_hint: u32) -> Self {
+        let ticket = ticket.and_then(|t| heapless::Vec::from_slice(t).ok()).unwrap_or_default();
+        ClientSession { session, ticket, ticket_lifetime_hint }
+    }
+
+    /// The ticket, if the server issued one.
+    pub fn ticket(&self) -> Option<&[u8]> {
+        (!self.ticket.is_empty()).then_some(&self.ticket[..])
+    }
+
+    /// Writes the session (secret material!) into `out` for keeping in
+    /// flash or RAM across connections; returns the length used (at most
+    /// [`CLIENT_SESSION_MAX_ENCODED_LEN`]).
+    pub fn export(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let mut w = Writer::new(out);
+        w.bytes(&self.session.encode())?;
+        w.u32(self.ticket_lifetime_hint)?;
+        w.vec16(&self.ticket)?;
+        Ok(w.len())
+    }
+
+    /// Reads what [`export`](Self::export) wrote. A damaged blob is
+    /// [`Error::Decode`].
+    pub fn import(bytes: &[u8]) -> Result<Self, Error> {
+        let mut r = Reader::new(bytes);
+        let session = Session::decode(r.take(SESSION_ENCODED_LEN)?)?;
+        let ticket_lifetime_hint = r.u32()?;
+        let ticket = r.vec16()?;
+        r.expect_end()?;
+        let ticket = heapless::Vec::from_slice(ticket).map_err(|_| Error::Decode)?;
+        Ok(ClientSession { session, ticket, ticket_lifetime_hint })
+    }
+}
+
+/// A client's session cache, keyed by server name and port.
+pub trait ClientSessionCache {
+    /// Keeps `session` for `key`, replacing the old one.
+    fn put(&self, key: &[u8], session: &ClientSession);
+    /// The session for `key`, if any.
+    fn get(&self, key: &[u8]) -> Option<ClientSession>;
+    /// Forgets the session for `key`.
+    fn remove(&self, key: &[u8]);
+}
+
+/// One slot of an [`LruClientCache`].
+#[derive(Clone, Default)]
+pub struct ClientCacheSlot {
+    key: [u8; 32],
+    session: Option<ClientSession>,
+    last_used: u64,
+}
+
+impl ClientCacheSlot {
+    /// An empty slot.
+    pub const EMPTY: ClientCacheSlot = ClientCacheSlot { key: [0; 32], session: None, last_used: 0 };
+}
+
+/// A fixed-capacity LRU client session cache over caller memory (keys are
+/// hashed to 32 bytes). Not `Sync`, like [`LruSessionStore`].
+pub struct LruClientCache<'m> {
+    inner: RefCell<(&'m mut [ClientCacheSlot], u64)>,
+}
+
+impl<'m> LruClientCache<'m> {
+    /// A cache over `slots`.
+    pub fn new(slots: &'m mut [ClientCacheSlot]) -> Self {
+        LruClientCache { inner: RefCell::new((slots, 0)) }
+    }
+}
+
+impl ClientSessionCache for LruClientCache<'_> {
+    fn put(&self, key: &[u8], session: &ClientSession) {
+        let k = sni_hash(key);
+        let mut inner = self.inner.borrow_mut();
+        inner.1 += 1;
+        let now = inner.1;
+        let slots = &mut *inner.0;
+        let pos = slots
+            .iter()
+            .position(|s| s.session.is_some() && s.key == k)
+            .or_else(|| slots.iter().position(|s| s.session.is_none()))
+            .or_else(|| slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i));
+        if let Some(slot) = pos.and_then(|i| slots.get_mut(i)) {
+            slot.key = k;
+            slot.session = Some(session.clone());
+            slot.last_used = now;
+        }
+    }
+
+    fn get(&self, key: &[u8]) -> Option<ClientSession> {
+        let k = sni_hash(key);
+        let mut inner = self.inner.borrow_mut();
+        inner.1 += 1;
+        let now = inner.1;
+        let slot = inner.0.iter_mut().find(|s| s.session.is_some() && s.key == k)?;
+        slot.last_used = now;
+        slot.session.clone()
+    }
+
+    fn remove(&self, key: &[u8]) {
+        let k = sni_hash(key);
+        for slot in self.inner.borrow_mut().0.iter_mut() {
+            if slot.key == k {
+                slot.session = None;
+            }
+        }
+    }
+}
+
+/// One ticket protection key, named so a server knows which key sealed a
+/// ticket.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct TicketKey {
+    /// A public 16-byte name (RFC 5077 §4 key_name).
+    pub name: [u8; 16],
+    /// The AES-256-GCM key: secret, random, rotated by the application.
+    pub key: [u8; 32],
+}
+
+/// The keys a server seals and opens tickets with: `current` seals, every
+/// key in `current` and `previous` opens (so rotation does not break
+/// outstanding tickets).
+#[derive(Clone, Copy)]
+pub struct TicketKeys<'a> {
+    /// The key new tickets are sealed with.
+    pub current: &'a TicketKey,
+    /// Older keys still accepted.
+    pub previous: &'a [TicketKey],
+    /// Ticket lifetime, seconds: sent as the hint, and enforced.
+    pub lifetime_secs: u32,
+}
+
+/// Overhead of a ticket around the encoded session: name, nonce, tag.
+pub const TICKET_OVERHEAD: usize = 16 + TICKET_NONCE_LEN + 16;
+
+/// The length of tickets this crate issues.
+pub const TICKET_LEN: usize = SESSION_ENCODED_LEN + TICKET_OVERHEAD;
+
+impl TicketKeys<'_> {
+    /// Seals `session` into a ticket: name || nonce || ciphertext || tag.
+    pub fn seal<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        session: &Session,
+        rng: &mut R,
+    ) -> Result<[u8; TICKET_LEN], Error> {
+        let mut out = [0u8; TICKET_LEN];
+        let mut nonce = [0u8; TICKET_NONCE_LEN];
+        rng.fill_bytes(&mut nonce);
+        out[..16].copy_from_slice(&self.current.name);
+        out[16..28].copy_from_slice(&nonce);
+        let body = &mut out[28..28 + SESSION_ENCODED_LEN];
+        body.copy_from_slice(&session.encode());
+        let tag = crypto::ticket_seal(&self.current.key, &nonce, &self.current.name, body)?;
+        out[28 + SESSION_ENCODED_LEN..].copy_from_slice(&tag);
+        Ok(out)
+    }
+
+    /// Opens a ticket sealed by any of the keys. `None` for anything that
+    /// does not open, or an expired session: the handshake then is a full
+    /// one (RFC 5077 §3.4), never an error.
+    pub fn open(&self, ticket: &[u8], now: Instant) -> Option<Session> {
+        if ticket.len() != TICKET_LEN {
+            return None;
+        }
+        let name = &ticket[..16];
+        let key =
+            core::iter::once(self.current).chain(self.previous.iter()).find(|k| bool::from(k.name.ct_eq(name)))?;
+        let nonce: [u8; TICKET_NONCE_LEN] = ticket[16..28].try_into().ok()?;
+        let tag: [u8; 16] = ticket[28 + SESSION_ENCODED_LEN..].try_into().ok()?;
+        let mut body = [0u8; SESSION_ENCODED_LEN];
+        body.copy_from_slice(&ticket[28..28 + SESSION_ENCODED_LEN]);
+        let opened = crypto::ticket_open(&key.key, &nonce, &key.name, &mut body, &tag);
+        let session = opened.ok().and_then(|_| Session::decode(&body).ok());
+        body.zeroize();
+        session.filter(|s| !s.is_expired(now, u64::from(self.lifetime_secs)))
+    }
+}
+
+#[cfg(test)]
+mod tests;
