@@ -47,8 +47,10 @@ fn every_ecdsa_suite_and_group() {
             let g = [group];
             let mut ccfg = ClientConfig::new(&verifier);
             ccfg.cipher_suites = &s;
-            ccfg.groups = &g;
-            let scfg = ServerConfig::new(&f.chain, &f.key);
+            // The client offers both groups (P-256 also names the curve of
+            // the server's ECDSA key, RFC 8422 §5.1.1); the server picks.
+            let mut scfg = ServerConfig::new(&f.chain, &f.key);
+            scfg.groups = &g;
             let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
             let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
             let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
@@ -218,6 +220,20 @@ fn no_common_suite_is_handshake_failure() {
     let mut ccfg = ClientConfig::new(&verifier);
     let rsa_only = [CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256];
     ccfg.cipher_suites = &rsa_only;
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let out = handshake(&ccfg, &scfg, "localhost");
+    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
+    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+}
+
+#[test]
+fn ecdsa_server_needs_p256_in_supported_groups() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let mut ccfg = ClientConfig::new(&verifier);
+    let x25519_only = [NamedGroup::X25519];
+    ccfg.groups = &x25519_only;
     let scfg = ServerConfig::new(&f.chain, &f.key);
     let out = handshake(&ccfg, &scfg, "localhost");
     assert_eq!(out.server_error, Some(Error::HandshakeFailure));

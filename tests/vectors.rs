@@ -72,8 +72,8 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
     let groups = [case.group];
     let mut ccfg = ClientConfig::new(&verifier);
     ccfg.cipher_suites = &suites;
-    ccfg.groups = &groups;
-    let scfg = ServerConfig::new(&chain, &key);
+    let mut scfg = ServerConfig::new(&chain, &key);
+    scfg.groups = &groups;
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
     let (mut r1, mut r2) = (TestRng::new(0xc11e), TestRng::new(0x5e7e));
     let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();

@@ -191,6 +191,13 @@ impl<'a> ServerHandshake<'a> {
 
     fn choose(&self, ch: &ClientHello<'_>) -> Result<Choice, Error> {
         let kind = self.config.key.kind();
+        // RFC 8422 §5.1.1: in TLS 1.2 supported_groups also names the curves
+        // the client can verify ECDSA signatures on; our ECDSA keys are P-256.
+        if kind == crypto::KeyKind::Ecdsa
+            && ch.supported_groups.is_some_and(|g| !g.contains(NamedGroup::Secp256r1.to_wire()))
+        {
+            return Err(Error::HandshakeFailure);
+        }
         let suite = self
             .config
             .cipher_suites
