@@ -69,6 +69,10 @@ pub struct ClientConfig<'a> {
     /// Resume sessions made without extended master secret. Off by default
     /// (the triple-handshake attack, RFC 7627 §1).
     pub allow_legacy_resumption: bool,
+    /// Let a renegotiation switch the server's certificate (like
+    /// GNUTLS_ALLOW_ID_CHANGE). Off by default: a different certificate
+    /// fails the handshake with [`Error::PeerIdentityChanged`](crate::Error::PeerIdentityChanged).
+    pub allow_peer_identity_change: bool,
 }
 
 impl<'a> ClientConfig<'a> {
@@ -87,6 +91,7 @@ impl<'a> ClientConfig<'a> {
             session_cache: None,
             session_tickets: true,
             allow_legacy_resumption: false,
+            allow_peer_identity_change: false,
         }
     }
 }
@@ -129,7 +134,29 @@ pub struct ServerConfig<'a> {
     pub ticket_keys: Option<TicketKeys<'a>>,
     /// Resume sessions made without extended master secret. Off by default.
     pub allow_legacy_resumption: bool,
+    /// Whether and how often a client may renegotiate (RFC 5746 secure
+    /// renegotiation only); `None` refuses every attempt with a
+    /// `no_renegotiation` warning.
+    pub renegotiation: Option<RenegotiationLimits>,
+    /// Let a renegotiation switch the client's certificate. Off by default.
+    pub allow_peer_identity_change: bool,
 }
+
+/// Bounds on client-initiated renegotiation, against renegotiation DoS: a
+/// ClientHello over a limit is refused with a `no_renegotiation` warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenegotiationLimits {
+    /// At most this many renegotiations in a connection's life.
+    pub max_per_connection: u32,
+    /// At most this many within any `window_ms`.
+    pub max_per_window: u32,
+    /// The window, milliseconds.
+    pub window_ms: u64,
+}
+
+/// The default: 16 per connection, 4 a minute.
+pub const DEFAULT_RENEGOTIATION_LIMITS: RenegotiationLimits =
+    RenegotiationLimits { max_per_connection: 16, max_per_window: 4, window_ms: 60_000 };
 
 impl<'a> ServerConfig<'a> {
     /// A configuration with the defaults for this chain and key.
@@ -146,6 +173,8 @@ impl<'a> ServerConfig<'a> {
             session_lifetime_secs: DEFAULT_SESSION_LIFETIME_SECS,
             ticket_keys: None,
             allow_legacy_resumption: false,
+            renegotiation: Some(DEFAULT_RENEGOTIATION_LIMITS),
+            allow_peer_identity_change: false,
         }
     }
 }

@@ -37,6 +37,10 @@ const MAX_EMPTY_RECORDS: u8 = 32;
 /// The most warning alerts accepted in a row without other traffic between.
 const MAX_WARNING_ALERTS: u8 = 8;
 
+/// The most renegotiation attempts a server refuses in a row before it
+/// ends the connection: a client that keeps trying is attacking.
+const MAX_REFUSED_RENEGOTIATIONS: u8 = 4;
+
 /// The most events queued between two [`Connection::poll_event`] calls; one
 /// message or record yields at most two.
 const EVENT_QUEUE: usize = 4;
@@ -54,7 +58,8 @@ enum State {
 enum Pending {
     HandshakeDone(HandshakeInfo),
     Alert(AlertLevel, AlertDescription),
-    Renegotiation,
+    RenegotiationRequested,
+    RenegotiationRefused,
     Closed(CloseReason),
     SessionLookup,
     StoreSession,
@@ -140,6 +145,15 @@ pub struct Connection<'a, R> {
     empty_records: u8,
     warning_alerts: u8,
     info: Option<HandshakeInfo>,
+    handshake_timeout: Option<u64>,
+    /// A new handshake runs on the established connection.
+    renegotiating: bool,
+    reneg_count: u32,
+    reneg_in_window: u32,
+    reneg_window_start: Instant,
+    reneg_refusals: u8,
+    /// Server: when a client must have answered our HelloRequest.
+    hello_request_deadline: Option<Instant>,
 }
 
 impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
@@ -163,6 +177,13 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             empty_records: 0,
             warning_alerts: 0,
             info: None,
+            handshake_timeout: timeout,
+            renegotiating: false,
+            reneg_count: 0,
+            reneg_in_window: 0,
+            reneg_window_start: now,
+            reneg_refusals: 0,
+            hello_request_deadline: None,
         }
     }
 
@@ -334,16 +355,24 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     // ----- time ----------------------------------------------------------
 
     /// When [`handle_timeout`](Self::handle_timeout) must be called next, if
-    /// ever: the handshake deadline while a handshake runs.
+    /// ever: the handshake deadline while a handshake (or renegotiation)
+    /// runs, or the deadline of a server's renegotiation request.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match self.state {
+        let handshake = match self.state {
             State::Handshaking => self.deadline,
-            _ => None,
+            State::Open if self.renegotiating => self.deadline,
+            State::Open => None,
+            _ => return None,
+        };
+        match (handshake, self.hello_request_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 
-    /// Checks timeouts against `now`: a handshake past its deadline fails
-    /// with [`Error::Timeout`] (a `user_canceled` alert is queued).
+    /// Checks timeouts against `now`: a handshake (or renegotiation, or a
+    /// server's renegotiation request) past its deadline fails with
+    /// [`Error::Timeout`] (a `user_canceled` alert is queued).
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
         self.now = now;
         if let State::Failed(e) = self.state {
@@ -389,6 +418,78 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     /// `gnutls_safe_renegotiation_status`.
     pub fn secure_renegotiation(&self) -> bool {
         self.hs.common().secure_renegotiation
+    }
+
+    // ----- renegotiation -------------------------------------------------
+
+    /// Whether a renegotiation is running on the established connection.
+    pub fn is_renegotiating(&self) -> bool {
+        self.renegotiating
+    }
+
+    /// Client: starts a renegotiation (a new handshake under the current
+    /// keys, RFC 5746 secure renegotiation only). Application data keeps
+    /// flowing both ways meanwhile; a new [`Event::HandshakeDone`] follows.
+    /// [`Error::NoRenegotiation`] (not fatal) if the server lacks RFC 5746
+    /// or a renegotiation already runs.
+    pub fn renegotiate(&mut self) -> Result<(), Error> {
+        self.check_open()?;
+        if self.renegotiating || !self.hs.common().secure_renegotiation || self.sent_close {
+            return Err(Error::NoRenegotiation);
+        }
+        let Handshake::Client(old) = &self.hs else { return Err(Error::InvalidState) };
+        self.hs = Handshake::Client(ClientHandshake::renegotiation_of(old));
+        self.start_renegotiation();
+        self.tx_compact();
+        let mut ctx = Ctx {
+            out: RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record),
+            rng: &mut self.rng,
+            now: self.now,
+        };
+        let started = match &mut self.hs {
+            Handshake::Client(h) => h.start(&mut ctx, None),
+            Handshake::Server(_) => Err(Error::Internal),
+        };
+        started.map_err(|e| self.fail(e))
+    }
+
+    /// Client: refuses a server's renegotiation request
+    /// ([`Event::RenegotiationRequested`]) with a `no_renegotiation` warning,
+    /// as GnuTLS recommends. The server decides whether to go on.
+    pub fn refuse_renegotiation(&mut self) -> Result<(), Error> {
+        self.check_open()?;
+        self.refuse_renegotiation_now().map_err(|e| self.fail(e))
+    }
+
+    /// Server: asks the client to renegotiate (sends HelloRequest,
+    /// RFC 5246 §7.4.1.1). With a `deadline`, a client that has not started
+    /// by then fails the connection with [`Error::Timeout`] (see
+    /// [`poll_timeout`](Self::poll_timeout)); a refusal arrives as an
+    /// [`Event::Alert`] with `no_renegotiation`.
+    pub fn request_renegotiation(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
+        self.check_open()?;
+        if self.renegotiating || !self.hs.common().secure_renegotiation || self.sent_close {
+            return Err(Error::NoRenegotiation);
+        }
+        if !matches!(self.hs, Handshake::Server(_)) {
+            return Err(Error::InvalidState);
+        }
+        self.tx_compact();
+        let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
+        // Not part of any transcript (RFC 5246 §7.4.1.1).
+        let sent = out.write(ContentType::Handshake, |w| codec::write_handshake(w, codec::HandshakeType::HelloRequest, |_| Ok(())), |_| {});
+        sent.map_err(|e| self.fail(e))?;
+        self.hello_request_deadline = deadline;
+        Ok(())
+    }
+
+    fn check_open(&self) -> Result<(), Error> {
+        match self.state {
+            State::Failed(e) => Err(e),
+            State::Open => Ok(()),
+            State::Closed => Err(Error::Closed),
+            State::Handshaking => Err(Error::InvalidState),
+        }
     }
 
     // ----- sessions ------------------------------------------------------
@@ -440,7 +541,8 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                 return Ok(Some(match p {
                     Pending::HandshakeDone(i) => Event::HandshakeDone(i),
                     Pending::Alert(level, description) => Event::Alert { level, description },
-                    Pending::Renegotiation => Event::RenegotiationRefused,
+                    Pending::RenegotiationRequested => Event::RenegotiationRequested,
+                    Pending::RenegotiationRefused => Event::RenegotiationRefused,
                     Pending::Closed(r) => Event::Closed(r),
                     Pending::SessionLookup => match &self.hs {
                         Handshake::Server(h) => Event::SessionLookup(h.lookup_id()),
@@ -565,7 +667,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                 Ok(Step::Again)
             }
             ContentType::ApplicationData => {
-                if self.state != State::Open || self.hs_len != 0 || !self.record.is_read_protected() {
+                // During a renegotiation data keeps flowing, even between the
+                // fragments of a handshake message.
+                if self.state != State::Open || !self.record.is_read_protected() {
                     return Err(Error::UnexpectedMessage);
                 }
                 if plain.is_empty() {
@@ -596,6 +700,16 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             }
             (AlertLevel::Fatal, d) => Err(Error::AlertReceived(d)),
             (AlertLevel::Warning, d) => {
+                // The server refused our renegotiation (RFC 5746 §4.2): the
+                // connection goes on with the current keys.
+                if d == AlertDescription::NoRenegotiation && self.renegotiating {
+                    if let Handshake::Client(h) = &mut self.hs {
+                        if h.abandon_renegotiation() {
+                            self.renegotiating = false;
+                            self.deadline = None;
+                        }
+                    }
+                }
                 self.warning_alerts += 1;
                 if self.warning_alerts > MAX_WARNING_ALERTS {
                     return Err(Error::UnexpectedMessage);
@@ -606,15 +720,31 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         }
     }
 
+    /// Hands the buffered handshake message `rx[..len]` to the handshake.
+    fn dispatch(&mut self, len: usize) -> Result<Progress, Error> {
+        let (typ, body, _) = codec::split_handshake(&self.rx[..len]).ok_or(Error::Internal)?;
+        let mut ctx =
+            Ctx { out: RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record), rng: &mut self.rng, now: self.now };
+        self.hs.handle(&mut ctx, typ, &self.rx[..len], body)
+    }
+
     fn handle_message(&mut self, len: usize) -> Result<(), Error> {
         self.tx_compact();
-        let (typ, body, _) = codec::split_handshake(&self.rx[..len]).ok_or(Error::Internal)?;
-        let mut ctx = Ctx {
-            out: RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record),
-            rng: &mut self.rng,
-            now: self.now,
-        };
-        let progress = self.hs.handle(&mut ctx, typ, &self.rx[..len], body)?;
+        let mut progress = self.dispatch(len)?;
+        if progress == Progress::RenegotiationRequested && matches!(self.hs, Handshake::Server(_)) {
+            if self.accept_renegotiation()? {
+                // A fresh handshake takes the buffered ClientHello.
+                if let Handshake::Server(old) = &self.hs {
+                    self.hs = Handshake::Server(ServerHandshake::renegotiation_of(old));
+                }
+                self.start_renegotiation();
+                progress = self.dispatch(len)?;
+            } else {
+                self.refuse_renegotiation_now()?;
+                progress = Progress::Continue;
+                let _ = self.events.push_back(Pending::RenegotiationRefused);
+            }
+        }
         if progress == Progress::SessionLookup {
             // The ClientHello stays buffered until the application answers.
             let _ = self.events.push_back(Pending::SessionLookup);
@@ -628,6 +758,8 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                 let info = self.hs.common().info()?;
                 self.info = Some(info);
                 self.state = State::Open;
+                self.renegotiating = false;
+                self.deadline = None;
                 let _ = self.events.push_back(Pending::HandshakeDone(info));
                 match &self.hs {
                     Handshake::Server(h) if h.session_to_store().is_some() => {
@@ -639,14 +771,58 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                     _ => {}
                 }
             }
-            Progress::RenegotiationRefused => {
-                // RFC 5746 §4.5 / RFC 5246 §7.2.2: refuse with a warning.
-                let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
-                out.alert(AlertLevel::Warning, AlertDescription::NoRenegotiation)?;
-                let _ = self.events.push_back(Pending::Renegotiation);
+            Progress::RenegotiationRequested => {
+                // A HelloRequest to an established client: the application
+                // decides (renegotiate, refuse, or ignore).
+                if !self.renegotiating {
+                    let _ = self.events.push_back(Pending::RenegotiationRequested);
+                }
             }
         }
         Ok(())
+    }
+
+    /// The server's policy for a client's renegotiation attempt: secure
+    /// renegotiation only, within the configured limits. Too many refused
+    /// attempts end the connection.
+    fn accept_renegotiation(&mut self) -> Result<bool, Error> {
+        let Handshake::Server(h) = &self.hs else { return Ok(false) };
+        let limits = h.config().renegotiation;
+        let secure = h.common.secure_renegotiation;
+        let ok = match limits {
+            Some(l) if secure && !self.renegotiating => {
+                if self.now.as_millis().saturating_sub(self.reneg_window_start.as_millis()) >= l.window_ms {
+                    self.reneg_window_start = self.now;
+                    self.reneg_in_window = 0;
+                }
+                self.reneg_count < l.max_per_connection && self.reneg_in_window < l.max_per_window
+            }
+            _ => false,
+        };
+        if ok {
+            self.reneg_count += 1;
+            self.reneg_in_window += 1;
+            self.reneg_refusals = 0;
+        } else {
+            self.reneg_refusals += 1;
+            if self.reneg_refusals > MAX_REFUSED_RENEGOTIATIONS {
+                return Err(Error::UnexpectedMessage);
+            }
+        }
+        Ok(ok)
+    }
+
+    fn start_renegotiation(&mut self) {
+        self.renegotiating = true;
+        self.hello_request_deadline = None;
+        self.deadline = self.handshake_timeout.map(|t| self.now.add_millis(t));
+    }
+
+    fn refuse_renegotiation_now(&mut self) -> Result<(), Error> {
+        // RFC 5746 §4.2 / RFC 5246 §7.2.2: refuse with a warning.
+        self.tx_compact();
+        let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
+        out.alert(AlertLevel::Warning, AlertDescription::NoRenegotiation)
     }
 }
 

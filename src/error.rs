@@ -62,7 +62,14 @@ pub enum Error {
     /// The handshake did not finish before the configured timeout. Sends
     /// `user_canceled`, which blames nobody.
     Timeout,
-    /// Renegotiation was refused or is not allowed (`no_renegotiation`).
+    /// In a renegotiation the peer presented another certificate than
+    /// before, and the configuration does not allow that
+    /// (`handshake_failure`).
+    PeerIdentityChanged,
+    /// Renegotiation is not possible on this connection (the peer lacks
+    /// secure renegotiation, RFC 5746, or one is already running). Returned
+    /// by [`Connection::renegotiate`](crate::Connection::renegotiate) and
+    /// friends; the connection is not harmed.
     NoRenegotiation,
     /// The peer sent a fatal alert; nothing is sent back.
     AlertReceived(AlertDescription),
@@ -84,7 +91,7 @@ impl Error {
             Error::UnexpectedMessage => A::UnexpectedMessage,
             Error::BadRecordMac => A::BadRecordMac,
             Error::RecordOverflow => A::RecordOverflow,
-            Error::HandshakeFailure | Error::MissingExtension => A::HandshakeFailure,
+            Error::HandshakeFailure | Error::MissingExtension | Error::PeerIdentityChanged => A::HandshakeFailure,
             Error::ProtocolVersion => A::ProtocolVersion,
             Error::BadCertificate => A::BadCertificate,
             Error::UnsupportedCertificate => A::UnsupportedCertificate,
@@ -96,14 +103,14 @@ impl Error {
             Error::UnsupportedExtension => A::UnsupportedExtension,
             Error::Internal | Error::BufferTooSmall => A::InternalError,
             Error::Timeout => A::UserCanceled,
-            Error::NoRenegotiation => A::NoRenegotiation,
-            Error::AlertReceived(_) | Error::Closed | Error::InvalidState => return None,
+            Error::AlertReceived(_) | Error::Closed | Error::InvalidState | Error::NoRenegotiation => return None,
         })
     }
 
-    /// Whether this error ends the connection. [`Error::InvalidState`] does not.
+    /// Whether this error ends the connection. [`Error::InvalidState`] and
+    /// [`Error::NoRenegotiation`] do not.
     pub fn is_fatal(self) -> bool {
-        !matches!(self, Error::InvalidState)
+        !matches!(self, Error::InvalidState | Error::NoRenegotiation)
     }
 }
 

@@ -23,9 +23,14 @@ pub enum Event<'a> {
         /// What the peer said.
         description: AlertDescription,
     },
-    /// The peer asked to renegotiate (HelloRequest to a client, ClientHello
-    /// to an established server); this version refuses with a
-    /// `no_renegotiation` warning, already queued.
+    /// Client: the server asks for a renegotiation (HelloRequest). Answer
+    /// with [`Connection::renegotiate`](crate::Connection::renegotiate),
+    /// [`Connection::refuse_renegotiation`](crate::Connection::refuse_renegotiation),
+    /// or ignore it.
+    RenegotiationRequested,
+    /// Server: a client's renegotiation attempt was refused by policy (no
+    /// secure renegotiation, or over the configured limits); a
+    /// `no_renegotiation` warning was sent.
     RenegotiationRefused,
     /// The connection is closed for reading; see [`CloseReason`].
     Closed(CloseReason),

@@ -19,7 +19,9 @@ pub enum StreamEvent {
     HandshakeDone(HandshakeInfo),
     /// A warning alert arrived.
     Alert(crate::AlertLevel, crate::AlertDescription),
-    /// A renegotiation request was refused.
+    /// Client: the server asks for a renegotiation.
+    RenegotiationRequested,
+    /// Server: a client's renegotiation attempt was refused.
     RenegotiationRefused,
     /// The peer closed.
     Closed(CloseReason),
@@ -98,6 +100,7 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
                 Event::Data(d) => self.plaintext.extend_from_slice(d),
                 Event::HandshakeDone(i) => self.events.push(StreamEvent::HandshakeDone(i)),
                 Event::Alert { level, description } => self.events.push(StreamEvent::Alert(level, description)),
+                Event::RenegotiationRequested => self.events.push(StreamEvent::RenegotiationRequested),
                 Event::RenegotiationRefused => self.events.push(StreamEvent::RenegotiationRefused),
                 Event::Closed(r) => self.events.push(StreamEvent::Closed(r)),
                 Event::SessionLookup(id) => {

@@ -93,6 +93,31 @@ impl<'a> ClientHandshake<'a> {
         }
     }
 
+    /// A handshake renegotiating after `old` (RFC 5746).
+    pub fn renegotiation_of(old: &ClientHandshake<'a>) -> Self {
+        let mut h = ClientHandshake::new(old.config, old.server_name, 0);
+        h.cache_key = CacheKey { buf: old.cache_key.buf, len: old.cache_key.len };
+        h.common = Common::renegotiation_of(&old.common);
+        h
+    }
+
+    /// The server refused our renegotiation before answering it: go back
+    /// to the established state, keeping the values a later renegotiation
+    /// needs. Returns false if the renegotiation is too far along to abandon.
+    pub fn abandon_renegotiation(&mut self) -> bool {
+        match (&self.common.prev, self.state) {
+            (Some(p), State::ExpectServerHello) => {
+                self.common.client_verify_data = p.client_verify_data;
+                self.common.server_verify_data = p.server_verify_data;
+                self.common.peer_cert_sha256 = p.peer_cert_sha256;
+                self.common.secure_renegotiation = true;
+                self.state = State::Established;
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn wipe(&mut self) {
         self.common.wipe();
         self.pms = Zeroizing::new([0; 32]);
@@ -203,8 +228,12 @@ impl<'a> ClientHandshake<'a> {
             alpn: self.config.alpn_protocols,
             extended_master_secret: true,
             // RFC 5746 §3.4: an initial ClientHello carries an empty
-            // renegotiation_info (instead of the SCSV).
-            renegotiation_info: Some(&[]),
+            // renegotiation_info (instead of the SCSV); §3.5: a
+            // renegotiating one carries our last verify_data.
+            renegotiation_info: Some(match &self.common.prev {
+                Some(p) => &p.client_verify_data[..],
+                None => &[],
+            }),
             session_ticket,
         };
         let transcript = &mut self.common.transcript;
@@ -223,7 +252,7 @@ impl<'a> ClientHandshake<'a> {
             // and is not part of the transcript.
             (s, HandshakeType::HelloRequest) => {
                 codec::parse_empty_body(body)?;
-                return Ok(if s == State::Established { Progress::RenegotiationRefused } else { Progress::Continue });
+                return Ok(if s == State::Established { Progress::RenegotiationRequested } else { Progress::Continue });
             }
             (State::ExpectServerHello, HandshakeType::ServerHello) => {
                 self.server_hello(ctx, body)?;
@@ -354,11 +383,14 @@ impl<'a> ClientHandshake<'a> {
         if self.config.require_extended_master_secret && !self.common.ems {
             return Err(Error::HandshakeFailure);
         }
-        self.common.secure_renegotiation = match sh.renegotiation_info {
-            None => false,
-            Some([]) => true,
+        self.common.secure_renegotiation = match (sh.renegotiation_info, &self.common.prev) {
+            (None, None) => false,
+            (Some([]), None) => true,
             // RFC 5746 §3.4: a non-empty one on an initial handshake aborts.
-            Some(_) => return Err(Error::HandshakeFailure),
+            (Some(_), None) => return Err(Error::HandshakeFailure),
+            // §3.5: in a renegotiation it must be both verify_data values.
+            (Some(ri), Some(p)) if ri == p.both() => true,
+            (_, Some(_)) => return Err(Error::HandshakeFailure),
         };
         self.common.server_random = sh.random;
         self.common.suite = Some(info);
@@ -375,6 +407,9 @@ impl<'a> ClientHandshake<'a> {
                 }
                 if s.extended_master_secret() != self.common.ems {
                     return Err(Error::HandshakeFailure);
+                }
+                if let Some(p) = &self.common.prev {
+                    p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
                 }
                 self.common.master_secret = Zeroizing::new(*s.master_secret());
                 self.common.peer_cert_sha256 = s.peer_cert_sha256();
@@ -411,6 +446,11 @@ impl<'a> ClientHandshake<'a> {
         let digest = crypto::hash(HashAlg::Sha256, ee.as_ref());
         let mut d = [0u8; 32];
         d.copy_from_slice(digest.as_ref().get(..32).ok_or(Error::Internal)?);
+        // A renegotiation must not switch the server's identity unless the
+        // application allows it (like GNUTLS_ALLOW_ID_CHANGE).
+        if let Some(p) = &self.common.prev {
+            p.check_identity(Some(d), self.config.allow_peer_identity_change)?;
+        }
         self.common.peer_cert_sha256 = Some(d);
         self.peer_key = Some(key);
         self.state = State::ExpectServerKeyExchange;

@@ -44,9 +44,9 @@ pub(crate) enum Progress {
     Continue,
     /// The handshake is complete.
     Done,
-    /// A renegotiation request the application must hear about (HelloRequest
-    /// on a client, ClientHello on an established server): refused for now.
-    RenegotiationRefused,
+    /// A renegotiation request on an established connection: HelloRequest
+    /// to a client, ClientHello to a server. The connection decides.
+    RenegotiationRequested,
     /// The server must ask the application for a session; the ClientHello
     /// stays buffered until it answers.
     SessionLookup,
@@ -59,8 +59,39 @@ pub(crate) struct Ctx<'x, R> {
     pub now: Instant,
 }
 
+/// What a renegotiation carries over from the handshake before it
+/// (RFC 5746 §3.1: the last verify_data of each side; and the peer's
+/// identity, which must not change unless allowed).
+#[derive(Clone, Copy)]
+pub(crate) struct Previous {
+    pub client_verify_data: [u8; 12],
+    pub server_verify_data: [u8; 12],
+    pub peer_cert_sha256: Option<[u8; 32]>,
+}
+
+impl Previous {
+    /// renegotiation_info a server sends in a renegotiation:
+    /// client_verify_data || server_verify_data.
+    pub fn both(&self) -> [u8; 24] {
+        let mut b = [0u8; 24];
+        b[..12].copy_from_slice(&self.client_verify_data);
+        b[12..].copy_from_slice(&self.server_verify_data);
+        b
+    }
+
+    /// Checks a new peer certificate digest against the previous one.
+    pub fn check_identity(&self, new: Option<[u8; 32]>, allow_change: bool) -> Result<(), Error> {
+        match self.peer_cert_sha256 {
+            Some(old) if !allow_change && Some(old) != new => Err(Error::PeerIdentityChanged),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// State shared by client and server handshakes.
 pub(crate) struct Common {
+    /// Set in a renegotiation.
+    pub prev: Option<Previous>,
     pub transcript: Transcript,
     pub client_random: [u8; 32],
     pub server_random: [u8; 32],
@@ -80,6 +111,7 @@ pub(crate) struct Common {
 impl Common {
     pub fn new() -> Self {
         Common {
+            prev: None,
             transcript: Transcript::new(),
             client_random: [0; 32],
             server_random: [0; 32],
@@ -94,6 +126,18 @@ impl Common {
             peer_cert_sha256: None,
             resumed: false,
         }
+    }
+
+    /// A fresh state for a renegotiation after the handshake `before`.
+    pub fn renegotiation_of(before: &Common) -> Self {
+        let mut c = Common::new();
+        c.prev = Some(Previous {
+            client_verify_data: before.client_verify_data,
+            server_verify_data: before.server_verify_data,
+            peer_cert_sha256: before.peer_cert_sha256,
+        });
+        c.max_fragment_length = before.max_fragment_length;
+        c
     }
 
     pub fn suite(&self) -> Result<&'static SuiteInfo, Error> {
@@ -264,3 +308,6 @@ impl Common {
         self.master_secret = Zeroizing::new([0; 48]);
     }
 }
+
+#[cfg(test)]
+mod tests;

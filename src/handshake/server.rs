@@ -71,6 +71,17 @@ impl<'a> ServerHandshake<'a> {
         }
     }
 
+    /// A handshake renegotiating after `old` (RFC 5746).
+    pub fn renegotiation_of(old: &ServerHandshake<'a>) -> Self {
+        let mut h = ServerHandshake::new(old.config);
+        h.common = Common::renegotiation_of(&old.common);
+        h
+    }
+
+    pub fn config(&self) -> &'a ServerConfig<'a> {
+        self.config
+    }
+
     pub fn wipe(&mut self) {
         self.common.wipe();
         self.key_share = None;
@@ -134,10 +145,7 @@ impl<'a> ServerHandshake<'a> {
     ) -> Result<Progress, Error> {
         match (self.state, typ) {
             (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body),
-            (State::Established, HandshakeType::ClientHello) => {
-                ClientHello::parse(body)?;
-                Ok(Progress::RenegotiationRefused)
-            }
+            (State::Established, HandshakeType::ClientHello) => Ok(Progress::RenegotiationRequested),
             (State::ExpectClientKeyExchange, HandshakeType::ClientKeyExchange) => {
                 let public = codec::parse_client_key_exchange(body)?;
                 let secret = self.key_share.take().ok_or(Error::Internal)?;
@@ -294,11 +302,15 @@ impl<'a> ServerHandshake<'a> {
             }
         }
         let scsv = ch.offers_suite(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
-        let secure_renegotiation = match ch.renegotiation_info {
-            Some([]) => true,
+        let secure_renegotiation = match (ch.renegotiation_info, &self.common.prev) {
+            (Some([]), None) => true,
             // RFC 5746 §3.6: non-empty on an initial handshake aborts.
-            Some(_) => return Err(Error::HandshakeFailure),
-            None => scsv,
+            (Some(_), None) => return Err(Error::HandshakeFailure),
+            (None, None) => scsv,
+            // §3.7: a renegotiating ClientHello carries the client's last
+            // verify_data, and never the SCSV.
+            (Some(ri), Some(p)) if ri == p.client_verify_data && !scsv => true,
+            (_, Some(_)) => return Err(Error::HandshakeFailure),
         };
         if self.config.require_extended_master_secret && !ch.extended_master_secret {
             return Err(Error::HandshakeFailure);
@@ -375,6 +387,7 @@ impl<'a> ServerHandshake<'a> {
         self.key_share = Some(secret);
         let (cr, sr) = (&self.common.client_random, &self.common.server_random);
         let key = self.config.key;
+        let rng = &mut *ctx.rng;
         ctx.out.write(
             ContentType::Handshake,
             |w| {
@@ -390,7 +403,7 @@ impl<'a> ServerHandshake<'a> {
                     dst[32..64].copy_from_slice(sr);
                     dst[64..].copy_from_slice(params);
                     let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
-                    let len = key.sign(choice.scheme, dst, &mut sig)?;
+                    let len = key.sign(choice.scheme, dst, rng, &mut sig)?;
                     w.u16(choice.scheme.to_wire())?;
                     w.vec16(sig.get(..len).ok_or(Error::Internal)?)
                 })
@@ -412,6 +425,14 @@ impl<'a> ServerHandshake<'a> {
         alpn: Option<&[u8]>,
         mfl: Option<codec::MaxFragmentLength>,
     ) -> Result<(), Error> {
+        // RFC 5746 §3.6/§3.7: empty on an initial handshake, both
+        // verify_data values in a renegotiation.
+        let both = self.common.prev.as_ref().map(|p| p.both());
+        let ri: Option<&[u8]> = match (&both, self.common.secure_renegotiation) {
+            (Some(b), _) => Some(b),
+            (None, true) => Some(&[]),
+            (None, false) => None,
+        };
         let hello = ServerHelloRepr {
             random: self.common.server_random,
             session_id: &self.session_id,
@@ -421,7 +442,7 @@ impl<'a> ServerHandshake<'a> {
             ec_point_formats: self.point_formats,
             alpn,
             extended_master_secret: self.common.ems,
-            renegotiation_info: if self.common.secure_renegotiation { Some(&[]) } else { None },
+            renegotiation_info: ri,
             session_ticket_ack: self.issue_ticket,
         };
         let transcript = &mut self.common.transcript;
