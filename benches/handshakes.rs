@@ -26,7 +26,13 @@ fn pump(c: &mut Connection<'_, &mut TestRng>, s: &mut Connection<'_, &mut TestRn
     }
 }
 
-fn handshake(ccfg: &ClientConfig<'_>, scfg: &ServerConfig<'_>, session: Option<&ClientSession>, bufs: &mut [Vec<u8>; 4], seed: u64) -> Option<ClientSession> {
+fn handshake(
+    ccfg: &ClientConfig<'_>,
+    scfg: &ServerConfig<'_>,
+    session: Option<&ClientSession>,
+    bufs: &mut [Vec<u8>; 4],
+    seed: u64,
+) -> Option<ClientSession> {
     let [crx, ctx, srx, stx] = bufs;
     let (mut r1, mut r2) = (TestRng::new(seed), TestRng::new(!seed));
     let params = ClientParams { session, ..ClientParams::new("localhost") };
@@ -83,5 +89,9 @@ fn main() {
     println!("full handshakes (ECDHE-ECDSA, x25519):  {full:8.1} /s  (baseline 1.00)");
     println!("resumed by session ID:                 {resumed:8.1} /s  ({:.1}x)", resumed / full);
     println!("resumed by ticket:                     {ticketed:8.1} /s  ({:.1}x)", ticketed / full);
-    println!("LRU store entry: {} bytes; encoded session: {} bytes", core::mem::size_of::<SessionSlot>(), SESSION_ENCODED_LEN);
+    println!(
+        "LRU store entry: {} bytes; encoded session: {} bytes",
+        core::mem::size_of::<SessionSlot>(),
+        SESSION_ENCODED_LEN
+    );
 }

@@ -43,6 +43,15 @@ const CLOSE_WAIT: Duration = Duration::from_secs(5);
 const USAGE: &str = "usage: client --connect ADDR --servername NAME --ca CA.pem \
                      [--suites LIST] [--max-fragment-length 512|1024|2048|4096]";
 
+/// Writes one line to stderr in a single write, so that lines stay whole
+/// when stdout is interleaved with them.
+macro_rules! log {
+    ($($arg:tt)*) => {{
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = io::stderr().write_all(line.as_bytes());
+    }};
+}
+
 struct Args {
     connect: String,
     servername: String,
@@ -112,17 +121,23 @@ fn report_events<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>)
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
-            StreamEvent::HandshakeDone(info) => eprintln!("event: {}", describe_handshake(&info)),
-            StreamEvent::Alert(level, desc) => eprintln!("event: alert {level:?} {desc:?}"),
-            StreamEvent::RenegotiationRefused => eprintln!("event: renegotiation refused"),
+            StreamEvent::HandshakeDone(info) => log!("event: {}", describe_handshake(&info)),
+            StreamEvent::Alert(level, desc) => log!("event: alert {level:?} {desc:?}"),
+            StreamEvent::RenegotiationRefused => log!("event: renegotiation refused"),
+            StreamEvent::NewSession(_) => log!("event: new resumable session"),
+            StreamEvent::StoreSession(_) => log!("event: session to store"),
+            StreamEvent::SessionLookup(_) => log!("event: session lookup"),
+            StreamEvent::RenegotiationRequested => log!("event: renegotiation requested"),
+            StreamEvent::PeerCertificates(chain) => log!("event: peer certificates ({} in chain)", chain.len()),
             StreamEvent::Closed(reason) => {
                 let how = match reason {
                     CloseReason::CloseNotify => "close_notify",
                     CloseReason::Truncated => "truncated",
                 };
-                eprintln!("event: closed {how}");
+                log!("event: closed {how}");
                 closed = Some(reason);
             }
+            other => log!("event: {other:?}"),
         }
     }
     closed
@@ -137,14 +152,14 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}");
+            log!("{e}");
             return ExitCode::from(2);
         }
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            log!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -167,7 +182,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let sock = TcpStream::connect(&args.connect)?;
     sock.set_nodelay(true)?;
     sock.set_read_timeout(Some(POLL))?;
-    eprintln!("event: connected to {}", sock.peer_addr()?);
+    log!("event: connected to {}", sock.peer_addr()?);
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
     let conn = Connection::client(&config, &args.servername, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())?;
     let mut tls = TlsStream::new(conn, sock);
@@ -215,7 +230,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
                     tls.close()?;
-                    eprintln!("event: sent close_notify");
+                    log!("event: sent close_notify");
                     close_deadline = Some(std::time::Instant::now() + CLOSE_WAIT);
                 }
             }
@@ -236,7 +251,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         if n > 0 {
             stdout.write_all(&buf[..n])?;
             stdout.flush()?;
-            eprintln!("event: data {n} bytes");
+            log!("event: data {n} bytes");
         }
         match report_events(&mut tls) {
             Some(CloseReason::CloseNotify) => return Ok(()),

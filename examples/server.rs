@@ -32,6 +32,15 @@ const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 const USAGE: &str = "usage: server --listen ADDR --cert CHAIN.pem --key KEY.pem \
                      [--suites LIST] [--http] [--max-conns N]";
 
+/// Writes one line to stderr in a single write, so that lines stay whole
+/// when stdout is interleaved with them.
+macro_rules! log {
+    ($($arg:tt)*) => {{
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = io::stderr().write_all(line.as_bytes());
+    }};
+}
+
 struct Args {
     listen: String,
     cert: PathBuf,
@@ -87,17 +96,23 @@ fn report_events<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>)
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
-            StreamEvent::HandshakeDone(info) => eprintln!("event: {}", describe_handshake(&info)),
-            StreamEvent::Alert(level, desc) => eprintln!("event: alert {level:?} {desc:?}"),
-            StreamEvent::RenegotiationRefused => eprintln!("event: renegotiation refused"),
+            StreamEvent::HandshakeDone(info) => log!("event: {}", describe_handshake(&info)),
+            StreamEvent::Alert(level, desc) => log!("event: alert {level:?} {desc:?}"),
+            StreamEvent::RenegotiationRefused => log!("event: renegotiation refused"),
+            StreamEvent::NewSession(_) => log!("event: new resumable session"),
+            StreamEvent::StoreSession(_) => log!("event: session to store"),
+            StreamEvent::SessionLookup(_) => log!("event: session lookup"),
+            StreamEvent::RenegotiationRequested => log!("event: renegotiation requested"),
+            StreamEvent::PeerCertificates(chain) => log!("event: peer certificates ({} in chain)", chain.len()),
             StreamEvent::Closed(reason) => {
                 let how = match reason {
                     CloseReason::CloseNotify => "close_notify",
                     CloseReason::Truncated => "truncated",
                 };
-                eprintln!("event: closed {how}");
+                log!("event: closed {how}");
                 closed = Some(reason);
             }
+            other => log!("event: {other:?}"),
         }
     }
     closed
@@ -126,11 +141,11 @@ fn serve(config: &ServerConfig<'_>, sock: TcpStream, http: bool) -> io::Result<(
         let closed = report_events(&mut tls);
         if n == 0 {
             if closed.is_none() {
-                eprintln!("event: closed truncated");
+                log!("event: closed truncated");
             }
             return Ok(());
         }
-        eprintln!("event: data {n} bytes");
+        log!("event: data {n} bytes");
         if !http {
             tls.write_all(&buf[..n])?;
             continue;
@@ -143,7 +158,7 @@ fn serve(config: &ServerConfig<'_>, sock: TcpStream, http: bool) -> io::Result<(
                 body.len()
             );
             tls.write_all(response.as_bytes())?;
-            eprintln!("event: sent HTTP response, closing");
+            log!("event: sent HTTP response, closing");
             tls.close()?;
             // Give the client a moment to answer with its close_notify.
             tls.transport().set_read_timeout(Some(Duration::from_secs(2)))?;
@@ -158,14 +173,14 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}");
+            log!("{e}");
             return ExitCode::from(2);
         }
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            log!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -182,15 +197,15 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let listener = TcpListener::bind(&args.listen)?;
-    eprintln!("listening on {}", listener.local_addr()?);
+    log!("listening on {}", listener.local_addr()?);
     let mut served = 0;
     while args.max_conns.is_none_or(|max| served < max) {
         let (sock, peer) = listener.accept()?;
         served += 1;
-        eprintln!("event: connection from {peer}");
+        log!("event: connection from {peer}");
         // One bad connection does not stop the server.
         if let Err(e) = serve(&config, sock, args.http) {
-            eprintln!("error: {e}");
+            log!("error: {e}");
         }
     }
     Ok(())

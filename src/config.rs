@@ -1,9 +1,11 @@
 //! Configuration: built once, read-only, borrowed by any number of
 //! connections.
 
-use crate::cert::ServerCertVerifier;
+use crate::cert::{ClientCertVerifier, ServerCertVerifier};
+use crate::codec::CertificateRequest;
 use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 use crate::crypto::SigningKey;
+use crate::error::Error;
 use crate::session::{ClientSessionCache, ServerSessions, TicketKeys};
 use crate::suites::DEFAULT_SUITES;
 
@@ -28,6 +30,54 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PSS_SHA512,
     SignatureScheme::RSA_PKCS1_SHA512,
 ];
+
+/// A certificate chain (DER, end-entity first) and the private key of its
+/// end-entity certificate.
+#[derive(Clone, Copy)]
+pub struct CertifiedKey<'a> {
+    /// The chain, end-entity first.
+    pub chain: &'a [&'a [u8]],
+    /// The end-entity's private key.
+    pub key: &'a SigningKey,
+}
+
+impl<'a> CertifiedKey<'a> {
+    /// Pairs a chain with its key, checking that the key is the one the
+    /// end-entity certificate certifies (`Err(BadCertificate)` if not,
+    /// `Err(UnsupportedCertificate)` for a key type this crate cannot use).
+    pub fn new(chain: &'a [&'a [u8]], key: &'a SigningKey) -> Result<Self, Error> {
+        let ee = chain.first().ok_or(Error::BadCertificate)?;
+        let public = crate::crypto::PublicKey::from_certificate_der(ee)?;
+        if public != key.public_key() {
+            return Err(Error::BadCertificate);
+        }
+        Ok(CertifiedKey { chain, key })
+    }
+
+    /// The end-entity certificate.
+    pub fn end_entity(&self) -> &'a [u8] {
+        self.chain.first().copied().unwrap_or(&[])
+    }
+}
+
+/// Whether a server asks clients for certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ClientAuth {
+    /// Never (the default).
+    #[default]
+    None,
+    /// Ask; a client without a certificate may go on.
+    Request,
+    /// Ask, and refuse a client without one (`handshake_failure`).
+    Require,
+}
+
+/// Chooses the client's credential for a server's CertificateRequest (e.g.
+/// one held by a secure element, or picked by the user).
+pub trait ResolveClientCert {
+    /// The credential to present, or `None` to send an empty Certificate.
+    fn resolve(&self, request: &CertificateRequest<'_>) -> Option<CertifiedKey<'_>>;
+}
 
 /// A client's configuration.
 ///
@@ -73,6 +123,12 @@ pub struct ClientConfig<'a> {
     /// GNUTLS_ALLOW_ID_CHANGE). Off by default: a different certificate
     /// fails the handshake with [`Error::PeerIdentityChanged`](crate::Error::PeerIdentityChanged).
     pub allow_peer_identity_change: bool,
+    /// Credentials for client authentication; the first that fits the
+    /// server's CertificateRequest (key type, signature schemes, CA names)
+    /// is sent.
+    pub client_certs: &'a [CertifiedKey<'a>],
+    /// Chooses the credential instead of `client_certs`.
+    pub client_cert_resolver: Option<&'a dyn ResolveClientCert>,
 }
 
 impl<'a> ClientConfig<'a> {
@@ -92,6 +148,8 @@ impl<'a> ClientConfig<'a> {
             session_tickets: true,
             allow_legacy_resumption: false,
             allow_peer_identity_change: false,
+            client_certs: &[],
+            client_cert_resolver: None,
         }
     }
 }
@@ -140,6 +198,20 @@ pub struct ServerConfig<'a> {
     pub renegotiation: Option<RenegotiationLimits>,
     /// Let a renegotiation switch the client's certificate. Off by default.
     pub allow_peer_identity_change: bool,
+    /// More credentials besides `cert_chain`/`key`: the server picks one
+    /// whose certificate matches the client's server_name and whose key the
+    /// client can verify (ECDSA or RSA, from its suites and signature
+    /// algorithms); `cert_chain`/`key` is the default.
+    pub more_certs: &'a [CertifiedKey<'a>],
+    /// Whether to ask clients for certificates.
+    pub client_auth: ClientAuth,
+    /// Verifies client certificates (needed unless `client_auth` is
+    /// [`ClientAuth::None`]).
+    pub client_verifier: Option<&'a dyn ClientCertVerifier>,
+    /// DER DistinguishedNames of the CAs client certificates should chain
+    /// to, listed in the CertificateRequest (see
+    /// [`crypto::certificate_subject`](crate::crypto::certificate_subject)).
+    pub client_auth_cas: &'a [&'a [u8]],
 }
 
 /// Bounds on client-initiated renegotiation, against renegotiation DoS: a
@@ -159,6 +231,11 @@ pub const DEFAULT_RENEGOTIATION_LIMITS: RenegotiationLimits =
     RenegotiationLimits { max_per_connection: 16, max_per_window: 4, window_ms: 60_000 };
 
 impl<'a> ServerConfig<'a> {
+    /// Every credential, the default first.
+    pub fn credentials(&self) -> impl Iterator<Item = CertifiedKey<'a>> + '_ {
+        core::iter::once(CertifiedKey { chain: self.cert_chain, key: self.key }).chain(self.more_certs.iter().copied())
+    }
+
     /// A configuration with the defaults for this chain and key.
     pub fn new(cert_chain: &'a [&'a [u8]], key: &'a SigningKey) -> Self {
         ServerConfig {
@@ -175,6 +252,10 @@ impl<'a> ServerConfig<'a> {
             allow_legacy_resumption: false,
             renegotiation: Some(DEFAULT_RENEGOTIATION_LIMITS),
             allow_peer_identity_change: false,
+            more_certs: &[],
+            client_auth: ClientAuth::None,
+            client_verifier: None,
+            client_auth_cas: &[],
         }
     }
 }

@@ -2,7 +2,7 @@
 //! close and timeouts. Every error becomes the right alert exactly once.
 
 use crate::codec::{self, AlertDescription, AlertLevel, ContentType};
-use crate::config::{ClientConfig, ServerConfig};
+use crate::config::{ClientAuth, ClientConfig, ServerConfig};
 use crate::error::Error;
 use crate::event::{CloseReason, Event, HandshakeInfo};
 use crate::handshake::{Ctx, Handshake, Progress, client::ClientHandshake, server::ServerHandshake};
@@ -64,6 +64,7 @@ enum Pending {
     SessionLookup,
     StoreSession,
     NewSession,
+    PeerCertificates,
 }
 
 /// What one processing step produced.
@@ -154,6 +155,11 @@ pub struct Connection<'a, R> {
     reneg_refusals: u8,
     /// Server: when a client must have answered our HelloRequest.
     hello_request_deadline: Option<Instant>,
+    /// A handled handshake message kept in the receive buffer for an event
+    /// (the peer's certificate chain), dropped at the next call.
+    deferred_consume: Option<usize>,
+    /// Server: client authentication for the next handshake.
+    client_auth: Option<ClientAuth>,
 }
 
 impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
@@ -184,6 +190,8 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             reneg_window_start: now,
             reneg_refusals: 0,
             hello_request_deadline: None,
+            deferred_consume: None,
+            client_auth: None,
         }
     }
 
@@ -246,6 +254,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         if matches!(self.state, State::Failed(_) | State::Closed) {
             return &mut [];
         }
+        self.apply_deferred();
         if self.rx_start > self.hs_len {
             self.rx.copy_within(self.rx_start..self.rx_end, self.hs_len);
             self.rx_end -= self.rx_start - self.hs_len;
@@ -477,9 +486,26 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         self.tx_compact();
         let mut out = RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record);
         // Not part of any transcript (RFC 5246 §7.4.1.1).
-        let sent = out.write(ContentType::Handshake, |w| codec::write_handshake(w, codec::HandshakeType::HelloRequest, |_| Ok(())), |_| {});
+        let sent = out.write(
+            ContentType::Handshake,
+            |w| codec::write_handshake(w, codec::HandshakeType::HelloRequest, |_| Ok(())),
+            |_| {},
+        );
         sent.map_err(|e| self.fail(e))?;
         self.hello_request_deadline = deadline;
+        Ok(())
+    }
+
+    /// Server: sets client authentication for the handshakes still to come
+    /// on this connection (the first one if its ClientHello has not been
+    /// handled yet, and renegotiations): e.g. ask for a client certificate
+    /// only in a renegotiation, then [`request_renegotiation`](Self::request_renegotiation).
+    pub fn set_client_auth(&mut self, auth: ClientAuth) -> Result<(), Error> {
+        let Handshake::Server(h) = &mut self.hs else { return Err(Error::InvalidState) };
+        if self.state == State::Handshaking {
+            h.set_client_auth(auth);
+        }
+        self.client_auth = Some(auth);
         Ok(())
     }
 
@@ -536,6 +562,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             return Err(e);
         }
         self.now = now;
+        self.apply_deferred();
         loop {
             if let Some(p) = self.events.pop_front() {
                 return Ok(Some(match p {
@@ -552,6 +579,11 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                         Handshake::Server(h) => Event::StoreSession(h.session_to_store().ok_or(Error::Internal)?),
                         Handshake::Client(_) => return Err(Error::Internal),
                     },
+                    Pending::PeerCertificates => {
+                        let len = self.deferred_consume.ok_or(Error::Internal)?;
+                        let body = self.rx.get(codec::HANDSHAKE_HEADER_LEN..len).ok_or(Error::Internal)?;
+                        Event::PeerCertificates(codec::CertificateMsg::parse(body)?)
+                    }
                     Pending::NewSession => match &self.hs {
                         Handshake::Client(h) => Event::NewSession(h.session().ok_or(Error::Internal)?),
                         Handshake::Server(_) => return Err(Error::Internal),
@@ -599,6 +631,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     }
 
     fn step(&mut self) -> Result<Step, Error> {
+        self.apply_deferred();
         if self.lookup_pending() {
             return Ok(Step::Idle);
         }
@@ -720,11 +753,27 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         }
     }
 
+    /// Drops the handled handshake message `rx[..len]`.
+    fn consume_message(&mut self, len: usize) {
+        self.rx.copy_within(len..self.hs_len, 0);
+        self.hs_len -= len;
+    }
+
+    /// Drops a message kept for an event.
+    fn apply_deferred(&mut self) {
+        if let Some(len) = self.deferred_consume.take() {
+            self.consume_message(len);
+        }
+    }
+
     /// Hands the buffered handshake message `rx[..len]` to the handshake.
     fn dispatch(&mut self, len: usize) -> Result<Progress, Error> {
         let (typ, body, _) = codec::split_handshake(&self.rx[..len]).ok_or(Error::Internal)?;
-        let mut ctx =
-            Ctx { out: RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record), rng: &mut self.rng, now: self.now };
+        let mut ctx = Ctx {
+            out: RecordWriter::new(self.tx, &mut self.tx_end, &mut self.record),
+            rng: &mut self.rng,
+            now: self.now,
+        };
         self.hs.handle(&mut ctx, typ, &self.rx[..len], body)
     }
 
@@ -735,7 +784,11 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             if self.accept_renegotiation()? {
                 // A fresh handshake takes the buffered ClientHello.
                 if let Handshake::Server(old) = &self.hs {
-                    self.hs = Handshake::Server(ServerHandshake::renegotiation_of(old));
+                    let mut new = ServerHandshake::renegotiation_of(old);
+                    if let Some(auth) = self.client_auth {
+                        new.set_client_auth(auth);
+                    }
+                    self.hs = Handshake::Server(new);
                 }
                 self.start_renegotiation();
                 progress = self.dispatch(len)?;
@@ -750,8 +803,16 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             let _ = self.events.push_back(Pending::SessionLookup);
             return Ok(());
         }
-        self.rx.copy_within(len..self.hs_len, 0);
-        self.hs_len -= len;
+        // A verified, non-empty peer chain is shown to the application while
+        // it is still in the receive buffer: consumed at the next call.
+        let peer_chain = self.rx.first() == Some(&codec::HandshakeType::Certificate.to_wire())
+            && len > codec::HANDSHAKE_HEADER_LEN + 3;
+        if peer_chain {
+            self.deferred_consume = Some(len);
+            let _ = self.events.push_back(Pending::PeerCertificates);
+        } else {
+            self.consume_message(len);
+        }
         match progress {
             Progress::Continue | Progress::SessionLookup => {}
             Progress::Done => {

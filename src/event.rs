@@ -1,6 +1,6 @@
 //! What a connection tells the application.
 
-use crate::codec::{AlertDescription, AlertLevel};
+use crate::codec::{AlertDescription, AlertLevel, CertificateMsg};
 pub use crate::handshake::HandshakeInfo;
 use crate::session::{ClientSession, Session};
 
@@ -43,6 +43,12 @@ pub enum Event<'a> {
     /// Server, events mode: a full handshake made this session; store it
     /// under [`Session::id`].
     StoreSession(&'a Session),
+    /// The peer's certificate chain (end-entity first, DER), after it passed
+    /// verification, while it is still in the receive buffer: read it (the
+    /// subject, extensions, the whole chain) without copying. After the
+    /// handshake only its SHA-256 is kept
+    /// ([`HandshakeInfo::peer_cert_sha256`]).
+    PeerCertificates(CertificateMsg<'a>),
     /// Client: the handshake established (or refreshed) a resumable
     /// session; already in the config's cache if there is one. Export it
     /// to keep it elsewhere.

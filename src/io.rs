@@ -14,6 +14,8 @@ use std::vec::Vec;
 
 /// Something the connection reported, owned (see [`TlsStream::take_events`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum StreamEvent {
     /// A handshake completed.
     HandshakeDone(HandshakeInfo),
@@ -32,6 +34,8 @@ pub enum StreamEvent {
     StoreSession(Session),
     /// Client: a resumable session was established.
     NewSession(ClientSession),
+    /// The peer's verified certificate chain, DER, end-entity first.
+    PeerCertificates(Vec<Vec<u8>>),
 }
 
 /// A TLS connection over a blocking transport.
@@ -109,6 +113,9 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
                 }
                 Event::StoreSession(s) => self.events.push(StreamEvent::StoreSession(s.clone())),
                 Event::NewSession(s) => self.events.push(StreamEvent::NewSession(s.clone())),
+                Event::PeerCertificates(chain) => {
+                    self.events.push(StreamEvent::PeerCertificates(chain.iter().map(<[u8]>::to_vec).collect()))
+                }
             }
         }
         self.flush_transmit()?;

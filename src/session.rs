@@ -387,6 +387,13 @@ impl ClientSession {
         ClientSession { session, ticket, ticket_lifetime_hint }
     }
 
+    /// Replaces the ticket (a resumed handshake may issue a new one).
+    pub(crate) fn set_ticket(&mut self, ticket: Option<&[u8]>, lifetime_hint: u32) {
+        self.ticket.as_mut_slice().zeroize();
+        self.ticket = ticket.and_then(|t| heapless::Vec::from_slice(t).ok()).unwrap_or_default();
+        self.ticket_lifetime_hint = lifetime_hint;
+    }
+
     /// The ticket, if the server issued one.
     pub fn ticket(&self) -> Option<&[u8]> {
         (!self.ticket.is_empty()).then_some(&self.ticket[..])

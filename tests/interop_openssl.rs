@@ -36,10 +36,9 @@ fn s_server_rev(suite: CipherSuite, group: NamedGroup, extra: &[&str]) -> (Peer,
     } else {
         ("rsa-server.pem", "rsa-server.key.pem", RSA_CA_DER)
     };
-    let port = free_port();
     let mut args = vec!["-rev", "-cipher", openssl_name(suite), "-groups", group_name(group)];
     args.extend_from_slice(extra);
-    let peer = openssl_s_server(port, &pki(cert), &pki(key), &args);
+    let (peer, port) = on_free_port(|port| openssl_s_server(port, &pki(cert), &pki(key), &args));
     (peer, port, ca)
 }
 
@@ -90,22 +89,30 @@ client_tests! {
     client_rsa_chacha_p256: TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, Secp256r1;
 }
 
-/// The smallest buffers found to work against `s_server` with
-/// max_fragment_length 512 (see `small_buffers_*`): the receive buffer holds
-/// one 512-byte record plus the largest handshake message, the server's
-/// Certificate.
-const MFL_RX_ECDSA: usize = 1100;
-const MFL_RX_RSA: usize = 1400;
-const MFL_TX: usize = 600;
+/// Small buffers that interoperate with `s_server` (which sends the leaf
+/// certificate only), measured by bisection against OpenSSL 3.0:
+///
+/// - receive: at least the largest handshake message plus a record header,
+///   i.e. the server's Certificate message (529-byte ECDSA leaf: 539 bytes,
+///   so 544; 923-byte RSA leaf: 938), and at least the largest record the
+///   server sends: 512 + 29 with max_fragment_length 512, up to
+///   [`sansio_tls::record::MAX_RECORD`] without;
+/// - transmit: the ClientHello, 117 bytes with these options (122 with
+///   max_fragment_length); application data is cut into records that fit.
+///
+/// The constants keep a little headroom over those minimums.
+const MFL_RX_ECDSA: usize = 600;
+const MFL_RX_RSA: usize = 1000;
+const SMALL_TX: usize = 160;
 
 /// max_fragment_length 512 with small buffers, and a line longer than one
-/// record each way.
+/// record each way (so that the server must honour the limit).
 #[test]
 fn small_buffers_mfl512_ecdsa() {
     let mut opts = ClientOpts::new(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, NamedGroup::X25519);
     opts.max_fragment_length = Some(MaxFragmentLength::Bytes512);
     opts.rx = MFL_RX_ECDSA;
-    opts.tx = MFL_TX;
+    opts.tx = SMALL_TX;
     client_vs_s_server(opts, 1500, &[]);
 }
 
@@ -114,18 +121,20 @@ fn small_buffers_mfl512_rsa() {
     let mut opts = ClientOpts::new(CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, NamedGroup::Secp256r1);
     opts.max_fragment_length = Some(MaxFragmentLength::Bytes512);
     opts.rx = MFL_RX_RSA;
-    opts.tx = MFL_TX;
+    opts.tx = SMALL_TX;
     client_vs_s_server(opts, 1500, &[]);
 }
 
 /// Without max_fragment_length the server may send records of 16 KiB, so
 /// the receive buffer must hold one ([`sansio_tls::record::MAX_RECORD`]);
-/// only the transmit buffer can stay small.
+/// only the transmit buffer can stay small. `s_server -rev` answers a line
+/// of up to 16382 bytes in one record.
 #[test]
 fn small_transmit_buffer_without_mfl() {
     let mut opts = ClientOpts::new(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, NamedGroup::X25519);
-    opts.tx = MFL_TX;
-    client_vs_s_server(opts, 20_000, &[]);
+    opts.rx = sansio_tls::record::MAX_RECORD;
+    opts.tx = SMALL_TX;
+    client_vs_s_server(opts, 16_000, &[]);
 }
 
 /// `s_client` against our echo server.
@@ -135,12 +144,11 @@ fn s_client_vs_server(suite: CipherSuite, group: NamedGroup) {
     }
     let (port, done) = spawn_echo_server(suite, group);
     let name = openssl_name(suite);
-    let mut client = openssl_s_client(
-        port,
-        &pki("ecdsa-ca.pem"),
-        "localhost",
-        &["-tls1_2", "-cipher", name, "-groups", group_name(group)],
-    );
+    // Our server accepts only `group`; s_client must also list P-256, the
+    // curve of the server's ECDSA certificate (see `offered_groups`).
+    let groups = offered_groups(suite, group).into_iter().map(group_name).collect::<Vec<_>>().join(":");
+    let mut client =
+        openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2", "-cipher", name, "-groups", &groups]);
     let cipher_line = format!("Cipher is {name}");
     if !client.wait_for_output(&cipher_line, HANDSHAKE_TIMEOUT) {
         panic!("no {cipher_line:?}; our server: {:?}\n{}", server_outcome(&done), client.describe());
@@ -149,7 +157,7 @@ fn s_client_vs_server(suite: CipherSuite, group: NamedGroup) {
     client.send(token.as_bytes()).unwrap();
     // The token appears twice in the output only if it came back (s_client
     // does not print what it sends).
-    if !client.wait_for_output(token, HANDSHAKE_TIMEOUT) {
+    if !wait_for_stdout(&client, token) {
         panic!("no echo; our server: {:?}\n{}", server_outcome(&done), client.describe());
     }
     client.close_stdin();

@@ -40,7 +40,12 @@ fn done_count(evs: &[Ev]) -> usize {
 }
 
 /// Moves one direction's bytes and drains the receiver.
-fn step(from: &mut Connection<'_, &mut TestRng>, to: &mut Connection<'_, &mut TestRng>, data: &mut Vec<u8>, evs: &mut Vec<Ev>) {
+fn step(
+    from: &mut Connection<'_, &mut TestRng>,
+    to: &mut Connection<'_, &mut TestRng>,
+    data: &mut Vec<u8>,
+    evs: &mut Vec<Ev>,
+) {
     transfer(from, to);
     evs.extend(drain(to, data).unwrap());
 }

@@ -2,10 +2,11 @@
 //! signature algorithms (no *ring*, no aws-lc, no heap).
 
 use core::time::Duration;
+/// The DER certificate and trust-anchor types of the verifier traits.
+pub use pki_types::{CertificateDer, TrustAnchor};
 
 use pki_types::{
-    AlgorithmIdentifier, CertificateDer, Der, InvalidSignature, ServerName, SignatureVerificationAlgorithm,
-    TrustAnchor, UnixTime, alg_id,
+    AlgorithmIdentifier, Der, InvalidSignature, ServerName, SignatureVerificationAlgorithm, UnixTime, alg_id,
 };
 
 use crate::Error;
@@ -152,6 +153,15 @@ pub trait ServerCertVerifier {
         server_name: &str,
         now_unix_secs: u64,
     ) -> Result<(), Error>;
+}
+
+/// Whether the certificate `cert_der` is valid for `name` (a DNS name or IP
+/// address literal, checked against its subjectAltNames). Used by a server
+/// to pick the credential matching the client's server_name.
+pub fn certificate_matches_name(cert_der: &[u8], name: &str) -> bool {
+    let Ok(name) = ServerName::try_from(name) else { return false };
+    let der = CertificateDer::from(cert_der);
+    webpki::EndEntityCert::try_from(&der).is_ok_and(|ee| ee.verify_is_valid_for_subject_name(&name).is_ok())
 }
 
 /// Decides whether a client's certificate chain is acceptable.

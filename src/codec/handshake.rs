@@ -565,7 +565,7 @@ impl ServerHelloRepr<'_> {
 }
 
 /// A Certificate message (RFC 5246 §7.4.2): the raw certificate_list.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CertificateMsg<'a> {
     list: &'a [u8],
     count: usize,

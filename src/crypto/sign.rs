@@ -1,15 +1,22 @@
 //! Our own signing key (ServerKeyExchange, CertificateVerify).
 //!
-//! Today only ECDSA P-256; RSA signing needs a heap (the `rsa` crate) and will
-//! come as another [`SigningKey`] variant under the `alloc` feature.
+//! ECDSA P-256 always; RSA (2048 to 4096 bits, PKCS#1 v1.5 and PSS) with the
+//! `alloc` feature, since the `rsa` crate needs a heap. Without it an RSA key
+//! is recognised but refused with [`Error::UnsupportedCertificate`].
 
-use der::Tagged;
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+use der::asn1::UintRef;
+use der::{Decode, Reader, SliceReader, Tagged};
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use p256::pkcs8::{DecodePrivateKey, PrivateKeyInfoRef};
 use spki::ObjectIdentifier;
 
 use super::hash::SigHash;
 use super::verify::PublicKey;
+#[cfg(feature = "alloc")]
+use super::verify::RsaPublicKey;
 use crate::Error;
 use crate::codec::SignatureScheme;
 
@@ -17,6 +24,8 @@ use crate::codec::SignatureScheme;
 const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// secp256r1 / prime256v1 (RFC 5480).
 const OID_SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+/// rsaEncryption (RFC 8017 appendix C).
+const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// The longest signature [`SigningKey::sign`] can produce, for any key type
 /// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-256: 72 bytes).
@@ -37,12 +46,17 @@ pub enum KeyKind {
 pub enum SigningKey {
     /// An ECDSA key on NIST P-256.
     EcdsaP256(p256::ecdsa::SigningKey),
+    /// An RSA key of 2048 to 4096 bits (needs the `alloc` feature).
+    #[cfg(feature = "alloc")]
+    Rsa(RsaSigningKey),
 }
 
 impl core::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             SigningKey::EcdsaP256(_) => f.write_str("SigningKey::EcdsaP256(..)"),
+            #[cfg(feature = "alloc")]
+            SigningKey::Rsa(k) => write!(f, "SigningKey::Rsa({} bits)", k.bits()),
         }
     }
 }
@@ -52,19 +66,54 @@ impl core::fmt::Debug for SigningKey {
 const P256_SCHEMES: &[SignatureScheme] =
     &[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::ECDSA_NISTP384_SHA384];
 
+/// The schemes an RSA key signs with, PSS first (the server takes the first
+/// of these that the peer offers).
+#[cfg(feature = "alloc")]
+const RSA_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::RSA_PSS_SHA256,
+    SignatureScheme::RSA_PSS_SHA384,
+    SignatureScheme::RSA_PSS_SHA512,
+    SignatureScheme::RSA_PKCS1_SHA256,
+    SignatureScheme::RSA_PKCS1_SHA384,
+    SignatureScheme::RSA_PKCS1_SHA512,
+];
+
 impl SigningKey {
-    /// Loads a DER PKCS#8 `PrivateKeyInfo` (RFC 5208).
+    /// Loads a DER PKCS#8 `PrivateKeyInfo` (RFC 5208): an EC P-256 key, or an
+    /// rsaEncryption key of 2048 to 4096 bits.
     ///
-    /// `Err(Error::UnsupportedCertificate)` for any key but EC P-256;
-    /// `Err(Error::Decode)` if it does not parse.
+    /// `Err(Error::UnsupportedCertificate)` for any other key type or size,
+    /// and for every RSA key without the `alloc` feature (RSA keys need the
+    /// `alloc` feature); `Err(Error::Decode)` if it does not parse or is not a
+    /// consistent key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
         let info = PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode)?;
+        if info.algorithm.oid == OID_RSA_ENCRYPTION {
+            // Parameters must be NULL (RFC 8017 appendix C); tolerate absent.
+            if info.algorithm.parameters.is_some_and(|p| !p.is_null()) {
+                return Err(Error::Decode);
+            }
+            return Self::from_rsa_pkcs8(info.private_key.as_bytes());
+        }
         let curve = info.algorithm.parameters.filter(|p| p.tag() == der::Tag::ObjectIdentifier).map(|p| p.value());
         if info.algorithm.oid != OID_EC_PUBLIC_KEY || curve != Some(OID_SECP256R1.as_bytes()) {
             return Err(Error::UnsupportedCertificate);
         }
         let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode)?;
         Ok(SigningKey::EcdsaP256(secret.into()))
+    }
+
+    /// The `RSAPrivateKey` inside an rsaEncryption PKCS#8 key.
+    #[cfg(feature = "alloc")]
+    fn from_rsa_pkcs8(pkcs1: &[u8]) -> Result<Self, Error> {
+        Self::from_pkcs1_der(pkcs1)
+    }
+
+    /// Without `alloc`, an rsaEncryption PKCS#8 key is refused as
+    /// unsupported whatever its content: RSA keys need the `alloc` feature.
+    #[cfg(not(feature = "alloc"))]
+    fn from_rsa_pkcs8(_pkcs1: &[u8]) -> Result<Self, Error> {
+        Err(Error::UnsupportedCertificate)
     }
 
     /// Loads a DER SEC1 `ECPrivateKey` (RFC 5915).
@@ -82,10 +131,34 @@ impl SigningKey {
         Ok(SigningKey::EcdsaP256(secret.into()))
     }
 
-    /// Loads a DER private key: PKCS#8 first, then SEC1.
+    /// Loads a DER PKCS#1 `RSAPrivateKey` (RFC 8017 §A.1.2; PEM label
+    /// `RSA PRIVATE KEY`) of 2048 to 4096 bits.
+    ///
+    /// RSA keys need the `alloc` feature: without it, any well-formed PKCS#1
+    /// key gives `Err(Error::UnsupportedCertificate)`. With it,
+    /// `Err(Error::UnsupportedCertificate)` for a modulus outside 2048..=4096
+    /// bits, a public exponent wider than 32 bits or a multi-prime key.
+    /// `Err(Error::Decode)` if it does not parse or is not a consistent key.
+    pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
+        let parts = RsaKeyParts::parse(der)?;
+        #[cfg(feature = "alloc")]
+        {
+            RsaSigningKey::from_parts(&parts).map(SigningKey::Rsa)
+        }
+        #[cfg(not(feature = "alloc"))]
+        {
+            let _ = parts;
+            Err(Error::UnsupportedCertificate)
+        }
+    }
+
+    /// Loads a DER private key: PKCS#8 first, then SEC1, then PKCS#1.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         match Self::from_pkcs8_der(der) {
-            Err(Error::Decode) => Self::from_sec1_der(der),
+            Err(Error::Decode) => match Self::from_sec1_der(der) {
+                Err(Error::Decode) => Self::from_pkcs1_der(der),
+                other => other,
+            },
             other => other,
         }
     }
@@ -94,13 +167,20 @@ impl SigningKey {
     pub fn kind(&self) -> KeyKind {
         match self {
             SigningKey::EcdsaP256(_) => KeyKind::Ecdsa,
+            #[cfg(feature = "alloc")]
+            SigningKey::Rsa(_) => KeyKind::Rsa,
         }
     }
 
     /// The signature schemes this key can sign with, in preference order.
+    ///
+    /// ECDSA P-256: ECDSA with SHA-256, then SHA-384. RSA: PSS with SHA-256,
+    /// SHA-384, SHA-512, then PKCS#1 v1.5 with the same three hashes.
     pub fn schemes(&self) -> &'static [SignatureScheme] {
         match self {
             SigningKey::EcdsaP256(_) => P256_SCHEMES,
+            #[cfg(feature = "alloc")]
+            SigningKey::Rsa(_) => RSA_SCHEMES,
         }
     }
 
@@ -108,38 +188,238 @@ impl SigningKey {
     pub fn public_key(&self) -> PublicKey {
         match self {
             SigningKey::EcdsaP256(k) => PublicKey::P256(*k.verifying_key()),
+            #[cfg(feature = "alloc")]
+            SigningKey::Rsa(k) => PublicKey::Rsa(k.0.public.clone()),
         }
     }
 
+    /// Checks that `cert_der`, a DER X.509 certificate, carries this key's
+    /// public key, e.g. before putting both in a `ServerConfig`. Nothing else
+    /// about the certificate is checked.
+    ///
+    /// `Err(Error::BadCertificate)` if the certificate's key is another key;
+    /// otherwise the errors of [`PublicKey::from_certificate_der`]
+    /// (`BadCertificate` if it does not parse, `UnsupportedCertificate` for a
+    /// key type we do not support).
+    pub fn matches_certificate(&self, cert_der: &[u8]) -> Result<(), Error> {
+        let cert_key = PublicKey::from_certificate_der(cert_der)?;
+        if self.public_key() == cert_key { Ok(()) } else { Err(Error::BadCertificate) }
+    }
+
     /// Signs `message`, hashed with the scheme's hash, and writes the
-    /// signature (DER `ECDSA-Sig-Value` for ECDSA) into `out`; returns its
-    /// length. ECDSA signatures are deterministic (RFC 6979).
+    /// signature into `out`; returns its length.
+    ///
+    /// ECDSA: a DER `ECDSA-Sig-Value`, deterministic (RFC 6979; `rng` is not
+    /// used). RSA: as long as the modulus; RSASSA-PSS (MGF1 with the same
+    /// hash, salt as long as the hash) or RSASSA-PKCS1-v1_5 (RFC 8017); `rng`
+    /// gives the PSS salt and blinds the private-key operation.
     ///
     /// `Err(Error::HandshakeFailure)` if the scheme does not fit the key,
     /// `Err(Error::BufferTooSmall)` if `out` is too short
     /// ([`MAX_SIGNATURE_LEN`] always suffices).
-    pub fn sign(&self, scheme: SignatureScheme, message: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    pub fn sign<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        let hash = self.scheme_hash(scheme)?;
+        let digest = hash.digest(&[message]);
+        self.sign_digest(scheme, digest.as_ref(), rng, out)
+    }
+
+    /// As [`SigningKey::sign`], over a `digest` already computed with the
+    /// scheme's hash (TLS 1.2 CertificateVerify signs the running handshake
+    /// hash). `Err(Error::Internal)` if `digest` is not as long as that
+    /// hash's output.
+    pub fn sign_prehashed<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        scheme: SignatureScheme,
+        digest: &[u8],
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        if digest.len() != self.scheme_hash(scheme)?.output_len() {
+            return Err(Error::Internal);
+        }
+        self.sign_digest(scheme, digest, rng, out)
+    }
+
+    /// The hash of `scheme` if this key can sign with it, else
+    /// `Err(Error::HandshakeFailure)`.
+    fn scheme_hash(&self, scheme: SignatureScheme) -> Result<SigHash, Error> {
+        let hash = match (self.kind(), scheme) {
+            (KeyKind::Ecdsa, SignatureScheme::ECDSA_NISTP256_SHA256) => SigHash::Sha256,
+            (KeyKind::Ecdsa, SignatureScheme::ECDSA_NISTP384_SHA384) => SigHash::Sha384,
+            (KeyKind::Rsa, SignatureScheme::RSA_PSS_SHA256 | SignatureScheme::RSA_PKCS1_SHA256) => SigHash::Sha256,
+            (KeyKind::Rsa, SignatureScheme::RSA_PSS_SHA384 | SignatureScheme::RSA_PKCS1_SHA384) => SigHash::Sha384,
+            (KeyKind::Rsa, SignatureScheme::RSA_PSS_SHA512 | SignatureScheme::RSA_PKCS1_SHA512) => SigHash::Sha512,
+            _ => return Err(Error::HandshakeFailure),
+        };
+        Ok(hash)
+    }
+
+    /// Signs `digest`, whose length [`SigningKey::scheme_hash`] has checked.
+    fn sign_digest<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        scheme: SignatureScheme,
+        digest: &[u8],
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
         match self {
             SigningKey::EcdsaP256(key) => {
-                let hash = match scheme {
-                    SignatureScheme::ECDSA_NISTP256_SHA256 => SigHash::Sha256,
-                    SignatureScheme::ECDSA_NISTP384_SHA384 => SigHash::Sha384,
-                    _ => return Err(Error::HandshakeFailure),
-                };
-                let digest = hash.digest(&[message]);
-                let sig: p256::ecdsa::Signature = key.sign_prehash(digest.as_ref()).map_err(|_| Error::Internal)?;
+                let _ = (scheme, rng);
+                let sig: p256::ecdsa::Signature = key.sign_prehash(digest).map_err(|_| Error::Internal)?;
                 let der = sig.to_der();
                 let bytes = der.as_bytes();
                 out.get_mut(..bytes.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(bytes);
                 Ok(bytes.len())
             }
+            #[cfg(feature = "alloc")]
+            SigningKey::Rsa(key) => key.sign_digest(scheme, digest, rng, out),
         }
+    }
+}
+
+/// The integers of a two-prime PKCS#1 `RSAPrivateKey` we use, big-endian
+/// without leading zeros, borrowed from the DER. Without `alloc` only the
+/// syntax is checked (to tell an RSA key from garbage).
+#[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+struct RsaKeyParts<'a> {
+    n: &'a [u8],
+    e: &'a [u8],
+    d: &'a [u8],
+    p: &'a [u8],
+    q: &'a [u8],
+}
+
+impl<'a> RsaKeyParts<'a> {
+    /// Parses `RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dP, dQ,
+    /// qInv, otherPrimeInfos OPTIONAL }` (RFC 8017 §A.1.2).
+    ///
+    /// `Err(Error::Decode)` if it does not parse;
+    /// `Err(Error::UnsupportedCertificate)` for a multi-prime key (version 1).
+    fn parse(der: &'a [u8]) -> Result<Self, Error> {
+        let parse = || -> der::Result<(u8, [&'a [u8]; 5])> {
+            let mut reader = SliceReader::new(der)?;
+            let parsed = reader.sequence(|r| {
+                let version = u8::decode(r)?;
+                let mut ints = [&[][..]; 8];
+                for int in &mut ints {
+                    *int = UintRef::decode(r)?.as_bytes();
+                }
+                // otherPrimeInfos (version 1 only).
+                if version == 1 && !r.is_finished() {
+                    r.tlv_bytes()?;
+                }
+                let [n, e, d, p, q, _dp, _dq, _qinv] = ints;
+                Ok::<_, der::Error>((version, [n, e, d, p, q]))
+            })?;
+            reader.finish()?;
+            Ok(parsed)
+        };
+        let (version, [n, e, d, p, q]) = parse().map_err(|_| Error::Decode)?;
+        match version {
+            0 => Ok(RsaKeyParts { n, e, d, p, q }),
+            1 => Err(Error::UnsupportedCertificate),
+            _ => Err(Error::Decode),
+        }
+    }
+}
+
+/// An RSA private key of 2048 to 4096 bits, for [`SigningKey::Rsa`]; needs
+/// the `alloc` feature. Lives on the heap (one allocation; [`SigningKey`]
+/// only holds a pointer to it); the `rsa` crate wipes it on drop.
+#[cfg(feature = "alloc")]
+pub struct RsaSigningKey(alloc::boxed::Box<RsaKeyPair>);
+
+#[cfg(feature = "alloc")]
+struct RsaKeyPair {
+    key: rsa::PrivateKey,
+    /// Kept to answer [`SigningKey::public_key`] without the heap-returning
+    /// accessors of the `rsa` crate.
+    public: RsaPublicKey,
+}
+
+#[cfg(feature = "alloc")]
+impl core::fmt::Debug for RsaSigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RsaSigningKey").field("bits", &self.bits()).finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl RsaSigningKey {
+    /// Size checks first (cheap), then the `rsa` crate's consistency checks.
+    fn from_parts(parts: &RsaKeyParts<'_>) -> Result<Self, Error> {
+        use rsa::BoxedUint;
+
+        if parts.e.len() > 4 {
+            return Err(Error::UnsupportedCertificate);
+        }
+        let exponent = parts.e.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
+        // Refuses moduli outside 2048..=4096 bits (UnsupportedCertificate);
+        // an even modulus or exponent is not a key at all.
+        let public = RsaPublicKey::new(parts.n, exponent)
+            .map_err(|e| if e == Error::UnsupportedCertificate { e } else { Error::Decode })?;
+        let bits = |b: &[u8]| u32::try_from(b.len() * 8).map_err(|_| Error::Decode);
+        let n_bits = bits(parts.n)?;
+        let uint = |b: &[u8], precision: u32| BoxedUint::from_be_slice(b, precision).map_err(|_| Error::Decode);
+        let key = rsa::PrivateKey::from_components(
+            uint(parts.n, n_bits)?,
+            uint(parts.e, bits(parts.e)?)?,
+            uint(parts.d, n_bits)?,
+            alloc::vec![uint(parts.p, n_bits)?, uint(parts.q, n_bits)?],
+        )
+        .map_err(|_| Error::Decode)?;
+        Ok(RsaSigningKey(alloc::boxed::Box::new(RsaKeyPair { key, public })))
+    }
+
+    /// The modulus length in bits.
+    pub fn bits(&self) -> usize {
+        self.0.public.bits()
+    }
+
+    /// Signs a digest of the scheme's hash (length already checked).
+    fn sign_digest<R: rand_core::CryptoRng + ?Sized>(
+        &self,
+        scheme: SignatureScheme,
+        h: &[u8],
+        rng: &mut R,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        use sha2::{Sha256, Sha384, Sha512};
+
+        let k = self.0.public.modulus().len();
+        let out = out.get_mut(..k).ok_or(Error::BufferTooSmall)?;
+        // PSS: salt length = hash length, MGF1 with the same hash. Both
+        // paddings blind with `rng`, and the `rsa` crate checks the result
+        // with the public key (against CRT fault attacks).
+        let key = &self.0.key;
+        let sig = match scheme {
+            SignatureScheme::RSA_PSS_SHA256 => key.pss_sign_prehash_with_rng::<Sha256, R>(rng, h),
+            SignatureScheme::RSA_PSS_SHA384 => key.pss_sign_prehash_with_rng::<Sha384, R>(rng, h),
+            SignatureScheme::RSA_PSS_SHA512 => key.pss_sign_prehash_with_rng::<Sha512, R>(rng, h),
+            SignatureScheme::RSA_PKCS1_SHA256 => key.pkcs1v15_sign_prehash_with_rng::<Sha256, R>(rng, h),
+            SignatureScheme::RSA_PKCS1_SHA384 => key.pkcs1v15_sign_prehash_with_rng::<Sha384, R>(rng, h),
+            SignatureScheme::RSA_PKCS1_SHA512 => key.pkcs1v15_sign_prehash_with_rng::<Sha512, R>(rng, h),
+            _ => return Err(Error::HandshakeFailure),
+        }
+        .map_err(|_| Error::Internal)?;
+        if sig.len() != k {
+            return Err(Error::Internal);
+        }
+        out.copy_from_slice(&sig);
+        Ok(k)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::test_rng::TestRng;
     use crate::crypto::verify::PublicKey;
 
     const PKCS8: &[u8] = include_bytes!("../../vectors/crypto/p256.pkcs8.der");
@@ -178,8 +458,11 @@ mod tests {
             0x30, 0x18, 0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
             0x05, 0x00, 0x04, 0x04, 0x30, 0x02, 0x05, 0x00,
         ]);
-        assert_eq!(SigningKey::from_pkcs8_der(&rsa_pkcs8).unwrap_err(), Error::UnsupportedCertificate);
-        assert_eq!(SigningKey::from_der(&rsa_pkcs8).unwrap_err(), Error::UnsupportedCertificate);
+        // Without `alloc` any rsaEncryption key is unsupported; with it, this
+        // one's content does not parse.
+        let expected = if cfg!(feature = "alloc") { Error::Decode } else { Error::UnsupportedCertificate };
+        assert_eq!(SigningKey::from_pkcs8_der(&rsa_pkcs8).unwrap_err(), expected);
+        assert_eq!(SigningKey::from_der(&rsa_pkcs8).unwrap_err(), expected);
         // The P-256 PKCS#8 with the curve OID's last arc changed.
         let mut other = [0u8; 138];
         other.copy_from_slice(PKCS8);
@@ -198,12 +481,13 @@ mod tests {
 
     #[test]
     fn sign_and_verify_both_hashes() {
+        let mut rng = TestRng::new(1);
         let key = SigningKey::from_der(PKCS8).unwrap();
         let public = key.public_key();
         let msg = b"server key exchange params";
         for scheme in [SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::ECDSA_NISTP384_SHA384] {
             let mut sig = [0u8; MAX_SIGNATURE_LEN];
-            let n = key.sign(scheme, msg, &mut sig).unwrap();
+            let n = key.sign(scheme, msg, &mut rng, &mut sig).unwrap();
             assert!((8..=72).contains(&n));
             assert_eq!(sig[0], 0x30);
             public.verify(scheme, msg, &sig[..n]).unwrap();
@@ -221,7 +505,7 @@ mod tests {
             };
             assert_eq!(public.verify(other, msg, &sig[..n]), Err(Error::DecryptError));
             // Too small an output buffer.
-            assert_eq!(key.sign(scheme, msg, &mut sig[..n - 1]), Err(Error::BufferTooSmall));
+            assert_eq!(key.sign(scheme, msg, &mut rng, &mut sig[..n - 1]), Err(Error::BufferTooSmall));
         }
         let mut sig = [0u8; MAX_SIGNATURE_LEN];
         for scheme in [
@@ -230,20 +514,322 @@ mod tests {
             SignatureScheme::ED25519,
             SignatureScheme::Unknown(0x0203),
         ] {
-            assert_eq!(key.sign(scheme, msg, &mut sig), Err(Error::HandshakeFailure));
+            assert_eq!(key.sign(scheme, msg, &mut rng, &mut sig), Err(Error::HandshakeFailure));
         }
     }
 
     #[test]
+    #[allow(irrefutable_let_patterns)] // without `alloc`, P-256 is the only variant
     fn signature_verifies_with_p256_crate_directly() {
         // Cross-check the prehash construction with the p256 crate's own
         // message-signing API (SHA-256 is P-256's default digest).
         use p256::ecdsa::signature::Verifier;
         let key = SigningKey::from_der(PKCS8).unwrap();
-        let SigningKey::EcdsaP256(inner) = &key;
+        let SigningKey::EcdsaP256(inner) = &key else { panic!("not an ECDSA key") };
         let mut sig = [0u8; MAX_SIGNATURE_LEN];
-        let n = key.sign(SignatureScheme::ECDSA_NISTP256_SHA256, b"abc", &mut sig).unwrap();
+        let n = key.sign(SignatureScheme::ECDSA_NISTP256_SHA256, b"abc", &mut TestRng::new(1), &mut sig).unwrap();
         let parsed = p256::ecdsa::Signature::from_der(&sig[..n]).unwrap();
         inner.verifying_key().verify(b"abc", &parsed).unwrap();
+    }
+
+    const RSA_KEY_PKCS8: &[u8] = include_bytes!("../../vectors/pki/rsa-server.key.der");
+    const RSA_KEY_PKCS1: &[u8] = include_bytes!("../../vectors/pki/rsa-server.key.pkcs1.der");
+    const RSA_CERT: &[u8] = include_bytes!("../../vectors/pki/rsa-server.der");
+    #[cfg(feature = "alloc")]
+    const RSA_CLIENT_CERT: &[u8] = include_bytes!("../../vectors/pki/rsa-client.der");
+    const ECDSA_KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
+    const ECDSA_CERT: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+
+    #[cfg(feature = "alloc")]
+    const RSA_ALL: [SignatureScheme; 6] = [
+        SignatureScheme::RSA_PSS_SHA256,
+        SignatureScheme::RSA_PSS_SHA384,
+        SignatureScheme::RSA_PSS_SHA512,
+        SignatureScheme::RSA_PKCS1_SHA256,
+        SignatureScheme::RSA_PKCS1_SHA384,
+        SignatureScheme::RSA_PKCS1_SHA512,
+    ];
+
+    /// DER-encodes `tag len content` (content shorter than 64 KiB).
+    fn tlv(tag: u8, content: &[u8], out: &mut [u8]) -> usize {
+        let len = content.len();
+        out[0] = tag;
+        let head = if len < 0x80 {
+            out[1] = len as u8;
+            2
+        } else if len < 0x100 {
+            out[1] = 0x81;
+            out[2] = len as u8;
+            3
+        } else {
+            out[1] = 0x82;
+            out[2] = (len >> 8) as u8;
+            out[3] = len as u8;
+            4
+        };
+        out[head..head + len].copy_from_slice(content);
+        head + len
+    }
+
+    /// A syntactically valid PKCS#1 `RSAPrivateKey` with the given version
+    /// and modulus; the other integers are small dummies.
+    fn fake_pkcs1(version: u8, modulus: &[u8], out: &mut [u8; 1200]) -> usize {
+        let mut body = [0u8; 1100];
+        let mut n = tlv(0x02, &[version], &mut body);
+        n += tlv(0x02, modulus, &mut body[n..]);
+        n += tlv(0x02, &[0x01, 0x00, 0x01], &mut body[n..]);
+        for _ in 0..6 {
+            n += tlv(0x02, &[0x05], &mut body[n..]);
+        }
+        tlv(0x30, &body[..n], out)
+    }
+
+    #[test]
+    fn pkcs1_syntax() {
+        let mut der = [0u8; 1200];
+        // A leading 0x00 keeps the 2048-bit modulus positive.
+        let mut modulus = [0xffu8; 257];
+        modulus[0] = 0;
+        // Multi-prime keys (version 1) are unsupported, other versions invalid.
+        let n = fake_pkcs1(1, &modulus, &mut der);
+        assert_eq!(SigningKey::from_pkcs1_der(&der[..n]).unwrap_err(), Error::UnsupportedCertificate);
+        let n = fake_pkcs1(2, &modulus, &mut der);
+        assert_eq!(SigningKey::from_pkcs1_der(&der[..n]).unwrap_err(), Error::Decode);
+        // Truncated, trailing bytes, garbage, an EC key, a public key.
+        let n = fake_pkcs1(0, &modulus, &mut der);
+        assert_eq!(SigningKey::from_pkcs1_der(&der[..n - 1]).unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_pkcs1_der(&der[..n + 1]).unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_pkcs1_der(b"garbage").unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_pkcs1_der(SEC1).unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_pkcs1_der(PKCS8).unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_pkcs1_der(RSA_SPKI).unwrap_err(), Error::Decode);
+    }
+
+    #[test]
+    fn ecdsa_key_certificate_consistency() {
+        let key = SigningKey::from_der(ECDSA_KEY).unwrap();
+        key.matches_certificate(ECDSA_CERT).unwrap();
+        assert_eq!(key.matches_certificate(RSA_CERT), Err(Error::BadCertificate));
+        let other = SigningKey::from_der(PKCS8).unwrap();
+        assert_eq!(other.matches_certificate(ECDSA_CERT), Err(Error::BadCertificate));
+        // Certificate parse errors stay as they are.
+        assert_eq!(key.matches_certificate(&ECDSA_CERT[..100]), Err(Error::BadCertificate));
+        assert_eq!(key.matches_certificate(RSA_SPKI), Err(Error::BadCertificate));
+    }
+
+    /// `sign_prehashed` over `Hash(message)` gives a signature over `message`.
+    fn check_sign_prehashed(key: &SigningKey, cert: &[u8]) {
+        let mut rng = TestRng::new(5);
+        let msg = b"handshake messages";
+        let public = PublicKey::from_certificate_der(cert).unwrap();
+        let mut sig = [0u8; MAX_SIGNATURE_LEN];
+        for &scheme in key.schemes() {
+            let digest = key.scheme_hash(scheme).unwrap().digest(&[msg]);
+            let n = key.sign_prehashed(scheme, digest.as_ref(), &mut rng, &mut sig).unwrap();
+            public.verify(scheme, msg, &sig[..n]).unwrap_or_else(|e| panic!("{scheme:?}: {e:?}"));
+            // A digest of the wrong length is our own bug.
+            let short = &digest.as_ref()[1..];
+            assert_eq!(key.sign_prehashed(scheme, short, &mut rng, &mut sig), Err(Error::Internal));
+            let too_small = &mut sig[..n - 1];
+            assert_eq!(key.sign_prehashed(scheme, digest.as_ref(), &mut rng, too_small), Err(Error::BufferTooSmall));
+        }
+        let other = match key.kind() {
+            KeyKind::Rsa => SignatureScheme::ECDSA_NISTP256_SHA256,
+            KeyKind::Ecdsa => SignatureScheme::RSA_PSS_SHA256,
+        };
+        assert_eq!(key.sign_prehashed(other, &[0; 32], &mut rng, &mut sig), Err(Error::HandshakeFailure));
+    }
+
+    #[test]
+    fn sign_prehashed_matches_sign() {
+        check_sign_prehashed(&SigningKey::from_der(ECDSA_KEY).unwrap(), ECDSA_CERT);
+        #[cfg(feature = "alloc")]
+        check_sign_prehashed(&SigningKey::from_der(RSA_KEY_PKCS8).unwrap(), RSA_CERT);
+    }
+
+    /// Without `alloc`, RSA keys are recognised and refused.
+    #[cfg(not(feature = "alloc"))]
+    #[test]
+    fn rsa_keys_need_alloc() {
+        assert_eq!(SigningKey::from_pkcs8_der(RSA_KEY_PKCS8).unwrap_err(), Error::UnsupportedCertificate);
+        assert_eq!(SigningKey::from_pkcs1_der(RSA_KEY_PKCS1).unwrap_err(), Error::UnsupportedCertificate);
+        assert_eq!(SigningKey::from_der(RSA_KEY_PKCS8).unwrap_err(), Error::UnsupportedCertificate);
+        assert_eq!(SigningKey::from_der(RSA_KEY_PKCS1).unwrap_err(), Error::UnsupportedCertificate);
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn rsa_load_formats() {
+        let expected = PublicKey::from_certificate_der(RSA_CERT).unwrap();
+        for key in [
+            SigningKey::from_pkcs8_der(RSA_KEY_PKCS8).unwrap(),
+            SigningKey::from_pkcs1_der(RSA_KEY_PKCS1).unwrap(),
+            SigningKey::from_der(RSA_KEY_PKCS8).unwrap(),
+            SigningKey::from_der(RSA_KEY_PKCS1).unwrap(),
+        ] {
+            assert_eq!(key.kind(), KeyKind::Rsa);
+            assert_eq!(key.schemes(), &RSA_ALL);
+            assert_eq!(key.public_key(), expected);
+            let SigningKey::Rsa(rsa) = &key else { panic!("not an RSA key") };
+            assert_eq!(rsa.bits(), 2048);
+            extern crate std;
+            assert_eq!(std::format!("{key:?}"), "SigningKey::Rsa(2048 bits)");
+        }
+        // A PKCS#1 key is not PKCS#8 and vice versa.
+        assert_eq!(SigningKey::from_pkcs8_der(RSA_KEY_PKCS1).unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_pkcs1_der(RSA_KEY_PKCS8).unwrap_err(), Error::Decode);
+        assert_eq!(SigningKey::from_sec1_der(RSA_KEY_PKCS1).unwrap_err(), Error::Decode);
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn rsa_key_sizes_and_consistency() {
+        let mut der = [0u8; 1200];
+        // 1024 and 2040 bits: too small. 4104 bits: too large (caught before
+        // any big-integer work, so the dummy other integers do not matter).
+        for len in [128usize, 255] {
+            let mut modulus = [0u8; 514];
+            modulus[1..=len].fill(0xff);
+            let n = fake_pkcs1(0, &modulus[..=len], &mut der);
+            assert_eq!(SigningKey::from_pkcs1_der(&der[..n]).unwrap_err(), Error::UnsupportedCertificate, "{len}");
+        }
+        let mut modulus = [0xffu8; 514];
+        modulus[0] = 0;
+        let n = fake_pkcs1(0, &modulus, &mut der);
+        assert_eq!(SigningKey::from_pkcs1_der(&der[..n]).unwrap_err(), Error::UnsupportedCertificate);
+        // 2048 bits with nonsense primes: not a consistent key.
+        let n = fake_pkcs1(0, &modulus[..257], &mut der);
+        assert_eq!(SigningKey::from_pkcs1_der(&der[..n]).unwrap_err(), Error::Decode);
+        // The real key with its public exponent changed (65537 -> 65539).
+        let mut bad = [0u8; 2048];
+        let bad = &mut bad[..RSA_KEY_PKCS1.len()];
+        bad.copy_from_slice(RSA_KEY_PKCS1);
+        let pos = bad.windows(5).position(|w| w == [0x02, 0x03, 0x01, 0x00, 0x01]).unwrap();
+        bad[pos + 4] = 0x03;
+        assert_eq!(SigningKey::from_pkcs1_der(bad).unwrap_err(), Error::Decode);
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn rsa_key_certificate_consistency() {
+        let key = SigningKey::from_der(RSA_KEY_PKCS8).unwrap();
+        key.matches_certificate(RSA_CERT).unwrap();
+        SigningKey::from_der(RSA_KEY_PKCS1).unwrap().matches_certificate(RSA_CERT).unwrap();
+        // Another RSA key, an ECDSA key.
+        assert_eq!(key.matches_certificate(RSA_CLIENT_CERT), Err(Error::BadCertificate));
+        assert_eq!(key.matches_certificate(ECDSA_CERT), Err(Error::BadCertificate));
+        let ec = SigningKey::from_der(ECDSA_KEY).unwrap();
+        assert_eq!(ec.matches_certificate(RSA_CERT), Err(Error::BadCertificate));
+        assert_eq!(key.matches_certificate(b"\x30\x00"), Err(Error::BadCertificate));
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn rsa_sign_and_verify_all_schemes() {
+        let mut rng = TestRng::new(7);
+        let key = SigningKey::from_der(RSA_KEY_PKCS8).unwrap();
+        let public = PublicKey::from_certificate_der(RSA_CERT).unwrap();
+        let msg = b"server key exchange params";
+        for scheme in RSA_ALL {
+            let mut sig = [0u8; MAX_SIGNATURE_LEN];
+            let n = key.sign(scheme, msg, &mut rng, &mut sig).unwrap();
+            assert_eq!(n, 256);
+            public.verify(scheme, msg, &sig[..n]).unwrap_or_else(|e| panic!("{scheme:?}: {e:?}"));
+            assert_eq!(public.verify(scheme, b"other", &sig[..n]), Err(Error::DecryptError));
+            // Every other RSA scheme rejects it.
+            for other in RSA_ALL.into_iter().filter(|&o| o != scheme) {
+                assert_eq!(public.verify(other, msg, &sig[..n]), Err(Error::DecryptError), "{scheme:?} as {other:?}");
+            }
+            // PSS is randomised, PKCS#1 v1.5 deterministic.
+            let mut again = [0u8; MAX_SIGNATURE_LEN];
+            key.sign(scheme, msg, &mut rng, &mut again).unwrap();
+            let is_pss = matches!(
+                scheme,
+                SignatureScheme::RSA_PSS_SHA256 | SignatureScheme::RSA_PSS_SHA384 | SignatureScheme::RSA_PSS_SHA512
+            );
+            assert_eq!(sig[..n] != again[..n], is_pss, "{scheme:?}");
+            // Output buffer one byte short.
+            assert_eq!(key.sign(scheme, msg, &mut rng, &mut sig[..n - 1]), Err(Error::BufferTooSmall));
+        }
+        let mut sig = [0u8; MAX_SIGNATURE_LEN];
+        for scheme in [
+            SignatureScheme::ECDSA_NISTP256_SHA256,
+            SignatureScheme::ECDSA_NISTP384_SHA384,
+            SignatureScheme::ED25519,
+            SignatureScheme::Unknown(0x0201),
+        ] {
+            assert_eq!(key.sign(scheme, msg, &mut rng, &mut sig), Err(Error::HandshakeFailure));
+        }
+    }
+
+    /// Our RSA signatures verified by `openssl dgst` (skipped, loudly, when
+    /// no `openssl` binary is on the PATH).
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn rsa_signatures_verify_with_openssl() {
+        extern crate std;
+        use std::process::Command;
+        use std::{eprintln, format, fs};
+
+        if Command::new("openssl").arg("version").output().is_err() {
+            eprintln!("!!!!!! SKIPPED rsa_signatures_verify_with_openssl: no `openssl` binary on the PATH !!!!!!");
+            return;
+        }
+        let dir = std::env::temp_dir().join(format!("sansio-tls-rsa-sign-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let cert = dir.join("cert.der");
+        let public = dir.join("pub.pem");
+        let msg_path = dir.join("msg");
+        let sig_path = dir.join("sig");
+        fs::write(&cert, RSA_CERT).unwrap();
+        let out = Command::new("openssl")
+            .args(["x509", "-inform", "DER", "-noout", "-pubkey", "-in"])
+            .arg(&cert)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "openssl x509: {}", std::string::String::from_utf8_lossy(&out.stderr));
+        fs::write(&public, &out.stdout).unwrap();
+
+        let key = SigningKey::from_der(RSA_KEY_PKCS1).unwrap();
+        let mut rng = TestRng::new(3);
+        let msg = b"client_random || server_random || ServerECDHParams";
+        fs::write(&msg_path, msg).unwrap();
+        for scheme in RSA_ALL {
+            let (digest, pss) = match scheme {
+                SignatureScheme::RSA_PSS_SHA256 => ("-sha256", true),
+                SignatureScheme::RSA_PSS_SHA384 => ("-sha384", true),
+                SignatureScheme::RSA_PSS_SHA512 => ("-sha512", true),
+                SignatureScheme::RSA_PKCS1_SHA256 => ("-sha256", false),
+                SignatureScheme::RSA_PKCS1_SHA384 => ("-sha384", false),
+                _ => ("-sha512", false),
+            };
+            let mut sig = [0u8; MAX_SIGNATURE_LEN];
+            let n = key.sign(scheme, msg, &mut rng, &mut sig).unwrap();
+            fs::write(&sig_path, &sig[..n]).unwrap();
+            let mut cmd = Command::new("openssl");
+            cmd.args(["dgst", digest]);
+            if pss {
+                // Salt length -1: exactly the digest length.
+                cmd.args(["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]);
+            }
+            let out = cmd.arg("-verify").arg(&public).arg("-signature").arg(&sig_path).arg(&msg_path).output().unwrap();
+            assert!(
+                out.status.success(),
+                "{scheme:?}: openssl says {} {}",
+                std::string::String::from_utf8_lossy(&out.stdout),
+                std::string::String::from_utf8_lossy(&out.stderr)
+            );
+            // And openssl rejects a corrupted one.
+            sig[100] ^= 1;
+            fs::write(&sig_path, &sig[..n]).unwrap();
+            let mut cmd = Command::new("openssl");
+            cmd.args(["dgst", digest]);
+            if pss {
+                cmd.args(["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:-1"]);
+            }
+            let out = cmd.arg("-verify").arg(&public).arg("-signature").arg(&sig_path).arg(&msg_path).output().unwrap();
+            assert!(!out.status.success(), "{scheme:?}: openssl accepted a corrupted signature");
+        }
+        fs::remove_dir_all(&dir).ok();
     }
 }

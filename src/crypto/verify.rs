@@ -145,12 +145,23 @@ impl RsaPublicKey {
         Ok(em)
     }
 
-    /// Verifies an RSASSA-PKCS1-v1_5 or RSASSA-PSS signature.
-    fn verify(&self, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+    /// Verifies an RSASSA-PKCS1-v1_5 or RSASSA-PSS signature over
+    /// `message`, or over `digest` when `message` is `None`.
+    fn verify(
+        &self,
+        scheme: SignatureScheme,
+        message: Option<&[u8]>,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
         let (padding, hash) = rsa_scheme(scheme).ok_or(Error::IllegalParameter)?;
         let mut buf = [0u8; RSA_MAX_MODULUS_LEN];
         let em = self.public_op(signature, &mut buf)?;
-        let m_hash = hash.digest(&[message]);
+        let m_hash = match message {
+            Some(m) => hash.digest(&[m]),
+            None if digest.len() == hash.output_len() => HashOutput::from_slice(digest),
+            None => return Err(Error::IllegalParameter),
+        };
         match padding {
             RsaPadding::Pkcs1 => emsa_pkcs1_v15_verify(em, hash, &m_hash),
             RsaPadding::Pss => emsa_pss_verify(em, self.bits().saturating_sub(1), hash, &m_hash),
@@ -391,6 +402,25 @@ impl PublicKey {
     /// `Err(Error::IllegalParameter)` if the scheme does not fit the key type
     /// (e.g. a PKCS#1 scheme with an EC key) or is unknown.
     pub fn verify(&self, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.verify_inner(scheme, Some(message), &[], signature)
+    }
+
+    /// Verifies `signature` over a `digest` already computed with the
+    /// scheme's hash (TLS 1.2 CertificateVerify signs the handshake
+    /// messages, whose running hash is all the connection keeps).
+    /// `Err(Error::IllegalParameter)` if the digest length does not fit the
+    /// scheme.
+    pub fn verify_prehashed(&self, scheme: SignatureScheme, digest: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.verify_inner(scheme, None, digest, signature)
+    }
+
+    fn verify_inner(
+        &self,
+        scheme: SignatureScheme,
+        message: Option<&[u8]>,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
         match self {
             PublicKey::P256(key) => {
                 let hash = match scheme {
@@ -399,41 +429,73 @@ impl PublicKey {
                     _ => return Err(Error::IllegalParameter),
                 };
                 let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError)?;
-                let digest = hash.digest(&[message]);
-                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| Error::DecryptError)
+                let computed;
+                let digest = match message {
+                    Some(m) => {
+                        computed = hash.digest(&[m]);
+                        computed.as_ref()
+                    }
+                    None if digest.len() == hash.output_len() => digest,
+                    None => return Err(Error::IllegalParameter),
+                };
+                key.verify_prehash(digest, &sig).map_err(|_| Error::DecryptError)
             }
-            PublicKey::Rsa(key) => key.verify(scheme, message, signature),
+            PublicKey::Rsa(key) => key.verify(scheme, message, digest, signature),
         }
     }
 }
 
 /// The full TLV of `tbsCertificate.subjectPublicKeyInfo` (RFC 5280 §4.1).
 pub(crate) fn certificate_spki(cert: &[u8]) -> der::Result<&[u8]> {
+    Ok(certificate_fields(cert)?.spki)
+}
+
+/// The fields of a certificate this crate reads, as full TLVs.
+pub(crate) struct CertFields<'a> {
+    pub issuer: &'a [u8],
+    pub subject: &'a [u8],
+    pub spki: &'a [u8],
+}
+
+/// Walks `Certificate` / `tbsCertificate` (RFC 5280 §4.1).
+pub(crate) fn certificate_fields(cert: &[u8]) -> der::Result<CertFields<'_>> {
     let mut reader = SliceReader::new(cert)?;
-    let spki = reader.sequence(|cert| {
-        let spki = cert.sequence(|tbs| {
+    let fields = reader.sequence(|cert| {
+        let fields = cert.sequence(|tbs| {
             // version [0] EXPLICIT, optional
             if tbs.peek_byte() == Some(0xa0) {
                 tbs.tlv_bytes()?;
             }
             tbs.tlv_bytes()?; // serialNumber
             tbs.tlv_bytes()?; // signature
-            tbs.tlv_bytes()?; // issuer
+            let issuer = tbs.tlv_bytes()?;
             tbs.tlv_bytes()?; // validity
-            tbs.tlv_bytes()?; // subject
+            let subject = tbs.tlv_bytes()?;
             let spki = tbs.tlv_bytes()?;
             // issuerUniqueID, subjectUniqueID, extensions
             while !tbs.is_finished() {
                 tbs.tlv_bytes()?;
             }
-            Ok::<_, der::Error>(spki)
+            Ok::<_, der::Error>(CertFields { issuer, subject, spki })
         })?;
         cert.tlv_bytes()?; // signatureAlgorithm
         cert.tlv_bytes()?; // signatureValue
-        Ok::<_, der::Error>(spki)
+        Ok::<_, der::Error>(fields)
     })?;
     reader.finish()?;
-    Ok(spki)
+    Ok(fields)
+}
+
+/// The subject DistinguishedName of a certificate, DER (the form a
+/// CertificateRequest lists, RFC 5246 §7.4.4). `Err(BadCertificate)` if the
+/// certificate does not parse.
+pub fn certificate_subject(cert: &[u8]) -> Result<&[u8], Error> {
+    certificate_fields(cert).map(|f| f.subject).map_err(|_| Error::BadCertificate)
+}
+
+/// The issuer DistinguishedName of a certificate, DER.
+pub fn certificate_issuer(cert: &[u8]) -> Result<&[u8], Error> {
+    certificate_fields(cert).map(|f| f.issuer).map_err(|_| Error::BadCertificate)
 }
 
 #[cfg(test)]
@@ -492,6 +554,15 @@ mod tests {
         for (scheme, sig) in RSA2048_SIGS {
             assert_eq!(sig.len(), 256);
             key.verify(scheme, MSG, sig).unwrap_or_else(|e| panic!("{scheme:?}: {e:?}"));
+            // The same over a digest computed beforehand.
+            let (_, hash) = rsa_scheme(scheme).unwrap();
+            let digest = hash.digest(&[MSG]);
+            key.verify_prehashed(scheme, digest.as_ref(), sig).unwrap();
+            let mut wrong = [0u8; 64];
+            wrong[..digest.as_ref().len()].copy_from_slice(digest.as_ref());
+            wrong[0] ^= 1;
+            assert_eq!(key.verify_prehashed(scheme, &wrong[..digest.as_ref().len()], sig), Err(Error::DecryptError));
+            assert_eq!(key.verify_prehashed(scheme, &digest.as_ref()[1..], sig), Err(Error::IllegalParameter));
         }
         let key = PublicKey::from_spki_der(RSA4096).unwrap();
         key.verify(

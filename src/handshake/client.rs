@@ -6,7 +6,7 @@ use crate::codec::{
     self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, NewSessionTicket,
     ServerHello, ServerKeyExchange, TLS12,
 };
-use crate::config::ClientConfig;
+use crate::config::{CertifiedKey, ClientConfig};
 use crate::crypto::{self, EphemeralSecret, HashAlg, PublicKey, PublicShare};
 use crate::error::Error;
 use crate::session::{ClientSession, SESSION_ID_LEN, Session};
@@ -29,26 +29,36 @@ enum State {
     Established,
 }
 
-/// The key a session is cached under: the server name and port.
-pub(crate) struct CacheKey {
-    buf: [u8; 256 + 2],
-    len: usize,
-}
+/// The key a session is cached under: SHA-256 of the server name and port
+/// (fixed size, so the connection stays small).
+#[derive(Clone, Copy)]
+pub(crate) struct CacheKey([u8; 32]);
 
 impl CacheKey {
     pub fn new(server_name: &str, port: u16) -> Self {
-        let mut k = CacheKey { buf: [0; 258], len: 0 };
+        let mut buf = [0u8; 255 + 2];
         let name = server_name.as_bytes();
-        let n = name.len().min(256);
-        k.buf[..n].copy_from_slice(&name[..n]);
-        k.buf[n..n + 2].copy_from_slice(&port.to_be_bytes());
-        k.len = n + 2;
-        k
+        let n = name.len().min(255);
+        buf[..n].copy_from_slice(&name[..n]);
+        buf[n..n + 2].copy_from_slice(&port.to_be_bytes());
+        CacheKey(super::cert_digest(&buf[..n + 2]))
     }
 
     pub fn as_bytes(&self) -> &[u8] {
-        &self.buf[..self.len]
+        &self.0
     }
+}
+
+/// Session and key material whose lifetimes do not overlap, in one place.
+enum Slot {
+    Empty,
+    /// The session offered for resumption, with its ticket (kept in case
+    /// the server resumes without issuing a new one).
+    Offered(ClientSession),
+    /// The server's key, between its Certificate and ServerKeyExchange.
+    PeerKey(PublicKey),
+    /// The session this connection established or resumed.
+    Session(ClientSession),
 }
 
 pub(crate) struct ClientHandshake<'a> {
@@ -57,19 +67,17 @@ pub(crate) struct ClientHandshake<'a> {
     server_name: &'a str,
     cache_key: CacheKey,
     state: State,
-    peer_key: Option<PublicKey>,
+    slot: Slot,
     pms: Zeroizing<[u8; 32]>,
     our_share: Option<PublicShare>,
     cert_requested: bool,
-    /// The session offered for resumption, and the ID it was offered under.
-    offered: Option<Session>,
+    /// The ID a session was offered under.
     offered_id: heapless::Vec<u8, SESSION_ID_LEN>,
-    /// The session this connection established or resumed, with any ticket
-    /// received.
-    session: Option<ClientSession>,
     session_id: heapless::Vec<u8, SESSION_ID_LEN>,
     ticket_expected: bool,
-    ticket: Option<(heapless::Vec<u8, { crate::session::MAX_TICKET_LEN }>, u32)>,
+    /// The credential (and CertificateVerify scheme) chosen for the
+    /// server's CertificateRequest.
+    client_cred: Option<(CertifiedKey<'a>, codec::SignatureScheme)>,
 }
 
 impl<'a> ClientHandshake<'a> {
@@ -80,23 +88,21 @@ impl<'a> ClientHandshake<'a> {
             server_name,
             cache_key: CacheKey::new(server_name, port),
             state: State::ExpectServerHello,
-            peer_key: None,
+            slot: Slot::Empty,
             pms: Zeroizing::new([0; 32]),
             our_share: None,
             cert_requested: false,
-            offered: None,
             offered_id: heapless::Vec::new(),
-            session: None,
             session_id: heapless::Vec::new(),
             ticket_expected: false,
-            ticket: None,
+            client_cred: None,
         }
     }
 
     /// A handshake renegotiating after `old` (RFC 5746).
     pub fn renegotiation_of(old: &ClientHandshake<'a>) -> Self {
         let mut h = ClientHandshake::new(old.config, old.server_name, 0);
-        h.cache_key = CacheKey { buf: old.cache_key.buf, len: old.cache_key.len };
+        h.cache_key = old.cache_key;
         h.common = Common::renegotiation_of(&old.common);
         h
     }
@@ -121,27 +127,27 @@ impl<'a> ClientHandshake<'a> {
     pub fn wipe(&mut self) {
         self.common.wipe();
         self.pms = Zeroizing::new([0; 32]);
-        self.peer_key = None;
+        self.slot = Slot::Empty;
         self.our_share = None;
-        self.offered = None;
-        self.session = None;
-        self.ticket = None;
     }
 
     /// A fatal error: forget the session this connection used or made
     /// (RFC 5246 §7.2.2).
     pub fn invalidate_session(&mut self) {
         if let Some(cache) = self.config.session_cache {
-            if self.offered.is_some() || self.session.is_some() {
+            if matches!(self.slot, Slot::Offered(_) | Slot::Session(_)) {
                 cache.remove(self.cache_key.as_bytes());
             }
         }
-        self.session = None;
+        self.slot = Slot::Empty;
     }
 
     /// The session established by the last handshake, if resumable.
     pub fn session(&self) -> Option<&ClientSession> {
-        self.session.as_ref()
+        match &self.slot {
+            Slot::Session(s) => Some(s),
+            _ => None,
+        }
     }
 
     pub fn expects_ccs(&self) -> bool {
@@ -207,13 +213,7 @@ impl<'a> ClientHandshake<'a> {
                 self.offered_id = heapless::Vec::from_slice(cs.session.id()).map_err(|_| Error::Internal)?;
             }
             if !self.offered_id.is_empty() {
-                self.offered = Some(cs.session.clone());
-                // Keep the ticket in case the server resumes without
-                // issuing a new one.
-                if let Some(t) = ticket {
-                    self.ticket =
-                        Some((heapless::Vec::from_slice(t).map_err(|_| Error::Internal)?, cs.ticket_lifetime_hint));
-                }
+                self.slot = Slot::Offered(cs.clone());
             }
         }
         let session_ticket = if self.config.session_tickets { Some(ticket.unwrap_or(&[])) } else { None };
@@ -267,7 +267,8 @@ impl<'a> ClientHandshake<'a> {
                 self.server_key_exchange(ctx, body)?
             }
             (State::ExpectServerHelloDone, HandshakeType::CertificateRequest) if !self.cert_requested => {
-                codec::CertificateRequest::parse(body)?;
+                let cr = codec::CertificateRequest::parse(body)?;
+                self.client_cred = self.choose_credential(&cr);
                 self.cert_requested = true;
             }
             (State::ExpectServerHelloDone, HandshakeType::ServerHelloDone) => {
@@ -281,10 +282,16 @@ impl<'a> ClientHandshake<'a> {
                 let nst = NewSessionTicket::parse(body)?;
                 // An empty ticket means "no ticket this time" (RFC 5077
                 // §3.3); one too big to keep is dropped.
-                self.ticket = heapless::Vec::from_slice(nst.ticket)
-                    .ok()
-                    .filter(|t| !t.is_empty())
-                    .map(|t| (t, nst.lifetime_hint));
+                let ticket = Some(nst.ticket).filter(|t| !t.is_empty());
+                match &mut self.slot {
+                    // Resumed: the new ticket replaces the offered one.
+                    Slot::Offered(cs) => cs.set_ticket(ticket, nst.lifetime_hint),
+                    // Full handshake: the master secret is known by now.
+                    _ => {
+                        let session = self.new_session(ctx)?;
+                        self.slot = Slot::Session(ClientSession::new(session, ticket, nst.lifetime_hint));
+                    }
+                }
                 self.state = State::ExpectCcs;
             }
             (State::ExpectFinished, HandshakeType::Finished) => {
@@ -295,7 +302,6 @@ impl<'a> ClientHandshake<'a> {
                 }
                 self.state = State::Established;
                 self.pms = Zeroizing::new([0; 32]);
-                self.peer_key = None;
                 self.save_session(ctx)?;
                 return Ok(Progress::Done);
             }
@@ -305,33 +311,32 @@ impl<'a> ClientHandshake<'a> {
         Ok(Progress::Continue)
     }
 
+    /// The session a full handshake established.
+    fn new_session<R>(&self, ctx: &Ctx<'_, R>) -> Result<Session, Error> {
+        Session::new(
+            &self.session_id,
+            &self.common.master_secret,
+            self.common.suite()?.suite,
+            self.common.ems,
+            self.sni().map(crate::session::sni_hash),
+            self.common.peer_cert_sha256,
+            ctx.now,
+        )
+    }
+
     /// Keeps the established session (for the event, and the cache).
     fn save_session<R>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
-        let ticket = self.ticket.take();
-        let session = match self.offered.take().filter(|_| self.common.resumed) {
-            Some(s) => s,
-            None => Session::new(
-                &self.session_id,
-                &self.common.master_secret,
-                self.common.suite()?.suite,
-                self.common.ems,
-                self.sni().map(crate::session::sni_hash),
-                self.common.peer_cert_sha256,
-                ctx.now,
-            )?,
+        self.slot = match core::mem::replace(&mut self.slot, Slot::Empty) {
+            Slot::Offered(cs) | Slot::Session(cs) => Slot::Session(cs),
+            Slot::Empty | Slot::PeerKey(_) if !self.session_id.is_empty() => {
+                Slot::Session(ClientSession::new(self.new_session(ctx)?, None, 0))
+            }
+            // No ID and no ticket: nothing to resume with.
+            Slot::Empty | Slot::PeerKey(_) => Slot::Empty,
         };
-        if session.id().is_empty() && ticket.is_none() {
-            self.session = None;
-            return Ok(());
+        if let (Some(cache), Slot::Session(cs)) = (self.config.session_cache, &self.slot) {
+            cache.put(self.cache_key.as_bytes(), cs);
         }
-        let cs = match &ticket {
-            Some((t, hint)) => ClientSession::new(session, Some(t), *hint),
-            None => ClientSession::new(session, None, 0),
-        };
-        if let Some(cache) = self.config.session_cache {
-            cache.put(self.cache_key.as_bytes(), &cs);
-        }
-        self.session = Some(cs);
         Ok(())
     }
 
@@ -398,8 +403,9 @@ impl<'a> ClientHandshake<'a> {
         self.ticket_expected = sh.session_ticket_ack;
 
         let resumed = !self.offered_id.is_empty() && sh.session_id == &self.offered_id[..];
-        match &self.offered {
-            Some(s) if resumed => {
+        match &self.slot {
+            Slot::Offered(cs) if resumed => {
+                let s = &cs.session;
                 // RFC 5246 §7.4.1.3: a resumption keeps the suite; RFC 7627
                 // §5.3: and the extended master secret state.
                 if s.suite() != suite {
@@ -415,16 +421,11 @@ impl<'a> ClientHandshake<'a> {
                 self.common.peer_cert_sha256 = s.peer_cert_sha256();
                 self.common.resumed = true;
                 self.state = if self.ticket_expected { State::ExpectNewSessionTicket } else { State::ExpectCcs };
-                if self.ticket_expected {
-                    // A new ticket replaces the one offered.
-                    self.ticket = None;
-                }
             }
             _ => {
                 // Not resumed: the offered session and its ticket are of no
                 // further use in this connection.
-                self.offered = None;
-                self.ticket = None;
+                self.slot = Slot::Empty;
                 self.state = State::ExpectCertificate;
             }
         }
@@ -452,7 +453,7 @@ impl<'a> ClientHandshake<'a> {
             p.check_identity(Some(d), self.config.allow_peer_identity_change)?;
         }
         self.common.peer_cert_sha256 = Some(d);
-        self.peer_key = Some(key);
+        self.slot = Slot::PeerKey(key);
         self.state = State::ExpectServerKeyExchange;
         Ok(())
     }
@@ -473,7 +474,7 @@ impl<'a> ClientHandshake<'a> {
         dst[..32].copy_from_slice(&self.common.client_random);
         dst[32..64].copy_from_slice(&self.common.server_random);
         dst[64..].copy_from_slice(ske.params);
-        let key = self.peer_key.as_ref().ok_or(Error::Internal)?;
+        let Slot::PeerKey(key) = core::mem::replace(&mut self.slot, Slot::Empty) else { return Err(Error::Internal) };
         key.verify(ske.scheme, dst, ske.signature)?;
         let (secret, share) = EphemeralSecret::generate(ske.group, ctx.rng)?;
         self.pms = secret.agree(ske.public)?;
@@ -483,12 +484,51 @@ impl<'a> ClientHandshake<'a> {
         Ok(())
     }
 
-    /// Certificate (if asked: empty, no client credentials yet),
-    /// ClientKeyExchange, ChangeCipherSpec, Finished.
-    fn send_second_flight<R>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
+    /// The credential to answer a CertificateRequest with: the resolver's
+    /// choice, or the first configured one whose key type the server
+    /// accepts, with a CertificateVerify scheme both sides have, and (if
+    /// the server names CAs) a chain reaching one of them.
+    fn choose_credential(
+        &self,
+        cr: &codec::CertificateRequest<'_>,
+    ) -> Option<(CertifiedKey<'a>, codec::SignatureScheme)> {
+        let scheme_for = |cred: &CertifiedKey<'_>| {
+            let type_ok = match cred.key.kind() {
+                crypto::KeyKind::Ecdsa => cr.certificate_types.contains(&64),
+                crypto::KeyKind::Rsa => cr.certificate_types.contains(&1),
+            };
+            if !type_ok {
+                return None;
+            }
+            cred.key
+                .schemes()
+                .iter()
+                .copied()
+                .find(|s| super::scheme_hash(*s).is_some() && cr.signature_algorithms.contains(s.to_wire()))
+        };
+        if let Some(resolver) = self.config.client_cert_resolver {
+            let cred = resolver.resolve(cr)?;
+            let scheme = scheme_for(&cred)?;
+            return Some((cred, scheme));
+        }
+        let ca_ok = |cred: &CertifiedKey<'_>| {
+            let mut names = cr.authorities().peekable();
+            names.peek().is_none()
+                || cred.chain.iter().any(|c| {
+                    crypto::certificate_issuer(c).is_ok_and(|i| cr.authorities().any(|n| n == i))
+                        || crypto::certificate_subject(c).is_ok_and(|s| cr.authorities().any(|n| n == s))
+                })
+        };
+        self.config.client_certs.iter().filter(|c| ca_ok(c)).find_map(|c| scheme_for(c).map(|s| (*c, s)))
+    }
+
+    /// Certificate (if asked), ClientKeyExchange, CertificateVerify (if a
+    /// certificate was sent), ChangeCipherSpec, Finished.
+    fn send_second_flight<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
         let transcript = &mut self.common.transcript;
         if self.cert_requested {
-            ctx.out.write(ContentType::Handshake, |w| CertificateMsg::encode(w, &[]), |m| transcript.update(m))?;
+            let chain: &[&[u8]] = self.client_cred.as_ref().map_or(&[], |(c, _)| c.chain);
+            ctx.out.write(ContentType::Handshake, |w| CertificateMsg::encode(w, chain), |m| transcript.update(m))?;
         }
         let share = self.our_share.take().ok_or(Error::Internal)?;
         ctx.out.write(
@@ -498,6 +538,26 @@ impl<'a> ClientHandshake<'a> {
         )?;
         let pms = core::mem::replace(&mut self.pms, Zeroizing::new([0; 32]));
         self.common.derive_master_secret(pms.as_ref())?;
+        if let Some((cred, scheme)) = self.client_cred.take() {
+            // RFC 5246 §7.4.8: a signature over every handshake message so
+            // far, with a hash the transcript keeps.
+            let hash = super::scheme_hash(scheme).ok_or(Error::Internal)?;
+            let digest = self.common.transcript.current(hash);
+            let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
+            let len = cred.key.sign_prehashed(scheme, digest.as_ref(), ctx.rng, &mut sig)?;
+            let sig = sig.get(..len).ok_or(Error::Internal)?;
+            let transcript = &mut self.common.transcript;
+            ctx.out.write(
+                ContentType::Handshake,
+                |w| {
+                    codec::write_handshake(w, HandshakeType::CertificateVerify, |w| {
+                        w.u16(scheme.to_wire())?;
+                        w.vec16(sig)
+                    })
+                },
+                |m| transcript.update(m),
+            )?;
+        }
         self.common.install_keys(ctx, true)?;
         ctx.out.change_cipher_spec()?;
         self.common.send_finished(ctx, true)

@@ -4,20 +4,38 @@
 
 use super::{Common, Ctx, Progress};
 use crate::codec::{
-    self, CertificateMsg, CipherSuite, ClientHello, ContentType, HandshakeType, NamedGroup, NewSessionTicket,
-    ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
+    self, CertificateMsg, CertificateRequest, CipherSuite, ClientHello, ContentType, DigitallySigned, HandshakeType,
+    NamedGroup, NewSessionTicket, ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
 };
-use crate::config::ServerConfig;
-use crate::crypto::{self, EphemeralSecret};
+use crate::config::{CertifiedKey, ClientAuth, ServerConfig};
+use crate::crypto::{self, EphemeralSecret, PublicKey};
 use crate::error::Error;
 use crate::session::{SESSION_ID_LEN, ServerSessions, Session, sni_hash};
 use crate::suites::{self, SuiteInfo};
 use zeroize::Zeroizing;
 
+/// ClientCertificateType rsa_sign (RFC 5246 §7.4.4).
+const CLIENT_CERT_TYPE_RSA_SIGN: u8 = 1;
+/// ClientCertificateType ecdsa_sign (RFC 8422 §5.5).
+const CLIENT_CERT_TYPE_ECDSA_SIGN: u8 = 64;
+
+/// The schemes a server accepts in CertificateVerify: the ones whose hash
+/// the transcript keeps running (SHA-256, SHA-384).
+pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ECDSA_NISTP256_SHA256,
+    SignatureScheme::RSA_PSS_SHA256,
+    SignatureScheme::RSA_PKCS1_SHA256,
+    SignatureScheme::ECDSA_NISTP384_SHA384,
+    SignatureScheme::RSA_PSS_SHA384,
+    SignatureScheme::RSA_PKCS1_SHA384,
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     ExpectClientHello,
+    ExpectClientCertificate,
     ExpectClientKeyExchange,
+    ExpectCertificateVerify,
     ExpectCcs,
     ExpectFinished,
     Established,
@@ -42,13 +60,20 @@ pub(crate) struct ServerHandshake<'a> {
     session_id: heapless::Vec<u8, SESSION_ID_LEN>,
     sni_hash: Option<[u8; 32]>,
     issue_ticket: bool,
+    /// Client authentication for this handshake (the config's, or a
+    /// per-connection override for a renegotiation).
+    client_auth: ClientAuth,
+    /// The client's certificate key, between its Certificate and
+    /// CertificateVerify.
+    peer_key: Option<PublicKey>,
     /// Whether the client sent ec_point_formats (the server answers only
     /// then, RFC 8422 §5.2).
     point_formats: bool,
 }
 
 /// What the server chose from a ClientHello.
-struct Choice {
+struct Choice<'a> {
+    cred: CertifiedKey<'a>,
     suite: &'static SuiteInfo,
     group: NamedGroup,
     scheme: SignatureScheme,
@@ -68,6 +93,8 @@ impl<'a> ServerHandshake<'a> {
             sni_hash: None,
             issue_ticket: false,
             point_formats: false,
+            client_auth: config.client_auth,
+            peer_key: None,
         }
     }
 
@@ -76,6 +103,12 @@ impl<'a> ServerHandshake<'a> {
         let mut h = ServerHandshake::new(old.config);
         h.common = Common::renegotiation_of(&old.common);
         h
+    }
+
+    /// Overrides client authentication for this handshake (a server may ask
+    /// for a certificate only in a renegotiation).
+    pub fn set_client_auth(&mut self, auth: ClientAuth) {
+        self.client_auth = auth;
     }
 
     pub fn config(&self) -> &'a ServerConfig<'a> {
@@ -146,6 +179,18 @@ impl<'a> ServerHandshake<'a> {
         match (self.state, typ) {
             (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body),
             (State::Established, HandshakeType::ClientHello) => Ok(Progress::RenegotiationRequested),
+            (State::ExpectClientCertificate, HandshakeType::Certificate) => {
+                self.client_certificate(ctx, body)?;
+                self.common.transcript.update(msg);
+                self.state = State::ExpectClientKeyExchange;
+                Ok(Progress::Continue)
+            }
+            (State::ExpectCertificateVerify, HandshakeType::CertificateVerify) => {
+                self.certificate_verify(body)?;
+                self.common.transcript.update(msg);
+                self.state = State::ExpectCcs;
+                Ok(Progress::Continue)
+            }
             (State::ExpectClientKeyExchange, HandshakeType::ClientKeyExchange) => {
                 let public = codec::parse_client_key_exchange(body)?;
                 let secret = self.key_share.take().ok_or(Error::Internal)?;
@@ -155,7 +200,8 @@ impl<'a> ServerHandshake<'a> {
                 self.common.transcript.update(msg);
                 self.common.derive_master_secret(pms.as_ref())?;
                 self.common.install_keys(ctx, false)?;
-                self.state = State::ExpectCcs;
+                // A client that sent a certificate proves it holds the key.
+                self.state = if self.peer_key.is_some() { State::ExpectCertificateVerify } else { State::ExpectCcs };
                 Ok(Progress::Continue)
             }
             (State::ExpectFinished, HandshakeType::Finished) => {
@@ -197,41 +243,46 @@ impl<'a> ServerHandshake<'a> {
         ctx.out.write(ContentType::Handshake, |w| nst.encode(w), |m| transcript.update(m))
     }
 
-    fn choose(&self, ch: &ClientHello<'_>) -> Result<Choice, Error> {
-        let kind = self.config.key.kind();
+    /// Picks the credential, suite, group and signature scheme: the first
+    /// credential (default first) whose certificate matches the client's
+    /// server_name and that the client can verify; failing a name match,
+    /// the first the client can verify.
+    fn choose(&self, ch: &ClientHello<'_>) -> Result<Choice<'a>, Error> {
+        let sni = ch.server_name.and_then(|n| core::str::from_utf8(n).ok());
+        let named = self
+            .config
+            .credentials()
+            .filter(|c| sni.is_some_and(|n| crate::cert::certificate_matches_name(c.end_entity(), n)))
+            .find_map(|c| self.choose_for(ch, c));
+        named.or_else(|| self.config.credentials().find_map(|c| self.choose_for(ch, c))).ok_or(Error::HandshakeFailure)
+    }
+
+    fn choose_for(&self, ch: &ClientHello<'_>, cred: CertifiedKey<'a>) -> Option<Choice<'a>> {
+        let kind = cred.key.kind();
         // RFC 8422 §5.1.1: in TLS 1.2 supported_groups also names the curves
         // the client can verify ECDSA signatures on; our ECDSA keys are P-256.
         if kind == crypto::KeyKind::Ecdsa
             && ch.supported_groups.is_some_and(|g| !g.contains(NamedGroup::Secp256r1.to_wire()))
         {
-            return Err(Error::HandshakeFailure);
+            return None;
         }
         let suite = self
             .config
             .cipher_suites
             .iter()
             .filter_map(|s| suites::lookup(*s))
-            .find(|s| s.auth == kind && ch.offers_suite(s.suite))
-            .ok_or(Error::HandshakeFailure)?;
+            .find(|s| s.auth == kind && ch.offers_suite(s.suite))?;
         let mut ours = self.config.groups.iter().copied().filter(|g| crypto::SUPPORTED_GROUPS.contains(g));
         let group = match &ch.supported_groups {
             Some(theirs) => ours.find(|g| theirs.contains(g.to_wire())),
             // RFC 8422 §4: without the extension any curve may be used.
             None => ours.next(),
-        }
-        .ok_or(Error::HandshakeFailure)?;
+        }?;
         // Without signature_algorithms a TLS 1.2 client means SHA-1
         // (RFC 5246 §7.4.1.4.1), which this crate does not sign with.
-        let offered = ch.signature_algorithms.ok_or(Error::HandshakeFailure)?;
-        let scheme = self
-            .config
-            .key
-            .schemes()
-            .iter()
-            .copied()
-            .find(|s| offered.contains(s.to_wire()))
-            .ok_or(Error::HandshakeFailure)?;
-        Ok(Choice { suite, group, scheme })
+        let offered = ch.signature_algorithms?;
+        let scheme = cred.key.schemes().iter().copied().find(|s| offered.contains(s.to_wire()))?;
+        Some(Choice { cred, suite, group, scheme })
     }
 
     /// The session the ClientHello offers, if one is found: from a ticket,
@@ -268,7 +319,8 @@ impl<'a> ServerHandshake<'a> {
 
     /// Whether `s` may be resumed for this ClientHello.
     fn can_resume(&self, s: &Session, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> bool {
-        let suite_ok = suites::lookup(s.suite()).is_some_and(|i| i.auth == self.config.key.kind())
+        let suite_ok = suites::lookup(s.suite())
+            .is_some_and(|i| self.config.credentials().any(|c| c.key.kind() == i.auth))
             && ch.offers_suite(s.suite())
             && self.config.cipher_suites.contains(&s.suite());
         suite_ok
@@ -379,14 +431,14 @@ impl<'a> ServerHandshake<'a> {
         let transcript = &mut self.common.transcript;
         ctx.out.write(
             ContentType::Handshake,
-            |w| CertificateMsg::encode(w, self.config.cert_chain),
+            |w| CertificateMsg::encode(w, choice.cred.chain),
             |m| transcript.update(m),
         )?;
 
         let (secret, share) = EphemeralSecret::generate(choice.group, ctx.rng)?;
         self.key_share = Some(secret);
         let (cr, sr) = (&self.common.client_random, &self.common.server_random);
-        let key = self.config.key;
+        let key = choice.cred.key;
         let rng = &mut *ctx.rng;
         ctx.out.write(
             ContentType::Handshake,
@@ -410,13 +462,75 @@ impl<'a> ServerHandshake<'a> {
             },
             |m| transcript.update(m),
         )?;
+        if self.client_auth != ClientAuth::None {
+            // RFC 5246 §7.4.4: what we accept, and from whom.
+            ctx.out.write(
+                ContentType::Handshake,
+                |w| {
+                    CertificateRequest::encode(
+                        w,
+                        &[CLIENT_CERT_TYPE_RSA_SIGN, CLIENT_CERT_TYPE_ECDSA_SIGN],
+                        CERTIFICATE_VERIFY_SCHEMES,
+                        self.config.client_auth_cas,
+                    )
+                },
+                |m| transcript.update(m),
+            )?;
+        }
         ctx.out.write(
             ContentType::Handshake,
             |w| codec::write_handshake(w, HandshakeType::ServerHelloDone, |_| Ok(())),
             |m| transcript.update(m),
         )?;
-        self.state = State::ExpectClientKeyExchange;
+        self.state = if self.client_auth != ClientAuth::None {
+            State::ExpectClientCertificate
+        } else {
+            State::ExpectClientKeyExchange
+        };
         Ok(Progress::Continue)
+    }
+
+    /// The client's Certificate (RFC 5246 §7.4.6).
+    fn client_certificate(&mut self, ctx: &Ctx<'_, impl Sized>, body: &[u8]) -> Result<(), Error> {
+        let msg = CertificateMsg::parse(body)?;
+        if msg.is_empty() {
+            // "request" lets an anonymous client go on; "require" refuses it.
+            if self.client_auth == ClientAuth::Require {
+                return Err(Error::HandshakeFailure);
+            }
+            if let Some(p) = &self.common.prev {
+                p.check_identity(None, self.config.allow_peer_identity_change)?;
+            }
+            return Ok(());
+        }
+        let mut chain = heapless::Vec::<pki_types::CertificateDer<'_>, { codec::MAX_CHAIN_LEN }>::new();
+        for c in msg.iter() {
+            chain.push(pki_types::CertificateDer::from(c)).map_err(|_| Error::BadCertificate)?;
+        }
+        let verifier = self.config.client_verifier.ok_or(Error::Internal)?;
+        verifier.verify_client_cert(&chain, ctx.now.as_secs())?;
+        let ee = chain.first().ok_or(Error::BadCertificate)?;
+        let key = PublicKey::from_certificate_der(ee.as_ref())?;
+        let digest = super::cert_digest(ee.as_ref());
+        if let Some(p) = &self.common.prev {
+            p.check_identity(Some(digest), self.config.allow_peer_identity_change)?;
+        }
+        self.common.peer_cert_sha256 = Some(digest);
+        self.peer_key = Some(key);
+        Ok(())
+    }
+
+    /// The client's CertificateVerify: a signature over the handshake so far
+    /// (RFC 5246 §7.4.8) with a scheme we offered.
+    fn certificate_verify(&mut self, body: &[u8]) -> Result<(), Error> {
+        let cv = DigitallySigned::parse(body)?;
+        if !CERTIFICATE_VERIFY_SCHEMES.contains(&cv.scheme) {
+            return Err(Error::IllegalParameter);
+        }
+        let hash = super::scheme_hash(cv.scheme).ok_or(Error::IllegalParameter)?;
+        let digest = self.common.transcript.current(hash);
+        let key = self.peer_key.take().ok_or(Error::Internal)?;
+        key.verify_prehashed(cv.scheme, digest.as_ref(), cv.signature)
     }
 
     fn send_server_hello<R>(

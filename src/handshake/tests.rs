@@ -71,7 +71,11 @@ fn server_checks_renegotiation_info() {
     assert_eq!(server_handle(Some(PREV), &client_hello(None, false)), Err(Error::HandshakeFailure));
 }
 
-fn with_client<T>(prev: Option<Previous>, allow_change: bool, f: impl FnOnce(&mut ClientHandshake<'_>, &mut Ctx<'_, TestRng>) -> T) -> T {
+fn with_client<T>(
+    prev: Option<Previous>,
+    allow_change: bool,
+    f: impl FnOnce(&mut ClientHandshake<'_>, &mut Ctx<'_, TestRng>) -> T,
+) -> T {
     let roots = [trust_anchor_from_der(CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let mut cfg = ClientConfig::new(&verifier);
@@ -106,7 +110,8 @@ fn client_checks_renegotiation_info() {
     assert_eq!(sh(None, Some(&[][..])), Ok(true));
     assert_eq!(sh(None, None), Ok(false));
     assert_eq!(sh(None, Some(&[5; 24][..])), Err(Error::HandshakeFailure));
-    assert_eq!(sh(Some(PREV), Some(&PREV.both()[..])), Ok(true));
+    let both = PREV.both();
+    assert_eq!(sh(Some(PREV), Some(&both[..])), Ok(true));
     let mut wrong = PREV.both();
     wrong[23] ^= 1;
     assert_eq!(sh(Some(PREV), Some(&wrong[..])), Err(Error::HandshakeFailure));
@@ -126,7 +131,8 @@ fn client_refuses_a_changed_server_identity_unless_allowed() {
     let run = |prev_digest: Option<[u8; 32]>, allow: bool| {
         let prev = Previous { peer_cert_sha256: prev_digest, ..PREV };
         with_client(Some(prev), allow, |hs, ctx| {
-            let m = server_hello(Some(&prev.both()));
+            let both = prev.both();
+            let m = server_hello(Some(&both));
             hs.handle(ctx, HandshakeType::ServerHello, &m, &m[4..]).unwrap();
             hs.handle(ctx, HandshakeType::Certificate, &cert_msg, &cert_msg[4..])
         })

@@ -67,6 +67,16 @@ impl ClientOpts {
     }
 }
 
+/// The groups our client offers to get `group` with `suite`: in TLS 1.2
+/// supported_groups also names the curves the client can verify ECDSA
+/// certificates on (RFC 8422 §5.1), and OpenSSL refuses a P-256 certificate
+/// to a client that lists only x25519 (`tls12_check_peer_sigalg: wrong
+/// curve` on the client side, `handshake_failure` on the server side). So
+/// ECDSA suites also list secp256r1, after `group`; the peer pins the group.
+pub fn offered_groups(suite: CipherSuite, group: NamedGroup) -> Vec<NamedGroup> {
+    if is_ecdsa(suite) && group != NamedGroup::Secp256r1 { vec![group, NamedGroup::Secp256r1] } else { vec![group] }
+}
+
 /// What our side saw.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -78,6 +88,20 @@ pub struct Outcome {
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// `bytes` for a message: short ones whole, long ones by length and ends.
+pub fn summary(bytes: &[u8]) -> String {
+    if bytes.len() <= 80 {
+        format!("{:?}", String::from_utf8_lossy(bytes))
+    } else {
+        format!(
+            "{} bytes {:?}...{:?}",
+            bytes.len(),
+            String::from_utf8_lossy(&bytes[..32]),
+            String::from_utf8_lossy(&bytes[bytes.len() - 32..])
+        )
+    }
 }
 
 fn now() -> Instant {
@@ -99,7 +123,7 @@ fn read_until<R: rand_core::CryptoRng>(
     let mut buf = [0u8; 4096];
     while !done(&out.received) {
         if StdInstant::now() >= deadline {
-            return Err(format!("timed out; received so far {:?}", String::from_utf8_lossy(&out.received)));
+            return Err(format!("timed out; received so far: {}", summary(&out.received)));
         }
         match tls.read(&mut buf) {
             Ok(0) => break,
@@ -130,7 +154,7 @@ pub fn run_client(port: u16, ca: &[u8], opts: ClientOpts, send: &[u8], expect: &
     let roots = [trust_anchor_from_der(ca).map_err(|e| format!("CA: {e}"))?];
     let verifier = WebPkiServerVerifier::new(&roots);
     let suites = [opts.suite];
-    let groups = [opts.group];
+    let groups = offered_groups(opts.suite, opts.group);
     let mut config = ClientConfig::new(&verifier);
     config.cipher_suites = &suites;
     config.groups = &groups;
@@ -172,9 +196,9 @@ pub fn run_client(port: u16, ca: &[u8], opts: ClientOpts, send: &[u8], expect: &
     read_until(&mut tls, &mut out, deadline, |r| contains(r, expect))?;
     if !contains(&out.received, expect) {
         return Err(format!(
-            "peer closed before sending {:?}; received {:?}; events {:?}",
-            String::from_utf8_lossy(expect),
-            String::from_utf8_lossy(&out.received),
+            "peer closed before sending {}; received {}; events {:?}",
+            summary(expect),
+            summary(&out.received),
             out.events
         ));
     }
@@ -281,6 +305,30 @@ fn echo_server(listener: TcpListener, suite: CipherSuite, group: NamedGroup) -> 
     }
     collect(&mut tls, &mut out);
     Ok(out)
+}
+
+/// Starts a peer server with `start(port)` on a port from
+/// [`free_port`](crate::common::peers::free_port), trying again with another
+/// port (3 tries in all) if it fails to start: the port can be taken between
+/// `free_port` and the server's bind (by a client socket of a parallel test,
+/// for one; `gnutls-serv` then says `bind() failed: Address already in use`).
+pub fn on_free_port<T>(start: impl Fn(u16) -> T) -> (T, u16) {
+    let mut tries = 0;
+    loop {
+        let port = crate::common::peers::free_port();
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| start(port))) {
+            Ok(peer) => return (peer, port),
+            Err(_) if tries < 2 => tries += 1,
+            Err(e) => std::panic::resume_unwind(e),
+        }
+    }
+}
+
+/// Waits until `needle` shows up in `peer`'s stdout alone (received
+/// application data: stderr lines could otherwise split it in the combined
+/// output).
+pub fn wait_for_stdout(peer: &crate::common::peers::Peer, needle: &str) -> bool {
+    crate::common::peers::wait_until(crate::common::peers::HANDSHAKE_TIMEOUT, || peer.stdout().contains(needle))
 }
 
 /// Waits (bounded) for the server thread's outcome.

@@ -1,0 +1,250 @@
+//! Client authentication (none / request / require, in the first handshake
+//! or only in a renegotiation), the peer-chain event, CertificateVerify
+//! checks, and server credential selection.
+
+mod common;
+
+use common::memory::*;
+use sansio_tls::cert::{
+    ClientCertVerifier, ServerCertVerifier, WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der,
+};
+use sansio_tls::config::{CertifiedKey, ClientAuth};
+use sansio_tls::crypto::{HashAlg, SigningKey, hash};
+use sansio_tls::testing::TestRng;
+use sansio_tls::*;
+
+const BUF: usize = record::MAX_RECORD + 4096;
+const CLIENT_CERT: &[u8] = include_bytes!("../vectors/pki/ecdsa-client.der");
+const CLIENT_KEY: &[u8] = include_bytes!("../vectors/pki/ecdsa-client.key.der");
+const SERVER_CHAIN: [&[u8]; 2] = [ECDSA_SERVER, ECDSA_CA];
+const CLIENT_CHAIN: [&[u8]; 2] = [CLIENT_CERT, ECDSA_CA];
+
+fn sha256(b: &[u8]) -> [u8; 32] {
+    hash(HashAlg::Sha256, b).as_ref().try_into().unwrap()
+}
+
+/// Runs a handshake; `tamper` may rewrite the client's second flight.
+fn run_auth(
+    auth: ClientAuth,
+    client_cred: Option<CertifiedKey<'_>>,
+    tamper: impl Fn(&mut Vec<Vec<u8>>),
+) -> (Outcome, Vec<Vec<u8>>) {
+    let skey = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let creds: Vec<CertifiedKey<'_>> = client_cred.into_iter().collect();
+    let mut ccfg = ClientConfig::new(&sverifier);
+    ccfg.client_certs = &creds;
+    let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
+    scfg.client_auth = auth;
+    scfg.client_verifier = Some(&cverifier);
+    let ca_dn = sansio_tls::crypto::certificate_subject(ECDSA_CA).unwrap();
+    let cas = [ca_dn];
+    scfg.client_auth_cas = &cas;
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    let mut chains = Vec::new();
+    let mut sink = Vec::new();
+    // ClientHello, server flight.
+    transfer(&mut client, &mut server);
+    drain(&mut server, &mut sink).unwrap();
+    transfer(&mut server, &mut client);
+    drain(&mut client, &mut sink).unwrap();
+    // The client's second flight, possibly altered.
+    let mut recs = records(client.transmit_pending());
+    let n = client.transmit_pending().len();
+    client.transmit_done(n);
+    tamper(&mut recs);
+    server.feed(&recs.concat());
+    loop {
+        match server.poll_event(NOW) {
+            Ok(Some(Event::PeerCertificates(chain))) => {
+                chains.push(chain.iter().map(<[u8]>::to_vec).collect::<Vec<_>>())
+            }
+            Ok(Some(Event::HandshakeDone(i))) => out.server_events.push(Ev::Done(i)),
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(e) => {
+                out.server_error = Some(e);
+                break;
+            }
+        }
+    }
+    run(&mut client, &mut server, &mut out);
+    let flat = chains.into_iter().flatten().collect();
+    (out, flat)
+}
+
+#[test]
+fn require_with_a_certificate() {
+    let key = SigningKey::from_der(CLIENT_KEY).unwrap();
+    let cred = CertifiedKey::new(&CLIENT_CHAIN, &key).unwrap();
+    let (out, chain) = run_auth(ClientAuth::Require, Some(cred), |_| {});
+    assert_eq!(out.server_error, None);
+    let s = done(&out.server_events).expect("server done");
+    assert_eq!(s.peer_cert_sha256, Some(sha256(CLIENT_CERT)));
+    assert!(done(&out.client_events).is_some());
+    // The server saw the whole chain, end-entity first, borrowed.
+    assert_eq!(chain, vec![CLIENT_CERT.to_vec(), ECDSA_CA.to_vec()]);
+}
+
+#[test]
+fn require_without_a_certificate_is_handshake_failure() {
+    let (out, _) = run_auth(ClientAuth::Require, None, |_| {});
+    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
+    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+}
+
+#[test]
+fn request_without_a_certificate_goes_on() {
+    let (out, chain) = run_auth(ClientAuth::Request, None, |_| {});
+    assert_eq!(out.server_error, None);
+    assert_eq!(done(&out.server_events).unwrap().peer_cert_sha256, None);
+    assert!(chain.is_empty());
+}
+
+#[test]
+fn untrusted_client_certificate_is_refused() {
+    let key = SigningKey::from_der(ECDSA_UNTRUSTED_KEY).unwrap();
+    let chain: [&[u8]; 1] = [ECDSA_UNTRUSTED];
+    let cred = CertifiedKey::new(&chain, &key).unwrap();
+    // The client only sends a credential the server's CA list names; force
+    // it through a resolver-free config by clearing the CA list check: the
+    // untrusted chain's issuer is not listed, so the client sends nothing
+    // and "require" refuses.
+    let (out, _) = run_auth(ClientAuth::Require, Some(cred), |_| {});
+    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
+}
+
+#[test]
+fn bad_certificate_verify_signature_and_scheme() {
+    let key = SigningKey::from_der(CLIENT_KEY).unwrap();
+    let cred = CertifiedKey::new(&CLIENT_CHAIN, &key).unwrap();
+    // Second flight: Certificate, ClientKeyExchange, CertificateVerify,
+    // ChangeCipherSpec, Finished.
+    let (out, _) = run_auth(ClientAuth::Require, Some(cred), |r| {
+        assert_eq!(r[2][5], 15, "third record is CertificateVerify");
+        let last = r[2].len() - 1;
+        r[2][last] ^= 0x01;
+    });
+    assert_eq!(out.server_error, Some(Error::DecryptError));
+    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::DecryptError)));
+    let (out, _) = run_auth(ClientAuth::Require, Some(cred), |r| {
+        // A scheme the server did not offer (rsa_pkcs1_sha512).
+        r[2][9] = 0x06;
+        r[2][10] = 0x01;
+    });
+    assert_eq!(out.server_error, Some(Error::IllegalParameter));
+}
+
+#[test]
+fn client_certificate_only_in_a_renegotiation() {
+    let skey = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    let ckey = SigningKey::from_der(CLIENT_KEY).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let creds = [CertifiedKey::new(&CLIENT_CHAIN, &ckey).unwrap()];
+    let mut ccfg = ClientConfig::new(&sverifier);
+    ccfg.client_certs = &creds;
+    let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
+    scfg.client_verifier = Some(&cverifier);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert_eq!(done(&out.server_events).unwrap().peer_cert_sha256, None);
+    // Now ask for a certificate and renegotiate.
+    server.set_client_auth(ClientAuth::Require).unwrap();
+    server.request_renegotiation(None).unwrap();
+    let mut sink = Vec::new();
+    transfer(&mut server, &mut client);
+    assert_eq!(drain(&mut client, &mut sink).unwrap(), vec![Ev::RenegotiationRequested]);
+    client.renegotiate().unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert_eq!(out.server_error, None, "{out:?}");
+    assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(CLIENT_CERT)));
+    assert_eq!(client.set_client_auth(ClientAuth::Require), Err(Error::InvalidState));
+}
+
+/// Accepts any chain and records the end-entity it saw.
+struct Recorder(std::cell::RefCell<Vec<u8>>);
+
+impl ServerCertVerifier for Recorder {
+    fn verify_server_cert(&self, chain: &[sansio_tls::cert::CertificateDer<'_>], _: &str, _: u64) -> Result<(), Error> {
+        *self.0.borrow_mut() = chain[0].to_vec();
+        Ok(())
+    }
+}
+
+#[test]
+fn server_picks_the_credential_matching_server_name() {
+    let default_key = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    let other_key = SigningKey::from_der(CLIENT_KEY).unwrap();
+    let other = [CertifiedKey::new(&CLIENT_CHAIN, &other_key).unwrap()];
+    let mut scfg = ServerConfig::new(&SERVER_CHAIN, &default_key);
+    scfg.more_certs = &other;
+    for (name, want) in [("client.test", CLIENT_CERT), ("localhost", ECDSA_SERVER), ("unknown.test", ECDSA_SERVER)] {
+        let rec = Recorder(Default::default());
+        let ccfg = ClientConfig::new(&rec);
+        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+        let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+        let mut client = Connection::client(&ccfg, name, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        let mut out = Outcome::default();
+        run(&mut client, &mut server, &mut out);
+        assert!(client.is_established(), "{name}: {out:?}");
+        assert_eq!(&rec.0.borrow()[..], want, "{name}");
+    }
+}
+
+#[test]
+fn certified_key_must_match() {
+    let key = SigningKey::from_der(CLIENT_KEY).unwrap();
+    assert_eq!(CertifiedKey::new(&SERVER_CHAIN, &key).err(), Some(Error::BadCertificate));
+    assert_eq!(CertifiedKey::new(&[], &key).err(), Some(Error::BadCertificate));
+    assert!(CertifiedKey::new(&CLIENT_CHAIN, &key).is_ok());
+    let _: &dyn ClientCertVerifier = &WebPkiClientVerifier::new(&[]);
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn one_server_with_ecdsa_and_rsa_serves_both_kinds_of_client() {
+    const RSA_CHAIN: [&[u8]; 2] = [include_bytes!("../vectors/pki/rsa-server.der"), RSA_CA];
+    let ekey = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    let rkey = SigningKey::from_der(include_bytes!("../vectors/pki/rsa-server.key.der")).unwrap();
+    let more = [CertifiedKey::new(&RSA_CHAIN, &rkey).unwrap()];
+    let mut scfg = ServerConfig::new(&SERVER_CHAIN, &ekey);
+    scfg.more_certs = &more;
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap(), trust_anchor_from_der(RSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let rsa_suites = [
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ];
+    let ecdsa_suites = [CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256];
+    for (suites, want) in [(&rsa_suites[..], RSA_CHAIN[0]), (&ecdsa_suites[..], ECDSA_SERVER)] {
+        for suite in suites {
+            let s = [*suite];
+            let mut ccfg = ClientConfig::new(&verifier);
+            ccfg.cipher_suites = &s;
+            let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+            let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+            let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+            let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+            let mut out = Outcome::default();
+            run(&mut client, &mut server, &mut out);
+            let info = done(&out.client_events).unwrap_or_else(|| panic!("{suite:?}: {out:?}"));
+            assert_eq!(info.suite, *suite);
+            assert_eq!(info.peer_cert_sha256, Some(sha256(want)));
+        }
+    }
+}
