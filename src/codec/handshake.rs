@@ -153,6 +153,19 @@ where
     Ok(())
 }
 
+/// Parses a whole extension body with `f`: nothing may be left over.
+fn whole<'a, T>(body: &'a [u8], f: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>) -> Result<T, Error> {
+    let mut r = Reader::new(body);
+    let v = f(&mut r)?;
+    r.expect_end()?;
+    Ok(v)
+}
+
+/// A vector that must not be empty.
+fn non_empty(v: &[u8]) -> Result<&[u8], Error> {
+    if v.is_empty() { Err(Error::Decode) } else { Ok(v) }
+}
+
 fn parse_empty(body: &[u8]) -> Result<(), Error> {
     if body.is_empty() { Ok(()) } else { Err(Error::Decode) }
 }
@@ -236,28 +249,16 @@ impl<'a> ClientHello<'a> {
             match t {
                 ExtensionType::ServerName => ch.server_name = parse_server_name(body)?,
                 ExtensionType::MaxFragmentLength => {
-                    let mut b = Reader::new(body);
-                    ch.max_fragment_length = Some(MaxFragmentLength::from(b.u8()?));
-                    b.expect_end()?;
+                    ch.max_fragment_length = Some(MaxFragmentLength::from(whole(body, |b| b.u8())?));
                 }
                 ExtensionType::SupportedGroups => {
-                    let mut b = Reader::new(body);
-                    ch.supported_groups = Some(U16List::parse(b.vec16()?, true)?);
-                    b.expect_end()?;
+                    ch.supported_groups = Some(whole(body, |b| U16List::parse(b.vec16()?, true))?);
                 }
                 ExtensionType::EcPointFormats => {
-                    let mut b = Reader::new(body);
-                    let f = b.vec8()?;
-                    b.expect_end()?;
-                    if f.is_empty() {
-                        return Err(Error::Decode);
-                    }
-                    ch.ec_point_formats = Some(f);
+                    ch.ec_point_formats = Some(whole(body, |b| non_empty(b.vec8()?))?);
                 }
                 ExtensionType::SignatureAlgorithms => {
-                    let mut b = Reader::new(body);
-                    ch.signature_algorithms = Some(U16List::parse(b.vec16()?, true)?);
-                    b.expect_end()?;
+                    ch.signature_algorithms = Some(whole(body, |b| U16List::parse(b.vec16()?, true))?);
                 }
                 ExtensionType::Alpn => ch.alpn = Some(parse_alpn(body)?),
                 ExtensionType::ExtendedMasterSecret => {
@@ -265,15 +266,11 @@ impl<'a> ClientHello<'a> {
                     ch.extended_master_secret = true;
                 }
                 ExtensionType::RenegotiationInfo => {
-                    let mut b = Reader::new(body);
-                    ch.renegotiation_info = Some(b.vec8()?);
-                    b.expect_end()?;
+                    ch.renegotiation_info = Some(whole(body, |b| b.vec8())?);
                 }
                 ExtensionType::SessionTicket => ch.session_ticket = Some(body),
                 ExtensionType::RecordSizeLimit => {
-                    let mut b = Reader::new(body);
-                    ch.record_size_limit = Some(b.u16()?);
-                    b.expect_end()?;
+                    ch.record_size_limit = Some(whole(body, |b| b.u16())?);
                 }
                 ExtensionType::EncryptThenMac => {
                     parse_empty(body)?;
@@ -456,18 +453,10 @@ impl<'a> ServerHello<'a> {
                     sh.server_name_ack = true;
                 }
                 ExtensionType::MaxFragmentLength => {
-                    let mut b = Reader::new(body);
-                    sh.max_fragment_length = Some(MaxFragmentLength::from(b.u8()?));
-                    b.expect_end()?;
+                    sh.max_fragment_length = Some(MaxFragmentLength::from(whole(body, |b| b.u8())?));
                 }
                 ExtensionType::EcPointFormats => {
-                    let mut b = Reader::new(body);
-                    let f = b.vec8()?;
-                    b.expect_end()?;
-                    if f.is_empty() {
-                        return Err(Error::Decode);
-                    }
-                    sh.ec_point_formats = Some(f);
+                    sh.ec_point_formats = Some(whole(body, |b| non_empty(b.vec8()?))?);
                 }
                 ExtensionType::Alpn => {
                     let list = parse_alpn(body)?;
@@ -482,9 +471,7 @@ impl<'a> ServerHello<'a> {
                     sh.extended_master_secret = true;
                 }
                 ExtensionType::RenegotiationInfo => {
-                    let mut b = Reader::new(body);
-                    sh.renegotiation_info = Some(b.vec8()?);
-                    b.expect_end()?;
+                    sh.renegotiation_info = Some(whole(body, |b| b.vec8())?);
                 }
                 ExtensionType::SessionTicket => {
                     parse_empty(body)?;
