@@ -460,3 +460,68 @@ fn warning_alerts_are_reported_and_the_connection_goes_on() {
     s3.feed(&record(21, &[1]));
     assert_eq!(s3.poll_event(NOW), Err(Error::Decode));
 }
+
+#[test]
+fn every_rsa_suite_and_group() {
+    const RSA_SERVER: &[u8] = include_bytes!("../vectors/pki/rsa-server.der");
+    let key = SigningKey::from_der(include_bytes!("../vectors/pki/rsa-server.key.der")).unwrap();
+    let chain: [&[u8]; 2] = [RSA_SERVER, RSA_CA];
+    let roots = [trust_anchor_from_der(RSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    for suite in [
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ] {
+        for group in [NamedGroup::X25519, NamedGroup::Secp256r1] {
+            let (s, g) = ([suite], [group]);
+            let mut ccfg = ClientConfig::new(&verifier);
+            ccfg.cipher_suites = &s;
+            ccfg.groups = &g;
+            let mut scfg = ServerConfig::new(&chain, &key);
+            scfg.groups = &g;
+            let out = handshake(&ccfg, &scfg, "localhost");
+            let ci = done(&out.client_events).unwrap_or_else(|| panic!("{suite:?}/{group:?}: {out:?}"));
+            assert_eq!((ci.suite, ci.group), (suite, Some(group)));
+            assert!(ci.extended_master_secret && ci.secure_renegotiation);
+        }
+    }
+}
+
+/// A verifier that wraps the default one and overrides one failure: an
+/// unknown CA is accepted when the end-entity is the pinned certificate.
+struct PinningVerifier<'a> {
+    inner: WebPkiServerVerifier<'a>,
+    pinned_sha256: [u8; 32],
+    seen: std::cell::Cell<Option<Error>>,
+}
+
+impl cert::ServerCertVerifier for PinningVerifier<'_> {
+    fn verify_server_cert(&self, chain: &[cert::CertificateDer<'_>], name: &str, now: u64) -> Result<(), Error> {
+        match self.inner.verify_server_cert(chain, name, now) {
+            Err(Error::UnknownCa) => {
+                self.seen.set(Some(Error::UnknownCa));
+                let digest = crypto::hash(crypto::HashAlg::Sha256, &chain[0]);
+                if digest.as_ref() == self.pinned_sha256 { Ok(()) } else { Err(Error::UnknownCa) }
+            }
+            other => other,
+        }
+    }
+}
+
+#[test]
+fn a_wrapping_verifier_sees_the_precise_failure_and_may_override_it() {
+    let key = SigningKey::from_der(ECDSA_UNTRUSTED_KEY).unwrap();
+    let chain: [&[u8]; 1] = [ECDSA_UNTRUSTED];
+    let scfg = ServerConfig::new(&chain, &key);
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    for (pin, ok) in [(ECDSA_UNTRUSTED, true), (ECDSA_SERVER, false)] {
+        let mut pinned_sha256 = [0u8; 32];
+        pinned_sha256.copy_from_slice(crypto::hash(crypto::HashAlg::Sha256, pin).as_ref());
+        let verifier = PinningVerifier { inner: WebPkiServerVerifier::new(&roots), pinned_sha256, seen: Default::default() };
+        let ccfg = ClientConfig::new(&verifier);
+        let out = handshake(&ccfg, &scfg, "localhost");
+        assert_eq!(verifier.seen.get(), Some(Error::UnknownCa));
+        assert_eq!(out.client_error.is_none(), ok, "{out:?}");
+    }
+}
