@@ -37,6 +37,10 @@ const MAX_EMPTY_RECORDS: u8 = 32;
 /// The most warning alerts accepted in a row without other traffic between.
 const MAX_WARNING_ALERTS: u8 = 8;
 
+/// The smallest receive or transmit buffer a connection accepts: below this
+/// not even a ClientHello or an alert record fits.
+pub const MIN_BUFFER: usize = 128;
+
 /// The most renegotiation attempts a server refuses in a row before it
 /// ends the connection: a client that keeps trying is attacking.
 const MAX_REFUSED_RENEGOTIATIONS: u8 = 4;
@@ -220,6 +224,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         rng: R,
         now: Instant,
     ) -> Result<Self, Error> {
+        if rx.len() < MIN_BUFFER || tx.len() < MIN_BUFFER {
+            return Err(Error::BufferTooSmall);
+        }
         let hs = Handshake::Client(ClientHandshake::new(config, params.server_name, params.port));
         let mut c = Self::new(hs, config.handshake_timeout_ms, rx, tx, rng, now);
         let mut ctx = Ctx { out: RecordWriter::new(c.tx, &mut c.tx_end, &mut c.record), rng: &mut c.rng, now };
@@ -240,6 +247,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     ) -> Result<Self, Error> {
         if config.cert_chain.is_empty() {
             return Err(Error::InvalidState);
+        }
+        if rx.len() < MIN_BUFFER || tx.len() < MIN_BUFFER {
+            return Err(Error::BufferTooSmall);
         }
         let hs = Handshake::Server(ServerHandshake::new(config));
         Ok(Self::new(hs, config.handshake_timeout_ms, rx, tx, rng, now))
@@ -638,7 +648,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         // A whole handshake message first.
         if self.hs_len >= codec::HANDSHAKE_HEADER_LEN {
             let total = codec::handshake_message_len(&self.rx[..self.hs_len]).ok_or(Error::Internal)?;
-            if total > self.rx.len() - HEADER_LEN {
+            if total > self.rx.len().saturating_sub(HEADER_LEN) {
                 // It could never be reassembled in this buffer.
                 return Err(Error::RecordOverflow);
             }

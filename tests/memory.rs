@@ -525,3 +525,19 @@ fn a_wrapping_verifier_sees_the_precise_failure_and_may_override_it() {
         assert_eq!(out.client_error.is_none(), ok, "{out:?}");
     }
 }
+
+#[test]
+fn buffers_too_small_are_refused_up_front() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&f.chain, &f.key);
+    let (mut a, mut b) = (vec![0; 100], vec![0; BUF]);
+    let mut r = TestRng::new(1);
+    assert_eq!(
+        Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(),
+        Some(Error::BufferTooSmall)
+    );
+    assert_eq!(Connection::server(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(Error::BufferTooSmall));
+}
