@@ -144,14 +144,9 @@ fn run() -> Result<(), Failure> {
     let mut client_rng = TestRng::new(1);
     let mut server_rng = TestRng::new(2);
 
-    let mut client = tls(
-        "client start",
-        Connection::client(&client_cfg, "localhost", &mut crx, &mut ctx, &mut client_rng, NOW),
-    )?;
-    let mut server = tls(
-        "server start",
-        Connection::server(&server_cfg, &mut srx, &mut stx, &mut server_rng, NOW),
-    )?;
+    let mut client =
+        tls("client start", Connection::client(&client_cfg, "localhost", &mut crx, &mut ctx, &mut client_rng, NOW))?;
+    let mut server = tls("server start", Connection::server(&server_cfg, &mut srx, &mut stx, &mut server_rng, NOW))?;
     hprintln!("size_of client Connection: {} bytes", size_of_val(&client));
     hprintln!("size_of server Connection: {} bytes", size_of_val(&server));
     hprintln!("buffers: rx {} + tx {} bytes per side", RX_LEN, TX_LEN);
@@ -269,6 +264,10 @@ fn drain(name: &'static str, conn: &mut Conn, seen: &mut Seen) -> Result<(), Fai
                 seen.data_len = end;
             }
             Ok(Some(Event::Closed(reason))) => seen.closed = Some(reason),
+            // The verified peer chain, shown while it is in the buffer.
+            Ok(Some(Event::PeerCertificates(chain))) => {
+                hprintln!("{}: peer chain of {} certificate(s)", name, chain.len());
+            }
             Ok(Some(other)) => {
                 hprintln!("{}: unexpected event {:?}", name, other);
                 return Err("unexpected event".into());
