@@ -530,6 +530,12 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
 
     // ----- sessions ------------------------------------------------------
 
+    /// Whether the server waits for
+    /// [`answer_session_lookup`](Self::answer_session_lookup).
+    pub fn is_waiting_for_session_lookup(&self) -> bool {
+        self.lookup_pending()
+    }
+
     fn lookup_pending(&self) -> bool {
         matches!(&self.hs, Handshake::Server(h) if h.lookup_pending())
     }

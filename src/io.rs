@@ -118,8 +118,17 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
                 }
             }
         }
-        self.flush_transmit()?;
-        Ok(any)
+        match self.flush_transmit() {
+            // The peer closed and went away before our close_notify answer
+            // got out: nothing is lost.
+            Err(e)
+                if self.conn.is_closed()
+                    && matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset) =>
+            {
+                Ok(any)
+            }
+            other => other.map(|_| any),
+        }
     }
 
     /// Reads once from the transport into the receive buffer and processes
@@ -148,11 +157,24 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
         Ok(n != 0)
     }
 
-    /// Runs the handshake to completion.
+    /// Handles what is already buffered (e.g. the ClientHello held while a
+    /// session lookup was answered) without reading the transport.
+    pub fn process_buffered(&mut self) -> io::Result<()> {
+        self.process().map(|_| ())
+    }
+
+    /// Runs the handshake to completion. A server in
+    /// [`ServerSessions::Events`](crate::session::ServerSessions::Events)
+    /// mode gets `WouldBlock` when a session lookup must be answered: answer
+    /// it through [`connection`](Self::connection), then call `handshake`
+    /// again.
     pub fn handshake(&mut self) -> io::Result<HandshakeInfo> {
         self.flush_transmit()?;
         self.process()?;
         while self.conn.is_handshaking() {
+            if self.conn.is_waiting_for_session_lookup() {
+                return Err(io::Error::new(io::ErrorKind::WouldBlock, "answer the session lookup first"));
+            }
             if !self.read_transport()? {
                 return Err(io::ErrorKind::UnexpectedEof.into());
             }

@@ -255,8 +255,8 @@ pub enum ServerSessions<'a> {
     /// [`Event::SessionLookup`](crate::Event::SessionLookup) and waits for
     /// [`Connection::answer_session_lookup`](crate::Connection::answer_session_lookup);
     /// after each full handshake it emits
-    /// [`Event::NewSession`](crate::Event::NewSession) for the application to
-    /// store. The store can then be a remote database queried without
+    /// [`Event::StoreSession`](crate::Event::StoreSession) for the
+    /// application to store. The store can then be a remote database queried without
     /// blocking the event loop.
     Events,
 }

@@ -1,0 +1,496 @@
+//! A TLS 1.2 echo server whose session store is Redis, shared by any number
+//! of server processes: a session made by one process resumes on another.
+//!
+//! ```sh
+//! redis-server --port 6380 --bind 127.0.0.1 --save "" --appendonly no &
+//! cargo run --features std --example shared_cache -- --listen 127.0.0.1:8443 \
+//!     --cert vectors/pki/ecdsa-server-chain.pem --key vectors/pki/ecdsa-server.key.pem \
+//!     --redis 127.0.0.1:6380
+//! ```
+//!
+//! The server answers session lookups through the sans-IO event API
+//! ([`ServerSessions::Events`]):
+//!
+//! - [`Event::SessionLookup`]`(id)`: `GET sansio-tls:session:<hex id>`, then
+//!   [`Connection::answer_session_lookup`] with [`Session::decode`] of the
+//!   value, or `None` (a full handshake);
+//! - [`Event::StoreSession`]`(s)`: `SET sansio-tls:session:<hex id>
+//!   <s.encode()> EX <lifetime>`;
+//! - a fatal error on a connection that resumed a session (or made one):
+//!   `DEL` of its key, so it is never resumed again (RFC 5246 §7.2.2).
+//!
+//! Session tickets are off, so every resumption comes from the shared store.
+//! Renegotiation is refused, so a lookup can only happen during the first
+//! handshake of a connection.
+//!
+//! This example is deliberately simple: connections are served one after
+//! another and Redis is asked with a blocking call, which stalls the server
+//! for a network round trip per lookup. A real deployment would use an async
+//! Redis client and answer the lookup later, when the reply arrives, while
+//! its event loop keeps serving other connections: that is the point of the
+//! event API. The [`Connection`] just waits, holding the ClientHello, until
+//! [`Connection::answer_session_lookup`] is called; nothing in the engine
+//! blocks.
+//!
+//! The stored value is the session's master secret: a real Redis holding it
+//! must be as well protected as the server's private key (authentication,
+//! TLS to Redis, no persistence to disk).
+//!
+//! Options: `--listen ADDR --cert CHAIN.pem --key KEY.pem --redis HOST:PORT`
+//! `[--lifetime SECS] [--max-conns N]`. Events go to stderr, one line each.
+
+use getrandom::SysRng;
+use rand_core::UnwrapErr;
+use sansio_tls::crypto::SigningKey;
+use sansio_tls::io::{StreamEvent, TlsStream};
+use sansio_tls::session::{ServerSessions, Session};
+use sansio_tls::{CloseReason, Connection, Event, HandshakeInfo, Instant, ServerConfig, pem, suites};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// Receive and transmit buffer size: the largest record plus a handshake
+/// message being reassembled.
+const BUF: usize = sansio_tls::record::MAX_RECORD + 4096;
+
+/// How long a quiet client is waited for before the connection is dropped.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long one Redis command may take.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The Redis key prefix; the hex session ID follows.
+const KEY_PREFIX: &str = "sansio-tls:session:";
+
+const USAGE: &str = "usage: shared_cache --listen ADDR --cert CHAIN.pem --key KEY.pem --redis HOST:PORT \
+                     [--lifetime SECS] [--max-conns N]";
+
+/// Writes one line to stderr in a single write.
+macro_rules! log {
+    ($($arg:tt)*) => {{
+        let line = format!("{}\n", format_args!($($arg)*));
+        let _ = io::stderr().write_all(line.as_bytes());
+    }};
+}
+
+// ----- a minimal RESP (REdis Serialization Protocol) client ---------------
+
+/// A Redis reply, as far as GET/SET/DEL need.
+#[derive(Debug)]
+enum Reply {
+    /// `+OK`
+    Simple(String),
+    /// `:N`
+    Integer(i64),
+    /// `$N` bytes, or `$-1` (nil: `None`).
+    Bulk(Option<Vec<u8>>),
+}
+
+/// One blocking connection to Redis, reconnected after an I/O error.
+struct Redis {
+    addr: String,
+    conn: Option<BufReader<TcpStream>>,
+}
+
+fn protocol_error(msg: impl Into<String>) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg.into())
+}
+
+impl Redis {
+    fn new(addr: &str) -> Self {
+        Redis { addr: addr.to_owned(), conn: None }
+    }
+
+    fn connect(&mut self) -> io::Result<&mut BufReader<TcpStream>> {
+        if self.conn.is_none() {
+            let sock = TcpStream::connect(&self.addr)?;
+            sock.set_read_timeout(Some(REDIS_TIMEOUT))?;
+            sock.set_write_timeout(Some(REDIS_TIMEOUT))?;
+            sock.set_nodelay(true)?;
+            self.conn = Some(BufReader::new(sock));
+        }
+        Ok(self.conn.as_mut().expect("just connected"))
+    }
+
+    /// Sends a command (an array of bulk strings) and reads its reply. An
+    /// I/O error drops the connection, so the next command reconnects.
+    fn command(&mut self, args: &[&[u8]]) -> io::Result<Reply> {
+        let result = self.try_command(args);
+        if result.as_ref().is_err_and(|e| e.kind() != io::ErrorKind::Other) {
+            self.conn = None;
+        }
+        result
+    }
+
+    fn try_command(&mut self, args: &[&[u8]]) -> io::Result<Reply> {
+        let mut req = format!("*{}\r\n", args.len()).into_bytes();
+        for a in args {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        let conn = self.connect()?;
+        conn.get_mut().write_all(&req)?;
+        read_reply(conn)
+    }
+
+    fn get(&mut self, key: &str) -> io::Result<Option<Vec<u8>>> {
+        match self.command(&[b"GET", key.as_bytes()])? {
+            Reply::Bulk(v) => Ok(v),
+            other => Err(protocol_error(format!("GET: unexpected reply {other:?}"))),
+        }
+    }
+
+    fn set_ex(&mut self, key: &str, value: &[u8], secs: u64) -> io::Result<()> {
+        match self.command(&[b"SET", key.as_bytes(), value, b"EX", secs.to_string().as_bytes()])? {
+            Reply::Simple(s) if s == "OK" => Ok(()),
+            other => Err(protocol_error(format!("SET: unexpected reply {other:?}"))),
+        }
+    }
+
+    fn del(&mut self, key: &str) -> io::Result<i64> {
+        match self.command(&[b"DEL", key.as_bytes()])? {
+            Reply::Integer(n) => Ok(n),
+            other => Err(protocol_error(format!("DEL: unexpected reply {other:?}"))),
+        }
+    }
+}
+
+/// Reads one reply line without its CRLF.
+fn read_line(r: &mut impl BufRead) -> io::Result<String> {
+    let mut line = String::new();
+    if r.read_line(&mut line)? == 0 {
+        return Err(io::ErrorKind::UnexpectedEof.into());
+    }
+    if !line.ends_with("\r\n") {
+        return Err(protocol_error("reply line without CRLF"));
+    }
+    line.truncate(line.len() - 2);
+    Ok(line)
+}
+
+fn read_reply(r: &mut impl BufRead) -> io::Result<Reply> {
+    let line = read_line(r)?;
+    let (kind, rest) = line.split_at_checked(1).ok_or_else(|| protocol_error("empty reply line"))?;
+    match kind {
+        "+" => Ok(Reply::Simple(rest.to_owned())),
+        // A Redis error reply: the connection itself is fine.
+        "-" => Err(io::Error::other(format!("redis: {rest}"))),
+        ":" => rest.parse().map(Reply::Integer).map_err(|_| protocol_error("bad integer reply")),
+        "$" => {
+            let len: i64 = rest.parse().map_err(|_| protocol_error("bad bulk length"))?;
+            if len < 0 {
+                return Ok(Reply::Bulk(None));
+            }
+            let len = usize::try_from(len).map_err(|_| protocol_error("bad bulk length"))?;
+            if len > 1 << 20 {
+                return Err(protocol_error("bulk reply too large"));
+            }
+            let mut buf = vec![0; len + 2];
+            r.read_exact(&mut buf)?;
+            if !buf.ends_with(b"\r\n") {
+                return Err(protocol_error("bulk reply without CRLF"));
+            }
+            buf.truncate(len);
+            Ok(Reply::Bulk(Some(buf)))
+        }
+        _ => Err(protocol_error(format!("unexpected reply {line:?}"))),
+    }
+}
+
+// ----- the server ---------------------------------------------------------
+
+struct Args {
+    listen: String,
+    cert: PathBuf,
+    key: PathBuf,
+    redis: String,
+    lifetime: u64,
+    max_conns: Option<u64>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let (mut listen, mut cert, mut key, mut redis, mut max_conns) = (None, None, None, None, None);
+    let mut lifetime = sansio_tls::config::DEFAULT_SESSION_LIFETIME_SECS;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--listen" => listen = Some(value()?),
+            "--cert" => cert = Some(PathBuf::from(value()?)),
+            "--key" => key = Some(PathBuf::from(value()?)),
+            "--redis" => redis = Some(value()?),
+            "--lifetime" => lifetime = value()?.parse().map_err(|e| format!("--lifetime: {e}"))?,
+            "--max-conns" => max_conns = Some(value()?.parse().map_err(|e| format!("--max-conns: {e}"))?),
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    if lifetime == 0 {
+        return Err("--lifetime must be at least 1 second".to_owned());
+    }
+    Ok(Args {
+        listen: listen.ok_or(USAGE)?,
+        cert: cert.ok_or(USAGE)?,
+        key: key.ok_or(USAGE)?,
+        redis: redis.ok_or(USAGE)?,
+        lifetime,
+        max_conns,
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn redis_key(id: &[u8]) -> String {
+    format!("{KEY_PREFIX}{}", hex(id))
+}
+
+fn describe_handshake(info: &HandshakeInfo) -> String {
+    let suite = suites::suite_name(info.suite).map_or_else(|| format!("{:?}", info.suite), str::to_owned);
+    let group = info.group.map_or_else(|| "none".to_owned(), |g| format!("{g:?}"));
+    format!(
+        "handshake done suite={suite} group={group} ems={} secure_reneg={} resumed={}",
+        info.extended_master_secret, info.secure_renegotiation, info.resumed
+    )
+}
+
+/// One connection's session bookkeeping.
+struct Sessions<'r> {
+    redis: &'r mut Redis,
+    lifetime: u64,
+    /// The ID of a session found in Redis for this connection, or made and
+    /// stored by it: removed if the connection fails.
+    used: Option<Vec<u8>>,
+}
+
+impl Sessions<'_> {
+    /// `GET` for a lookup; a Redis failure is a miss (a full handshake), not
+    /// a failed connection.
+    fn lookup(&mut self, id: &[u8]) -> Option<Session> {
+        let key = redis_key(id);
+        let found = match self.redis.get(&key) {
+            Ok(Some(bytes)) => match Session::decode(&bytes) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    log!("event: session lookup {} damaged ({e}), ignored", hex(id));
+                    None
+                }
+            },
+            Ok(None) => None,
+            Err(e) => {
+                log!("error: redis GET {key}: {e}");
+                None
+            }
+        };
+        log!("event: session lookup {} {}", hex(id), if found.is_some() { "hit" } else { "miss" });
+        if found.is_some() {
+            self.used = Some(id.to_vec());
+        }
+        found
+    }
+
+    fn store(&mut self, session: &Session) {
+        let key = redis_key(session.id());
+        match self.redis.set_ex(&key, &session.encode(), self.lifetime) {
+            Ok(()) => log!("event: session stored {} ttl={}", hex(session.id()), self.lifetime),
+            Err(e) => log!("error: redis SET {key}: {e}"),
+        }
+        self.used = Some(session.id().to_vec());
+    }
+
+    /// After a fatal error: the session must not be resumed again.
+    fn forget(&mut self) {
+        if let Some(id) = self.used.take() {
+            let key = redis_key(&id);
+            match self.redis.del(&key) {
+                Ok(n) => log!("event: session removed {} (deleted {n})", hex(&id)),
+                Err(e) => log!("error: redis DEL {key}: {e}"),
+            }
+        }
+    }
+
+    /// Handles the events a [`TlsStream`] collected; returns the session ID
+    /// to look up, if the connection waits for one, and how the peer
+    /// closed, if it did.
+    fn handle(&mut self, events: Vec<StreamEvent>) -> (Option<Vec<u8>>, Option<CloseReason>) {
+        let (mut lookup, mut closed) = (None, None);
+        for ev in events {
+            match ev {
+                StreamEvent::SessionLookup(id) => lookup = Some(id),
+                StreamEvent::StoreSession(s) => self.store(&s),
+                StreamEvent::HandshakeDone(info) => log!("event: {}", describe_handshake(&info)),
+                StreamEvent::Alert(level, desc) => log!("event: alert {level:?} {desc:?}"),
+                StreamEvent::RenegotiationRefused => log!("event: renegotiation refused"),
+                StreamEvent::Closed(reason) => {
+                    log!("event: closed {}", close_name(reason));
+                    closed = Some(reason);
+                }
+                other => log!("event: {other:?}"),
+            }
+        }
+        (lookup, closed)
+    }
+}
+
+fn close_name(reason: CloseReason) -> &'static str {
+    match reason {
+        CloseReason::CloseNotify => "close_notify",
+        CloseReason::Truncated => "truncated",
+    }
+}
+
+/// Answers a pending lookup, then processes the buffered ClientHello
+/// straight on the connection: [`TlsStream::pump`] would first wait for
+/// more bytes from the client, which waits for our answer.
+fn answer<R: rand_core::CryptoRng>(
+    tls: &mut TlsStream<'_, R, TcpStream>,
+    sessions: &mut Sessions<'_>,
+    id: &[u8],
+    early_data: &mut Vec<u8>,
+) -> io::Result<()> {
+    let found = sessions.lookup(id);
+    tls.connection().answer_session_lookup(found).map_err(io::Error::other)?;
+    let mut events = Vec::new();
+    loop {
+        let ev = match tls.connection().poll_event(Instant::now()) {
+            Ok(Some(ev)) => ev,
+            Ok(None) => break,
+            Err(e) => {
+                let _ = tls.flush_transmit();
+                return Err(io::Error::other(e));
+            }
+        };
+        events.push(match ev {
+            Event::HandshakeDone(i) => StreamEvent::HandshakeDone(i),
+            Event::StoreSession(s) => StreamEvent::StoreSession(s.clone()),
+            Event::Alert { level, description } => StreamEvent::Alert(level, description),
+            Event::Closed(r) => StreamEvent::Closed(r),
+            Event::Data(d) => {
+                early_data.extend_from_slice(d);
+                continue;
+            }
+            other => {
+                log!("event: {other:?}");
+                continue;
+            }
+        });
+    }
+    tls.flush_transmit()?;
+    let (again, _) = sessions.handle(events);
+    if again.is_some() {
+        return Err(io::Error::other("a second session lookup in one handshake"));
+    }
+    Ok(())
+}
+
+/// Serves one connection to its end.
+fn serve(config: &ServerConfig<'_>, sock: TcpStream, sessions: &mut Sessions<'_>) -> io::Result<()> {
+    sock.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
+    let conn =
+        Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
+    let mut tls = TlsStream::new(conn, sock);
+    let result = echo(&mut tls, sessions);
+    if let Err(e) = &result {
+        // A fatal error (not a plain end of stream): never resume the
+        // session this connection used.
+        if let Some(err) = tls.connection().error() {
+            log!("event: fatal error {err}");
+            sessions.forget();
+        } else {
+            log!("error: {e}");
+        }
+    }
+    result
+}
+
+fn echo<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>, sessions: &mut Sessions<'_>) -> io::Result<()> {
+    let mut pending = Vec::new();
+    while tls.connection().is_handshaking() {
+        let more = tls.pump()?;
+        let (lookup, closed) = sessions.handle(tls.take_events());
+        if let Some(id) = lookup {
+            answer(tls, sessions, &id, &mut pending)?;
+        }
+        if !more || closed.is_some() {
+            if tls.connection().is_handshaking() {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            break;
+        }
+    }
+    if !pending.is_empty() {
+        log!("event: data {} bytes", pending.len());
+        tls.write_all(&pending)?;
+    }
+    let mut buf = vec![0; 16 * 1024];
+    let mut closed = None;
+    loop {
+        let n = tls.read(&mut buf)?;
+        if n > 0 {
+            log!("event: data {n} bytes");
+        }
+        closed = closed.or(sessions.handle(tls.take_events()).1);
+        if n == 0 {
+            if closed.is_none() {
+                log!("event: closed truncated");
+            }
+            return Ok(());
+        }
+        // Data that came with the peer's close_notify cannot be answered:
+        // ours went out with it.
+        if closed.is_none() {
+            tls.write_all(&buf[..n])?;
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            log!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            log!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let chain_der = pem::read_certs(&args.cert)?;
+    let chain: Vec<&[u8]> = chain_der.iter().map(Vec::as_slice).collect();
+    let (_, key_der) = pem::read_private_key(&args.key)?;
+    let key = SigningKey::from_der(&key_der).map_err(|e| format!("{}: {e}", args.key.display()))?;
+    let mut config = ServerConfig::new(&chain, &key);
+    config.sessions = ServerSessions::Events;
+    config.session_lifetime_secs = args.lifetime;
+    config.ticket_keys = None;
+    config.renegotiation = None;
+
+    let mut redis = Redis::new(&args.redis);
+    // Fail early if Redis is not there; later errors only cost resumptions.
+    redis.command(&[b"PING"]).map_err(|e| format!("redis at {}: {e}", args.redis))?;
+
+    let listener = TcpListener::bind(&args.listen)?;
+    log!("listening on {}", listener.local_addr()?);
+    let mut served = 0;
+    while args.max_conns.is_none_or(|max| served < max) {
+        let (sock, peer) = listener.accept()?;
+        served += 1;
+        log!("event: connection from {peer}");
+        let mut sessions = Sessions { redis: &mut redis, lifetime: args.lifetime, used: None };
+        // One bad connection does not stop the server.
+        let _ = serve(&config, sock, &mut sessions);
+    }
+    Ok(())
+}
