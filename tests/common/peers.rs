@@ -99,7 +99,7 @@ pub fn require_peer(cmd: &str) -> bool {
     if peers_required() {
         panic!(
             "{cmd} is not installed (not found on PATH) but {REQUIRE_PEERS_VAR} is set: \
-             interop tests must not be skipped. Install it (Debian: openssl, gnutls-bin)."
+             interop tests must not be skipped. Install it (Debian: openssl, gnutls-bin, redis-server)."
         );
     }
     // Written to the real stderr, not with eprintln!: the test harness
