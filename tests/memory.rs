@@ -518,7 +518,8 @@ fn a_wrapping_verifier_sees_the_precise_failure_and_may_override_it() {
     for (pin, ok) in [(ECDSA_UNTRUSTED, true), (ECDSA_SERVER, false)] {
         let mut pinned_sha256 = [0u8; 32];
         pinned_sha256.copy_from_slice(crypto::hash(crypto::HashAlg::Sha256, pin).as_ref());
-        let verifier = PinningVerifier { inner: WebPkiServerVerifier::new(&roots), pinned_sha256, seen: Default::default() };
+        let verifier =
+            PinningVerifier { inner: WebPkiServerVerifier::new(&roots), pinned_sha256, seen: Default::default() };
         let ccfg = ClientConfig::new(&verifier);
         let out = handshake(&ccfg, &scfg, "localhost");
         assert_eq!(verifier.seen.get(), Some(Error::UnknownCa));
@@ -535,9 +536,6 @@ fn buffers_too_small_are_refused_up_front() {
     let scfg = ServerConfig::new(&f.chain, &f.key);
     let (mut a, mut b) = (vec![0; 100], vec![0; BUF]);
     let mut r = TestRng::new(1);
-    assert_eq!(
-        Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(),
-        Some(Error::BufferTooSmall)
-    );
+    assert_eq!(Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(), Some(Error::BufferTooSmall));
     assert_eq!(Connection::server(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(Error::BufferTooSmall));
 }
