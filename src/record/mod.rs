@@ -236,6 +236,12 @@ impl RecordLayer {
         let range = match &mut self.read {
             Direction { cipher: None, .. } => HEADER_LEN..record.len(),
             Direction { cipher: Some(cipher), seq } => {
+                // The version is part of the authenticated data (RFC 5246
+                // §6.2.3.3) and the AAD carries TLS 1.2: a protected record
+                // with another version is refused outright.
+                if hdr.version != TLS12 {
+                    return Err(Error::ProtocolVersion);
+                }
                 let nonce_len = cipher.alg().explicit_nonce_len();
                 if hdr.len < nonce_len + TAG_LEN {
                     return Err(Error::BadRecordMac);

@@ -77,6 +77,12 @@ fn tampering_and_replay_fail() {
     // longer opens either: a receiver never goes back.
     let mut copy = buf;
     assert_eq!(r.open(&mut copy[..n]), Err(Error::BadRecordMac));
+    // A protected record claiming another version.
+    let (mut w, mut r) = pair(AeadAlg::Aes128Gcm);
+    let mut buf = [0u8; 64];
+    let n = w.seal(ContentType::ApplicationData, &mut buf, 5).unwrap();
+    buf[2] = 1;
+    assert_eq!(r.open(&mut buf[..n]), Err(Error::ProtocolVersion));
     // Too short to hold nonce and tag.
     let mut tiny = [23u8, 3, 3, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     assert_eq!(r.open(&mut tiny), Err(Error::BadRecordMac));
