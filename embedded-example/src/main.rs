@@ -264,6 +264,7 @@ fn drain(name: &'static str, conn: &mut Conn, seen: &mut Seen) -> Result<(), Fai
                 seen.data_len = end;
             }
             Ok(Some(Event::Closed(reason))) => seen.closed = Some(reason),
+            Ok(Some(Event::NewSession(_))) => hprintln!("{}: resumable session established", name),
             // The verified peer chain, shown while it is in the buffer.
             Ok(Some(Event::PeerCertificates(chain))) => {
                 hprintln!("{}: peer chain of {} certificate(s)", name, chain.len());

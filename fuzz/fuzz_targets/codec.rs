@@ -6,8 +6,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use sansio_tls::codec::{
-    self, CertificateMsg, CertificateRequest, ClientHello, DigitallySigned, NewSessionTicket, Reader,
-    ServerHello, ServerKeyExchange, U16List,
+    self, CertificateMsg, CertificateRequest, ClientHello, DigitallySigned, NewSessionTicket, Reader, ServerHello,
+    ServerKeyExchange, U16List,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -35,7 +35,9 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(c) = CertificateMsg::parse(body) {
                 // The count the parser reports is what the iterator yields.
                 assert_eq!(c.iter().count(), c.len());
-                assert_eq!(c.is_empty(), c.len() == 0);
+                #[allow(clippy::len_zero)] // checking `is_empty` against `len`
+                let empty = c.len() == 0;
+                assert_eq!(c.is_empty(), empty);
                 assert!(c.iter().all(|cert| !cert.is_empty()));
             }
         }

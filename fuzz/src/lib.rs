@@ -1,20 +1,25 @@
 //! Shared harness for the connection fuzz targets: fixed configurations built
-//! from the test PKI, a driver that feeds bytes and polls events, and a real
-//! client-server run that records both byte streams (seed corpora, and the
-//! genuine ClientHello the `server` target can put in front of its input).
+//! from the test PKI, one event handler shared by the fuzzed connection and
+//! by real recorded sessions, and the recorder that writes seed corpora.
 //!
-//! Everything is deterministic: fixed RNG seeds, fixed time. So a real
-//! server's flight recorded for the client of variant `v` is also valid input
-//! for a fresh client of variant `v` in the fuzzer, and the fuzzer starts from
-//! complete handshakes instead of having to forge signatures and MACs.
+//! Everything is deterministic: fixed RNG seeds, fixed time, fixed ticket
+//! key, and the same reaction to every event. So the bytes a real server sent
+//! to the client of variant `v` are also valid input for a fresh client of
+//! variant `v` in the fuzzer (and likewise for servers): the fuzzer starts
+//! from complete handshakes — full, resumed by session ID or ticket, with
+//! client certificates, renegotiated — instead of having to forge signatures
+//! and MACs.
 
 use std::sync::OnceLock;
 
-use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
-use sansio_tls::crypto::SigningKey;
+use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::config::{CertifiedKey, ClientAuth};
+use sansio_tls::crypto::{SigningKey, certificate_subject};
+use sansio_tls::session::{ClientSession, ServerSessions, Session, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
-    CipherSuite, ClientConfig, Connection, Error, Event, Instant, MaxFragmentLength, NamedGroup, ServerConfig,
+    CipherSuite, ClientConfig, ClientParams, Connection, Error, Event, Instant, MaxFragmentLength, NamedGroup,
+    ServerConfig,
 };
 
 /// The time every connection runs at (inside the test PKI's validity).
@@ -25,65 +30,110 @@ pub const SERVER_SEED: u64 = 2;
 /// The name the client connects to (in the test server certificate).
 pub const SERVER_NAME: &str = "localhost";
 
-/// Number of configuration variants per role (chosen by the input's first
-/// byte).
-pub const VARIANTS: u8 = 4;
+/// Client variants (see [`fixture`]); 5 and 6 are config 0 offering a
+/// session to resume.
+pub const CLIENT_VARIANTS: u8 = 7;
+/// Server variants (see [`fixture`]).
+pub const SERVER_VARIANTS: u8 = 6;
+
+/// Bit of the input's first byte: renegotiate after the first application
+/// data (client: `renegotiate()`; server: `request_renegotiation()`).
+pub const FLAG_RENEGOTIATE: u8 = 0x40;
+/// Bit of the `server` input's first byte: put a real ClientHello first.
+pub const FLAG_PREFIX_HELLO: u8 = 0x80;
 
 static CA_DER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
 static SERVER_CERT_DER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
 static SERVER_KEY_DER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
+static CLIENT_CERT_DER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-client.der");
+static CLIENT_KEY_DER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-client.key.der");
 
 static ALPN: &[&[u8]] = &[b"h2", b"http/1.1"];
 static CHACHA_ONLY: &[CipherSuite] = &[CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256];
-static AES256_FIRST: &[CipherSuite] = &[
-    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-];
+static AES256_FIRST: &[CipherSuite] =
+    &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256];
 static P256_ONLY: &[NamedGroup] = &[NamedGroup::Secp256r1];
+
+/// A fixed ticket key: tickets sealed in a recorded session open in the
+/// fuzzer.
+static TICKET_KEY: TicketKey = TicketKey { name: [0x5a; 16], key: [0x7e; 32] };
 
 /// Configurations, built once per process and leaked (they borrow each other).
 pub struct Fixture {
-    pub clients: [ClientConfig<'static>; VARIANTS as usize],
-    pub servers: [ServerConfig<'static>; VARIANTS as usize],
+    pub clients: [ClientConfig<'static>; 5],
+    pub servers: [ServerConfig<'static>; SERVER_VARIANTS as usize],
 }
 
 // The configs only hold shared references to immutable data.
 unsafe impl Sync for Fixture {}
 unsafe impl Send for Fixture {}
 
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+/// The configurations:
+///
+/// | variant | client | server |
+/// |---|---|---|
+/// | 0 | defaults | defaults (renegotiation allowed within the default limits) |
+/// | 1 | max_fragment_length 512, P-256 only, 2 KiB buffers | P-256 only, EMS not required, renegotiation refused |
+/// | 2 | ChaCha20-Poly1305 only, ALPN | ChaCha20-Poly1305 only, ALPN, session tickets |
+/// | 3 | AES-256 first, EMS required | AES-256 first, session-ID resumption by events |
+/// | 4 | a client certificate | client certificate required |
+/// | 5 | config 0, offering the session-ID session of a 0-3 run | client certificate requested |
+/// | 6 | config 0, offering the ticket of a 0-2 run | |
 pub fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let anchors = Box::leak(Box::new([trust_anchor_from_der(CA_DER).expect("test CA parses")]));
-        let verifier: &'static WebPkiServerVerifier<'static> = Box::leak(Box::new(WebPkiServerVerifier::new(anchors)));
-        let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(SERVER_KEY_DER).expect("test key loads")));
-        let chain: &'static [&'static [u8]] = Box::leak(Box::new([SERVER_CERT_DER]));
+        let anchors = leak([trust_anchor_from_der(CA_DER).expect("test CA parses")]);
+        let verifier = leak(WebPkiServerVerifier::new(anchors));
+        let client_verifier = leak(WebPkiClientVerifier::new(anchors));
+        let key = leak(SigningKey::from_der(SERVER_KEY_DER).expect("test key loads"));
+        let chain: &'static [&'static [u8]] = leak([SERVER_CERT_DER]);
+        let client_key = leak(SigningKey::from_der(CLIENT_KEY_DER).expect("client key loads"));
+        let client_chain: &'static [&'static [u8]] = leak([CLIENT_CERT_DER]);
+        let client_cred = leak([CertifiedKey::new(client_chain, client_key).expect("client cert matches key")]);
+        let ca_names: &'static [&'static [u8]] = leak([certificate_subject(CA_DER).expect("CA subject")]);
 
         let base = ClientConfig::new(verifier);
         let clients = [
-            // 0: defaults.
             base,
-            // 1: small records over small buffers, P-256 only.
             ClientConfig { max_fragment_length: Some(MaxFragmentLength::Bytes512), groups: P256_ONLY, ..base },
-            // 2: ChaCha20-Poly1305 only, ALPN offered.
             ClientConfig { cipher_suites: CHACHA_ONLY, alpn_protocols: ALPN, ..base },
-            // 3: AES-256 first, extended master secret required.
             ClientConfig { cipher_suites: AES256_FIRST, require_extended_master_secret: true, ..base },
+            ClientConfig { client_certs: client_cred, ..base },
         ];
         let sbase = ServerConfig::new(chain, key);
         let servers = [
-            // 0: defaults.
             sbase,
-            // 1: P-256 only, EMS not required.
-            ServerConfig { groups: P256_ONLY, require_extended_master_secret: false, ..sbase },
-            // 2: ChaCha20-Poly1305 only, ALPN.
-            ServerConfig { cipher_suites: CHACHA_ONLY, alpn_protocols: ALPN, ..sbase },
-            // 3: AES-256 first.
-            ServerConfig { cipher_suites: AES256_FIRST, ..sbase },
+            ServerConfig { groups: P256_ONLY, require_extended_master_secret: false, renegotiation: None, ..sbase },
+            ServerConfig {
+                cipher_suites: CHACHA_ONLY,
+                alpn_protocols: ALPN,
+                ticket_keys: Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 }),
+                ..sbase
+            },
+            ServerConfig { cipher_suites: AES256_FIRST, sessions: ServerSessions::Events, ..sbase },
+            ServerConfig {
+                client_auth: ClientAuth::Require,
+                client_verifier: Some(client_verifier),
+                client_auth_cas: ca_names,
+                ..sbase
+            },
+            ServerConfig {
+                client_auth: ClientAuth::Request,
+                client_verifier: Some(client_verifier),
+                client_auth_cas: ca_names,
+                ..sbase
+            },
         ];
         Fixture { clients, servers }
     })
 }
+
+/// Big enough for any record plus a reassembled handshake message.
+pub const FULL: usize = sansio_tls::record::MAX_RECORD + 4096;
 
 /// Buffer sizes for a client variant: variant 1 negotiates 512-byte records
 /// and runs on small buffers, the others on full-size ones.
@@ -91,48 +141,222 @@ pub fn client_buffers(variant: u8) -> (usize, usize) {
     if variant == 1 { (2048, 2048) } else { (FULL, FULL) }
 }
 
-/// Big enough for any record plus a reassembled handshake message.
-pub const FULL: usize = sansio_tls::record::MAX_RECORD + 4096;
+/// The sessions resumed by client variants 5 and 6 (and answered by server
+/// variant 3's lookups), from real full handshakes.
+pub struct Golden {
+    /// Client 0 against server 3: the client's session (by ID) and what
+    /// the server stored.
+    pub by_id: ClientSession,
+    pub stored: Session,
+    /// Client 0 against server 2: the client's session with a ticket.
+    pub by_ticket: ClientSession,
+}
+
+pub fn golden() -> &'static Golden {
+    static G: OnceLock<Golden> = OnceLock::new();
+    G.get_or_init(|| {
+        let id_run = record_session(&Scenario { client: 0, server: 3, ..Scenario::default() })
+            .expect("full handshake with server variant 3");
+        let ticket_run = record_session(&Scenario { client: 0, server: 2, ..Scenario::default() })
+            .expect("full handshake with server variant 2");
+        Golden {
+            by_id: id_run.client_session.expect("client session by ID"),
+            stored: id_run.stored.expect("server stored a session"),
+            by_ticket: ticket_run.client_session.expect("client session with ticket"),
+        }
+    })
+}
 
 /// What a connection said, owned, for comparing runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
     HandshakeDone(String),
     Data(Vec<u8>),
-    Alert(String),
-    RenegotiationRefused,
-    Closed(String),
     Other(String),
     Error(Error),
 }
 
-/// The outcome of driving one connection over an input.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Outcome {
+/// How one side reacts to events, and what it saw. The same for the fuzzed
+/// connection and for recorded sessions, so recorded bytes stay valid.
+pub struct Peer {
+    pub is_client: bool,
+    /// Renegotiate (client) or ask for it (server) after the first data.
+    pub renegotiate_after_data: bool,
+    /// Server: what a session lookup is answered with, if the ID matches.
+    pub lookup_answer: Option<Session>,
+    renegotiation_done: bool,
+    greeted: bool,
+    pub handshakes: usize,
+    pub data_events: usize,
+    pub closed: bool,
     pub events: Vec<Seen>,
     /// Everything the connection transmitted.
     pub sent: Vec<u8>,
+    pub client_session: Option<ClientSession>,
+    pub stored: Option<Session>,
+    /// Whether `poll_all` drains the transmit buffer into `sent` after each
+    /// event (the fuzzer: output goes nowhere). The recorder moves the
+    /// bytes to the other side itself.
+    drain: bool,
 }
 
-/// How the driver reacts to events.
-#[derive(Clone, Copy)]
-pub struct Behaviour {
-    /// Send this once the handshake is done.
-    pub greeting: &'static [u8],
-    /// Echo received application data back.
-    pub echo: bool,
+impl Peer {
+    pub fn new(is_client: bool, renegotiate_after_data: bool, lookup_answer: Option<Session>) -> Self {
+        Peer {
+            is_client,
+            renegotiate_after_data,
+            lookup_answer,
+            renegotiation_done: false,
+            greeted: false,
+            handshakes: 0,
+            data_events: 0,
+            closed: false,
+            events: Vec::new(),
+            sent: Vec::new(),
+            client_session: None,
+            stored: None,
+            drain: true,
+        }
+    }
+
+    /// Moves what `conn` has to send into `self.sent`.
+    pub fn take_output(&mut self, conn: &mut Connection<'_, TestRng>) {
+        let pending = conn.transmit_pending();
+        self.sent.extend_from_slice(pending);
+        let n = pending.len();
+        conn.transmit_done(n);
+    }
+
+    /// Polls until `None` or an error, reacting to each event. `budget`
+    /// bounds the total number of polls (a livelock check).
+    pub fn poll_all(
+        &mut self,
+        conn: &mut Connection<'_, TestRng>,
+        polls: &mut usize,
+        budget: usize,
+    ) -> Result<(), Error> {
+        loop {
+            *polls += 1;
+            assert!(*polls <= budget, "poll_event did not settle: {} events for the input", *polls);
+            let ev = match conn.poll_event(NOW) {
+                Ok(None) => return Ok(()),
+                Ok(Some(ev)) => ev,
+                Err(e) => {
+                    self.events.push(Seen::Error(e));
+                    return Err(e);
+                }
+            };
+            // Copy what the event borrows, then act on the connection.
+            enum Then {
+                Nothing,
+                Greet,
+                Echo(Vec<u8>),
+                Lookup(Vec<u8>),
+                Renegotiate,
+            }
+            let then = match ev {
+                Event::HandshakeDone(info) => {
+                    assert_eq!(info.version, 0x0303, "handshake finished with a version other than TLS 1.2");
+                    self.handshakes += 1;
+                    self.events.push(Seen::HandshakeDone(format!("{info:?}")));
+                    if self.is_client && !self.greeted { Then::Greet } else { Then::Nothing }
+                }
+                Event::Data(d) => {
+                    self.data_events += 1;
+                    self.events.push(Seen::Data(d.to_vec()));
+                    if self.is_client { Then::Nothing } else { Then::Echo(d.to_vec()) }
+                }
+                Event::SessionLookup(id) => {
+                    self.events.push(Seen::Other(format!("lookup {id:02x?}")));
+                    Then::Lookup(id.to_vec())
+                }
+                Event::StoreSession(s) => {
+                    self.events.push(Seen::Other(format!("store {s:?}")));
+                    self.stored = Some(s.clone());
+                    Then::Nothing
+                }
+                Event::NewSession(s) => {
+                    self.events.push(Seen::Other(format!("new session {s:?}")));
+                    self.client_session = Some(s.clone());
+                    Then::Nothing
+                }
+                Event::PeerCertificates(c) => {
+                    self.events.push(Seen::Other(format!("peer certificates: {}", c.len())));
+                    Then::Nothing
+                }
+                Event::RenegotiationRequested => {
+                    self.events.push(Seen::Other("renegotiation requested".into()));
+                    Then::Renegotiate
+                }
+                other => {
+                    if let Event::Closed(_) = other {
+                        self.closed = true;
+                    }
+                    self.events.push(Seen::Other(format!("{other:?}")));
+                    Then::Nothing
+                }
+            };
+            let result = match then {
+                Then::Nothing => None,
+                Then::Greet => {
+                    self.greeted = true;
+                    Some(("send", conn.send(b"ping").map(|_| ())))
+                }
+                Then::Echo(d) => {
+                    let r = conn.send(&d).map(|_| ());
+                    let mut results = vec![("echo", r)];
+                    if self.renegotiate_after_data && !self.renegotiation_done {
+                        self.renegotiation_done = true;
+                        results.push(("request_renegotiation", conn.request_renegotiation(None)));
+                    }
+                    for (what, r) in results {
+                        self.events.push(Seen::Other(format!("{what}: {r:?}")));
+                    }
+                    None
+                }
+                Then::Lookup(id) => {
+                    let answer = self.lookup_answer.clone().filter(|s| s.id() == &id[..]);
+                    Some(("answer_session_lookup", conn.answer_session_lookup(answer)))
+                }
+                Then::Renegotiate => Some(("renegotiate", conn.renegotiate())),
+            };
+            if let Some((what, r)) = result {
+                self.events.push(Seen::Other(format!("{what}: {r:?}")));
+            }
+            // A client renegotiates after its first application data.
+            if self.is_client
+                && self.renegotiate_after_data
+                && !self.renegotiation_done
+                && self.data_events > 0
+                && conn.is_established()
+            {
+                self.renegotiation_done = true;
+                let r = conn.renegotiate();
+                self.events.push(Seen::Other(format!("renegotiate: {r:?}")));
+            }
+            if self.drain {
+                self.take_output(conn);
+            }
+        }
+    }
+}
+
+/// The outcome of driving one connection over an input.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub events: Vec<Seen>,
+    pub sent: Vec<u8>,
 }
 
 /// Feeds `chunks` to `conn` one after another, polling events after each
-/// feed and collecting what it transmits; then closes, signals end of stream
-/// and polls once more. Panics only on broken invariants:
-/// - a poll loop that does not end (more events than the input can explain);
-/// - a fatal error that later calls do not repeat.
-pub fn drive(conn: &mut Connection<'_, TestRng>, chunks: &[&[u8]], how: Behaviour) -> Outcome {
-    let mut out = Outcome::default();
+/// feed; then closes, signals end of stream, polls once more and checks a
+/// late timeout. Panics only on broken invariants:
+/// - a poll loop that does not end (more events than the input explains);
+/// - a fatal error that later calls do not repeat (DESIGN.md).
+pub fn drive(conn: &mut Connection<'_, TestRng>, chunks: &[&[u8]], mut peer: Peer) -> Outcome {
     let total: usize = chunks.iter().map(|c| c.len()).sum();
     // Every event needs at least one record (5+ bytes) or is one of the few
-    // queued ones; anything beyond this bound is a livelock.
+    // queued with it; anything beyond this bound is a livelock.
     let budget = 2 * total / 5 + 64;
     let mut polls = 0usize;
     let mut failed: Option<Error> = None;
@@ -143,11 +367,11 @@ pub fn drive(conn: &mut Connection<'_, TestRng>, chunks: &[&[u8]], how: Behaviou
         loop {
             let n = conn.feed(rest);
             rest = &rest[n..];
-            if let Err(e) = poll_all(conn, how, &mut out, &mut polls, budget) {
+            if let Err(e) = peer.poll_all(conn, &mut polls, budget) {
                 failed = Some(e);
                 break 'chunks;
             }
-            take_output(conn, &mut out);
+            peer.take_output(conn);
             if rest.is_empty() {
                 break;
             }
@@ -164,8 +388,7 @@ pub fn drive(conn: &mut Connection<'_, TestRng>, chunks: &[&[u8]], how: Behaviou
     }
 
     if let Some(e) = failed {
-        take_output(conn, &mut out);
-        // DESIGN.md: a fatal error makes every later call return it.
+        peer.take_output(conn);
         if e.is_fatal() {
             assert_eq!(conn.poll_event(NOW), Err(e), "poll_event after fatal {e:?}");
             assert_eq!(conn.send(b"x"), Err(e), "send after fatal {e:?}");
@@ -174,97 +397,72 @@ pub fn drive(conn: &mut Connection<'_, TestRng>, chunks: &[&[u8]], how: Behaviou
             assert_eq!(conn.error(), Some(e));
             assert!(conn.receive_window().is_empty(), "receive window open after fatal {e:?}");
         }
-        return out;
+        return Outcome { events: peer.events, sent: peer.sent };
     }
 
     // Wind down: our close_notify, end of stream, a late timeout check.
     let _ = conn.close();
-    take_output(conn, &mut out);
+    peer.take_output(conn);
     conn.receive_eof();
-    if let Err(e) = poll_all(conn, how, &mut out, &mut polls, budget) {
-        out.events.push(Seen::Error(e));
+    if let Err(e) = peer.poll_all(conn, &mut polls, budget) {
+        peer.events.push(Seen::Error(e));
     }
     if let Err(e) = conn.handle_timeout(NOW.add_millis(3_600_000)) {
-        out.events.push(Seen::Error(e));
+        peer.events.push(Seen::Error(e));
     }
-    take_output(conn, &mut out);
-    out
+    peer.take_output(conn);
+    Outcome { events: peer.events, sent: peer.sent }
 }
 
-fn take_output(conn: &mut Connection<'_, TestRng>, out: &mut Outcome) {
-    let pending = conn.transmit_pending();
-    out.sent.extend_from_slice(pending);
-    let n = pending.len();
-    conn.transmit_done(n);
-}
-
-fn poll_all(
-    conn: &mut Connection<'_, TestRng>,
-    how: Behaviour,
-    out: &mut Outcome,
-    polls: &mut usize,
-    budget: usize,
-) -> Result<(), Error> {
-    loop {
-        *polls += 1;
-        assert!(*polls <= budget, "poll_event did not settle: {} events for the input", *polls);
-        let ev = match conn.poll_event(NOW) {
-            Ok(None) => return Ok(()),
-            Ok(Some(ev)) => ev,
-            Err(e) => {
-                out.events.push(Seen::Error(e));
-                return Err(e);
-            }
-        };
-        match ev {
-            Event::HandshakeDone(info) => {
-                assert_eq!(info.version, 0x0303, "handshake finished with a version other than TLS 1.2");
-                out.events.push(Seen::HandshakeDone(format!("{info:?}")));
-                if !how.greeting.is_empty() {
-                    let r = conn.send(how.greeting);
-                    out.events.push(Seen::Other(format!("send greeting: {r:?}")));
-                }
-            }
-            Event::Data(d) => {
-                let d = d.to_vec();
-                if how.echo {
-                    let r = conn.send(&d);
-                    out.events.push(Seen::Other(format!("echo: {r:?}")));
-                }
-                out.events.push(Seen::Data(d));
-            }
-            Event::Alert { level, description } => out.events.push(Seen::Alert(format!("{level:?} {description:?}"))),
-            Event::RenegotiationRefused => out.events.push(Seen::RenegotiationRefused),
-            Event::Closed(r) => out.events.push(Seen::Closed(format!("{r:?}"))),
-            other => out.events.push(Seen::Other(format!("{other:?}"))),
+/// The client parameters of a variant (5 and 6 offer a golden session).
+fn client_params(variant: u8) -> (usize, ClientParams<'static>) {
+    let mut params = ClientParams::new(SERVER_NAME);
+    let config = match variant {
+        5 => {
+            params.session = Some(&golden().by_id);
+            0
         }
-        take_output(conn, out);
-    }
+        6 => {
+            params.session = Some(&golden().by_ticket);
+            0
+        }
+        v => v as usize,
+    };
+    (config, params)
+}
+
+/// Splits an input's first byte into (variant, renegotiate flag).
+pub fn flags(b: u8, variants: u8) -> (u8, bool) {
+    ((b & 0x3f) % variants, b & FLAG_RENEGOTIATE != 0)
+}
+
+/// The server's lookup answer for a variant.
+fn lookup_answer(server_variant: u8) -> Option<Session> {
+    (server_variant == 3).then(|| golden().stored.clone())
 }
 
 /// Runs a fresh client of `variant` over `chunks`.
-pub fn run_client(variant: u8, chunks: &[&[u8]]) -> Outcome {
-    let f = fixture();
-    let cfg = &f.clients[variant as usize];
+pub fn run_client(variant: u8, renegotiate: bool, chunks: &[&[u8]]) -> Outcome {
+    let (config, params) = client_params(variant);
+    let cfg = &fixture().clients[config];
     let (rx_len, tx_len) = client_buffers(variant);
     let (mut rx, mut tx) = (vec![0u8; rx_len], vec![0u8; tx_len]);
-    let mut conn = match Connection::client(cfg, SERVER_NAME, &mut rx, &mut tx, TestRng::new(CLIENT_SEED), NOW) {
+    let mut conn = match Connection::client_with(cfg, params, &mut rx, &mut tx, TestRng::new(CLIENT_SEED), NOW) {
         Ok(c) => c,
         Err(e) => panic!("client start failed: {e:?}"),
     };
-    drive(&mut conn, chunks, Behaviour { greeting: b"ping", echo: false })
+    drive(&mut conn, chunks, Peer::new(true, renegotiate, None))
 }
 
 /// Runs a fresh server of `variant` over `chunks`.
-pub fn run_server(variant: u8, chunks: &[&[u8]]) -> Outcome {
-    let f = fixture();
-    let cfg = &f.servers[variant as usize];
+pub fn run_server(variant: u8, renegotiate: bool, chunks: &[&[u8]]) -> Outcome {
+    let cfg = &fixture().servers[variant as usize];
     let (mut rx, mut tx) = (vec![0u8; FULL], vec![0u8; FULL]);
     let mut conn = match Connection::server(cfg, &mut rx, &mut tx, TestRng::new(SERVER_SEED), NOW) {
         Ok(c) => c,
         Err(e) => panic!("server start failed: {e:?}"),
     };
-    drive(&mut conn, chunks, Behaviour { greeting: b"", echo: true })
+    drive(&mut conn, chunks, Peer::new(false, renegotiate, lookup_answer(variant)))
 }
 
 /// Splits `data` at `at` (taken modulo `data.len() + 1`).
@@ -273,8 +471,8 @@ pub fn split(data: &[u8], at: u16) -> (&[u8], &[u8]) {
 }
 
 /// The two runs every connection target does: the whole input in one feed,
-/// and in two chunks. Where a record boundary falls in the byte stream must
-/// not change what the connection does.
+/// and in two chunks. Where the byte stream is split must not change what
+/// the connection does.
 pub fn run_both(data: &[u8], at: u16, run: impl Fn(&[&[u8]]) -> Outcome) {
     let whole = run(&[data]);
     let (a, b) = split(data, at);
@@ -295,62 +493,82 @@ pub fn real_client_hello() -> &'static [u8] {
     })
 }
 
-/// A whole real session between a client of `client_variant` and a server
-/// of `server_variant`: handshake, "ping" from the client, echoed by the
-/// server, close_notify both ways. Returns the byte streams each side sent
-/// (client's, server's), or the error that stopped it.
-pub fn record_session(client_variant: u8, server_variant: u8) -> Result<(Vec<u8>, Vec<u8>), Error> {
-    let f = fixture();
-    let ccfg = &f.clients[client_variant as usize];
-    let scfg = &f.servers[server_variant as usize];
-    let (rx_len, tx_len) = client_buffers(client_variant);
+/// A real session to record.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scenario {
+    pub client: u8,
+    pub server: u8,
+    /// The client renegotiates after its first data.
+    pub client_renegotiates: bool,
+    /// The server asks for renegotiation after its first data.
+    pub server_renegotiates: bool,
+}
+
+/// What a recorded session produced.
+pub struct Recording {
+    pub client_sent: Vec<u8>,
+    pub server_sent: Vec<u8>,
+    pub client_events: Vec<Seen>,
+    pub server_events: Vec<Seen>,
+    pub client_session: Option<ClientSession>,
+    pub stored: Option<Session>,
+}
+
+/// A whole real session: handshake, "ping" from the client echoed by the
+/// server, the scenario's renegotiation, close_notify both ways. Both sides
+/// use [`Peer`], so each side's bytes replay against a fresh connection of
+/// the other side's variant in the fuzzer.
+pub fn record_session(s: &Scenario) -> Result<Recording, Error> {
+    let (config, params) = client_params(s.client);
+    let ccfg = &fixture().clients[config];
+    let scfg = &fixture().servers[s.server as usize];
+    let (rx_len, tx_len) = client_buffers(s.client);
     let (mut crx, mut ctx) = (vec![0u8; rx_len], vec![0u8; tx_len]);
     let (mut srx, mut stx) = (vec![0u8; FULL], vec![0u8; FULL]);
-    let mut client = Connection::client(ccfg, SERVER_NAME, &mut crx, &mut ctx, TestRng::new(CLIENT_SEED), NOW)?;
+    let mut client = Connection::client_with(ccfg, params, &mut crx, &mut ctx, TestRng::new(CLIENT_SEED), NOW)?;
     let mut server = Connection::server(scfg, &mut srx, &mut stx, TestRng::new(SERVER_SEED), NOW)?;
-    let (mut c_sent, mut s_sent) = (Vec::new(), Vec::new());
-    let (mut pinged, mut closing, mut c_closed, mut s_closed) = (false, false, false, false);
-    for _ in 0..16 {
+    // Only a client offering the golden session can make a lookup succeed
+    // (and the golden runs themselves must not ask for the golden sessions);
+    // any other lookup gets `None`, as in the fuzzer.
+    let answer = if s.client == 5 { lookup_answer(s.server) } else { None };
+    let mut cp = Peer::new(true, s.client_renegotiates, None);
+    let mut sp = Peer::new(false, s.server_renegotiates, answer);
+    cp.drain = false;
+    sp.drain = false;
+    let mut polls = 0;
+    let mut closing = false;
+    // Server variant 1 refuses renegotiation: one handshake only.
+    let renegotiates = (s.client_renegotiates || s.server_renegotiates) && s.server != 1;
+    let want_handshakes = if renegotiates { 2 } else { 1 };
+    for _ in 0..32 {
         // client -> server
         let out = client.transmit_pending();
         let n = server.feed(out);
-        c_sent.extend_from_slice(&out[..n]);
+        cp.sent.extend_from_slice(&out[..n]);
         client.transmit_done(n);
-        while let Some(ev) = server.poll_event(NOW)? {
-            match ev {
-                Event::Data(d) => {
-                    let d = d.to_vec();
-                    server.send(&d)?;
-                }
-                Event::Closed(_) => s_closed = true,
-                _ => {}
-            }
-        }
+        sp.poll_all(&mut server, &mut polls, usize::MAX)?;
         // server -> client
         let out = server.transmit_pending();
         let n = client.feed(out);
-        s_sent.extend_from_slice(&out[..n]);
+        sp.sent.extend_from_slice(&out[..n]);
         server.transmit_done(n);
-        let mut got_pong = false;
-        while let Some(ev) = client.poll_event(NOW)? {
-            match ev {
-                Event::HandshakeDone(_) if !pinged => {
-                    pinged = true;
-                    client.send(b"ping")?;
-                }
-                Event::Data(_) => got_pong = true,
-                Event::Closed(_) => c_closed = true,
-                _ => {}
-            }
-        }
-        if got_pong && !closing {
+        cp.poll_all(&mut client, &mut polls, usize::MAX)?;
+        if !closing && cp.data_events > 0 && cp.handshakes >= want_handshakes && sp.handshakes >= want_handshakes {
             closing = true;
             client.close()?;
         }
-        if c_closed && s_closed && client.transmit_pending().is_empty() && server.transmit_pending().is_empty() {
-            return Ok((c_sent, s_sent));
+        if cp.closed && sp.closed && client.transmit_pending().is_empty() && server.transmit_pending().is_empty() {
+            return Ok(Recording {
+                client_sent: cp.sent,
+                server_sent: sp.sent,
+                client_events: cp.events,
+                server_events: sp.events,
+                client_session: cp.client_session.or_else(|| client.client_session().cloned()),
+                stored: sp.stored,
+            });
         }
     }
+    eprintln!("session did not finish: client events: {:#?}\nserver events: {:#?}", cp.events, sp.events);
     Err(Error::Internal)
 }
 
