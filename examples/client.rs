@@ -10,23 +10,48 @@
 //!     --servername localhost --ca vectors/pki/ecdsa-ca.pem
 //! ```
 //!
-//! Options: `--suites LIST` (comma-separated OpenSSL or IANA names),
-//! `--max-fragment-length 512|1024|2048|4096` (ask the server for small
-//! records). Exits 0 after a clean close (close_notify both ways), 1 on any
-//! error, including a connection cut without close_notify.
+//! Options:
+//! - `--suites LIST` (comma-separated OpenSSL or IANA names);
+//! - `--max-fragment-length 512|1024|2048|4096` (ask the server for small
+//!   records);
+//! - `--reconnect N`: after the first connection has closed cleanly, connect
+//!   N more times, each time resuming the session (from a session cache keyed
+//!   by server name and port), handshaking and closing, like
+//!   `s_client -reconnect`. Every handshake prints `resumed=true|false`;
+//! - `--sess-out FILE`: write the session to FILE after each handshake
+//!   (this crate's binary export format, not OpenSSL's). It holds the master
+//!   secret: the file is created readable by its owner only;
+//! - `--sess-in FILE`: offer the session from FILE (written by `--sess-out`)
+//!   in the first handshake;
+//! - `--no-tickets`: neither ask for nor accept session tickets (RFC 5077),
+//!   resume by session ID only;
+//! - `--cert CHAIN.pem --key KEY.pem`: a client certificate, sent when the
+//!   server asks for one;
+//! - `--refuse-renegotiation`: answer a server's renegotiation request
+//!   (HelloRequest) with a `no_renegotiation` warning instead of
+//!   renegotiating.
+//!
+//! A stdin line that is exactly `R` starts a renegotiation instead of being
+//! sent (as with `s_client`); the lines after it are sent once it is done.
+//! Exits 0 after a clean close (close_notify both
+//! ways), 1 on any error, including a connection cut without close_notify.
 
 use getrandom::SysRng;
 use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::config::CertifiedKey;
+use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
+use sansio_tls::session::{CLIENT_SESSION_MAX_ENCODED_LEN, ClientCacheSlot, ClientSession, LruClientCache};
 use sansio_tls::{
-    CipherSuite, ClientConfig, CloseReason, Connection, HandshakeInfo, Instant, MaxFragmentLength, pem, suites,
+    CipherSuite, ClientConfig, ClientParams, CloseReason, Connection, Error, HandshakeInfo, Instant, MaxFragmentLength,
+    pem, suites,
 };
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc::{self, TryRecvError};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
 
 /// Receive and transmit buffer size: the largest record plus the largest
@@ -41,7 +66,9 @@ const POLL: Duration = Duration::from_millis(20);
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 const USAGE: &str = "usage: client --connect ADDR --servername NAME --ca CA.pem \
-                     [--suites LIST] [--max-fragment-length 512|1024|2048|4096]";
+                     [--suites LIST] [--max-fragment-length 512|1024|2048|4096] [--reconnect N] \
+                     [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--cert CHAIN.pem --key KEY.pem] \
+                     [--refuse-renegotiation]";
 
 /// Writes one line to stderr in a single write, so that lines stay whole
 /// when stdout is interleaved with them.
@@ -58,6 +85,13 @@ struct Args {
     ca: PathBuf,
     suites: Option<Vec<CipherSuite>>,
     max_fragment_length: Option<MaxFragmentLength>,
+    reconnect: u32,
+    sess_out: Option<PathBuf>,
+    sess_in: Option<PathBuf>,
+    no_tickets: bool,
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    refuse_renegotiation: bool,
 }
 
 fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
@@ -80,6 +114,8 @@ fn parse_mfl(v: &str) -> Result<MaxFragmentLength, String> {
 
 fn parse_args() -> Result<Args, String> {
     let (mut connect, mut servername, mut ca, mut suites, mut mfl) = (None, None, None, None, None);
+    let (mut reconnect, mut sess_out, mut sess_in, mut no_tickets) = (0, None, None, false);
+    let (mut cert, mut key, mut refuse_renegotiation) = (None, None, false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -89,9 +125,19 @@ fn parse_args() -> Result<Args, String> {
             "--ca" => ca = Some(PathBuf::from(value()?)),
             "--suites" => suites = Some(parse_suites(&value()?)?),
             "--max-fragment-length" => mfl = Some(parse_mfl(&value()?)?),
+            "--reconnect" => reconnect = value()?.parse().map_err(|e| format!("--reconnect: {e}"))?,
+            "--sess-out" => sess_out = Some(PathBuf::from(value()?)),
+            "--sess-in" => sess_in = Some(PathBuf::from(value()?)),
+            "--no-tickets" => no_tickets = true,
+            "--cert" => cert = Some(PathBuf::from(value()?)),
+            "--key" => key = Some(PathBuf::from(value()?)),
+            "--refuse-renegotiation" => refuse_renegotiation = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
+    }
+    if cert.is_some() != key.is_some() {
+        return Err(format!("--cert and --key go together\n{USAGE}"));
     }
     Ok(Args {
         connect: connect.ok_or(USAGE)?,
@@ -99,6 +145,13 @@ fn parse_args() -> Result<Args, String> {
         ca: ca.ok_or(USAGE)?,
         suites,
         max_fragment_length: mfl,
+        reconnect,
+        sess_out,
+        sess_in,
+        no_tickets,
+        cert,
+        key,
+        refuse_renegotiation,
     })
 }
 
@@ -116,18 +169,71 @@ fn describe_handshake(info: &HandshakeInfo) -> String {
     line
 }
 
-/// Prints the events the stream collected; returns how the peer closed, if it did.
-fn report_events<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> Option<CloseReason> {
+/// Writes `session` to `path`, readable by the owner only: it holds the
+/// master secret.
+fn save_session(path: &Path, session: &ClientSession) -> Result<(), Box<dyn std::error::Error>> {
+    let mut buf = [0u8; CLIENT_SESSION_MAX_ENCODED_LEN];
+    let n = session.export(&mut buf)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(&buf[..n])?;
+    Ok(())
+}
+
+/// Starts a renegotiation, saying what happened.
+fn start_renegotiation<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> io::Result<()> {
+    match tls.connection().renegotiate() {
+        Ok(()) => {
+            log!("event: renegotiating");
+            tls.flush_transmit()
+        }
+        // Not fatal: the server lacks secure renegotiation, or one runs.
+        Err(Error::NoRenegotiation) => {
+            log!("event: renegotiation not possible (no secure renegotiation, or one is running)");
+            Ok(())
+        }
+        Err(e) => {
+            let _ = tls.flush_transmit();
+            Err(io::Error::other(e))
+        }
+    }
+}
+
+/// Prints the events the stream collected and acts on them; returns how the
+/// peer closed, if it did.
+fn report_events<R: rand_core::CryptoRng>(
+    tls: &mut TlsStream<'_, R, TcpStream>,
+    args: &Args,
+) -> io::Result<Option<CloseReason>> {
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
             StreamEvent::HandshakeDone(info) => log!("event: {}", describe_handshake(&info)),
             StreamEvent::Alert(level, desc) => log!("event: alert {level:?} {desc:?}"),
             StreamEvent::RenegotiationRefused => log!("event: renegotiation refused"),
-            StreamEvent::NewSession(_) => log!("event: new resumable session"),
+            StreamEvent::NewSession(session) => {
+                log!("event: new resumable session");
+                if let Some(path) = &args.sess_out {
+                    match save_session(path, &session) {
+                        Ok(()) => log!("event: session saved to {}", path.display()),
+                        Err(e) => log!("error: saving the session to {}: {e}", path.display()),
+                    }
+                }
+            }
             StreamEvent::StoreSession(_) => log!("event: session to store"),
             StreamEvent::SessionLookup(_) => log!("event: session lookup"),
-            StreamEvent::RenegotiationRequested => log!("event: renegotiation requested"),
+            StreamEvent::RenegotiationRequested => {
+                log!("event: renegotiation requested");
+                if args.refuse_renegotiation {
+                    tls.connection().refuse_renegotiation().map_err(io::Error::other)?;
+                    tls.flush_transmit()?;
+                    log!("event: refused renegotiation (sent no_renegotiation)");
+                } else {
+                    start_renegotiation(tls)?;
+                }
+            }
             StreamEvent::PeerCertificates(chain) => log!("event: peer certificates ({} in chain)", chain.len()),
             StreamEvent::Closed(reason) => {
                 let how = match reason {
@@ -140,12 +246,17 @@ fn report_events<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>)
             other => log!("event: {other:?}"),
         }
     }
-    closed
+    Ok(closed)
 }
 
 /// A read that gave up after [`POLL`] without data.
 fn is_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
+/// Whether a stdin line is the renegotiation command: exactly `R`.
+fn is_renegotiate_command(line: &[u8]) -> bool {
+    matches!(line, b"R\n" | b"R\r\n" | b"R")
 }
 
 fn main() -> ExitCode {
@@ -178,30 +289,38 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         config.cipher_suites = s;
     }
     config.max_fragment_length = args.max_fragment_length;
+    config.session_tickets = !args.no_tickets;
 
-    let sock = TcpStream::connect(&args.connect)?;
-    sock.set_nodelay(true)?;
-    sock.set_read_timeout(Some(POLL))?;
-    log!("event: connected to {}", sock.peer_addr()?);
-    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&config, &args.servername, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())?;
-    let mut tls = TlsStream::new(conn, sock);
-
-    // The handshake. `pump` also checks the handshake timeout (30 s).
-    tls.flush_transmit()?;
-    while tls.connection().is_handshaking() {
-        let more = match tls.pump() {
-            Ok(more) => more,
-            Err(e) if is_timeout(&e) => true,
-            Err(e) => {
-                report_events(&mut tls);
-                return Err(e.into());
-            }
-        };
-        if report_events(&mut tls).is_some() || !more {
-            return Err("connection closed during the handshake".into());
-        }
+    // For `--reconnect`, sessions are cached by server name and port. Only
+    // then: a renegotiation also offers the cached session, and GnuTLS 3.7
+    // servers fail a renegotiation that resumes a ticket (internal_error).
+    let mut slots = [ClientCacheSlot::EMPTY; 4];
+    let cache = LruClientCache::new(&mut slots);
+    if args.reconnect > 0 {
+        config.session_cache = Some(&cache);
     }
+
+    // The client certificate.
+    let (mut cert_der, mut key) = (Vec::new(), None);
+    if let (Some(cert), Some(key_path)) = (&args.cert, &args.key) {
+        cert_der = pem::read_certs(cert)?;
+        let (_, der) = pem::read_private_key(key_path)?;
+        key = Some(SigningKey::from_der(&der).map_err(|e| format!("{}: {e}", key_path.display()))?);
+    }
+    let chain: Vec<&[u8]> = cert_der.iter().map(Vec::as_slice).collect();
+    let creds = match &key {
+        Some(key) => vec![CertifiedKey::new(&chain, key).map_err(|e| format!("--cert/--key: {e}"))?],
+        None => Vec::new(),
+    };
+    config.client_certs = &creds;
+
+    let imported = match &args.sess_in {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Some(ClientSession::import(&bytes).map_err(|e| format!("{}: not a session: {e}", path.display()))?)
+        }
+        None => None,
+    };
 
     // stdin is read on its own thread; lines arrive through a channel.
     let (lines_tx, lines) = mpsc::channel::<Vec<u8>>();
@@ -220,12 +339,67 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
+    connect(&config, args, imported.as_ref(), Some(&lines))?;
+    for _ in 0..args.reconnect {
+        connect(&config, args, None, None)?;
+    }
+    Ok(())
+}
+
+/// One connection: the handshake, then stdin lines until their end (when
+/// `lines` is given) or nothing, then a clean close.
+fn connect(
+    config: &ClientConfig<'_>,
+    args: &Args,
+    session: Option<&ClientSession>,
+    lines: Option<&Receiver<Vec<u8>>>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let sock = TcpStream::connect(&args.connect)?;
+    sock.set_nodelay(true)?;
+    sock.set_read_timeout(Some(POLL))?;
+    let peer = sock.peer_addr()?;
+    log!("event: connected to {peer}");
+    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
+    let params = ClientParams { server_name: &args.servername, port: peer.port(), session };
+    let conn = Connection::client_with(config, params, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())?;
+    let mut tls = TlsStream::new(conn, sock);
+
+    // The handshake. `pump` also checks the handshake timeout (30 s).
+    tls.flush_transmit()?;
+    while tls.connection().is_handshaking() {
+        let more = match tls.pump() {
+            Ok(more) => more,
+            Err(e) if is_timeout(&e) => true,
+            Err(e) => {
+                report_events(&mut tls, args)?;
+                return Err(e.into());
+            }
+        };
+        let closed = report_events(&mut tls, args)?;
+        if tls.connection().handshake_info().is_none() && (closed.is_some() || !more) {
+            return Err("connection closed during the handshake".into());
+        }
+        match closed {
+            Some(CloseReason::CloseNotify) => return Ok(()),
+            Some(CloseReason::Truncated) => return Err("connection closed without close_notify".into()),
+            None => {}
+        }
+    }
+
     let mut close_deadline = None;
+    if lines.is_none() {
+        tls.close()?;
+        log!("event: sent close_notify");
+        close_deadline = Some(std::time::Instant::now() + CLOSE_WAIT);
+    }
     let mut buf = vec![0; 16 * 1024];
     let mut stdout = io::stdout();
     loop {
-        while close_deadline.is_none() {
+        // Lines wait while a renegotiation runs: OpenSSL and GnuTLS refuse
+        // application data in the middle of a handshake (after the hellos).
+        while let (None, Some(lines), false) = (close_deadline, lines, tls.connection().is_renegotiating()) {
             match lines.try_recv() {
+                Ok(line) if is_renegotiate_command(&line) => start_renegotiation(&mut tls)?,
                 Ok(line) => tls.write_all(&line)?,
                 Err(TryRecvError::Empty) => break,
                 Err(TryRecvError::Disconnected) => {
@@ -238,13 +412,18 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         let n = match tls.read(&mut buf) {
             Ok(n) => n,
             Err(e) if is_timeout(&e) => {
+                match report_events(&mut tls, args)? {
+                    Some(CloseReason::CloseNotify) => return Ok(()),
+                    Some(CloseReason::Truncated) => return Err("connection closed without close_notify".into()),
+                    None => {}
+                }
                 if close_deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                     return Err("timed out waiting for the server's close_notify".into());
                 }
                 continue;
             }
             Err(e) => {
-                report_events(&mut tls);
+                report_events(&mut tls, args)?;
                 return Err(e.into());
             }
         };
@@ -253,7 +432,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             stdout.flush()?;
             log!("event: data {n} bytes");
         }
-        match report_events(&mut tls) {
+        match report_events(&mut tls, args)? {
             Some(CloseReason::CloseNotify) => return Ok(()),
             Some(CloseReason::Truncated) => return Err("connection closed without close_notify".into()),
             None if n == 0 => return Err("connection closed".into()),

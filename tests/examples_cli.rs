@@ -102,7 +102,7 @@ fn server_example_echoes_to_s_client() {
     client.send(b"echo-me-please\n").unwrap();
     expect_in(&mut client, Peer::stdout, "echo-me-please", &mut server);
     client.close_stdin();
-    expect_success(&mut server, &mut client);
+    expect_finished(&mut server, &mut client);
     let log = server.output();
     for needle in [
         "event: handshake done suite=TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
@@ -125,7 +125,7 @@ fn server_example_http_to_s_client() {
     client.send(b"GET / HTTP/1.0\r\nHost: localhost\r\n\r\n").unwrap();
     expect_in(&mut client, Peer::stdout, "HTTP/1.0 200 OK", &mut server);
     expect_in(&mut client, Peer::stdout, "Hello from sansio-tls.", &mut server);
-    expect_success(&mut server, &mut client);
+    expect_finished(&mut server, &mut client);
     assert!(server.output().contains("event: sent HTTP response"), "{}", server.describe());
 }
 
@@ -141,7 +141,7 @@ fn server_example_echoes_to_gnutls_cli() {
     client.send(b"echo-me-please\n").unwrap();
     expect_in(&mut client, Peer::stdout, "echo-me-please", &mut server);
     client.close_stdin();
-    expect_success(&mut server, &mut client);
+    expect_finished(&mut server, &mut client);
     let log = server.output();
     assert!(log.contains("group=Secp256r1"), "{log}");
     assert!(log.contains("event: closed close_notify"), "{log}");
@@ -173,7 +173,7 @@ fn client_example_against_s_server() {
     client.send(b"hello\n").unwrap();
     expect_in(&mut client, Peer::stdout, "olleh", &mut server);
     client.close_stdin();
-    expect_success(&mut client, &mut server);
+    expect_finished(&mut client, &mut server);
     assert!(client.stderr().contains("event: closed close_notify"), "{}", client.describe());
 }
 
@@ -190,7 +190,7 @@ fn client_example_small_records_against_gnutls_serv() {
     client.send(b"hello gnutls\n").unwrap();
     expect_in(&mut client, Peer::stderr, "event: data 13 bytes", &mut server);
     client.close_stdin();
-    expect_success(&mut client, &mut server);
+    expect_finished(&mut client, &mut server);
     assert!(client.stdout().contains("hello gnutls"), "{}", client.describe());
 }
 
@@ -209,4 +209,227 @@ fn client_example_fails_on_unknown_ca() {
     }
     // "error: UnknownCa (sends alert UnknownCa)"
     assert!(client.stderr().contains("error: UnknownCa"), "{}", client.describe());
+}
+
+/// Waits until `peer`'s output stops growing: after the process exits, its
+/// reader threads may still be copying the last lines.
+fn settle(peer: &Peer) {
+    let mut last = usize::MAX;
+    let mut stable_since = std::time::Instant::now();
+    wait_until(HANDSHAKE_TIMEOUT, || {
+        let len = peer.output().len();
+        if len != last {
+            last = len;
+            stable_since = std::time::Instant::now();
+        }
+        stable_since.elapsed() >= std::time::Duration::from_millis(200)
+    });
+}
+
+/// [`expect_success`], then [`settle`].
+fn expect_finished(peer: &mut Peer, other: &mut Peer) {
+    expect_success(peer, other);
+    settle(peer);
+}
+
+/// How many times `needle` is in `peer`'s stderr.
+fn count_in_stderr(peer: &Peer, needle: &str) -> usize {
+    peer.stderr().matches(needle).count()
+}
+
+/// Waits until `needle` is `n` times in `peer`'s stderr.
+fn expect_count(peer: &mut Peer, needle: &str, n: usize, other: &mut Peer) {
+    if !wait_until(HANDSHAKE_TIMEOUT, || count_in_stderr(peer, needle) >= n) {
+        panic!("expected {n} x {needle:?} in the output of\n{}\nother side:\n{}", peer.describe(), other.describe());
+    }
+}
+
+/// `--reconnect 2`: after the first connection, two more, each resuming
+/// the session (the server example keeps a session store and issues
+/// tickets by default).
+#[test]
+fn client_example_reconnect_resumes_with_server_example() {
+    let (mut server, port) = start_server(&["--max-conns", "3"]);
+    let mut client = start_client(port, "ecdsa-ca.pem", &["--reconnect", "2"]);
+    expect_in(&mut client, Peer::stderr, "event: handshake done", &mut server);
+    client.send(b"hello\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "hello", &mut server);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    expect_finished(&mut server, &mut client);
+    let log = client.stderr();
+    assert_eq!(log.matches("event: handshake done").count(), 3, "{log}");
+    assert_eq!(log.matches("resumed=false").count(), 1, "{log}");
+    assert_eq!(log.matches("resumed=true").count(), 2, "{log}");
+    assert_eq!(server.stderr().matches("resumed=true").count(), 2, "{}", server.describe());
+}
+
+/// The same with the server's store and tickets off: nothing resumes.
+#[test]
+fn client_example_reconnect_without_server_sessions() {
+    let (mut server, port) = start_server(&["--max-conns", "2", "--no-cache", "--no-tickets"]);
+    let mut client = start_client(port, "ecdsa-ca.pem", &["--reconnect", "1"]);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    let log = client.stderr();
+    assert_eq!(log.matches("resumed=false").count(), 2, "{log}");
+    assert!(!log.contains("resumed=true"), "{log}");
+}
+
+/// `--sess-out` in one run, `--sess-in` in the next: the second run resumes
+/// the first one's session with `s_server -no_ticket` (by session ID).
+#[test]
+fn client_example_sess_out_sess_in_with_s_server() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let (mut server, port) = on_free_port(|port| {
+        openssl_s_server(port, &pki("ecdsa-server.pem"), &pki("ecdsa-server.key.pem"), &["-rev", "-no_ticket"])
+    });
+    let file = std::env::temp_dir().join(format!("sansio-tls-example-sess-{}-{port}", std::process::id()));
+    let file_arg = file.to_str().expect("UTF-8 temp path").to_owned();
+    for (round, flag) in [(0, "--sess-out"), (1, "--sess-in")] {
+        let mut client = start_client(port, "ecdsa-ca.pem", &[flag, &file_arg]);
+        expect_in(&mut client, Peer::stderr, "event: handshake done", &mut server);
+        client.send(b"hello\n").unwrap();
+        expect_in(&mut client, Peer::stdout, "olleh", &mut server);
+        client.close_stdin();
+        expect_finished(&mut client, &mut server);
+        let log = client.stderr();
+        if round == 0 {
+            assert!(log.contains("resumed=false"), "{log}");
+            assert!(log.contains("event: session saved to"), "{log}");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&file).expect("session file").permissions().mode();
+                assert_eq!(mode & 0o077, 0, "the session file is secret: mode {mode:o}");
+            }
+        } else {
+            assert!(log.contains("resumed=true"), "{log}");
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+}
+
+/// The server example requiring a client certificate from the ECDSA CA:
+/// `s_client` with the client leaf gets through (the server logs its
+/// subject), without a certificate it is refused.
+#[test]
+fn server_example_requires_client_certificate() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let auth = ["--client-auth", "require", "--ca", &pki_arg("ecdsa-ca.pem")];
+    let (mut server, port) = start_server(&auth);
+    let cert = ["-cert", &pki_arg("ecdsa-client.pem"), "-key", &pki_arg("ecdsa-client.key.pem")];
+    let mut client = openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &[&["-tls1_2"][..], &cert].concat());
+    expect_output(&mut client, "Cipher is ECDHE-ECDSA-AES128-GCM-SHA256", &mut server);
+    client.send(b"with-a-certificate\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "with-a-certificate", &mut server);
+    client.close_stdin();
+    expect_finished(&mut server, &mut client);
+    let log = server.stderr();
+    assert!(log.contains("event: client certificate subject=\"O=sansio-tls test, CN=test client\""), "{log}");
+    assert!(client.output().contains("Acceptable client certificate CA names"), "{}", client.describe());
+
+    let (mut server, port) = start_server(&auth);
+    let mut client = openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2"]);
+    match client.wait_exit(HANDSHAKE_TIMEOUT) {
+        Some(status) if !status.success() => {}
+        _ => panic!("expected a failure\n{}\n{}", client.describe(), server.describe()),
+    }
+    expect_output(&mut client, "alert handshake failure", &mut server);
+    expect_in(&mut server, Peer::stderr, "error: HandshakeFailure", &mut client);
+}
+
+/// `R` on the client example's stdin renegotiates with `s_server
+/// -client_renegotiation`; lines before and after go through.
+#[test]
+fn client_example_renegotiates_with_s_server() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let (mut server, port) = on_free_port(|port| {
+        openssl_s_server(
+            port,
+            &pki("ecdsa-server.pem"),
+            &pki("ecdsa-server.key.pem"),
+            &["-rev", "-client_renegotiation"],
+        )
+    });
+    let mut client = start_client(port, "ecdsa-ca.pem", &[]);
+    expect_in(&mut client, Peer::stderr, "event: handshake done", &mut server);
+    client.send(b"before\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "erofeb", &mut server);
+    client.send(b"R\n").unwrap();
+    expect_in(&mut client, Peer::stderr, "event: renegotiating", &mut server);
+    expect_count(&mut client, "event: handshake done", 2, &mut server);
+    client.send(b"after\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "retfa", &mut server);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    let log = client.stderr();
+    assert_eq!(log.matches("secure_reneg=true").count(), 2, "{log}");
+    // The `R` line is a command, not data.
+    assert!(!client.stdout().contains('R'), "{}", client.describe());
+}
+
+/// `R` on the server example's stdin sends a HelloRequest; `gnutls-cli`
+/// renegotiates.
+#[test]
+fn server_example_hello_request_to_gnutls_cli() {
+    if !require_peer("gnutls-cli") {
+        return;
+    }
+    let (mut server, port) = start_server(&[]);
+    let mut client = gnutls_cli(port, &pki("ecdsa-ca.pem"), &["--priority", GNUTLS_TLS12]);
+    expect_output(&mut client, "- Handshake was completed", &mut server);
+    client.send(b"before\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "before", &mut server);
+    server.send(b"R\n").unwrap();
+    expect_in(&mut server, Peer::stderr, "event: sent HelloRequest", &mut client);
+    expect_output(&mut client, "*** Rehandshake was performed.", &mut server);
+    expect_count(&mut server, "event: handshake done", 2, &mut client);
+    client.send(b"after\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "after", &mut server);
+    client.close_stdin();
+    expect_finished(&mut server, &mut client);
+}
+
+/// The client example sends `**REHANDSHAKE**`: the server example asks for
+/// a renegotiation, and the client example answers it.
+#[test]
+fn client_example_answers_server_example_hello_request() {
+    let (mut server, port) = start_server(&[]);
+    let mut client = start_client(port, "ecdsa-ca.pem", &[]);
+    expect_in(&mut client, Peer::stderr, "event: handshake done", &mut server);
+    client.send(b"**REHANDSHAKE**\n").unwrap();
+    expect_in(&mut client, Peer::stderr, "event: renegotiation requested", &mut server);
+    expect_count(&mut client, "event: handshake done", 2, &mut server);
+    client.send(b"after\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "after", &mut server);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    expect_finished(&mut server, &mut client);
+    // The command line is not echoed.
+    assert!(!client.stdout().contains("REHANDSHAKE"), "{}", client.describe());
+    assert_eq!(server.stderr().matches("event: handshake done").count(), 2, "{}", server.describe());
+}
+
+/// With `--refuse-renegotiation` the client example answers a HelloRequest
+/// with a `no_renegotiation` warning and goes on.
+#[test]
+fn client_example_refuses_renegotiation() {
+    let (mut server, port) = start_server(&[]);
+    let mut client = start_client(port, "ecdsa-ca.pem", &["--refuse-renegotiation"]);
+    expect_in(&mut client, Peer::stderr, "event: handshake done", &mut server);
+    client.send(b"**REHANDSHAKE**\n").unwrap();
+    expect_in(&mut client, Peer::stderr, "event: refused renegotiation", &mut server);
+    expect_in(&mut server, Peer::stderr, "event: alert Warning NoRenegotiation", &mut client);
+    client.send(b"after\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "after", &mut server);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    assert_eq!(client.stderr().matches("event: handshake done").count(), 1, "{}", client.describe());
 }

@@ -201,7 +201,9 @@ impl<'a> ClientHandshake<'a> {
         let offer = session.or(cached.as_ref()).filter(|cs| self.resumable(&cs.session));
         let mut ticket: Option<&[u8]> = None;
         if let Some(cs) = offer {
-            let t = cs.ticket().filter(|_| self.config.session_tickets);
+            // In a renegotiation a session resumes by ID only: deployed
+            // servers (GnuTLS 3.7) fail resuming a ticket there.
+            let t = cs.ticket().filter(|_| self.config.session_tickets && self.common.prev.is_none());
             if let Some(t) = t {
                 // RFC 5077 §3.4: with a ticket, offer a fresh random session
                 // ID; an echo of it means the ticket was accepted.

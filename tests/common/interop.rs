@@ -17,7 +17,7 @@ use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::*;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant as StdInstant};
 
@@ -80,10 +80,36 @@ pub fn offered_groups(suite: CipherSuite, group: NamedGroup) -> Vec<NamedGroup> 
 /// What our side saw.
 #[derive(Debug, Default)]
 pub struct Outcome {
+    /// The first handshake.
     pub info: Option<HandshakeInfo>,
     pub received: Vec<u8>,
     pub events: Vec<StreamEvent>,
     pub close: Option<CloseReason>,
+    /// [`Connection::secure_renegotiation`] at the end.
+    pub secure_renegotiation: bool,
+    /// Server: what `request_renegotiation` returned when it failed.
+    pub refused_requests: Vec<Error>,
+}
+
+impl Outcome {
+    /// Every completed handshake, the first one and the renegotiations.
+    pub fn handshakes(&self) -> Vec<HandshakeInfo> {
+        handshakes_in(self.events.iter())
+    }
+
+    /// Whether an event matches `f`.
+    pub fn saw(&self, f: impl Fn(&StreamEvent) -> bool) -> bool {
+        self.events.iter().any(f)
+    }
+}
+
+fn handshakes_in<'e>(events: impl Iterator<Item = &'e StreamEvent>) -> Vec<HandshakeInfo> {
+    events
+        .filter_map(|e| match e {
+            StreamEvent::HandshakeDone(i) => Some(*i),
+            _ => None,
+        })
+        .collect()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -335,4 +361,403 @@ pub fn wait_for_stdout(peer: &crate::common::peers::Peer, needle: &str) -> bool 
 pub fn server_outcome(rx: &mpsc::Receiver<Result<Outcome, String>>) -> Result<Outcome, String> {
     rx.recv_timeout(TIMEOUT + Duration::from_secs(2))
         .unwrap_or_else(|e| Err(format!("server thread gave no result: {e}")))
+}
+
+fn is_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+}
+
+// ----- a configurable server of ours, for resumption and renegotiation -----
+
+/// How [`spawn_server`] sets up our server (ECDSA identity, default suites
+/// and groups).
+#[derive(Debug, Clone, Copy)]
+pub struct ServerSetup {
+    /// Connections to serve, one after another.
+    pub connections: usize,
+    /// Resumption by session ID from an [`session::LruSessionStore`].
+    pub store: bool,
+    /// Session tickets, with a random key.
+    pub tickets: bool,
+    /// Accept client-initiated renegotiation (the default limits) or refuse
+    /// it (`renegotiation: None`).
+    pub renegotiation: bool,
+    /// Echo every byte back.
+    pub echo: bool,
+}
+
+impl Default for ServerSetup {
+    fn default() -> Self {
+        ServerSetup { connections: 1, store: false, tickets: false, renegotiation: true, echo: true }
+    }
+}
+
+/// What the test tells a running [`spawn_server`] connection to do.
+#[derive(Debug, Clone)]
+pub enum ServerCmd {
+    /// Send a HelloRequest (`request_renegotiation(None)`).
+    RequestRenegotiation,
+    /// Send application data.
+    Send(Vec<u8>),
+}
+
+/// A server of ours on a thread: its port, a command channel to the
+/// connection being served, the events seen so far, and the outcomes.
+pub struct ServerHandle {
+    pub port: u16,
+    cmds: mpsc::Sender<ServerCmd>,
+    /// (connection index, event), as they happen.
+    log: Arc<Mutex<Vec<(usize, StreamEvent)>>>,
+    done: mpsc::Receiver<Vec<Result<Outcome, String>>>,
+}
+
+impl ServerHandle {
+    /// Queues a command for the connection being served (acted on within
+    /// ~50 ms).
+    pub fn command(&self, cmd: ServerCmd) {
+        self.cmds.send(cmd).expect("server thread gone");
+    }
+
+    /// The events seen so far.
+    pub fn events(&self) -> Vec<(usize, StreamEvent)> {
+        self.log.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Completed handshakes so far, over all connections.
+    pub fn handshakes(&self) -> Vec<HandshakeInfo> {
+        handshakes_in(self.events().iter().map(|(_, e)| e))
+    }
+
+    /// Waits (bounded by [`TIMEOUT`]) until `n` handshakes have completed.
+    pub fn wait_handshakes(&self, n: usize) -> bool {
+        crate::common::peers::wait_until(TIMEOUT, || self.handshakes().len() >= n)
+    }
+
+    /// Waits (bounded by [`TIMEOUT`]) until an event matches `f`.
+    pub fn wait_event(&self, f: impl Fn(&StreamEvent) -> bool) -> bool {
+        crate::common::peers::wait_until(TIMEOUT, || self.events().iter().any(|(_, e)| f(e)))
+    }
+
+    /// The outcome of every connection served (waits, bounded, for the
+    /// server thread to finish).
+    pub fn outcomes(&self) -> Vec<Result<Outcome, String>> {
+        self.done
+            .recv_timeout(TIMEOUT + Duration::from_secs(2))
+            .unwrap_or_else(|e| vec![Err(format!("server thread gave no result: {e}"))])
+    }
+}
+
+/// Starts our server on 127.0.0.1 (a port chosen by the kernel) on a thread.
+/// It serves `setup.connections` connections one after another, or stops
+/// when none comes for [`TIMEOUT`].
+pub fn spawn_server(setup: ServerSetup) -> ServerHandle {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().unwrap().port();
+    let (cmds, cmd_rx) = mpsc::channel();
+    let (done_tx, done) = mpsc::channel();
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let thread_log = Arc::clone(&log);
+    thread::spawn(move || {
+        let _ = done_tx.send(serve_connections(listener, setup, &cmd_rx, &thread_log));
+    });
+    ServerHandle { port, cmds, log, done }
+}
+
+fn serve_connections(
+    listener: TcpListener,
+    setup: ServerSetup,
+    cmds: &mpsc::Receiver<ServerCmd>,
+    log: &Mutex<Vec<(usize, StreamEvent)>>,
+) -> Vec<Result<Outcome, String>> {
+    use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
+    let id = ecdsa_identity();
+    let mut config = ServerConfig::new(&id.chain, &id.key);
+    let mut slots = vec![SessionSlot::EMPTY; 16];
+    let store = LruSessionStore::new(&mut slots);
+    if setup.store {
+        config.sessions = ServerSessions::Store(&store);
+    }
+    let mut ticket_key = TicketKey { name: [0; 16], key: [0; 32] };
+    rand_core::Rng::fill_bytes(&mut rng(), &mut ticket_key.name);
+    rand_core::Rng::fill_bytes(&mut rng(), &mut ticket_key.key);
+    if setup.tickets {
+        config.ticket_keys = Some(TicketKeys { current: &ticket_key, previous: &[], lifetime_secs: 7200 });
+    }
+    if !setup.renegotiation {
+        config.renegotiation = None;
+    }
+    listener.set_nonblocking(true).unwrap();
+    let mut outcomes = Vec::new();
+    for index in 0..setup.connections {
+        let deadline = StdInstant::now() + TIMEOUT;
+        let sock = loop {
+            match listener.accept() {
+                Ok((s, _)) => break Some(s),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    if StdInstant::now() >= deadline {
+                        break None;
+                    }
+                    thread::sleep(Duration::from_millis(5));
+                }
+                Err(e) => {
+                    outcomes.push(Err(format!("accept: {e}")));
+                    return outcomes;
+                }
+            }
+        };
+        let Some(sock) = sock else {
+            outcomes.push(Err(format!("connection {index} did not come")));
+            return outcomes;
+        };
+        // Commands sent before this connection are not for it.
+        while cmds.try_recv().is_ok() {}
+        outcomes.push(serve_one(&config, sock, setup.echo, cmds, |e| {
+            log.lock().unwrap_or_else(|e| e.into_inner()).push((index, e.clone()))
+        }));
+    }
+    outcomes
+}
+
+fn serve_one(
+    config: &ServerConfig<'_>,
+    sock: TcpStream,
+    echo: bool,
+    cmds: &mpsc::Receiver<ServerCmd>,
+    mut log: impl FnMut(&StreamEvent),
+) -> Result<Outcome, String> {
+    sock.set_nonblocking(false).unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+    sock.set_write_timeout(Some(TIMEOUT)).unwrap();
+    let (mut rx, mut tx) = (vec![0; BIG], vec![0; BIG]);
+    let conn = Connection::server(config, &mut rx, &mut tx, rng(), now()).map_err(|e| format!("{e}"))?;
+    let mut tls = TlsStream::new(conn, sock);
+    let mut out = Outcome::default();
+    let mut collect_all = |tls: &mut TlsStream<'_, _, TcpStream>, out: &mut Outcome| {
+        for ev in tls.take_events() {
+            log(&ev);
+            if let StreamEvent::Closed(r) = ev {
+                out.close.get_or_insert(r);
+            }
+            out.events.push(ev);
+        }
+        out.secure_renegotiation = tls.connection().secure_renegotiation();
+    };
+    let deadline = StdInstant::now() + TIMEOUT;
+    while tls.connection().handshake_info().is_none() {
+        if StdInstant::now() >= deadline {
+            return Err("handshake timed out".into());
+        }
+        let step = tls.pump();
+        collect_all(&mut tls, &mut out);
+        match step {
+            Ok(true) => {}
+            Ok(false) => return Err(format!("connection closed during the handshake; events {:?}", out.events)),
+            Err(e) if is_timeout(&e) => {}
+            Err(e) => {
+                return Err(format!(
+                    "handshake failed: {e} (connection error: {:?}; events {:?})",
+                    tls.connection().error(),
+                    out.events
+                ));
+            }
+        }
+        if out.close.is_some() && tls.connection().handshake_info().is_none() {
+            return Err(format!("connection closed during the handshake; events {:?}", out.events));
+        }
+    }
+    out.info = tls.connection().handshake_info();
+    let mut buf = [0u8; 4096];
+    while out.close.is_none() {
+        if StdInstant::now() >= deadline {
+            return Err(format!("client did not close in time; outcome so far {out:?}"));
+        }
+        for cmd in cmds.try_iter() {
+            match cmd {
+                // Refused (e.g. `NoRenegotiation`): noted, not fatal.
+                ServerCmd::RequestRenegotiation => match tls.connection().request_renegotiation(None) {
+                    Ok(()) => tls.flush_transmit().map_err(|e| format!("sending HelloRequest: {e}"))?,
+                    Err(e) => out.refused_requests.push(e),
+                },
+                ServerCmd::Send(data) => {
+                    tls.write_all(&data).map_err(|e| format!("write: {e}; outcome so far {out:?}"))?
+                }
+            }
+        }
+        let read = tls.read(&mut buf);
+        collect_all(&mut tls, &mut out);
+        match read {
+            Ok(0) => break,
+            Ok(n) => {
+                out.received.extend_from_slice(&buf[..n]);
+                if echo && out.close.is_none() {
+                    tls.write_all(&buf[..n]).map_err(|e| format!("echo write: {e}"))?;
+                }
+            }
+            Err(e) if is_timeout(&e) => {}
+            // The client's close_notify came, and our answer could not go
+            // out because it had gone.
+            Err(_) if out.close == Some(CloseReason::CloseNotify) => break,
+            Err(e) => {
+                return Err(format!(
+                    "read failed: {e} (connection error: {:?}); outcome so far {out:?}",
+                    tls.connection().error()
+                ));
+            }
+        }
+    }
+    collect_all(&mut tls, &mut out);
+    Ok(out)
+}
+
+// ----- a client of ours driven step by step ---------------------------------
+
+/// What our [`Client`] does with a server's HelloRequest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelloRequestAnswer {
+    Renegotiate,
+    Refuse,
+    Ignore,
+}
+
+/// Our client over TCP, driven step by step by a test. Its buffers are
+/// leaked (a few tens of KiB per connection, in tests only) so that it can
+/// own its connection.
+pub struct Client<'a> {
+    pub tls: TlsStream<'a, UnwrapErr<SysRng>, TcpStream>,
+    pub out: Outcome,
+    pub on_hello_request: HelloRequestAnswer,
+    deadline: StdInstant,
+}
+
+impl<'a> Client<'a> {
+    /// Connects to 127.0.0.1:`port` ("localhost", with `port` in the session
+    /// cache key, and `session` offered if given) and runs the handshake.
+    pub fn connect(
+        port: u16,
+        config: &'a ClientConfig<'a>,
+        session: Option<&'a session::ClientSession>,
+    ) -> Result<Self, String> {
+        let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let sock = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| format!("connect {addr}: {e}"))?;
+        sock.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        sock.set_write_timeout(Some(TIMEOUT)).unwrap();
+        let rx: &'static mut [u8] = Box::leak(vec![0u8; BIG].into_boxed_slice());
+        let tx: &'static mut [u8] = Box::leak(vec![0u8; BIG].into_boxed_slice());
+        let params = ClientParams { server_name: "localhost", port, session };
+        let conn = Connection::client_with(config, params, rx, tx, rng(), now())
+            .map_err(|e| format!("Connection::client_with: {e}"))?;
+        let mut client = Client {
+            tls: TlsStream::new(conn, sock),
+            out: Outcome::default(),
+            on_hello_request: HelloRequestAnswer::Renegotiate,
+            deadline: StdInstant::now() + TIMEOUT,
+        };
+        client.tls.flush_transmit().map_err(|e| format!("sending ClientHello: {e}"))?;
+        client.pump_until("the handshake", |c| c.out.info.is_some())?;
+        Ok(client)
+    }
+
+    fn collect(&mut self) -> Result<(), String> {
+        for ev in self.tls.take_events() {
+            match ev {
+                StreamEvent::Closed(r) => {
+                    self.out.close.get_or_insert(r);
+                }
+                StreamEvent::HandshakeDone(i) => {
+                    self.out.info.get_or_insert(i);
+                }
+                _ => {}
+            }
+            if ev == StreamEvent::RenegotiationRequested {
+                match self.on_hello_request {
+                    HelloRequestAnswer::Renegotiate => {
+                        self.tls.connection().renegotiate().map_err(|e| format!("renegotiate: {e}"))?
+                    }
+                    HelloRequestAnswer::Refuse => self
+                        .tls
+                        .connection()
+                        .refuse_renegotiation()
+                        .map_err(|e| format!("refuse_renegotiation: {e}"))?,
+                    HelloRequestAnswer::Ignore => {}
+                }
+                self.tls.flush_transmit().map_err(|e| format!("flush: {e}"))?;
+            }
+            self.out.events.push(ev);
+        }
+        self.out.secure_renegotiation = self.tls.connection().secure_renegotiation();
+        Ok(())
+    }
+
+    /// Reads and handles input until `done(self)` holds; fails if the
+    /// connection fails, closes first, or the deadline passes.
+    pub fn pump_until(&mut self, what: &str, mut done: impl FnMut(&Self) -> bool) -> Result<(), String> {
+        let mut buf = [0u8; 4096];
+        loop {
+            self.collect()?;
+            if done(self) {
+                return Ok(());
+            }
+            if StdInstant::now() >= self.deadline {
+                return Err(format!("timed out waiting for {what}; outcome so far {:?}", self.out));
+            }
+            if self.out.close.is_some() {
+                return Err(format!("closed while waiting for {what}; outcome so far {:?}", self.out));
+            }
+            // `read` also runs the handshake: it returns once plaintext
+            // arrived, or when the socket read times out.
+            match self.tls.read(&mut buf) {
+                Ok(0) => {
+                    self.collect()?;
+                    if done(self) {
+                        return Ok(());
+                    }
+                    return Err(format!("connection ended while waiting for {what}; outcome so far {:?}", self.out));
+                }
+                Ok(n) => self.out.received.extend_from_slice(&buf[..n]),
+                Err(e) if is_timeout(&e) => {}
+                Err(e) => {
+                    let _ = self.collect();
+                    return Err(format!(
+                        "waiting for {what}: {e} (connection error: {:?}); outcome so far {:?}",
+                        self.tls.connection().error(),
+                        self.out
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Sends application data.
+    pub fn send(&mut self, data: &[u8]) -> Result<(), String> {
+        self.tls
+            .write_all(data)
+            .map_err(|e| format!("write: {e} (connection error: {:?})", self.tls.connection().error()))
+    }
+
+    /// Reads until everything received so far contains `expect`.
+    pub fn expect(&mut self, expect: &[u8]) -> Result<(), String> {
+        self.pump_until(&summary(expect), |c| contains(&c.out.received, expect))
+    }
+
+    /// Reads until `n` handshakes have completed.
+    pub fn wait_handshakes(&mut self, n: usize) -> Result<(), String> {
+        self.pump_until(&format!("{n} handshakes"), |c| c.out.handshakes().len() >= n)
+    }
+
+    /// Starts a renegotiation.
+    pub fn renegotiate(&mut self) -> Result<(), Error> {
+        self.tls.connection().renegotiate()?;
+        self.tls.flush_transmit().map_err(|_| Error::Closed)
+    }
+
+    /// Sends close_notify and waits briefly for the server's; returns what
+    /// was seen.
+    pub fn close(mut self) -> Outcome {
+        if self.out.close.is_none() && self.tls.close().is_ok() {
+            self.deadline = StdInstant::now() + Duration::from_secs(3);
+            let _ = self.pump_until("close_notify", |c| c.out.close.is_some());
+        }
+        let _ = self.collect();
+        self.out
+    }
 }
