@@ -236,7 +236,16 @@ impl<'a> ServerConfig<'a> {
         core::iter::once(CertifiedKey { chain: self.cert_chain, key: self.key }).chain(self.more_certs.iter().copied())
     }
 
-    /// A configuration with the defaults for this chain and key.
+    /// Like [`new`](Self::new), but first checks that `key` is the key of
+    /// `cert_chain[0]` (`Err(BadCertificate)` if not): a server with a
+    /// mismatched key would fail every handshake at the client.
+    pub fn try_new(cert_chain: &'a [&'a [u8]], key: &'a SigningKey) -> Result<Self, Error> {
+        CertifiedKey::new(cert_chain, key)?;
+        Ok(Self::new(cert_chain, key))
+    }
+
+    /// A configuration with the defaults for this chain and key (not
+    /// checked against each other; see [`try_new`](Self::try_new)).
     pub fn new(cert_chain: &'a [&'a [u8]], key: &'a SigningKey) -> Self {
         ServerConfig {
             cipher_suites: DEFAULT_SUITES,

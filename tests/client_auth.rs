@@ -205,6 +205,74 @@ fn server_picks_the_credential_matching_server_name() {
     }
 }
 
+/// Always presents the given credential, whatever the server asks.
+struct Always<'a>(CertifiedKey<'a>);
+
+impl sansio_tls::config::ResolveClientCert for Always<'_> {
+    fn resolve(&self, _: &sansio_tls::codec::CertificateRequest<'_>) -> Option<CertifiedKey<'_>> {
+        Some(self.0)
+    }
+}
+
+#[test]
+fn untrusted_or_expired_client_certificates_are_refused_by_the_server() {
+    let skey = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let untrusted_key = SigningKey::from_der(ECDSA_UNTRUSTED_KEY).unwrap();
+    let untrusted: [&[u8]; 1] = [ECDSA_UNTRUSTED];
+    let good_key = SigningKey::from_der(CLIENT_KEY).unwrap();
+    for (cred, now, want) in [
+        // From an unknown CA, and without the clientAuth usage: refused.
+        (CertifiedKey::new(&untrusted, &untrusted_key).unwrap(), NOW, Error::BadCertificate),
+        // The good client certificate, but at a time after it expired.
+        (
+            CertifiedKey::new(&CLIENT_CHAIN, &good_key).unwrap(),
+            Instant::from_secs(2_400_000_000),
+            Error::CertificateExpired,
+        ),
+    ] {
+        let resolver = Always(cred);
+        let mut ccfg = ClientConfig::new(&sverifier);
+        ccfg.client_cert_resolver = Some(&resolver);
+        // The server's own certificate must still pass at that time.
+        struct Any;
+        impl ServerCertVerifier for Any {
+            fn verify_server_cert(
+                &self,
+                _: &[sansio_tls::cert::CertificateDer<'_>],
+                _: &str,
+                _: u64,
+            ) -> Result<(), Error> {
+                Ok(())
+            }
+        }
+        if now != NOW {
+            ccfg.verifier = &Any;
+        }
+        let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
+        scfg.client_auth = ClientAuth::Require;
+        scfg.client_verifier = Some(&cverifier);
+        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+        let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+        let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, now).unwrap();
+        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, now).unwrap();
+        let mut out = Outcome::default();
+        run_at(&mut client, &mut server, &mut out, now);
+        assert_eq!(out.server_error, Some(want));
+        assert_eq!(out.client_error, Some(Error::AlertReceived(want.alert().unwrap())));
+    }
+}
+
+#[test]
+fn server_config_try_new_checks_the_key() {
+    let key = SigningKey::from_der(CLIENT_KEY).unwrap();
+    assert_eq!(ServerConfig::try_new(&SERVER_CHAIN, &key).err(), Some(Error::BadCertificate));
+    let good = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    assert!(ServerConfig::try_new(&SERVER_CHAIN, &good).is_ok());
+}
+
 #[test]
 fn certified_key_must_match() {
     let key = SigningKey::from_der(CLIENT_KEY).unwrap();
