@@ -22,22 +22,20 @@ mod interop;
 
 use common::memory::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY, RSA_CA};
 use common::peers::*;
+use common::serve::{BUF, Served, TIMEOUT, is_timeout, outcome, serve_one};
 use getrandom::SysRng;
 use interop::{on_free_port, wait_for_stdout};
 use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::config::{CertifiedKey, ClientAuth};
 use sansio_tls::crypto::{HashAlg, SigningKey, certificate_subject, hash};
-use sansio_tls::io::{StreamEvent, TlsStream};
+use sansio_tls::io::TlsStream;
 use sansio_tls::{ClientConfig, CloseReason, Connection, Error, HandshakeInfo, Instant, ServerConfig};
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant as StdInstant};
-
-const TIMEOUT: Duration = Duration::from_secs(8);
-const BUF: usize = sansio_tls::record::MAX_RECORD + 4096;
 
 const ECDSA_CLIENT: &[u8] = include_bytes!("../vectors/pki/ecdsa-client.der");
 const ECDSA_CLIENT_KEY: &[u8] = include_bytes!("../vectors/pki/ecdsa-client.key.der");
@@ -48,25 +46,7 @@ fn sha256(b: &[u8]) -> [u8; 32] {
     hash(HashAlg::Sha256, b).as_ref().try_into().unwrap()
 }
 
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-}
-
 // ----- our server -----------------------------------------------------------
-
-/// What our server saw on its one connection.
-#[derive(Debug, Default)]
-struct Served {
-    info: Option<HandshakeInfo>,
-    /// The connection's error, if it failed.
-    error: Option<Error>,
-    /// What went wrong, in words (with `error`, or a timeout).
-    failure: Option<String>,
-    received: Vec<u8>,
-    /// The verified peer chain from the PeerCertificates event.
-    chain: Vec<Vec<u8>>,
-    close: Option<CloseReason>,
-}
 
 /// Our echo server on a thread: ECDSA server identity, client certificates
 /// required and verified against `client_ca` (DER), which is also the one
@@ -88,73 +68,6 @@ fn spawn_server(client_ca: &'static [u8]) -> (u16, mpsc::Receiver<Served>) {
         let _ = tx.send(serve_one(&listener, &config));
     });
     (port, rx)
-}
-
-fn serve_one(listener: &TcpListener, config: &ServerConfig<'_>) -> Served {
-    let mut out = Served::default();
-    let deadline = StdInstant::now() + TIMEOUT;
-    listener.set_nonblocking(true).unwrap();
-    let sock = loop {
-        match listener.accept() {
-            Ok((s, _)) => break s,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && StdInstant::now() < deadline => {
-                thread::sleep(Duration::from_millis(10))
-            }
-            Err(e) => {
-                out.failure = Some(format!("accept: {e}"));
-                return out;
-            }
-        }
-    };
-    sock.set_nonblocking(false).unwrap();
-    sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
-    sock.set_write_timeout(Some(TIMEOUT)).unwrap();
-    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).unwrap();
-    let mut tls = TlsStream::new(conn, sock);
-    let mut buf = [0u8; 4096];
-    let result = (|| {
-        while tls.connection().is_handshaking() {
-            if StdInstant::now() >= deadline {
-                return Err("handshake timed out".to_owned());
-            }
-            match tls.pump() {
-                Ok(true) => {}
-                Ok(false) => return Err("closed during the handshake".to_owned()),
-                Err(e) if is_timeout(&e) => {}
-                Err(e) => return Err(format!("handshake failed: {e}")),
-            }
-        }
-        out.info = tls.connection().handshake_info();
-        loop {
-            if StdInstant::now() >= deadline {
-                return Err("the client did not close in time".to_owned());
-            }
-            match tls.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => {
-                    out.received.extend_from_slice(&buf[..n]);
-                    tls.write_all(&buf[..n]).map_err(|e| format!("echo: {e}"))?;
-                }
-                Err(e) if is_timeout(&e) => {}
-                Err(e) => return Err(format!("read: {e}")),
-            }
-        }
-    })();
-    for ev in tls.take_events() {
-        match ev {
-            StreamEvent::PeerCertificates(chain) => out.chain = chain,
-            StreamEvent::Closed(r) => out.close = Some(r),
-            _ => {}
-        }
-    }
-    out.error = tls.connection().error();
-    out.failure = result.err();
-    out
-}
-
-fn outcome(rx: &mpsc::Receiver<Served>) -> Served {
-    rx.recv_timeout(TIMEOUT + Duration::from_secs(2)).expect("our server thread gave no result")
 }
 
 // ----- peers against our server ---------------------------------------------

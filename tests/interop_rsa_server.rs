@@ -20,28 +20,17 @@ mod interop;
 
 use common::memory::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY, RSA_CA};
 use common::peers::*;
-use getrandom::SysRng;
+use common::serve::{Served, outcome, serve_one};
 use interop::{RSA_SUITES, wait_for_stdout};
-use rand_core::UnwrapErr;
 use sansio_tls::config::CertifiedKey;
 use sansio_tls::crypto::SigningKey;
-use sansio_tls::io::{StreamEvent, TlsStream};
-use sansio_tls::{CipherSuite, CloseReason, Connection, Error, HandshakeInfo, Instant, ServerConfig};
-use std::io::{self, Read, Write};
+use sansio_tls::{CipherSuite, CloseReason, Error, ServerConfig};
 use std::net::{Ipv4Addr, TcpListener};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant as StdInstant};
-
-const TIMEOUT: Duration = Duration::from_secs(8);
-const BUF: usize = sansio_tls::record::MAX_RECORD + 4096;
 
 const RSA_SERVER: &[u8] = include_bytes!("../vectors/pki/rsa-server.der");
 const RSA_SERVER_KEY: &[u8] = include_bytes!("../vectors/pki/rsa-server.key.der");
-
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-}
 
 // ----- our server -----------------------------------------------------------
 
@@ -51,16 +40,6 @@ enum Identity {
     Rsa,
     /// ECDSA by default, RSA in `more_certs`.
     Both,
-}
-
-/// What our server saw on one connection.
-#[derive(Debug, Default)]
-struct Served {
-    info: Option<HandshakeInfo>,
-    error: Option<Error>,
-    failure: Option<String>,
-    received: Vec<u8>,
-    close: Option<CloseReason>,
 }
 
 /// Our echo server on a thread, serving `conns` connections one after
@@ -90,71 +69,6 @@ fn spawn_server(identity: Identity, conns: usize) -> (u16, mpsc::Receiver<Served
         }
     });
     (port, rx)
-}
-
-fn serve_one(listener: &TcpListener, config: &ServerConfig<'_>) -> Served {
-    let mut out = Served::default();
-    let deadline = StdInstant::now() + TIMEOUT;
-    listener.set_nonblocking(true).unwrap();
-    let sock = loop {
-        match listener.accept() {
-            Ok((s, _)) => break s,
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock && StdInstant::now() < deadline => {
-                thread::sleep(Duration::from_millis(10))
-            }
-            Err(e) => {
-                out.failure = Some(format!("accept: {e}"));
-                return out;
-            }
-        }
-    };
-    sock.set_nonblocking(false).unwrap();
-    sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
-    sock.set_write_timeout(Some(TIMEOUT)).unwrap();
-    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).unwrap();
-    let mut tls = TlsStream::new(conn, sock);
-    let mut buf = [0u8; 4096];
-    let result = (|| {
-        while tls.connection().is_handshaking() {
-            if StdInstant::now() >= deadline {
-                return Err("handshake timed out".to_owned());
-            }
-            match tls.pump() {
-                Ok(true) => {}
-                Ok(false) => return Err("closed during the handshake".to_owned()),
-                Err(e) if is_timeout(&e) => {}
-                Err(e) => return Err(format!("handshake failed: {e}")),
-            }
-        }
-        out.info = tls.connection().handshake_info();
-        loop {
-            if StdInstant::now() >= deadline {
-                return Err("the client did not close in time".to_owned());
-            }
-            match tls.read(&mut buf) {
-                Ok(0) => return Ok(()),
-                Ok(n) => {
-                    out.received.extend_from_slice(&buf[..n]);
-                    tls.write_all(&buf[..n]).map_err(|e| format!("echo: {e}"))?;
-                }
-                Err(e) if is_timeout(&e) => {}
-                Err(e) => return Err(format!("read: {e}")),
-            }
-        }
-    })();
-    for ev in tls.take_events() {
-        if let StreamEvent::Closed(r) = ev {
-            out.close = Some(r);
-        }
-    }
-    out.error = tls.connection().error();
-    out.failure = result.err();
-    out
-}
-
-fn outcome(rx: &mpsc::Receiver<Served>) -> Served {
-    rx.recv_timeout(TIMEOUT + Duration::from_secs(2)).expect("our server thread gave no result")
 }
 
 /// The client echoed `token` through our server, which negotiated `suite`.
