@@ -4,7 +4,7 @@
 use crate::cert::{ClientCertVerifier, ServerCertVerifier};
 use crate::codec::CertificateRequest;
 use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
-use crate::crypto::SigningKey;
+use crate::crypto::SignatureKey;
 use crate::error::Error;
 use crate::session::{ClientSessionCache, ServerSessions, TicketKeys};
 use crate::suites::DEFAULT_SUITES;
@@ -37,15 +37,16 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
 pub struct CertifiedKey<'a> {
     /// The chain, end-entity first.
     pub chain: &'a [&'a [u8]],
-    /// The end-entity's private key.
-    pub key: &'a SigningKey,
+    /// The end-entity's private key: a [`SigningKey`](crate::crypto::SigningKey),
+    /// or a key held elsewhere (a secure element) behind [`SignatureKey`].
+    pub key: &'a dyn SignatureKey,
 }
 
 impl<'a> CertifiedKey<'a> {
     /// Pairs a chain with its key, checking that the key is the one the
     /// end-entity certificate certifies (`Err(BadCertificate)` if not,
     /// `Err(UnsupportedCertificate)` for a key type this crate cannot use).
-    pub fn new(chain: &'a [&'a [u8]], key: &'a SigningKey) -> Result<Self, Error> {
+    pub fn new(chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Result<Self, Error> {
         let ee = chain.first().ok_or(Error::BadCertificate)?;
         let public = crate::crypto::PublicKey::from_certificate_der(ee)?;
         if public != key.public_key() {
@@ -174,8 +175,8 @@ pub struct ServerConfig<'a> {
     pub groups: &'a [NamedGroup],
     /// The certificate chain, DER, end-entity first.
     pub cert_chain: &'a [&'a [u8]],
-    /// The end-entity's private key.
-    pub key: &'a SigningKey,
+    /// The end-entity's private key (see [`CertifiedKey::key`]).
+    pub key: &'a dyn SignatureKey,
     /// Refuse clients without extended master secret (RFC 7627 §5.2). On by
     /// default.
     pub require_extended_master_secret: bool,
@@ -239,14 +240,14 @@ impl<'a> ServerConfig<'a> {
     /// Like [`new`](Self::new), but first checks that `key` is the key of
     /// `cert_chain[0]` (`Err(BadCertificate)` if not): a server with a
     /// mismatched key would fail every handshake at the client.
-    pub fn try_new(cert_chain: &'a [&'a [u8]], key: &'a SigningKey) -> Result<Self, Error> {
+    pub fn try_new(cert_chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Result<Self, Error> {
         CertifiedKey::new(cert_chain, key)?;
         Ok(Self::new(cert_chain, key))
     }
 
     /// A configuration with the defaults for this chain and key (not
     /// checked against each other; see [`try_new`](Self::try_new)).
-    pub fn new(cert_chain: &'a [&'a [u8]], key: &'a SigningKey) -> Self {
+    pub fn new(cert_chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Self {
         ServerConfig {
             cipher_suites: DEFAULT_SUITES,
             groups: DEFAULT_GROUPS,

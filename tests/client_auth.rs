@@ -316,3 +316,58 @@ fn one_server_with_ecdsa_and_rsa_serves_both_kinds_of_client() {
         }
     }
 }
+
+/// A key "in a secure element": the crate only sees the trait; here the
+/// element is simulated by a key it keeps to itself, counting operations.
+struct SecureElement {
+    inner: SigningKey,
+    signatures: std::cell::Cell<u32>,
+}
+
+impl sansio_tls::crypto::SignatureKey for SecureElement {
+    fn kind(&self) -> sansio_tls::crypto::KeyKind {
+        self.inner.kind()
+    }
+    fn schemes(&self) -> &[SignatureScheme] {
+        self.inner.schemes()
+    }
+    fn public_key(&self) -> sansio_tls::crypto::PublicKey {
+        self.inner.public_key()
+    }
+    fn sign_digest(
+        &self,
+        scheme: SignatureScheme,
+        digest: &[u8],
+        rng: &mut dyn rand_core::CryptoRng,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.signatures.set(self.signatures.get() + 1);
+        self.inner.sign_prehashed(scheme, digest, rng, out)
+    }
+}
+
+#[test]
+fn keys_outside_the_crate_sign_for_server_and_client() {
+    let server_se =
+        SecureElement { inner: SigningKey::from_der(ECDSA_SERVER_KEY).unwrap(), signatures: Default::default() };
+    let client_se = SecureElement { inner: SigningKey::from_der(CLIENT_KEY).unwrap(), signatures: Default::default() };
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let resolver = Always(CertifiedKey::new(&CLIENT_CHAIN, &client_se).unwrap());
+    let mut ccfg = ClientConfig::new(&sverifier);
+    ccfg.client_cert_resolver = Some(&resolver);
+    let mut scfg = ServerConfig::try_new(&SERVER_CHAIN, &server_se).unwrap();
+    scfg.client_auth = ClientAuth::Require;
+    scfg.client_verifier = Some(&cverifier);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert_eq!((out.client_error, out.server_error), (None, None));
+    assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(CLIENT_CERT)));
+    // One ServerKeyExchange and one CertificateVerify were signed outside.
+    assert_eq!((server_se.signatures.get(), client_se.signatures.get()), (1, 1));
+}

@@ -416,6 +416,72 @@ impl RsaSigningKey {
     }
 }
 
+/// A private key the handshake signs with: a [`SigningKey`] held in
+/// memory, or one held elsewhere (a secure element, an HSM, a TPM) through
+/// an implementation of this trait. Configurations hold `&dyn SignatureKey`.
+pub trait SignatureKey {
+    /// ECDSA or RSA: which cipher suites the key can authenticate.
+    fn kind(&self) -> KeyKind;
+    /// The schemes the key signs with, in preference order.
+    fn schemes(&self) -> &[SignatureScheme];
+    /// The public key, checked against the certificate.
+    fn public_key(&self) -> PublicKey;
+    /// Signs `digest`, computed with `scheme`'s hash, into `out` (ECDSA: a
+    /// DER `ECDSA-Sig-Value`; RSA: as long as the modulus); returns the
+    /// length. `Err(HandshakeFailure)` if the scheme does not fit the key.
+    fn sign_digest(
+        &self,
+        scheme: SignatureScheme,
+        digest: &[u8],
+        rng: &mut dyn rand_core::CryptoRng,
+        out: &mut [u8],
+    ) -> Result<usize, Error>;
+}
+
+impl SignatureKey for SigningKey {
+    fn kind(&self) -> KeyKind {
+        SigningKey::kind(self)
+    }
+
+    fn schemes(&self) -> &[SignatureScheme] {
+        SigningKey::schemes(self)
+    }
+
+    fn public_key(&self) -> PublicKey {
+        SigningKey::public_key(self)
+    }
+
+    fn sign_digest(
+        &self,
+        scheme: SignatureScheme,
+        digest: &[u8],
+        rng: &mut dyn rand_core::CryptoRng,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        self.sign_prehashed(scheme, digest, rng, out)
+    }
+}
+
+/// Signs `message` with any [`SignatureKey`], hashing it with the scheme's
+/// hash first (ServerKeyExchange signs the randoms and the ECDH parameters).
+pub fn sign_message(
+    key: &dyn SignatureKey,
+    scheme: SignatureScheme,
+    message: &[u8],
+    rng: &mut dyn rand_core::CryptoRng,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    use SignatureScheme as S;
+    let hash = match scheme {
+        S::ECDSA_NISTP256_SHA256 | S::RSA_PSS_SHA256 | S::RSA_PKCS1_SHA256 => SigHash::Sha256,
+        S::ECDSA_NISTP384_SHA384 | S::RSA_PSS_SHA384 | S::RSA_PKCS1_SHA384 => SigHash::Sha384,
+        S::RSA_PSS_SHA512 | S::RSA_PKCS1_SHA512 => SigHash::Sha512,
+        _ => return Err(Error::HandshakeFailure),
+    };
+    let digest = hash.digest(&[message]);
+    key.sign_digest(scheme, digest.as_ref(), rng, out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -546,7 +546,7 @@ impl<'a> ClientHandshake<'a> {
             let hash = super::scheme_hash(scheme).ok_or(Error::Internal)?;
             let digest = self.common.transcript.current(hash);
             let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
-            let len = cred.key.sign_prehashed(scheme, digest.as_ref(), ctx.rng, &mut sig)?;
+            let len = cred.key.sign_digest(scheme, digest.as_ref(), ctx.rng, &mut sig)?;
             let sig = sig.get(..len).ok_or(Error::Internal)?;
             let transcript = &mut self.common.transcript;
             ctx.out.write(

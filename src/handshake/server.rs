@@ -455,7 +455,7 @@ impl<'a> ServerHandshake<'a> {
                     dst[32..64].copy_from_slice(sr);
                     dst[64..].copy_from_slice(params);
                     let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
-                    let len = key.sign(choice.scheme, dst, rng, &mut sig)?;
+                    let len = crypto::sign_message(key, choice.scheme, dst, rng, &mut sig)?;
                     w.u16(choice.scheme.to_wire())?;
                     w.vec16(sig.get(..len).ok_or(Error::Internal)?)
                 })
