@@ -641,6 +641,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         self.hs_len = 0;
         self.rx_start = 0;
         self.rx_end = 0;
+        self.deferred_consume = None;
         self.events.clear();
         self.state = State::Failed(e);
         e
