@@ -433,6 +433,12 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         self.info
     }
 
+    /// The application protocol agreed with ALPN (RFC 7301), one of the
+    /// config's `alpn_protocols`.
+    pub fn alpn_protocol(&self) -> Option<&'a [u8]> {
+        self.hs.alpn()
+    }
+
     /// Whether secure renegotiation (RFC 5746) is in use: the counterpart of
     /// `gnutls_safe_renegotiation_status`.
     pub fn secure_renegotiation(&self) -> bool {

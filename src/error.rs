@@ -54,6 +54,9 @@ pub enum Error {
     /// The server sent an extension the client never offered
     /// (`unsupported_extension`).
     UnsupportedExtension,
+    /// The client offered ALPN protocols and the server speaks none of them
+    /// (`no_application_protocol`, RFC 7301 §3.2).
+    NoApplicationProtocol,
     /// An internal limit or invariant was hit (`internal_error`).
     Internal,
     /// The caller's buffer is too small for what must be written or read.
@@ -101,6 +104,7 @@ impl Error {
             Error::DecryptError => A::DecryptError,
             Error::InsufficientSecurity => A::InsufficientSecurity,
             Error::UnsupportedExtension => A::UnsupportedExtension,
+            Error::NoApplicationProtocol => A::NoApplicationProtocol,
             Error::Internal | Error::BufferTooSmall => A::InternalError,
             Error::Timeout => A::UserCanceled,
             Error::AlertReceived(_) | Error::Closed | Error::InvalidState | Error::NoRenegotiation => return None,

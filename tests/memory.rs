@@ -539,3 +539,50 @@ fn buffers_too_small_are_refused_up_front() {
     assert_eq!(Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(), Some(Error::BufferTooSmall));
     assert_eq!(Connection::server(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(Error::BufferTooSmall));
 }
+
+#[test]
+fn alpn_is_negotiated_by_server_preference() {
+    let f = ecdsa();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let offered: [&[u8]; 2] = [b"h2", b"http/1.1"];
+    let mut ccfg = ClientConfig::new(&verifier);
+    ccfg.alpn_protocols = &offered;
+    for (server_list, want) in [
+        (&[&b"http/1.1"[..], b"h2"][..], Ok(Some(&b"http/1.1"[..]))),
+        (&[&b"h2"[..]][..], Ok(Some(&b"h2"[..]))),
+        (&[][..], Ok(None)),
+        (&[&b"spdy/3"[..]][..], Err(Error::NoApplicationProtocol)),
+    ] {
+        let mut scfg = ServerConfig::new(&f.chain, &f.key);
+        scfg.alpn_protocols = server_list;
+        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+        let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+        let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        let mut out = Outcome::default();
+        run(&mut client, &mut server, &mut out);
+        match want {
+            Ok(p) => {
+                assert_eq!((client.alpn_protocol(), server.alpn_protocol()), (p, p), "{out:?}");
+            }
+            Err(e) => {
+                assert_eq!(out.server_error, Some(e));
+                assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::NoApplicationProtocol)));
+            }
+        }
+    }
+    // A client that offered nothing gets nothing, whatever the server has.
+    let plain = ClientConfig::new(&verifier);
+    let list: [&[u8]; 1] = [b"h2"];
+    let mut scfg = ServerConfig::new(&f.chain, &f.key);
+    scfg.alpn_protocols = &list;
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    let mut client = Connection::client(&plain, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert!(client.is_established());
+    assert_eq!((client.alpn_protocol(), server.alpn_protocol()), (None, None));
+}

@@ -71,6 +71,8 @@ pub(crate) struct ClientHandshake<'a> {
     pms: Zeroizing<[u8; 32]>,
     our_share: Option<PublicShare>,
     cert_requested: bool,
+    /// The ALPN protocol the server chose (one of the config's).
+    alpn: Option<&'a [u8]>,
     /// The ID a session was offered under.
     offered_id: heapless::Vec<u8, SESSION_ID_LEN>,
     session_id: heapless::Vec<u8, SESSION_ID_LEN>,
@@ -92,6 +94,7 @@ impl<'a> ClientHandshake<'a> {
             pms: Zeroizing::new([0; 32]),
             our_share: None,
             cert_requested: false,
+            alpn: None,
             offered_id: heapless::Vec::new(),
             session_id: heapless::Vec::new(),
             ticket_expected: false,
@@ -104,6 +107,7 @@ impl<'a> ClientHandshake<'a> {
         let mut h = ClientHandshake::new(old.config, old.server_name, 0);
         h.cache_key = old.cache_key;
         h.common = Common::renegotiation_of(&old.common);
+        h.alpn = old.alpn;
         h
     }
 
@@ -140,6 +144,11 @@ impl<'a> ClientHandshake<'a> {
             }
         }
         self.slot = Slot::Empty;
+    }
+
+    /// The ALPN protocol the server chose.
+    pub fn alpn(&self) -> Option<&'a [u8]> {
+        self.alpn
     }
 
     /// The session established by the last handshake, if resumable.
@@ -364,11 +373,13 @@ impl<'a> ClientHandshake<'a> {
         {
             return Err(Error::UnsupportedExtension);
         }
-        if let Some(p) = sh.alpn {
-            if !self.config.alpn_protocols.contains(&p) {
-                return Err(Error::IllegalParameter);
+        // RFC 7301 §3.1: the server picks one of ours.
+        self.alpn = match sh.alpn {
+            Some(p) => {
+                Some(self.config.alpn_protocols.iter().copied().find(|q| *q == p).ok_or(Error::IllegalParameter)?)
             }
-        }
+            None => None,
+        };
         if let Some(f) = sh.ec_point_formats {
             // RFC 8422 §5.2: uncompressed must be among them.
             if !f.contains(&0) {

@@ -302,7 +302,15 @@ impl Handshake<'_> {
     }
 }
 
-impl Handshake<'_> {
+impl<'a> Handshake<'a> {
+    /// The ALPN protocol the handshake agreed on.
+    pub fn alpn(&self) -> Option<&'a [u8]> {
+        match self {
+            Handshake::Client(c) => c.alpn(),
+            Handshake::Server(s) => s.alpn(),
+        }
+    }
+
     /// Removes the session this connection used or made from the store or
     /// cache (after a fatal error, RFC 5246 §7.2.2, or on request).
     pub fn invalidate_session(&mut self) {

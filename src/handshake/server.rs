@@ -60,6 +60,8 @@ pub(crate) struct ServerHandshake<'a> {
     session_id: heapless::Vec<u8, SESSION_ID_LEN>,
     sni_hash: Option<[u8; 32]>,
     issue_ticket: bool,
+    /// The ALPN protocol chosen (RFC 7301).
+    alpn: Option<&'a [u8]>,
     /// Client authentication for this handshake (the config's, or a
     /// per-connection override for a renegotiation).
     client_auth: ClientAuth,
@@ -93,6 +95,7 @@ impl<'a> ServerHandshake<'a> {
             sni_hash: None,
             issue_ticket: false,
             point_formats: false,
+            alpn: None,
             client_auth: config.client_auth,
             peer_key: None,
         }
@@ -102,6 +105,7 @@ impl<'a> ServerHandshake<'a> {
     pub fn renegotiation_of(old: &ServerHandshake<'a>) -> Self {
         let mut h = ServerHandshake::new(old.config);
         h.common = Common::renegotiation_of(&old.common);
+        h.alpn = old.alpn;
         h
     }
 
@@ -109,6 +113,11 @@ impl<'a> ServerHandshake<'a> {
     /// for a certificate only in a renegotiation).
     pub fn set_client_auth(&mut self, auth: ClientAuth) {
         self.client_auth = auth;
+    }
+
+    /// The ALPN protocol this handshake chose.
+    pub fn alpn(&self) -> Option<&'a [u8]> {
+        self.alpn
     }
 
     pub fn config(&self) -> &'a ServerConfig<'a> {
@@ -393,9 +402,20 @@ impl<'a> ServerHandshake<'a> {
             }
         };
         self.common.max_fragment_length = mfl;
-        let alpn = ch.alpn.and_then(|list| {
-            self.config.alpn_protocols.iter().copied().find(|p| codec::alpn_names(list).any(|q| q == *p))
-        });
+        // RFC 7301 §3.2: the server's preference among what the client
+        // offers; no overlap is fatal.
+        let alpn = match ch.alpn {
+            Some(list) if !self.config.alpn_protocols.is_empty() => Some(
+                self.config
+                    .alpn_protocols
+                    .iter()
+                    .copied()
+                    .find(|p| codec::alpn_names(list).any(|q| q == *p))
+                    .ok_or(Error::NoApplicationProtocol)?,
+            ),
+            _ => None,
+        };
+        self.alpn = alpn;
         self.common.client_random = ch.random;
         ctx.rng.fill_bytes(&mut self.common.server_random);
         self.issue_ticket = self.config.ticket_keys.is_some() && ch.session_ticket.is_some();

@@ -35,6 +35,8 @@ pub struct Served {
     /// The verified peer chain from the PeerCertificates event.
     pub chain: Vec<Vec<u8>>,
     pub close: Option<CloseReason>,
+    /// The ALPN protocol agreed.
+    pub alpn: Option<Vec<u8>>,
 }
 
 /// Accepts one connection (bounded wait) and echoes until the client closes.
@@ -74,6 +76,7 @@ pub fn serve_one(listener: &TcpListener, config: &ServerConfig<'_>) -> Served {
             }
         }
         out.info = tls.connection().handshake_info();
+        out.alpn = tls.connection().alpn_protocol().map(<[u8]>::to_vec);
         loop {
             if StdInstant::now() >= deadline {
                 return Err("the client did not close in time".to_owned());
