@@ -93,8 +93,10 @@ pub trait ResolveClientCert {
 pub struct ClientConfig<'a> {
     /// Suites to offer, in preference order.
     pub cipher_suites: &'a [CipherSuite],
-    /// ECDHE groups to offer, in preference order; the first one's key share
-    /// is what the client expects to compute.
+    /// ECDHE groups to offer, in preference order. In TLS 1.2 this list
+    /// also names the curves the client can verify ECDSA certificates on
+    /// (RFC 8422 §5.1.1): keep `Secp256r1` in it to talk to servers with
+    /// P-256 certificates (OpenSSL and this crate refuse otherwise).
     pub groups: &'a [NamedGroup],
     /// Signature schemes accepted in ServerKeyExchange.
     pub signature_schemes: &'a [SignatureScheme],
