@@ -36,6 +36,10 @@
 //! Exits 0 after a clean close (close_notify both
 //! ways), 1 on any error, including a connection cut without close_notify.
 
+#[macro_use]
+mod common;
+
+use common::*;
 use getrandom::SysRng;
 use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
@@ -44,8 +48,7 @@ use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{CLIENT_SESSION_MAX_ENCODED_LEN, ClientCacheSlot, ClientSession, LruClientCache};
 use sansio_tls::{
-    CipherSuite, ClientConfig, ClientParams, CloseReason, Connection, Error, HandshakeInfo, Instant, MaxFragmentLength,
-    pem, suites,
+    CipherSuite, ClientConfig, ClientParams, CloseReason, Connection, Error, Instant, MaxFragmentLength, pem,
 };
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
@@ -70,15 +73,6 @@ const USAGE: &str = "usage: client --connect ADDR --servername NAME --ca CA.pem 
                      [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--cert CHAIN.pem --key KEY.pem] \
                      [--refuse-renegotiation]";
 
-/// Writes one line to stderr in a single write, so that lines stay whole
-/// when stdout is interleaved with them.
-macro_rules! log {
-    ($($arg:tt)*) => {{
-        let line = format!("{}\n", format_args!($($arg)*));
-        let _ = io::stderr().write_all(line.as_bytes());
-    }};
-}
-
 struct Args {
     connect: String,
     servername: String,
@@ -92,14 +86,6 @@ struct Args {
     cert: Option<PathBuf>,
     key: Option<PathBuf>,
     refuse_renegotiation: bool,
-}
-
-fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|name| suites::from_name(name).ok_or_else(|| format!("unknown cipher suite {name:?}")))
-        .collect()
 }
 
 fn parse_mfl(v: &str) -> Result<MaxFragmentLength, String> {
@@ -153,20 +139,6 @@ fn parse_args() -> Result<Args, String> {
         key,
         refuse_renegotiation,
     })
-}
-
-/// One line describing a finished handshake.
-fn describe_handshake(info: &HandshakeInfo) -> String {
-    let suite = suites::suite_name(info.suite).map_or_else(|| format!("{:?}", info.suite), str::to_owned);
-    let group = info.group.map_or_else(|| "none".to_owned(), |g| format!("{g:?}"));
-    let mut line = format!(
-        "handshake done suite={suite} group={group} ems={} secure_reneg={} resumed={}",
-        info.extended_master_secret, info.secure_renegotiation, info.resumed
-    );
-    if let Some(mfl) = info.max_fragment_length.and_then(|m| m.bytes()) {
-        line.push_str(&format!(" max_fragment_length={mfl}"));
-    }
-    line
 }
 
 /// Writes `session` to `path`, readable by the owner only: it holds the
@@ -249,31 +221,13 @@ fn report_events<R: rand_core::CryptoRng>(
     Ok(closed)
 }
 
-/// A read that gave up after [`POLL`] without data.
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
-}
-
 /// Whether a stdin line is the renegotiation command: exactly `R`.
 fn is_renegotiate_command(line: &[u8]) -> bool {
     matches!(line, b"R\n" | b"R\r\n" | b"R")
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            log!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            log!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main_with(parse_args, run)
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {

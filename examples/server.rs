@@ -31,6 +31,10 @@
 //! `< /dev/null` so that reading stdin does not stop it. Events go to stderr,
 //! one line each.
 
+#[macro_use]
+mod common;
+
+use common::*;
 use getrandom::SysRng;
 use rand_core::{Rng, UnwrapErr};
 use sansio_tls::cert::{WebPkiClientVerifier, trust_anchor_from_der};
@@ -38,7 +42,7 @@ use sansio_tls::config::{CertifiedKey, ClientAuth};
 use sansio_tls::crypto::{HashAlg, SigningKey, certificate_subject, hash};
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
-use sansio_tls::{CipherSuite, CloseReason, Connection, HandshakeInfo, Instant, ServerConfig, pem, suites};
+use sansio_tls::{CipherSuite, CloseReason, Connection, Instant, ServerConfig, pem};
 use std::io::{self, BufRead, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -71,15 +75,6 @@ const USAGE: &str = "usage: server --listen ADDR --cert CHAIN.pem --key KEY.pem 
                      [--suites LIST] [--http] [--max-conns N] [--no-tickets] [--no-cache] \
                      [--ca CA.pem --client-auth none|request|require]";
 
-/// Writes one line to stderr in a single write, so that lines stay whole
-/// when stdout is interleaved with them.
-macro_rules! log {
-    ($($arg:tt)*) => {{
-        let line = format!("{}\n", format_args!($($arg)*));
-        let _ = io::stderr().write_all(line.as_bytes());
-    }};
-}
-
 struct Args {
     listen: String,
     certs: Vec<PathBuf>,
@@ -91,14 +86,6 @@ struct Args {
     no_cache: bool,
     ca: Option<PathBuf>,
     client_auth: ClientAuth,
-}
-
-fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|name| suites::from_name(name).ok_or_else(|| format!("unknown cipher suite {name:?}")))
-        .collect()
 }
 
 fn parse_client_auth(v: &str) -> Result<ClientAuth, String> {
@@ -152,20 +139,6 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-/// One line describing a finished handshake.
-fn describe_handshake(info: &HandshakeInfo) -> String {
-    let suite = suites::suite_name(info.suite).map_or_else(|| format!("{:?}", info.suite), str::to_owned);
-    let group = info.group.map_or_else(|| "none".to_owned(), |g| format!("{g:?}"));
-    let mut line = format!(
-        "handshake done suite={suite} group={group} ems={} secure_reneg={} resumed={}",
-        info.extended_master_secret, info.secure_renegotiation, info.resumed
-    );
-    if let Some(mfl) = info.max_fragment_length.and_then(|m| m.bytes()) {
-        line.push_str(&format!(" max_fragment_length={mfl}"));
-    }
-    line
-}
-
 /// One DER item: (tag, contents, rest). Definite lengths up to 4 bytes.
 fn der_item(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
     let (&tag, rest) = input.split_first()?;
@@ -211,10 +184,6 @@ fn dn_to_string(name: &[u8]) -> Option<String> {
     Some(parts.join(", "))
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Names a client's certificate: its subject and SHA-256.
 fn describe_peer(chain: &[Vec<u8>]) -> String {
     let Some(ee) = chain.first() else { return "no certificate".to_owned() };
@@ -252,11 +221,6 @@ fn report_events<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>)
 /// Whether `buf` holds a whole HTTP request head (up to the blank line).
 fn request_complete(buf: &[u8]) -> bool {
     buf.windows(4).any(|w| w == b"\r\n\r\n") || buf.windows(2).any(|w| w == b"\n\n")
-}
-
-/// A read that gave up after [`POLL`] without data.
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
 }
 
 /// Strips a line ending.
@@ -426,20 +390,7 @@ fn serve(config: &ServerConfig<'_>, sock: TcpStream, http: bool, commands: &Rece
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            log!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            log!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main_with(parse_args, run)
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {

@@ -39,12 +39,16 @@
 //! Options: `--listen ADDR --cert CHAIN.pem --key KEY.pem --redis HOST:PORT`
 //! `[--lifetime SECS] [--max-conns N]`. Events go to stderr, one line each.
 
+#[macro_use]
+mod common;
+
+use common::*;
 use getrandom::SysRng;
 use rand_core::UnwrapErr;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{ServerSessions, Session};
-use sansio_tls::{CloseReason, Connection, Event, HandshakeInfo, Instant, ServerConfig, pem, suites};
+use sansio_tls::{CloseReason, Connection, Event, Instant, ServerConfig, pem};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -66,14 +70,6 @@ const KEY_PREFIX: &str = "sansio-tls:session:";
 
 const USAGE: &str = "usage: shared_cache --listen ADDR --cert CHAIN.pem --key KEY.pem --redis HOST:PORT \
                      [--lifetime SECS] [--max-conns N]";
-
-/// Writes one line to stderr in a single write.
-macro_rules! log {
-    ($($arg:tt)*) => {{
-        let line = format!("{}\n", format_args!($($arg)*));
-        let _ = io::stderr().write_all(line.as_bytes());
-    }};
-}
 
 // ----- a minimal RESP (REdis Serialization Protocol) client ---------------
 
@@ -241,21 +237,8 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 fn redis_key(id: &[u8]) -> String {
     format!("{KEY_PREFIX}{}", hex(id))
-}
-
-fn describe_handshake(info: &HandshakeInfo) -> String {
-    let suite = suites::suite_name(info.suite).map_or_else(|| format!("{:?}", info.suite), str::to_owned);
-    let group = info.group.map_or_else(|| "none".to_owned(), |g| format!("{g:?}"));
-    format!(
-        "handshake done suite={suite} group={group} ems={} secure_reneg={} resumed={}",
-        info.extended_master_secret, info.secure_renegotiation, info.resumed
-    )
 }
 
 /// One connection's session bookkeeping.
@@ -450,20 +433,7 @@ fn echo<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>, sessions
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            log!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            log!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    common::main_with(parse_args, run)
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {

@@ -11,6 +11,8 @@ pub mod crypto;
 pub mod error;
 pub mod event;
 mod handshake;
+#[cfg(feature = "embedded-io")]
+pub mod eio;
 #[cfg(feature = "std")]
 pub mod io;
 #[cfg(feature = "std")]
