@@ -20,6 +20,8 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp
 
 /// Signature schemes a client accepts from a server by default, in
 /// preference order (RFC 5246 §7.4.1.4.1). SHA-1 and MD5 are never offered.
+/// The SHA-512 schemes come last: the first six are also what a server
+/// accepts in CertificateVerify.
 pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ECDSA_NISTP256_SHA256,
     SignatureScheme::RSA_PSS_SHA256,

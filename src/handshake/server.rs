@@ -19,16 +19,11 @@ const CLIENT_CERT_TYPE_RSA_SIGN: u8 = 1;
 /// ClientCertificateType ecdsa_sign (RFC 8422 §5.5).
 const CLIENT_CERT_TYPE_ECDSA_SIGN: u8 = 64;
 
-/// The schemes a server accepts in CertificateVerify: the ones whose hash
-/// the transcript keeps running (SHA-256, SHA-384).
-pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] = &[
-    SignatureScheme::ECDSA_NISTP256_SHA256,
-    SignatureScheme::RSA_PSS_SHA256,
-    SignatureScheme::RSA_PKCS1_SHA256,
-    SignatureScheme::ECDSA_NISTP384_SHA384,
-    SignatureScheme::RSA_PSS_SHA384,
-    SignatureScheme::RSA_PKCS1_SHA384,
-];
+/// The schemes a server accepts in CertificateVerify: the default list
+/// without its SHA-512 tail, since the transcript keeps only SHA-256 and
+/// SHA-384 running.
+pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] =
+    crate::config::DEFAULT_SIGNATURE_SCHEMES.split_at(6).0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {

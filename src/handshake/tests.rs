@@ -144,3 +144,11 @@ fn client_refuses_a_changed_server_identity_unless_allowed() {
     assert_eq!(run(Some([7; 32]), true), Ok(Progress::Continue));
     assert_eq!(Error::PeerIdentityChanged.alert(), Some(crate::codec::AlertDescription::HandshakeFailure));
 }
+
+#[test]
+fn certificate_verify_schemes_are_the_ones_the_transcript_can_hash() {
+    let schemes = super::server::CERTIFICATE_VERIFY_SCHEMES;
+    assert_eq!(schemes.len(), 6);
+    assert!(schemes.iter().all(|s| scheme_hash(*s).is_some()));
+    assert!(!schemes.contains(&SignatureScheme::RSA_PSS_SHA512));
+}
