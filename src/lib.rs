@@ -8,11 +8,11 @@ pub mod codec;
 pub mod config;
 pub mod connection;
 pub mod crypto;
+#[cfg(feature = "embedded-io")]
+pub mod eio;
 pub mod error;
 pub mod event;
 mod handshake;
-#[cfg(feature = "embedded-io")]
-pub mod eio;
 #[cfg(feature = "std")]
 pub mod io;
 #[cfg(feature = "std")]

@@ -1,0 +1,689 @@
+//! Stream adapters over [`embedded-io`](embedded_io) transports (feature
+//! `embedded-io`): [`TlsStream`] over a blocking
+//! [`embedded_io::Read`] + [`embedded_io::Write`], [`AsyncTlsStream`] over an
+//! async [`embedded_io_async::Read`] + [`embedded_io_async::Write`] (for
+//! embassy-style executors). Both drive a [`Connection`] and offer the same
+//! traits for the plaintext. No std, no allocator.
+//!
+//! # Memory
+//!
+//! Everything lives in the stream value: the connection (over the caller's
+//! receive and transmit buffers), the transport, the [`Hooks`] and a
+//! *carry* buffer of `CARRY` bytes. The connection hands out each record's
+//! plaintext as a slice that is only valid until its next call, so a read
+//! copies it straight into the caller's buffer, and what does not fit waits
+//! in the carry buffer for the next reads. The carry holds at most one
+//! record's plaintext:
+//!
+//! - [`FULL_CARRY`] (16 KiB) works with any peer and any read size;
+//! - with a negotiated max_fragment_length, that length is enough;
+//! - a smaller `CARRY` saves RAM if every read buffer holds at least
+//!   "largest record − `CARRY`" bytes, and the peer sends no data in the same
+//!   flight as its last handshake message (that data goes to the carry
+//!   whole). A record that does not fit ends the stream with
+//!   [`EioError::Tls`]`(`[`Error::BufferTooSmall`]`)`.
+//!
+//! # Time
+//!
+//! The crate has no clock. The stream asks its [`Hooks`] for the time each
+//! time it hands input to the connection and before each transport read
+//! (the handshake timeout is checked then). Any `FnMut() -> Instant`
+//! closure is a `Hooks`; a device without a real-time clock can return a
+//! monotonic count (and use a verifier that skips validity dates). A
+//! transport read blocks (or awaits) as long as the transport lets it: to
+//! bound a handshake in real time, give the transport a read timeout (or
+//! race the future with a timer).
+//!
+//! # Events
+//!
+//! Data goes to `read`; every other [`Event`] is handed to
+//! [`Hooks::event`] as it happens (the peer's certificates, a session to
+//! store, warnings, ...). A server whose sessions come from the application
+//! ([`ServerSessions::Events`](crate::session::ServerSessions::Events)) sees
+//! the session ID there, gets [`EioError::SessionLookup`] from the call that
+//! ran into it, answers through [`TlsStream::connection`] and
+//! [`Connection::answer_session_lookup`], and calls again.
+//!
+//! # Closing
+//!
+//! [`close`](TlsStream::close) sends close_notify. `read` returns `Ok(0)`
+//! after the peer's close_notify, and [`EioError::Truncated`] when the
+//! transport ended without one (the data may have been cut short).
+
+use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
+use embedded_io::ErrorKind;
+
+/// A carry buffer that holds any record's plaintext
+/// ([`MAX_PLAINTEXT`](crate::record::MAX_PLAINTEXT), 16 KiB): with it, any
+/// read size works with any peer.
+pub const FULL_CARRY: usize = crate::record::MAX_PLAINTEXT;
+
+/// What a stream needs from its surroundings: the time, and (optionally) the
+/// events that are not data.
+///
+/// Any `FnMut() -> Instant` closure (or `fn() -> Instant`) is a `Hooks` that
+/// ignores events.
+pub trait Hooks {
+    /// The current time (see [the module docs](self#time)).
+    fn now(&mut self) -> Instant;
+
+    /// Every event but [`Event::Data`], as the connection reports it.
+    /// [`Event::PeerCertificates`] borrows the receive buffer: read the chain
+    /// here or not at all. The default ignores events.
+    fn event(&mut self, event: &Event<'_>) {
+        let _ = event;
+    }
+}
+
+impl<F: FnMut() -> Instant> Hooks for F {
+    fn now(&mut self) -> Instant {
+        self()
+    }
+}
+
+/// What can go wrong on an embedded-io TLS stream; `E` is the transport's
+/// error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EioError<E> {
+    /// The TLS connection failed (its alert, if any, was sent), or the
+    /// stream's carry buffer was too small ([`Error::BufferTooSmall`]).
+    /// Every later call fails again.
+    Tls(Error),
+    /// The transport failed.
+    Transport(E),
+    /// The connection is closed: a write after [`TlsStream::close`] or after
+    /// the peer's close_notify, the peer closed during the handshake, or the
+    /// transport's `write` accepted nothing.
+    Closed,
+    /// The transport ended without close_notify: the data may have been cut
+    /// short by an attacker. Also returned when it ends during the
+    /// handshake.
+    Truncated,
+    /// Server, [`ServerSessions::Events`](crate::session::ServerSessions::Events)
+    /// mode: the handshake waits for a session lookup (the ID was shown to
+    /// [`Hooks::event`]). Answer with
+    /// [`Connection::answer_session_lookup`], then call again. Not a
+    /// failure.
+    SessionLookup,
+}
+
+impl<E> From<Error> for EioError<E> {
+    /// [`Error::Closed`] becomes [`EioError::Closed`]; the rest
+    /// [`EioError::Tls`].
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Closed => EioError::Closed,
+            e => EioError::Tls(e),
+        }
+    }
+}
+
+impl<E: core::fmt::Display> core::fmt::Display for EioError<E> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            EioError::Tls(e) => write!(f, "TLS: {e}"),
+            EioError::Transport(e) => write!(f, "transport: {e}"),
+            EioError::Closed => f.write_str("TLS connection closed"),
+            EioError::Truncated => f.write_str("transport ended without close_notify"),
+            EioError::SessionLookup => f.write_str("waiting for a session lookup answer"),
+        }
+    }
+}
+
+impl<E: core::error::Error> core::error::Error for EioError<E> {}
+
+impl<E: embedded_io::Error> embedded_io::Error for EioError<E> {
+    /// The transport's kind for its errors; for TLS: `TimedOut` for the
+    /// handshake timeout, `ConnectionAborted` for a fatal alert from the
+    /// peer, `InvalidInput` for API misuse, `Other` for internal limits and
+    /// a too small buffer, `InvalidData` for everything the peer got wrong.
+    /// `Closed` is `NotConnected`, `Truncated` `ConnectionAborted`,
+    /// `SessionLookup` `Other`.
+    fn kind(&self) -> ErrorKind {
+        match self {
+            EioError::Transport(e) => e.kind(),
+            EioError::Closed => ErrorKind::NotConnected,
+            EioError::Truncated => ErrorKind::ConnectionAborted,
+            EioError::SessionLookup => ErrorKind::Other,
+            EioError::Tls(e) => match e {
+                Error::Timeout => ErrorKind::TimedOut,
+                Error::AlertReceived(_) => ErrorKind::ConnectionAborted,
+                Error::Closed => ErrorKind::NotConnected,
+                Error::InvalidState | Error::NoRenegotiation => ErrorKind::InvalidInput,
+                Error::Internal | Error::BufferTooSmall => ErrorKind::Other,
+                _ => ErrorKind::InvalidData,
+            },
+        }
+    }
+}
+
+/// What one round of event polling produced.
+enum Polled {
+    /// Nothing more to do with the buffered input.
+    Idle,
+    /// A record's plaintext: this many bytes went to the caller's buffer,
+    /// the rest to the carry.
+    Data(usize),
+    /// The server waits for a session lookup answer.
+    Lookup,
+}
+
+/// The I/O-free half shared by both streams: connection, hooks, carry.
+struct Core<'a, R, H, const CARRY: usize> {
+    conn: Connection<'a, R>,
+    hooks: H,
+    carry: [u8; CARRY],
+    /// Plaintext waiting in `carry[carry_start..carry_end]`.
+    carry_start: usize,
+    carry_end: usize,
+    /// How the peer closed, once it did.
+    closed: Option<CloseReason>,
+    /// A record did not fit the carry: its plaintext is lost, the stream
+    /// is over.
+    broken: Option<Error>,
+}
+
+impl<'a, R: rand_core::CryptoRng, H: Hooks, const CARRY: usize> Core<'a, R, H, CARRY> {
+    fn new(conn: Connection<'a, R>, hooks: H) -> Self {
+        Core { conn, hooks, carry: [0; CARRY], carry_start: 0, carry_end: 0, closed: None, broken: None }
+    }
+
+    /// Moves carried plaintext into `buf`.
+    fn take_carry(&mut self, buf: &mut [u8]) -> usize {
+        let avail = &self.carry[self.carry_start..self.carry_end];
+        let n = avail.len().min(buf.len());
+        buf[..n].copy_from_slice(&avail[..n]);
+        self.carry_start += n;
+        if self.carry_start == self.carry_end {
+            self.carry_start = 0;
+            self.carry_end = 0;
+        }
+        n
+    }
+
+    /// Polls events until the buffered input is used up, a record's
+    /// plaintext arrived (copied into `out`, the rest to the carry) or a
+    /// session lookup must be answered. Only called with an empty carry.
+    fn poll(&mut self, out: &mut [u8]) -> Result<Polled, Error> {
+        if let Some(e) = self.broken {
+            return Err(e);
+        }
+        loop {
+            let now = self.hooks.now();
+            let Some(ev) = self.conn.poll_event(now)? else { return Ok(Polled::Idle) };
+            match ev {
+                Event::Data(d) => {
+                    let n = d.len().min(out.len());
+                    out[..n].copy_from_slice(&d[..n]);
+                    let rest = &d[n..];
+                    if rest.len() > CARRY - self.carry_end {
+                        self.broken = Some(Error::BufferTooSmall);
+                        return Err(Error::BufferTooSmall);
+                    }
+                    self.carry[self.carry_end..self.carry_end + rest.len()].copy_from_slice(rest);
+                    self.carry_end += rest.len();
+                    return Ok(Polled::Data(n));
+                }
+                Event::SessionLookup(_) => {
+                    self.hooks.event(&ev);
+                    return Ok(Polled::Lookup);
+                }
+                Event::Closed(reason) => {
+                    self.closed = Some(reason);
+                    self.hooks.event(&ev);
+                }
+                _ => self.hooks.event(&ev),
+            }
+        }
+    }
+
+    /// Checks the handshake timeout before a transport read.
+    fn check_timeout(&mut self) -> Result<(), Error> {
+        let now = self.hooks.now();
+        self.conn.handle_timeout(now)
+    }
+
+    /// Records what a transport read returned.
+    fn commit(&mut self, n: usize) {
+        if n == 0 {
+            self.conn.receive_eof();
+        } else {
+            self.conn.receive_commit(n);
+        }
+    }
+
+    /// Why a finished handshake gave no [`HandshakeInfo`].
+    fn handshake_result<E>(&self) -> Result<HandshakeInfo, EioError<E>> {
+        if let Some(e) = self.conn.error() {
+            return Err(e.into());
+        }
+        match (self.conn.handshake_info(), self.closed) {
+            (Some(info), _) => Ok(info),
+            (None, Some(CloseReason::Truncated)) => Err(EioError::Truncated),
+            (None, _) => Err(EioError::Closed),
+        }
+    }
+
+    /// What `read` returns once the peer closed and the carry is empty.
+    fn end_of_stream<E>(&self) -> Option<Result<usize, EioError<E>>> {
+        match self.closed? {
+            CloseReason::CloseNotify => Some(Ok(0)),
+            CloseReason::Truncated => Some(Err(EioError::Truncated)),
+        }
+    }
+}
+
+/// Whether a transport error while flushing can be ignored: the peer
+/// closed and went away before our close_notify answer got out.
+fn peer_gone<E: embedded_io::Error>(e: &E) -> bool {
+    matches!(e.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset)
+}
+
+/// A TLS connection over a blocking [`embedded_io`] transport; reads and
+/// writes plaintext through [`embedded_io::Read`] and
+/// [`embedded_io::Write`].
+///
+/// `H` gives the time and sees events ([`Hooks`]); `CARRY` sizes the
+/// buffer for plaintext that did not fit a read ([module docs](self#memory)).
+/// `read` and `write` run the handshake first if it has not finished.
+pub struct TlsStream<'a, R, S, H, const CARRY: usize> {
+    core: Core<'a, R, H, CARRY>,
+    transport: S,
+}
+
+impl<'a, R, S, H, const CARRY: usize> TlsStream<'a, R, S, H, CARRY>
+where
+    R: rand_core::CryptoRng,
+    S: embedded_io::Read + embedded_io::Write,
+    H: Hooks,
+{
+    /// Wraps a fresh connection, its transport and its hooks.
+    pub fn new(conn: Connection<'a, R>, transport: S, hooks: H) -> Self {
+        TlsStream { core: Core::new(conn, hooks), transport }
+    }
+
+    /// The connection, e.g. for
+    /// [`answer_session_lookup`](Connection::answer_session_lookup),
+    /// [`renegotiate`](Connection::renegotiate) or
+    /// [`client_session`](Connection::client_session).
+    pub fn connection(&mut self) -> &mut Connection<'a, R> {
+        &mut self.core.conn
+    }
+
+    /// The transport.
+    pub fn transport(&mut self) -> &mut S {
+        &mut self.transport
+    }
+
+    /// The hooks.
+    pub fn hooks(&mut self) -> &mut H {
+        &mut self.core.hooks
+    }
+
+    /// Takes the stream apart. Plaintext still in the carry is dropped.
+    pub fn into_parts(self) -> (Connection<'a, R>, S, H) {
+        (self.core.conn, self.transport, self.core.hooks)
+    }
+
+    /// How the peer closed, once it did.
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.core.closed
+    }
+
+    /// Writes every pending transmit byte to the transport, then flushes it.
+    pub fn flush_transmit(&mut self) -> Result<(), EioError<S::Error>> {
+        while !self.core.conn.transmit_pending().is_empty() {
+            let n = self.transport.write(self.core.conn.transmit_pending()).map_err(EioError::Transport)?;
+            if n == 0 {
+                return Err(EioError::Closed);
+            }
+            self.core.conn.transmit_done(n);
+        }
+        self.transport.flush().map_err(EioError::Transport)
+    }
+
+    /// A TLS error: sends the alert it queued, if the transport still takes
+    /// it.
+    fn fail(&mut self, e: Error) -> EioError<S::Error> {
+        let _ = self.flush_transmit();
+        e.into()
+    }
+
+    /// Polls events into `out` and the carry, then sends what they queued
+    /// (answers, alerts).
+    fn process(&mut self, out: &mut [u8]) -> Result<Polled, EioError<S::Error>> {
+        let polled = self.core.poll(out).map_err(|e| self.fail(e))?;
+        if self.core.conn.transmit_pending().is_empty() {
+            return Ok(polled);
+        }
+        match self.flush_transmit() {
+            Ok(()) => Ok(polled),
+            // Plaintext already handed out must not be lost: the error
+            // comes back at the next call.
+            Err(_) if matches!(polled, Polled::Data(n) if n > 0) => Ok(polled),
+            Err(EioError::Transport(e)) if self.core.conn.is_closed() && peer_gone(&e) => Ok(polled),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads the transport once into the receive buffer.
+    fn read_transport(&mut self) -> Result<(), EioError<S::Error>> {
+        self.core.check_timeout().map_err(|e| self.fail(e))?;
+        let window = self.core.conn.receive_window();
+        if window.is_empty() {
+            // Cannot happen for a connection still open: a record that
+            // could never fit fails it with record_overflow first.
+            return Err(EioError::Tls(Error::BufferTooSmall));
+        }
+        let n = self.transport.read(window).map_err(EioError::Transport)?;
+        self.core.commit(n);
+        Ok(())
+    }
+
+    /// Runs the (first) handshake to completion and returns what it
+    /// negotiated; returns at once if it is already done. A server may get
+    /// [`EioError::SessionLookup`]: answer, then call again.
+    pub fn handshake(&mut self) -> Result<HandshakeInfo, EioError<S::Error>> {
+        if !self.core.conn.is_handshaking() {
+            return self.core.handshake_result();
+        }
+        loop {
+            if let Polled::Lookup = self.process(&mut [])? {
+                return Err(EioError::SessionLookup);
+            }
+            if !self.core.conn.is_handshaking() {
+                return self.core.handshake_result();
+            }
+            if self.core.conn.is_waiting_for_session_lookup() {
+                return Err(EioError::SessionLookup);
+            }
+            self.read_transport()?;
+        }
+    }
+
+    /// Sends close_notify and flushes. Reading goes on until the peer's
+    /// close_notify.
+    pub fn close(&mut self) -> Result<(), EioError<S::Error>> {
+        self.core.conn.close().map_err(|e| self.fail(e))?;
+        self.flush_transmit()
+    }
+}
+
+impl<R, S: embedded_io::ErrorType, H, const CARRY: usize> embedded_io::ErrorType for TlsStream<'_, R, S, H, CARRY> {
+    type Error = EioError<S::Error>;
+}
+
+impl<R, S, H, const CARRY: usize> embedded_io::Read for TlsStream<'_, R, S, H, CARRY>
+where
+    R: rand_core::CryptoRng,
+    S: embedded_io::Read + embedded_io::Write,
+    H: Hooks,
+{
+    /// Reads plaintext: blocks until at least one byte arrived. `Ok(0)`
+    /// after the peer's close_notify; [`EioError::Truncated`] if the
+    /// transport ended without one.
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.core.conn.is_handshaking() {
+            self.handshake()?;
+        }
+        loop {
+            let n = self.core.take_carry(buf);
+            if n > 0 {
+                return Ok(n);
+            }
+            match self.process(buf)? {
+                Polled::Data(n) if n > 0 => return Ok(n),
+                Polled::Data(_) => continue,
+                Polled::Lookup => return Err(EioError::SessionLookup),
+                Polled::Idle => {}
+            }
+            if let Some(end) = self.core.end_of_stream() {
+                return end;
+            }
+            self.read_transport()?;
+        }
+    }
+}
+
+impl<R, S, H, const CARRY: usize> embedded_io::Write for TlsStream<'_, R, S, H, CARRY>
+where
+    R: rand_core::CryptoRng,
+    S: embedded_io::Read + embedded_io::Write,
+    H: Hooks,
+{
+    /// Encrypts as much of `buf` as the transmit buffer takes and writes
+    /// the records to the transport.
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.core.conn.is_handshaking() {
+            self.handshake()?;
+        }
+        let mut n = self.core.conn.send(buf).map_err(|e| self.fail(e))?;
+        if n == 0 {
+            // The transmit buffer is full: empty it and try again.
+            self.flush_transmit()?;
+            n = self.core.conn.send(buf).map_err(|e| self.fail(e))?;
+        }
+        self.flush_transmit()?;
+        if n == 0 {
+            return Err(EioError::Tls(Error::BufferTooSmall));
+        }
+        Ok(n)
+    }
+
+    /// Writes every pending transmit byte and flushes the transport.
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        self.flush_transmit()
+    }
+}
+
+/// A TLS connection over an async [`embedded_io_async`] transport; reads and
+/// writes plaintext through [`embedded_io_async::Read`] and
+/// [`embedded_io_async::Write`]. The same as [`TlsStream`], with `async`
+/// methods; it needs no particular executor.
+pub struct AsyncTlsStream<'a, R, S, H, const CARRY: usize> {
+    core: Core<'a, R, H, CARRY>,
+    transport: S,
+}
+
+impl<'a, R, S, H, const CARRY: usize> AsyncTlsStream<'a, R, S, H, CARRY>
+where
+    R: rand_core::CryptoRng,
+    S: embedded_io_async::Read + embedded_io_async::Write,
+    H: Hooks,
+{
+    /// Wraps a fresh connection, its transport and its hooks.
+    pub fn new(conn: Connection<'a, R>, transport: S, hooks: H) -> Self {
+        AsyncTlsStream { core: Core::new(conn, hooks), transport }
+    }
+
+    /// The connection (see [`TlsStream::connection`]).
+    pub fn connection(&mut self) -> &mut Connection<'a, R> {
+        &mut self.core.conn
+    }
+
+    /// The transport.
+    pub fn transport(&mut self) -> &mut S {
+        &mut self.transport
+    }
+
+    /// The hooks.
+    pub fn hooks(&mut self) -> &mut H {
+        &mut self.core.hooks
+    }
+
+    /// Takes the stream apart. Plaintext still in the carry is dropped.
+    pub fn into_parts(self) -> (Connection<'a, R>, S, H) {
+        (self.core.conn, self.transport, self.core.hooks)
+    }
+
+    /// How the peer closed, once it did.
+    pub fn close_reason(&self) -> Option<CloseReason> {
+        self.core.closed
+    }
+
+    /// Writes every pending transmit byte to the transport, then flushes it.
+    pub async fn flush_transmit(&mut self) -> Result<(), EioError<S::Error>> {
+        while !self.core.conn.transmit_pending().is_empty() {
+            let n = self.transport.write(self.core.conn.transmit_pending()).await.map_err(EioError::Transport)?;
+            if n == 0 {
+                return Err(EioError::Closed);
+            }
+            self.core.conn.transmit_done(n);
+        }
+        self.transport.flush().await.map_err(EioError::Transport)
+    }
+
+    /// A TLS error: sends the alert it queued, if the transport still takes
+    /// it.
+    async fn fail(&mut self, e: Error) -> EioError<S::Error> {
+        let _ = self.flush_transmit().await;
+        e.into()
+    }
+
+    /// Polls events into `out` and the carry, then sends what they queued.
+    async fn process(&mut self, out: &mut [u8]) -> Result<Polled, EioError<S::Error>> {
+        let polled = match self.core.poll(out) {
+            Ok(p) => p,
+            Err(e) => return Err(self.fail(e).await),
+        };
+        if self.core.conn.transmit_pending().is_empty() {
+            return Ok(polled);
+        }
+        match self.flush_transmit().await {
+            Ok(()) => Ok(polled),
+            Err(_) if matches!(polled, Polled::Data(n) if n > 0) => Ok(polled),
+            Err(EioError::Transport(e)) if self.core.conn.is_closed() && peer_gone(&e) => Ok(polled),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads the transport once into the receive buffer.
+    async fn read_transport(&mut self) -> Result<(), EioError<S::Error>> {
+        if let Err(e) = self.core.check_timeout() {
+            return Err(self.fail(e).await);
+        }
+        let window = self.core.conn.receive_window();
+        if window.is_empty() {
+            return Err(EioError::Tls(Error::BufferTooSmall));
+        }
+        let n = self.transport.read(window).await.map_err(EioError::Transport)?;
+        self.core.commit(n);
+        Ok(())
+    }
+
+    /// Runs the (first) handshake to completion (see
+    /// [`TlsStream::handshake`]).
+    pub async fn handshake(&mut self) -> Result<HandshakeInfo, EioError<S::Error>> {
+        if !self.core.conn.is_handshaking() {
+            return self.core.handshake_result();
+        }
+        loop {
+            if let Polled::Lookup = self.process(&mut []).await? {
+                return Err(EioError::SessionLookup);
+            }
+            if !self.core.conn.is_handshaking() {
+                return self.core.handshake_result();
+            }
+            if self.core.conn.is_waiting_for_session_lookup() {
+                return Err(EioError::SessionLookup);
+            }
+            self.read_transport().await?;
+        }
+    }
+
+    /// Sends close_notify and flushes. Reading goes on until the peer's
+    /// close_notify.
+    pub async fn close(&mut self) -> Result<(), EioError<S::Error>> {
+        if let Err(e) = self.core.conn.close() {
+            return Err(self.fail(e).await);
+        }
+        self.flush_transmit().await
+    }
+
+    /// `send` that reports a fatal error after flushing its alert.
+    async fn send(&mut self, buf: &[u8]) -> Result<usize, EioError<S::Error>> {
+        match self.core.conn.send(buf) {
+            Ok(n) => Ok(n),
+            Err(e) => Err(self.fail(e).await),
+        }
+    }
+}
+
+impl<R, S: embedded_io::ErrorType, H, const CARRY: usize> embedded_io::ErrorType
+    for AsyncTlsStream<'_, R, S, H, CARRY>
+{
+    type Error = EioError<S::Error>;
+}
+
+impl<R, S, H, const CARRY: usize> embedded_io_async::Read for AsyncTlsStream<'_, R, S, H, CARRY>
+where
+    R: rand_core::CryptoRng,
+    S: embedded_io_async::Read + embedded_io_async::Write,
+    H: Hooks,
+{
+    /// Reads plaintext (see [`TlsStream`]'s `read`).
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.core.conn.is_handshaking() {
+            self.handshake().await?;
+        }
+        loop {
+            let n = self.core.take_carry(buf);
+            if n > 0 {
+                return Ok(n);
+            }
+            match self.process(buf).await? {
+                Polled::Data(n) if n > 0 => return Ok(n),
+                Polled::Data(_) => continue,
+                Polled::Lookup => return Err(EioError::SessionLookup),
+                Polled::Idle => {}
+            }
+            if let Some(end) = self.core.end_of_stream() {
+                return end;
+            }
+            self.read_transport().await?;
+        }
+    }
+}
+
+impl<R, S, H, const CARRY: usize> embedded_io_async::Write for AsyncTlsStream<'_, R, S, H, CARRY>
+where
+    R: rand_core::CryptoRng,
+    S: embedded_io_async::Read + embedded_io_async::Write,
+    H: Hooks,
+{
+    /// Encrypts as much of `buf` as the transmit buffer takes and writes
+    /// the records to the transport.
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if self.core.conn.is_handshaking() {
+            self.handshake().await?;
+        }
+        let mut n = self.send(buf).await?;
+        if n == 0 {
+            self.flush_transmit().await?;
+            n = self.send(buf).await?;
+        }
+        self.flush_transmit().await?;
+        if n == 0 {
+            return Err(EioError::Tls(Error::BufferTooSmall));
+        }
+        Ok(n)
+    }
+
+    /// Writes every pending transmit byte and flushes the transport.
+    async fn flush(&mut self) -> Result<(), Self::Error> {
+        self.flush_transmit().await
+    }
+}
