@@ -441,7 +441,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let chain: Vec<&[u8]> = chain_der.iter().map(Vec::as_slice).collect();
     let (_, key_der) = pem::read_private_key(&args.key)?;
     let key = SigningKey::from_der(&key_der).map_err(|e| format!("{}: {e}", args.key.display()))?;
-    let mut config = ServerConfig::new(&chain, &key);
+    let mut config = ServerConfig::try_new(&chain, &key)
+        .map_err(|e| format!("{}: does not go with its key: {e}", args.cert.display()))?;
     config.sessions = ServerSessions::Events;
     config.session_lifetime_secs = args.lifetime;
     config.ticket_keys = None;
