@@ -42,10 +42,7 @@ fn run_auth(
     let ca_dn = sansio_tls::crypto::certificate_subject(ECDSA_CA).unwrap();
     let cas = [ca_dn];
     scfg.client_auth_cas = &cas;
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     let mut chains = Vec::new();
     let mut sink = Vec::new();
@@ -153,10 +150,7 @@ fn client_certificate_only_in_a_renegotiation() {
     ccfg.client_certs = &creds;
     let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
     scfg.client_verifier = Some(&cverifier);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert_eq!(done(&out.server_events).unwrap().peer_cert_sha256, None);
@@ -194,10 +188,7 @@ fn server_picks_the_credential_matching_server_name() {
     for (name, want) in [("client.test", CLIENT_CERT), ("localhost", ECDSA_SERVER), ("unknown.test", ECDSA_SERVER)] {
         let rec = Recorder(Default::default());
         let ccfg = ClientConfig::new(&rec);
-        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-        let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-        let mut client = Connection::client(&ccfg, name, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        pair!(client, server, &ccfg, ClientParams::new(name), &scfg, (1, 2), NOW);
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
         assert!(client.is_established(), "{name}: {out:?}");
@@ -254,10 +245,7 @@ fn untrusted_or_expired_client_certificates_are_refused_by_the_server() {
         let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
         scfg.client_auth = ClientAuth::Require;
         scfg.client_verifier = Some(&cverifier);
-        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-        let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-        let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, now).unwrap();
-        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, now).unwrap();
+        pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), now);
         let mut out = Outcome::default();
         run_at(&mut client, &mut server, &mut out, now);
         assert_eq!(out.server_error, Some(want));
@@ -304,10 +292,7 @@ fn one_server_with_ecdsa_and_rsa_serves_both_kinds_of_client() {
             let s = [*suite];
             let mut ccfg = ClientConfig::new(&verifier);
             ccfg.cipher_suites = &s;
-            let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-            let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-            let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-            let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+            pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
             let mut out = Outcome::default();
             run(&mut client, &mut server, &mut out);
             let info = done(&out.client_events).unwrap_or_else(|| panic!("{suite:?}: {out:?}"));
@@ -360,10 +345,7 @@ fn keys_outside_the_crate_sign_for_server_and_client() {
     let mut scfg = ServerConfig::try_new(&SERVER_CHAIN, &server_se).unwrap();
     scfg.client_auth = ClientAuth::Require;
     scfg.client_verifier = Some(&cverifier);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert_eq!((out.client_error, out.server_error), (None, None));

@@ -22,10 +22,7 @@ fn ecdsa() -> Fixture {
 
 /// Runs a whole handshake with the given configs and returns the outcome.
 fn handshake(client_cfg: &ClientConfig<'_>, server_cfg: &ServerConfig<'_>, name: &str) -> Outcome {
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(client_cfg, name, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(server_cfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, client_cfg, ClientParams::new(name), server_cfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     out
@@ -51,10 +48,7 @@ fn every_ecdsa_suite_and_group() {
             // the server's ECDSA key, RFC 8422 §5.1.1); the server picks.
             let mut scfg = ServerConfig::new(&f.chain, &f.key);
             scfg.groups = &g;
-            let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-            let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-            let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-            let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+            pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
             let mut out = Outcome::default();
             run(&mut client, &mut server, &mut out);
             let ci = done(&out.client_events).unwrap_or_else(|| panic!("{suite:?}/{group:?}: {out:?}"));
@@ -98,10 +92,7 @@ fn four_mib_both_ways_byte_for_byte() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let scfg = ServerConfig::new(&f.chain, &f.key);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(3), TestRng::new(4));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (3, 4), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert!(client.is_established() && server.is_established());
@@ -270,10 +261,7 @@ fn tamper_server_flight(tamper: impl Fn(usize, Vec<Vec<u8>>) -> Vec<Vec<u8>>) ->
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let scfg = ServerConfig::new(&f.chain, &f.key);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut sink = Vec::new();
     for flight in 0..3 {
         transfer(&mut client, &mut server);
@@ -414,10 +402,7 @@ fn truncation_is_reported_as_such() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let scfg = ServerConfig::new(&f.chain, &f.key);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     client.receive_eof();
@@ -433,10 +418,7 @@ fn warning_alerts_are_reported_and_the_connection_goes_on() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let scfg = ServerConfig::new(&f.chain, &f.key);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     // Before keys: a plaintext warning alert on the ClientHello's heels.
     let mut sink = Vec::new();
     transfer(&mut client, &mut server);
@@ -556,10 +538,7 @@ fn alpn_is_negotiated_by_server_preference() {
     ] {
         let mut scfg = ServerConfig::new(&f.chain, &f.key);
         scfg.alpn_protocols = server_list;
-        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-        let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-        let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
         match want {
@@ -577,10 +556,7 @@ fn alpn_is_negotiated_by_server_preference() {
     let list: [&[u8]; 1] = [b"h2"];
     let mut scfg = ServerConfig::new(&f.chain, &f.key);
     scfg.alpn_protocols = &list;
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&plain, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &plain, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert!(client.is_established());

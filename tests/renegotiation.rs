@@ -252,10 +252,7 @@ fn hello_request_during_a_handshake_is_ignored_and_not_hashed() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let scfg = ServerConfig::new(&CHAIN, &k);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut sink = Vec::new();
     transfer(&mut client, &mut server);
     drain(&mut server, &mut sink).unwrap();

@@ -21,10 +21,7 @@ fn connect(
     params: ClientParams<'_>,
     seed: u64,
 ) -> (Outcome, Option<ClientSession>) {
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(seed), TestRng::new(seed + 1000));
-    let mut client = Connection::client_with(ccfg, params, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, ccfg, params, scfg, (seed, seed + 1000), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     if out.client_error.is_none() && out.server_error.is_none() {
@@ -200,10 +197,7 @@ fn lookup_events_let_the_application_answer_later() {
     scfg.sessions = ServerSessions::Events;
 
     // First connection: the server hands the new session out for storing.
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut stored: Option<Session> = None;
     for _ in 0..5 {
         transfer(&mut client, &mut server);
@@ -308,10 +302,7 @@ fn tampered_resumption(tamper: impl Fn(&mut Vec<u8>)) -> Option<Error> {
     scfg.sessions = ServerSessions::Store(&store);
     let (_, s) = connect(&ccfg, &scfg, ClientParams::new("localhost"), 1);
     let s = s.unwrap();
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(9), TestRng::new(10));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (9, 10), NOW);
     transfer(&mut client, &mut server);
     let mut sink = Vec::new();
     drain(&mut server, &mut sink).unwrap();

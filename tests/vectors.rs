@@ -74,10 +74,7 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
     ccfg.cipher_suites = &suites;
     let mut scfg = ServerConfig::new(&chain, &key);
     scfg.groups = &groups;
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(0xc11e), TestRng::new(0x5e7e));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (0xc11e, 0x5e7e), NOW);
     let mut flights = Vec::new();
     let mut sink = Vec::new();
     let mut replay_iter = replay.map(|r| r.iter());

@@ -147,3 +147,16 @@ pub fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
     r.extend_from_slice(payload);
     r
 }
+
+/// Declares a client and a server connection over fresh `BUF`-sized buffers
+/// and RNGs seeded with `seeds`:
+/// `pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);`
+#[macro_export]
+macro_rules! pair {
+    ($client:ident, $server:ident, $ccfg:expr, $params:expr, $scfg:expr, $seeds:expr, $now:expr) => {
+        let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+        let (mut r1, mut r2) = (TestRng::new($seeds.0), TestRng::new($seeds.1));
+        let mut $client = Connection::client_with($ccfg, $params, &mut crx, &mut ctx, &mut r1, $now).unwrap();
+        let mut $server = Connection::server($scfg, &mut srx, &mut stx, &mut r2, $now).unwrap();
+    };
+}
