@@ -17,7 +17,7 @@ mod interop;
 
 use common::peers::*;
 use interop::*;
-use sansio_tls::{CipherSuite, CloseReason, MaxFragmentLength, NamedGroup};
+use sansio_tls::{CipherSuite, MaxFragmentLength, NamedGroup};
 
 /// GnuTLS's names for a suite's key exchange and cipher.
 fn gnutls_names(suite: CipherSuite) -> (&'static str, &'static str) {
@@ -147,22 +147,7 @@ fn gnutls_cli_vs_server(suite: CipherSuite, group: NamedGroup) {
     for part in ["(TLS1.2", &format!("(ECDHE-{})", group_name(group)), &format!("({cipher})")] {
         assert!(description.contains(part), "{part:?} not in {description:?}\n{}", client.describe());
     }
-    let token = "echo-me-through-sansio-tls\n";
-    client.send(token.as_bytes()).unwrap();
-    // gnutls-cli prints what it receives, not what it sends.
-    if !wait_for_stdout(&client, token) {
-        panic!("no echo; our server: {:?}\n{}", server_outcome(&done), client.describe());
-    }
-    client.close_stdin();
-    let out = match server_outcome(&done) {
-        Ok(out) => out,
-        Err(e) => panic!("our server failed: {e}\n{}", client.describe()),
-    };
-    let info = out.info.expect("handshake info");
-    assert_eq!((info.suite, info.group), (suite, Some(group)));
-    assert!(info.extended_master_secret && info.secure_renegotiation, "{info:?}");
-    assert_eq!(out.received, token.as_bytes());
-    assert_eq!(out.close, Some(CloseReason::CloseNotify), "{out:?}\n{}", client.describe());
+    echo_and_check(&mut client, &done, suite, group);
 }
 
 macro_rules! server_tests {

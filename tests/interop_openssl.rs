@@ -17,7 +17,7 @@ mod interop;
 use common::peers::*;
 use interop::*;
 use sansio_tls::io::StreamEvent;
-use sansio_tls::{CipherSuite, CloseReason, MaxFragmentLength, NamedGroup};
+use sansio_tls::{CipherSuite, MaxFragmentLength, NamedGroup};
 
 /// OpenSSL's name for a group.
 fn group_name(group: NamedGroup) -> &'static str {
@@ -153,23 +153,7 @@ fn s_client_vs_server(suite: CipherSuite, group: NamedGroup) {
     if !client.wait_for_output(&cipher_line, HANDSHAKE_TIMEOUT) {
         panic!("no {cipher_line:?}; our server: {:?}\n{}", server_outcome(&done), client.describe());
     }
-    let token = "echo-me-through-sansio-tls\n";
-    client.send(token.as_bytes()).unwrap();
-    // The token appears twice in the output only if it came back (s_client
-    // does not print what it sends).
-    if !wait_for_stdout(&client, token) {
-        panic!("no echo; our server: {:?}\n{}", server_outcome(&done), client.describe());
-    }
-    client.close_stdin();
-    let out = match server_outcome(&done) {
-        Ok(out) => out,
-        Err(e) => panic!("our server failed: {e}\n{}", client.describe()),
-    };
-    let info = out.info.expect("handshake info");
-    assert_eq!((info.suite, info.group), (suite, Some(group)));
-    assert!(info.extended_master_secret && info.secure_renegotiation, "{info:?}");
-    assert_eq!(out.received, token.as_bytes());
-    assert_eq!(out.close, Some(CloseReason::CloseNotify), "{out:?}\n{}", client.describe());
+    echo_and_check(&mut client, &done, suite, group);
 }
 
 macro_rules! server_tests {

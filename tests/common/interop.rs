@@ -761,3 +761,31 @@ impl<'a> Client<'a> {
         self.out
     }
 }
+
+/// Sends a token through `client` (a peer process connected to our echo
+/// server), waits for the echo, closes, and checks what our server saw:
+/// the suite and group, EMS and secure renegotiation, the token, and a
+/// clean close_notify.
+pub fn echo_and_check(
+    client: &mut crate::common::peers::Peer,
+    done: &mpsc::Receiver<Result<Outcome, String>>,
+    suite: CipherSuite,
+    group: NamedGroup,
+) {
+    let token = "echo-me-through-sansio-tls\n";
+    client.send(token.as_bytes()).unwrap();
+    // The peer prints what it receives, not what it sends.
+    if !wait_for_stdout(client, token) {
+        panic!("no echo; our server: {:?}\n{}", server_outcome(done), client.describe());
+    }
+    client.close_stdin();
+    let out = match server_outcome(done) {
+        Ok(out) => out,
+        Err(e) => panic!("our server failed: {e}\n{}", client.describe()),
+    };
+    let info = out.info.expect("handshake info");
+    assert_eq!((info.suite, info.group), (suite, Some(group)));
+    assert!(info.extended_master_secret && info.secure_renegotiation, "{info:?}");
+    assert_eq!(out.received, token.as_bytes());
+    assert_eq!(out.close, Some(CloseReason::CloseNotify), "{out:?}\n{}", client.describe());
+}
