@@ -13,6 +13,9 @@
 //!   better (its server_name, or the key types its suites allow: e.g. an
 //!   ECDSA and an RSA certificate side by side);
 //! - `--suites LIST` (comma-separated OpenSSL or IANA names);
+//! - `--require-ems`: refuse clients without extended master secret
+//!   (RFC 7627); by default they get a full handshake, and their sessions
+//!   are never resumed;
 //! - `--http`: answer each request with a small page, then close;
 //! - `--max-conns N`: exit after N connections;
 //! - sessions: resumption by session ID from an in-memory store and by
@@ -50,10 +53,14 @@ use std::process::ExitCode;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
-/// Receive and transmit buffer size: the largest record plus a handshake
-/// message being reassembled (the client's messages are small, but its
-/// certificate chain may not be).
-const BUF: usize = sansio_tls::record::MAX_RECORD + 8192;
+/// Receive buffer size: the largest record plus a handshake message of up
+/// to 64 KiB being reassembled (the biggest ClientHellos seen, or a long
+/// client certificate chain).
+const RX_BUF: usize = sansio_tls::connection::RECOMMENDED_RECEIVE_BUFFER;
+
+/// Transmit buffer size: one flight (our certificate chain) or records of
+/// application data.
+const TX_BUF: usize = sansio_tls::record::MAX_RECORD + 8192;
 
 /// Socket reads wait at most this long, so that stdin commands are acted on
 /// soon even while the client is quiet.
@@ -72,7 +79,7 @@ const TICKET_LIFETIME_SECS: u32 = 7200;
 const REHANDSHAKE: &[u8] = b"**REHANDSHAKE**";
 
 const USAGE: &str = "usage: server --listen ADDR --cert CHAIN.pem --key KEY.pem [--cert CHAIN.pem --key KEY.pem ...] \
-                     [--suites LIST] [--http] [--max-conns N] [--no-tickets] [--no-cache] \
+                     [--suites LIST] [--require-ems] [--http] [--max-conns N] [--no-tickets] [--no-cache] \
                      [--ca CA.pem --client-auth none|request|require]";
 
 struct Args {
@@ -80,6 +87,7 @@ struct Args {
     certs: Vec<PathBuf>,
     keys: Vec<PathBuf>,
     suites: Option<Vec<CipherSuite>>,
+    require_ems: bool,
     http: bool,
     max_conns: Option<u64>,
     no_tickets: bool,
@@ -101,6 +109,7 @@ fn parse_args() -> Result<Args, String> {
     let (mut listen, mut certs, mut keys, mut suites, mut http, mut max_conns) =
         (None, Vec::new(), Vec::new(), None, false, None);
     let (mut no_tickets, mut no_cache, mut ca, mut client_auth) = (false, false, None, ClientAuth::None);
+    let mut require_ems = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -110,6 +119,7 @@ fn parse_args() -> Result<Args, String> {
             "--key" => keys.push(PathBuf::from(value()?)),
             "--suites" => suites = Some(parse_suites(&value()?)?),
             "--http" => http = true,
+            "--require-ems" => require_ems = true,
             "--max-conns" => max_conns = Some(value()?.parse().map_err(|e| format!("--max-conns: {e}"))?),
             "--no-tickets" => no_tickets = true,
             "--no-cache" => no_cache = true,
@@ -130,6 +140,7 @@ fn parse_args() -> Result<Args, String> {
         certs,
         keys,
         suites,
+        require_ems,
         http,
         max_conns,
         no_tickets,
@@ -284,7 +295,7 @@ fn serve(config: &ServerConfig<'_>, sock: TcpStream, http: bool, commands: &Rece
     sock.set_read_timeout(Some(POLL))?;
     // Commands typed while no client was connected are not for this one.
     while commands.try_recv().is_ok() {}
-    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
+    let (mut rx, mut tx) = (vec![0; RX_BUF], vec![0; TX_BUF]);
     let conn =
         Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
     let mut tls = TlsStream::new(conn, sock);
@@ -414,6 +425,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         .collect::<Result<Vec<_>, _>>()?;
     let mut config = ServerConfig::new(&chains[0], &keys[0]);
     config.more_certs = &creds[1..];
+    config.require_extended_master_secret = args.require_ems;
     if let Some(s) = &args.suites {
         config.cipher_suites = s;
     }

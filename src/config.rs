@@ -121,6 +121,16 @@ pub struct ClientConfig<'a> {
     pub session_cache: Option<&'a dyn ClientSessionCache>,
     /// Offer and accept session tickets (RFC 5077). On by default.
     pub session_tickets: bool,
+    /// The namespace of this config's sessions (empty by default). A cached
+    /// or imported session is offered only by a config with the same
+    /// namespace and a verifier with the same
+    /// [`session_context`](crate::cert::ServerCertVerifier::session_context)
+    /// as the one that verified it: two configs sharing a
+    /// [`session_cache`](Self::session_cache) never resume each other's
+    /// sessions unless they verify servers alike. Give configs whose
+    /// verifiers are of one custom type but accept different servers
+    /// different namespaces.
+    pub session_context: &'a [u8],
     /// Resume sessions made without extended master secret. Off by default
     /// (the triple-handshake attack, RFC 7627 §1).
     pub allow_legacy_resumption: bool,
@@ -151,6 +161,7 @@ impl<'a> ClientConfig<'a> {
             alpn_protocols: &[],
             session_cache: None,
             session_tickets: true,
+            session_context: &[],
             allow_legacy_resumption: false,
             allow_peer_identity_change: false,
             client_certs: &[],
@@ -168,7 +179,7 @@ impl<'a> ClientConfig<'a> {
 /// let key = SigningKey::from_der(key_der).unwrap();
 /// let chain: [&[u8]; 1] = [cert_der];
 /// let config = ServerConfig::new(&chain, &key);
-/// assert!(config.require_extended_master_secret);
+/// assert!(!config.require_extended_master_secret);
 /// ```
 #[derive(Clone, Copy)]
 pub struct ServerConfig<'a> {
@@ -181,8 +192,12 @@ pub struct ServerConfig<'a> {
     pub cert_chain: &'a [&'a [u8]],
     /// The end-entity's private key (see [`CertifiedKey::key`]).
     pub key: &'a dyn SignatureKey,
-    /// Refuse clients without extended master secret (RFC 7627 §5.2). On by
-    /// default.
+    /// Refuse clients without extended master secret (RFC 7627 §5.2) with
+    /// `handshake_failure`. Off by default: a client that does not offer it
+    /// (BearSSL, older mbedTLS) gets a full handshake, but its session is
+    /// never resumed (unless `allow_legacy_resumption`) and never resumed
+    /// into by a renegotiation, which is what the triple-handshake attack
+    /// needs (RFC 7627 §1). Turn it on for strict deployments.
     pub require_extended_master_secret: bool,
     /// Handshake timeout in milliseconds (`None`: no timeout).
     pub handshake_timeout_ms: Option<u64>,
@@ -192,10 +207,22 @@ pub struct ServerConfig<'a> {
     pub sessions: ServerSessions<'a>,
     /// How long a session may be resumed, seconds.
     pub session_lifetime_secs: u64,
+    /// The application's part of the session context (empty by default),
+    /// like OpenSSL's sid_ctx. A session is resumed only in the context it
+    /// was made in: this value, the client-auth policy of the handshake and
+    /// the client verifier's
+    /// [`session_context`](crate::cert::ClientCertVerifier::session_context).
+    /// Servers that share a store or ticket keys but must not resume each
+    /// other's sessions (other users, other authorization) set different
+    /// values; servers meant to share sessions set the same.
+    pub session_context: &'a [u8],
     /// Ticket keys: with them the server issues and accepts session tickets
     /// (RFC 5077) and needs no store.
     pub ticket_keys: Option<TicketKeys<'a>>,
-    /// Resume sessions made without extended master secret. Off by default.
+    /// Resume sessions made without extended master secret (RFC 7627 §5.3:
+    /// only by a client that again offers no EMS). Off by default: such
+    /// sessions are then neither stored nor sealed into tickets. Never
+    /// applies to a renegotiation.
     pub allow_legacy_resumption: bool,
     /// Whether and how often a client may renegotiate (RFC 5746 secure
     /// renegotiation only); `None` refuses every attempt with a
@@ -257,11 +284,12 @@ impl<'a> ServerConfig<'a> {
             groups: DEFAULT_GROUPS,
             cert_chain,
             key,
-            require_extended_master_secret: true,
+            require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
             alpn_protocols: &[],
             sessions: ServerSessions::None,
             session_lifetime_secs: DEFAULT_SESSION_LIFETIME_SECS,
+            session_context: &[],
             ticket_keys: None,
             allow_legacy_resumption: false,
             renegotiation: Some(DEFAULT_RENEGOTIATION_LIMITS),

@@ -37,6 +37,21 @@ const MAX_EMPTY_RECORDS: u8 = 32;
 /// The most warning alerts accepted in a row without other traffic between.
 const MAX_WARNING_ALERTS: u8 = 8;
 
+/// The largest handshake message a [`RECOMMENDED_RECEIVE_BUFFER`]
+/// reassembles: 64 KiB of body and its header. RFC 5246 allows 2^24, but
+/// real peers stay far below: the biggest ClientHellos seen (thousands of
+/// signature schemes, many extensions, padding) are 32-65 KiB, certificate
+/// chains a few KiB.
+pub const LARGE_HANDSHAKE_MESSAGE: usize = (1 << 16) + codec::HANDSHAKE_HEADER_LEN;
+
+/// A receive buffer that takes any record and, besides it, a handshake
+/// message up to [`LARGE_HANDSHAKE_MESSAGE`] being reassembled: what a
+/// server facing unknown clients should use (about 80 KiB; the std adapter's
+/// users and the example server do). A smaller buffer works with every peer
+/// whose messages fit; a message that can never fit fails the connection with
+/// [`Error::HandshakeMessageTooLarge`].
+pub const RECOMMENDED_RECEIVE_BUFFER: usize = LARGE_HANDSHAKE_MESSAGE + crate::record::MAX_RECORD;
+
 /// The smallest receive or transmit buffer a connection accepts: below this
 /// not even a ClientHello or an alert record fits.
 pub const MIN_BUFFER: usize = 128;
@@ -276,7 +291,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     /// Records that `n` bytes were written into the
     /// [`receive_window`](Self::receive_window).
     pub fn receive_commit(&mut self, n: usize) {
-        self.rx_end = (self.rx_end + n).min(self.rx.len());
+        // Clamped: a caller's wrong count must not overflow or point past
+        // the buffer.
+        self.rx_end = self.rx_end.saturating_add(n).min(self.rx.len());
     }
 
     /// Copies as much of `data` as fits into the receive buffer; returns how
@@ -309,7 +326,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     /// Records that the first `n` bytes of
     /// [`transmit_pending`](Self::transmit_pending) were sent.
     pub fn transmit_done(&mut self, n: usize) {
-        self.tx_start = (self.tx_start + n).min(self.tx_end);
+        self.tx_start = self.tx_start.saturating_add(n).min(self.tx_end);
         if self.tx_start == self.tx_end {
             self.tx_start = 0;
             self.tx_end = 0;
@@ -643,7 +660,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         self.record.wipe();
         self.hs.invalidate_session();
         self.hs.wipe();
-        self.rx[..self.rx_end].fill(0);
+        // The whole buffer: decrypted plaintext may lie past `rx_end`
+        // after a compaction.
+        self.rx.fill(0);
         self.hs_len = 0;
         self.rx_start = 0;
         self.rx_end = 0;
@@ -663,7 +682,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             let total = codec::handshake_message_len(&self.rx[..self.hs_len]).ok_or(Error::Internal)?;
             if total > self.rx.len().saturating_sub(HEADER_LEN) {
                 // It could never be reassembled in this buffer.
-                return Err(Error::RecordOverflow);
+                return Err(Error::HandshakeMessageTooLarge);
             }
             if total <= self.hs_len {
                 self.handle_message(total)?;
@@ -675,7 +694,10 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         let Some(hdr) = RecordHeader::parse(raw)? else { return Ok(Step::Idle) };
         let rec_len = HEADER_LEN + hdr.len;
         if self.hs_len + rec_len > self.rx.len() {
-            return Err(Error::RecordOverflow);
+            // Beside a message being reassembled, the record carrying more
+            // of it does not fit: the message is too big for this buffer.
+            // Alone, the record is bigger than the buffer.
+            return Err(if self.hs_len > 0 { Error::HandshakeMessageTooLarge } else { Error::RecordOverflow });
         }
         if raw.len() < rec_len {
             return Ok(Step::Idle);
@@ -707,8 +729,10 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                 if self.hs_len != 0 || !self.hs.expects_ccs() || !self.record.has_pending_read() {
                     return Err(Error::UnexpectedMessage);
                 }
+                // RFC 5246 §7.1: the body is the single byte 1; OpenSSL and
+                // GnuTLS answer anything else with unexpected_message.
                 if self.rx[plain] != [1] {
-                    return Err(Error::Decode);
+                    return Err(Error::UnexpectedMessage);
                 }
                 self.record.activate_read()?;
                 self.hs.got_ccs();
@@ -725,7 +749,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             ContentType::ApplicationData => {
                 // During a renegotiation data keeps flowing, even between the
                 // fragments of a handshake message.
-                if self.state != State::Open || !self.record.is_read_protected() {
+                // RFC 5246 §7.4.9: the peer's Finished comes right after its
+                // ChangeCipherSpec; nothing else may come between.
+                if self.state != State::Open || !self.record.is_read_protected() || self.hs.expects_finished() {
                     return Err(Error::UnexpectedMessage);
                 }
                 if plain.is_empty() {

@@ -22,8 +22,15 @@ pub enum Error {
     UnexpectedMessage,
     /// Record authentication failed (`bad_record_mac`).
     BadRecordMac,
-    /// A record or handshake message exceeded a size limit (`record_overflow`).
+    /// A record exceeded a size limit (`record_overflow`).
     RecordOverflow,
+    /// A handshake message is larger than the receive buffer can reassemble
+    /// (its declared length, plus the record that carries its last bytes).
+    /// Give the connection a bigger receive buffer
+    /// ([`RECOMMENDED_RECEIVE_BUFFER`](crate::connection::RECOMMENDED_RECEIVE_BUFFER)
+    /// takes 64 KiB messages). Sends `illegal_parameter`, as OpenSSL does
+    /// for an excessive message size.
+    HandshakeMessageTooLarge,
     /// No common cipher suite, group or signature scheme
     /// (`handshake_failure`).
     HandshakeFailure,
@@ -90,7 +97,7 @@ impl Error {
         use AlertDescription as A;
         Some(match self {
             Error::Decode => A::DecodeError,
-            Error::IllegalParameter => A::IllegalParameter,
+            Error::IllegalParameter | Error::HandshakeMessageTooLarge => A::IllegalParameter,
             Error::UnexpectedMessage => A::UnexpectedMessage,
             Error::BadRecordMac => A::BadRecordMac,
             Error::RecordOverflow => A::RecordOverflow,

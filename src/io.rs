@@ -1,6 +1,16 @@
-//! A blocking adapter over any `Read + Write` transport (feature `std`):
-//! drives a [`Connection`] and offers `std::io::Read` / `Write` for the
-//! plaintext.
+//! A blocking adapter over a [`Transport`] (feature `std`): drives a
+//! [`Connection`] and offers `std::io::Read` / `Write` for the plaintext.
+//!
+//! Give the connection a receive buffer of
+//! [`RECOMMENDED_RECEIVE_BUFFER`](crate::connection::RECOMMENDED_RECEIVE_BUFFER)
+//! bytes when the peer is unknown: it takes any record and 64 KiB handshake
+//! messages (the largest ClientHellos real clients send).
+//!
+//! After a fatal error the stream sends its alert, closes its sending side
+//! and reads what the peer still sends for a moment (at most
+//! [`DRAIN_TIME`]) before it gives the error back: closing a TCP socket with
+//! unread input makes the kernel send a reset, which can destroy the alert
+//! before the peer reads it.
 //!
 //! The engine itself stays sans-IO; this is a convenience for programs and
 //! tests that own a socket.
@@ -10,7 +20,65 @@ extern crate std;
 use crate::session::{ClientSession, Session};
 use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
 use std::io::{self, Read, Write};
+use std::time::Duration;
 use std::vec::Vec;
+
+/// How long, at most, a stream reads (and discards) what the peer still
+/// sends after a fatal error, so that its alert is not lost to a reset.
+pub const DRAIN_TIME: Duration = Duration::from_millis(500);
+
+/// The most bytes read and discarded after a fatal error.
+const DRAIN_MAX_BYTES: usize = 1 << 20;
+
+/// A blocking byte stream a [`TlsStream`] runs over: `Read + Write`, plus
+/// the two things a graceful failure needs. Implemented for `TcpStream`
+/// and (on Unix) `UnixStream`; for another transport `impl Transport for
+/// MyStream {}` keeps the defaults (no half-close, no draining).
+pub trait Transport: Read + Write {
+    /// Closes the sending side only (TCP's half-close), after the last
+    /// bytes were written. The default does nothing.
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Bounds how long a read may block. The default reports
+    /// `Unsupported`, and the stream then does not drain after an error
+    /// (a read without a bound could block forever).
+    fn set_read_timeout(&mut self, _timeout: Option<Duration>) -> io::Result<()> {
+        Err(io::ErrorKind::Unsupported.into())
+    }
+}
+
+impl Transport for std::net::TcpStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(std::net::Shutdown::Write)
+    }
+
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::net::TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
+#[cfg(unix)]
+impl Transport for std::os::unix::net::UnixStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(std::net::Shutdown::Write)
+    }
+
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::os::unix::net::UnixStream::set_read_timeout(self, timeout)
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        (**self).shutdown_write()
+    }
+
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        (**self).set_read_timeout(timeout)
+    }
+}
 
 /// Something the connection reported, owned (see [`TlsStream::take_events`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,16 +114,26 @@ pub struct TlsStream<'a, R, S> {
     plaintext_pos: usize,
     events: Vec<StreamEvent>,
     eof: bool,
+    /// The fatal-error drain ran (it runs once).
+    drained: bool,
 }
 
 fn to_io(e: Error) -> io::Error {
     io::Error::other(e)
 }
 
-impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
+impl<'a, R: rand_core::CryptoRng, S: Transport> TlsStream<'a, R, S> {
     /// Wraps a fresh connection and its transport.
     pub fn new(conn: Connection<'a, R>, sock: S) -> Self {
-        TlsStream { conn, sock, plaintext: Vec::new(), plaintext_pos: 0, events: Vec::new(), eof: false }
+        TlsStream {
+            conn,
+            sock,
+            plaintext: Vec::new(),
+            plaintext_pos: 0,
+            events: Vec::new(),
+            eof: false,
+            drained: false,
+        }
     }
 
     /// The connection.
@@ -94,10 +172,7 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
             let ev = match ev {
                 Ok(Some(ev)) => ev,
                 Ok(None) => break,
-                Err(e) => {
-                    let _ = self.flush_transmit();
-                    return Err(to_io(e));
-                }
+                Err(e) => return Err(self.fail(e)),
             };
             any = true;
             match ev {
@@ -133,10 +208,29 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
 
     /// Reads once from the transport into the receive buffer and processes
     /// it. Returns false at end of stream.
+    /// A fatal error: sends the alert, half-closes, drains what the peer
+    /// still sends for at most [`DRAIN_TIME`], and hands the error back.
+    fn fail(&mut self, e: Error) -> io::Error {
+        if self.flush_transmit().is_ok() && e.alert().is_some() && !self.eof && !self.drained {
+            self.drained = true;
+            let _ = self.sock.shutdown_write();
+            if self.sock.set_read_timeout(Some(DRAIN_TIME)).is_ok() {
+                let deadline = std::time::Instant::now() + DRAIN_TIME;
+                let (mut sink, mut drained) = ([0u8; 4096], 0);
+                while drained < DRAIN_MAX_BYTES && std::time::Instant::now() < deadline {
+                    match self.sock.read(&mut sink) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => drained += n,
+                    }
+                }
+            }
+        }
+        to_io(e)
+    }
+
     fn read_transport(&mut self) -> io::Result<bool> {
         if let Err(e) = self.conn.handle_timeout(Instant::now()) {
-            let _ = self.flush_transmit();
-            return Err(to_io(e));
+            return Err(self.fail(e));
         }
         let window = self.conn.receive_window();
         if window.is_empty() {
@@ -200,7 +294,7 @@ impl<'a, R: rand_core::CryptoRng, S: Read + Write> TlsStream<'a, R, S> {
     }
 }
 
-impl<R: rand_core::CryptoRng, S: Read + Write> Read for TlsStream<'_, R, S> {
+impl<R: rand_core::CryptoRng, S: Transport> Read for TlsStream<'_, R, S> {
     /// Reads plaintext; returns 0 after the peer's close_notify or end of
     /// stream.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -226,7 +320,7 @@ impl<R: rand_core::CryptoRng, S: Read + Write> Read for TlsStream<'_, R, S> {
     }
 }
 
-impl<R: rand_core::CryptoRng, S: Read + Write> Write for TlsStream<'_, R, S> {
+impl<R: rand_core::CryptoRng, S: Transport> Write for TlsStream<'_, R, S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {
             let n = self.conn.send(buf).map_err(to_io)?;

@@ -21,13 +21,17 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// up to 32).
 pub const SESSION_ID_LEN: usize = 32;
 
-/// The format version of [`Session::encode`].
-pub const SESSION_FORMAT_VERSION: u8 = 1;
+/// The format version of [`Session::encode`] (2: sessions carry their
+/// context).
+pub const SESSION_FORMAT_VERSION: u8 = 2;
 
 /// Length of an encoded [`Session`]: version(1) id_len(1) id(32)
 /// master_secret(48) suite(2) flags(1) sni_hash(32) peer_cert(32)
-/// created(8) check(8).
-pub const SESSION_ENCODED_LEN: usize = 1 + 1 + 32 + 48 + 2 + 1 + 32 + 32 + 8 + 8;
+/// context(32) created(8) check(8).
+pub const SESSION_ENCODED_LEN: usize = 1 + 1 + 32 + 48 + 2 + 1 + 32 + 32 + 32 + 8 + 8;
+
+/// Where the checksum starts in an encoded session.
+const CHECK_AT: usize = SESSION_ENCODED_LEN - 8;
 
 /// The largest session ticket a client keeps (RFC 5077 allows 65535; real
 /// servers send 100-300 bytes). A larger ticket is not kept: that session
@@ -42,7 +46,16 @@ const FLAG_PEER_CERT: u8 = 2;
 const FLAG_SNI: u8 = 4;
 
 /// The state a resumed handshake needs: the master secret and what was
-/// negotiated with it.
+/// negotiated with it, and the context it was made in.
+///
+/// The context binds a session to the policy that authenticated its peer:
+/// on a server the client-auth policy, the client verifier and
+/// [`ServerConfig::session_context`](crate::ServerConfig::session_context)
+/// (like OpenSSL's sid_ctx); on a client the server verifier and
+/// [`ClientConfig::session_context`](crate::ClientConfig::session_context).
+/// A session is only resumed in the context it was made in, so configs
+/// that share a store, ticket keys or a client cache never resume each
+/// other's sessions unless they verify alike.
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct Session {
     id: [u8; SESSION_ID_LEN],
@@ -52,6 +65,7 @@ pub struct Session {
     ems: bool,
     sni_hash: Option<[u8; 32]>,
     peer_cert_sha256: Option<[u8; 32]>,
+    context: [u8; 32],
     created: u64,
 }
 
@@ -83,6 +97,7 @@ impl Session {
         ems: bool,
         sni_hash: Option<[u8; 32]>,
         peer_cert_sha256: Option<[u8; 32]>,
+        context: [u8; 32],
         created: Instant,
     ) -> Result<Self, Error> {
         let mut s = Session {
@@ -93,6 +108,7 @@ impl Session {
             ems,
             sni_hash,
             peer_cert_sha256,
+            context,
             created: created.as_secs(),
         };
         s.set_id(id)?;
@@ -132,6 +148,11 @@ impl Session {
     /// SHA-256 of the peer's end-entity certificate, if it sent one.
     pub fn peer_cert_sha256(&self) -> Option<[u8; 32]> {
         self.peer_cert_sha256
+    }
+
+    /// The context the session was made in (see the type's docs).
+    pub fn context(&self) -> &[u8; 32] {
+        &self.context
     }
 
     pub(crate) fn master_secret(&self) -> &[u8; 48] {
@@ -180,9 +201,10 @@ impl Session {
         out[84] = flags;
         out[85..117].copy_from_slice(&self.sni_hash.unwrap_or_default());
         out[117..149].copy_from_slice(&self.peer_cert_sha256.unwrap_or_default());
-        out[149..157].copy_from_slice(&self.created.to_be_bytes());
-        let check = Self::check(&out[..157]);
-        out[157..].copy_from_slice(&check);
+        out[149..181].copy_from_slice(&self.context);
+        out[181..CHECK_AT].copy_from_slice(&self.created.to_be_bytes());
+        let check = Self::check(&out[..CHECK_AT]);
+        out[CHECK_AT..].copy_from_slice(&check);
         out
     }
 
@@ -193,10 +215,10 @@ impl Session {
         if bytes.len() != SESSION_ENCODED_LEN || bytes[0] != SESSION_FORMAT_VERSION {
             return Err(Error::Decode);
         }
-        if !bool::from(Self::check(&bytes[..157]).ct_eq(&bytes[157..])) {
+        if !bool::from(Self::check(&bytes[..CHECK_AT]).ct_eq(&bytes[CHECK_AT..])) {
             return Err(Error::Decode);
         }
-        let mut r = Reader::new(&bytes[1..157]);
+        let mut r = Reader::new(&bytes[1..CHECK_AT]);
         let id_len = r.u8()?;
         let id: [u8; 32] = r.array()?;
         let master_secret: [u8; 48] = r.array()?;
@@ -204,6 +226,7 @@ impl Session {
         let flags = r.u8()?;
         let sni: [u8; 32] = r.array()?;
         let peer: [u8; 32] = r.array()?;
+        let context: [u8; 32] = r.array()?;
         let created = u64::from_be_bytes(r.array()?);
         if id_len as usize > SESSION_ID_LEN || flags & !(FLAG_EMS | FLAG_PEER_CERT | FLAG_SNI) != 0 {
             return Err(Error::Decode);
@@ -219,6 +242,7 @@ impl Session {
             ems: flags & FLAG_EMS != 0,
             sni_hash: (flags & FLAG_SNI != 0).then_some(sni),
             peer_cert_sha256: (flags & FLAG_PEER_CERT != 0).then_some(peer),
+            context,
             created,
         })
     }

@@ -153,6 +153,17 @@ pub trait ServerCertVerifier {
         server_name: &str,
         now_unix_secs: u64,
     ) -> Result<(), Error>;
+
+    /// What this verifier accepts, in 32 bytes: a client binds the sessions
+    /// it caches to it (with [`ClientConfig::session_context`](crate::ClientConfig::session_context)),
+    /// so a session verified under one policy is never offered under
+    /// another. Two verifiers that accept different chains must return
+    /// different values; [`WebPkiServerVerifier`] digests its trust anchors.
+    /// The default digests the type's name: override it when instances of
+    /// one type differ (make it with [`context_digest`](crate::crypto::context_digest)).
+    fn session_context(&self) -> [u8; 32] {
+        crate::crypto::context_digest([core::any::type_name::<Self>().as_bytes()])
+    }
 }
 
 /// Whether the certificate `cert_der` is valid for `name` (a DNS name or IP
@@ -169,6 +180,28 @@ pub trait ClientCertVerifier {
     /// Checks `chain` (`chain[0]` is the end-entity certificate) at
     /// `now_unix_secs` (caller-supplied time).
     fn verify_client_cert(&self, chain: &[CertificateDer<'_>], now_unix_secs: u64) -> Result<(), Error>;
+
+    /// What this verifier accepts, in 32 bytes: a server binds its sessions
+    /// to it (with its client-auth policy and
+    /// [`ServerConfig::session_context`](crate::ServerConfig::session_context)),
+    /// so a session is never resumed under a policy that did not verify it.
+    /// Same rules as [`ServerCertVerifier::session_context`].
+    fn session_context(&self) -> [u8; 32] {
+        crate::crypto::context_digest([core::any::type_name::<Self>().as_bytes()])
+    }
+}
+
+/// A digest of trust anchors (subject, key, name constraints), for a
+/// verifier's session context.
+fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
+    let parts = roots.iter().flat_map(|r| {
+        [
+            r.subject.as_ref(),
+            r.subject_public_key_info.as_ref(),
+            r.name_constraints.as_ref().map_or(&[][..], |n| n.as_ref()),
+        ]
+    });
+    crate::crypto::context_digest(core::iter::once(kind).chain(parts))
 }
 
 /// The default server verifier: webpki path validation to the trust anchors
@@ -182,12 +215,13 @@ pub trait ClientCertVerifier {
 #[derive(Clone, Copy, Debug)]
 pub struct WebPkiServerVerifier<'a> {
     roots: &'a [TrustAnchor<'a>],
+    context: [u8; 32],
 }
 
 impl<'a> WebPkiServerVerifier<'a> {
     /// A verifier trusting `roots`.
     pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
-        WebPkiServerVerifier { roots }
+        WebPkiServerVerifier { roots, context: anchors_digest(b"webpki server", roots) }
     }
 }
 
@@ -213,6 +247,10 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
         .map_err(map_webpki_error)?;
         ee.verify_is_valid_for_subject_name(&name).map_err(map_webpki_error)
     }
+
+    fn session_context(&self) -> [u8; 32] {
+        self.context
+    }
 }
 
 /// The default client verifier: webpki path validation to the trust anchors
@@ -221,12 +259,13 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
 #[derive(Clone, Copy, Debug)]
 pub struct WebPkiClientVerifier<'a> {
     roots: &'a [TrustAnchor<'a>],
+    context: [u8; 32],
 }
 
 impl<'a> WebPkiClientVerifier<'a> {
     /// A verifier trusting `roots`.
     pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
-        WebPkiClientVerifier { roots }
+        WebPkiClientVerifier { roots, context: anchors_digest(b"webpki client", roots) }
     }
 }
 
@@ -245,6 +284,10 @@ impl ClientCertVerifier for WebPkiClientVerifier<'_> {
         )
         .map(|_| ())
         .map_err(map_webpki_error)
+    }
+
+    fn session_context(&self) -> [u8; 32] {
+        self.context
     }
 }
 

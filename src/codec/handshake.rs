@@ -77,16 +77,14 @@ where
     w.vec(3, body)
 }
 
-/// Tracks which extension types were seen, to reject duplicates
-/// (RFC 5246 §7.4.1.4: "There MUST NOT be more than one extension of the
-/// same type").
+/// Tracks which extension types this crate knows were seen, to reject
+/// duplicates (RFC 5246 §7.4.1.4: "There MUST NOT be more than one extension
+/// of the same type"): one bit per known type, so the check costs no table
+/// however many extensions a peer sends. Unknown types are ignored whatever
+/// they repeat, as OpenSSL does: a peer may send thousands (GREASE, padding,
+/// private extensions) and none of them changes what this crate does.
 #[derive(Default)]
-struct SeenExtensions {
-    known: u32,
-    // Unknown types are few; remember a bounded number of them.
-    unknown: [u16; 16],
-    unknown_len: usize,
-}
+struct SeenExtensions(u32);
 
 impl SeenExtensions {
     fn bit(t: ExtensionType) -> Option<u32> {
@@ -108,25 +106,12 @@ impl SeenExtensions {
         })
     }
 
-    fn insert(&mut self, t: u16) -> Result<(), Error> {
-        match Self::bit(ExtensionType::from(t)) {
-            Some(b) => {
-                if self.known & (1 << b) != 0 {
-                    return Err(Error::Decode);
-                }
-                self.known |= 1 << b;
+    fn insert(&mut self, t: ExtensionType) -> Result<(), Error> {
+        if let Some(b) = Self::bit(t) {
+            if self.0 & (1 << b) != 0 {
+                return Err(Error::Decode);
             }
-            None => {
-                if self.unknown[..self.unknown_len].contains(&t) {
-                    return Err(Error::Decode);
-                }
-                // Past the bound, further unknown types are not tracked; they
-                // are ignored anyway, so a duplicate among them is harmless.
-                if self.unknown_len < self.unknown.len() {
-                    self.unknown[self.unknown_len] = t;
-                    self.unknown_len += 1;
-                }
-            }
+            self.0 |= 1 << b;
         }
         Ok(())
     }
@@ -145,10 +130,10 @@ where
     r.expect_end()?;
     let mut seen = SeenExtensions::default();
     while !exts.is_empty() {
-        let t = exts.u16()?;
+        let t = ExtensionType::from(exts.u16()?);
         let body = exts.vec16()?;
         seen.insert(t)?;
-        f(ExtensionType::from(t), body)?;
+        f(t, body)?;
     }
     Ok(())
 }
@@ -237,8 +222,10 @@ impl<'a> ClientHello<'a> {
         let mut r = Reader::new(body);
         let mut ch = ClientHello { version: r.u16()?, random: r.array()?, ..Default::default() };
         ch.session_id = r.vec8()?;
+        // RFC 5246 §7.4.1.2: opaque SessionID<0..32>; a longer vector is a
+        // malformed message (decode_error, as OpenSSL and GnuTLS send).
         if ch.session_id.len() > 32 {
-            return Err(Error::IllegalParameter);
+            return Err(Error::Decode);
         }
         ch.cipher_suites = U16List::parse(r.vec16()?, true)?;
         ch.compression_methods = r.vec8()?;
@@ -441,8 +428,9 @@ impl<'a> ServerHello<'a> {
         let mut r = Reader::new(body);
         let mut sh = ServerHello { version: r.u16()?, random: r.array()?, ..Default::default() };
         sh.session_id = r.vec8()?;
+        // RFC 5246 §7.4.1.3: SessionID<0..32> (decode_error if longer).
         if sh.session_id.len() > 32 {
-            return Err(Error::IllegalParameter);
+            return Err(Error::Decode);
         }
         sh.cipher_suite = r.u16()?;
         sh.compression_method = r.u8()?;

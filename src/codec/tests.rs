@@ -542,13 +542,11 @@ fn client_hello_without_extensions_block_has_defaults() {
 }
 
 #[test]
-fn client_hello_session_id_longer_than_32_is_illegal() {
-    // RFC 5246 §7.4.1.2: SessionID<0..32>.
+fn client_hello_session_id_longer_than_32_is_decode_error() {
+    // RFC 5246 §7.4.1.2: SessionID<0..32>; a longer vector is malformed
+    // (decode_error, what OpenSSL and GnuTLS send).
     assert!(ClientHello::parse(&ch_body_with(&[9; 32], &hex("c02f"), &[0], None)).is_ok());
-    assert_eq!(
-        ClientHello::parse(&ch_body_with(&[9; 33], &hex("c02f"), &[0], None)).err(),
-        Some(Error::IllegalParameter)
-    );
+    assert_eq!(ClientHello::parse(&ch_body_with(&[9; 33], &hex("c02f"), &[0], None)).err(), Some(Error::Decode));
 }
 
 #[test]
@@ -574,14 +572,37 @@ fn client_hello_duplicate_extensions() {
     // RFC 5246 §7.4.1.4: "There MUST NOT be more than one extension of the
     // same type." Known type, even when not adjacent:
     assert_eq!(ClientHello::parse(&ch_body("0017 0000 0016 0000 0017 0000")).err(), Some(Error::Decode));
-    // Unknown type:
-    assert_eq!(ClientHello::parse(&ch_body("1234 0000 0017 0000 1234 0001 00")).err(), Some(Error::Decode));
+    // A repeated unknown type is ignored, like every unknown type: only
+    // the types this crate reads are checked (no per-type table).
+    assert!(ClientHello::parse(&ch_body("1234 0000 0017 0000 1234 0001 00")).unwrap().extended_master_secret);
     // Distinct unknown types are fine and ignored.
     let raw = ch_body("1234 0000 1235 0002 abcd 0017 0000");
     let ch = ClientHello::parse(&raw).unwrap();
     assert!(ch.extended_master_secret);
     // The same for a pair that only differs in the high byte.
     assert!(ClientHello::parse(&ch_body("0a0a 0000 1a0a 0000")).is_ok());
+}
+
+#[test]
+fn client_hello_thousands_of_unknown_extensions_and_schemes() {
+    // 3000 unknown extensions (every type repeated three times) and 2000
+    // signature schemes with repeats: all within one message, all parsed.
+    let mut exts = String::new();
+    for i in 0..3000u16 {
+        exts.push_str(&format!("{:04x} 0000 ", 0x7000 + i % 1000));
+    }
+    let mut schemes = String::new();
+    for i in 0..2000u16 {
+        schemes.push_str(&format!("{:04x}", 0x0900 + i % 700));
+    }
+    schemes.push_str("0403");
+    exts.push_str(&format!("000d {:04x} {:04x} {schemes}", 2 + 2 * 2001, 2 * 2001));
+    let raw = ch_body(&exts);
+    assert!(raw.len() > 16_000);
+    let ch = ClientHello::parse(&raw).unwrap();
+    let algs = ch.signature_algorithms.unwrap();
+    assert_eq!(algs.iter().count(), 2001);
+    assert!(algs.contains(0x0403));
 }
 
 #[test]
@@ -903,10 +924,11 @@ fn server_hello_malformed() {
     body.push(33);
     body.extend_from_slice(&[0; 33]);
     body.extend_from_slice(&hex("c02f 00"));
-    assert_eq!(ServerHello::parse(&body).err(), Some(Error::IllegalParameter));
+    assert_eq!(ServerHello::parse(&body).err(), Some(Error::Decode));
     // Duplicate extension.
     assert_eq!(ServerHello::parse(&sh_body("0017 0000 0017 0000")).err(), Some(Error::Decode));
-    assert_eq!(ServerHello::parse(&sh_body("4a4a 0000 4a4a 0000")).err(), Some(Error::Decode));
+    // A repeated unknown one parses; the client refuses it as unsolicited.
+    assert!(ServerHello::parse(&sh_body("4a4a 0000 4a4a 0000")).unwrap().unsolicited.is_some());
     // server_name, extended_master_secret and session_ticket acks are empty.
     assert_eq!(ServerHello::parse(&sh_body("0000 0001 00")).err(), Some(Error::Decode));
     assert_eq!(ServerHello::parse(&sh_body("0017 0001 00")).err(), Some(Error::Decode));

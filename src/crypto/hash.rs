@@ -67,6 +67,26 @@ pub fn hash(alg: HashAlg, data: &[u8]) -> HashOutput {
     }
 }
 
+/// SHA-256 over `parts`, each prefixed by its length, so that no two
+/// different lists of parts hash alike. Session contexts and verifier
+/// identities ([`ServerCertVerifier::session_context`](crate::cert::ServerCertVerifier::session_context))
+/// are made with it.
+///
+/// ```
+/// use sansio_tls::crypto::context_digest;
+/// assert_ne!(context_digest([&b"ab"[..], b"c"]), context_digest([&b"a"[..], b"bc"]));
+/// ```
+pub fn context_digest<'x>(parts: impl IntoIterator<Item = &'x [u8]>) -> [u8; 32] {
+    let mut d = Sha256::new();
+    for p in parts {
+        d.update((p.len() as u64).to_be_bytes());
+        d.update(p);
+    }
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&d.finalize());
+    out
+}
+
 /// The hashes that signature schemes use (a superset of [`HashAlg`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SigHash {

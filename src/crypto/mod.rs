@@ -14,7 +14,7 @@ mod verify;
 pub(crate) mod test_rng;
 
 pub use aead::{AeadAlg, RecordCipher, TAG_LEN};
-pub use hash::{HashAlg, HashOutput, Transcript, hash};
+pub use hash::{HashAlg, HashOutput, Transcript, context_digest, hash};
 pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS};
 pub use prf::{extended_master_secret, key_block, master_secret, prf, verify_data};
 #[cfg(feature = "alloc")]

@@ -29,19 +29,16 @@ enum State {
     Established,
 }
 
-/// The key a session is cached under: SHA-256 of the server name and port
-/// (fixed size, so the connection stays small).
+/// The key a session is cached under: a digest of the config's session
+/// context (its namespace and verifier), the server name and the port
+/// (fixed size, so the connection stays small). Configs that verify
+/// differently never see each other's sessions.
 #[derive(Clone, Copy)]
 pub(crate) struct CacheKey([u8; 32]);
 
 impl CacheKey {
-    pub fn new(server_name: &str, port: u16) -> Self {
-        let mut buf = [0u8; 255 + 2];
-        let name = server_name.as_bytes();
-        let n = name.len().min(255);
-        buf[..n].copy_from_slice(&name[..n]);
-        buf[n..n + 2].copy_from_slice(&port.to_be_bytes());
-        CacheKey(super::cert_digest(&buf[..n + 2]))
+    pub fn new(context: &[u8; 32], server_name: &str, port: u16) -> Self {
+        CacheKey(crypto::context_digest([&context[..], server_name.as_bytes(), &port.to_be_bytes()]))
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -65,6 +62,8 @@ pub(crate) struct ClientHandshake<'a> {
     pub common: Common,
     config: &'a ClientConfig<'a>,
     server_name: &'a str,
+    /// The context this config's sessions are bound to (see [`Session`]).
+    context: [u8; 32],
     cache_key: CacheKey,
     state: State,
     slot: Slot,
@@ -84,11 +83,17 @@ pub(crate) struct ClientHandshake<'a> {
 
 impl<'a> ClientHandshake<'a> {
     pub fn new(config: &'a ClientConfig<'a>, server_name: &'a str, port: u16) -> Self {
+        let context = crypto::context_digest([
+            &b"sansio-tls client"[..],
+            &config.verifier.session_context(),
+            config.session_context,
+        ]);
         ClientHandshake {
             common: Common::new(),
             config,
             server_name,
-            cache_key: CacheKey::new(server_name, port),
+            context,
+            cache_key: CacheKey::new(&context, server_name, port),
             state: State::ExpectServerHello,
             slot: Slot::Empty,
             pms: Zeroizing::new([0; 32]),
@@ -106,6 +111,7 @@ impl<'a> ClientHandshake<'a> {
     pub fn renegotiation_of(old: &ClientHandshake<'a>) -> Self {
         let mut h = ClientHandshake::new(old.config, old.server_name, 0);
         h.cache_key = old.cache_key;
+        h.context = old.context;
         h.common = Common::renegotiation_of(&old.common);
         h.alpn = old.alpn;
         h
@@ -163,6 +169,10 @@ impl<'a> ClientHandshake<'a> {
         self.state == State::ExpectCcs
     }
 
+    pub fn expects_finished(&self) -> bool {
+        self.state == State::ExpectFinished
+    }
+
     pub fn got_ccs(&mut self) {
         self.state = State::ExpectFinished;
     }
@@ -176,12 +186,22 @@ impl<'a> ClientHandshake<'a> {
         }
     }
 
-    /// Whether `s` may be offered: a suite we still offer, the same server
-    /// name, extended master secret unless legacy resumption is allowed.
+    /// Whether `s` may be offered: made in this config's context (so
+    /// verified as this config verifies), a suite we still offer, the same
+    /// server name, extended master secret unless legacy resumption is
+    /// allowed; in a renegotiation only from an extended-master-secret
+    /// handshake and with the same server identity.
     fn resumable(&self, s: &Session) -> bool {
-        self.config.cipher_suites.contains(&s.suite())
+        let renegotiation_ok = match &self.common.prev {
+            None => s.extended_master_secret() || self.config.allow_legacy_resumption,
+            Some(p) => {
+                s.extended_master_secret() && p.may_resume(s.peer_cert_sha256(), self.config.allow_peer_identity_change)
+            }
+        };
+        s.context() == &self.context
+            && renegotiation_ok
+            && self.config.cipher_suites.contains(&s.suite())
             && s.matches_sni(self.sni())
-            && (s.extended_master_secret() || self.config.allow_legacy_resumption)
     }
 
     /// Sends the ClientHello that opens the handshake, offering `session`
@@ -331,6 +351,7 @@ impl<'a> ClientHandshake<'a> {
             self.common.ems,
             self.sni().map(crate::session::sni_hash),
             self.common.peer_cert_sha256,
+            self.context,
             ctx.now,
         )
     }

@@ -67,6 +67,10 @@ pub(crate) struct Previous {
     pub client_verify_data: [u8; 12],
     pub server_verify_data: [u8; 12],
     pub peer_cert_sha256: Option<[u8; 32]>,
+    /// Whether the handshake before used extended master secret: a
+    /// renegotiation from one that did not never resumes a session (the
+    /// triple-handshake attack, RFC 7627 §1).
+    pub ems: bool,
 }
 
 impl Previous {
@@ -77,6 +81,13 @@ impl Previous {
         b[..12].copy_from_slice(&self.client_verify_data);
         b[12..].copy_from_slice(&self.server_verify_data);
         b
+    }
+
+    /// Whether a renegotiation may resume a session whose peer certificate
+    /// digest is `peer`: only from an extended-master-secret handshake, and
+    /// only with the same peer identity (unless a change is allowed).
+    pub fn may_resume(&self, peer: Option<[u8; 32]>, allow_identity_change: bool) -> bool {
+        self.ems && self.check_identity(peer, allow_identity_change).is_ok()
     }
 
     /// Checks a new peer certificate digest against the previous one.
@@ -135,6 +146,7 @@ impl Common {
             client_verify_data: before.client_verify_data,
             server_verify_data: before.server_verify_data,
             peer_cert_sha256: before.peer_cert_sha256,
+            ems: before.ems,
         });
         c.max_fragment_length = before.max_fragment_length;
         c
@@ -276,6 +288,15 @@ impl Handshake<'_> {
         match self {
             Handshake::Client(c) => c.expects_ccs(),
             Handshake::Server(s) => s.expects_ccs(),
+        }
+    }
+
+    /// Whether the peer's ChangeCipherSpec arrived and its Finished is due:
+    /// no other record may come between them (RFC 5246 §7.4.9).
+    pub fn expects_finished(&self) -> bool {
+        match self {
+            Handshake::Client(c) => c.expects_finished(),
+            Handshake::Server(s) => s.expects_finished(),
         }
     }
 

@@ -52,6 +52,14 @@ pub(crate) struct ServerHandshake<'a> {
     lookup_id: heapless::Vec<u8, SESSION_ID_LEN>,
     /// The session this connection established or resumed.
     session: Option<Session>,
+    /// Whether `session` is in the store under its ID because this
+    /// connection retrieved it from there or stored it: only then does a
+    /// fatal error remove it (a client may name any ID it saw, with a
+    /// ticket, and must not evict another client's session).
+    session_in_store: bool,
+    /// The context sessions of this handshake are bound to (see
+    /// [`Session`]'s docs): made when the ClientHello is handled.
+    context: [u8; 32],
     session_id: heapless::Vec<u8, SESSION_ID_LEN>,
     sni_hash: Option<[u8; 32]>,
     issue_ticket: bool,
@@ -86,6 +94,8 @@ impl<'a> ServerHandshake<'a> {
             lookup: Lookup::NotAsked,
             lookup_id: heapless::Vec::new(),
             session: None,
+            session_in_store: false,
+            context: [0; 32],
             session_id: heapless::Vec::new(),
             sni_hash: None,
             issue_ticket: false,
@@ -129,12 +139,13 @@ impl<'a> ServerHandshake<'a> {
     /// A fatal error: remove the session this connection used or made from
     /// the store (RFC 5246 §7.2.2).
     pub fn invalidate_session(&mut self) {
-        if let (Some(s), ServerSessions::Store(store)) = (&self.session, self.config.sessions) {
-            if !s.id().is_empty() {
-                store.remove(s.id());
-            }
+        if let (Some(s), ServerSessions::Store(store), true) =
+            (&self.session, self.config.sessions, self.session_in_store)
+        {
+            store.remove(s.id());
         }
         self.session = None;
+        self.session_in_store = false;
     }
 
     /// The session ID the application is asked to look up.
@@ -167,6 +178,10 @@ impl<'a> ServerHandshake<'a> {
 
     pub fn expects_ccs(&self) -> bool {
         self.state == State::ExpectCcs
+    }
+
+    pub fn expects_finished(&self) -> bool {
+        self.state == State::ExpectFinished
     }
 
     pub fn got_ccs(&mut self) {
@@ -218,6 +233,7 @@ impl<'a> ServerHandshake<'a> {
                         self.common.ems,
                         self.sni_hash,
                         self.common.peer_cert_sha256,
+                        self.context,
                         ctx.now,
                     )?;
                     if self.issue_ticket {
@@ -228,6 +244,7 @@ impl<'a> ServerHandshake<'a> {
                     if let ServerSessions::Store(store) = self.config.sessions {
                         if !session.id().is_empty() {
                             store.store(&session);
+                            self.session_in_store = true;
                         }
                     }
                     self.session = Some(session);
@@ -290,9 +307,9 @@ impl<'a> ServerHandshake<'a> {
     }
 
     /// The session the ClientHello offers, if one is found: from a ticket,
-    /// the store, or the application's answer. `Err(None)` means "ask the
-    /// application first".
-    fn find_session(&mut self, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> Result<Option<Session>, ()> {
+    /// the store, or the application's answer, with whether it came from the
+    /// store. `Err(())` means "ask the application first".
+    fn find_session(&mut self, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> Result<Option<(Session, bool)>, ()> {
         if ch.session_id.is_empty() {
             return Ok(None);
         }
@@ -304,14 +321,14 @@ impl<'a> ServerHandshake<'a> {
                 if let Some(s) = &mut s {
                     s.set_id(ch.session_id).map_err(|_| ())?;
                 }
-                return Ok(s);
+                return Ok(s.map(|s| (s, false)));
             }
         }
         match self.config.sessions {
             ServerSessions::None => Ok(None),
-            ServerSessions::Store(store) => Ok(store.retrieve(ch.session_id)),
+            ServerSessions::Store(store) => Ok(store.retrieve(ch.session_id).map(|s| (s, true))),
             ServerSessions::Events => match core::mem::replace(&mut self.lookup, Lookup::NotAsked) {
-                Lookup::Answered(s) => Ok(s),
+                Lookup::Answered(s) => Ok(s.map(|s| (s, false))),
                 Lookup::NotAsked | Lookup::Pending => {
                     self.lookup_id = heapless::Vec::from_slice(ch.session_id).map_err(|_| ())?;
                     self.lookup = Lookup::Pending;
@@ -321,15 +338,52 @@ impl<'a> ServerHandshake<'a> {
         }
     }
 
-    /// Whether `s` may be resumed for this ClientHello.
+    /// The context this handshake's sessions are bound to: the
+    /// application's `session_context`, the client-auth policy, and the
+    /// client verifier that policy uses.
+    fn session_context(&self) -> [u8; 32] {
+        let (policy, verifier) = match (self.client_auth, self.config.client_verifier) {
+            (ClientAuth::None, _) => (0u8, [0; 32]),
+            (ClientAuth::Request, v) => (1, v.map_or([0; 32], |v| v.session_context())),
+            (ClientAuth::Require, v) => (2, v.map_or([0; 32], |v| v.session_context())),
+        };
+        crypto::context_digest([&b"sansio-tls server"[..], &[policy], &verifier, self.config.session_context])
+    }
+
+    /// Whether sessions of a full handshake with this ClientHello may be
+    /// resumed later: extended master secret ones, or legacy ones when the
+    /// config allows (RFC 7627 §5.3).
+    fn resumable(&self, ch: &ClientHello<'_>) -> bool {
+        ch.extended_master_secret || self.config.allow_legacy_resumption
+    }
+
+    /// Whether `s` may be resumed for this ClientHello. Anything that fails
+    /// here means a full handshake, never an error.
     fn can_resume(&self, s: &Session, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> bool {
         let suite_ok = suites::lookup(s.suite())
             .is_some_and(|i| self.config.credentials().any(|c| c.key.kind() == i.auth))
             && ch.offers_suite(s.suite())
             && self.config.cipher_suites.contains(&s.suite());
+        let renegotiation_ok = match &self.common.prev {
+            None => true,
+            // A renegotiation that asks for a client certificate wants one
+            // now, not a session; one from a legacy (non-EMS) handshake, or
+            // into another client identity, never resumes.
+            Some(p) => {
+                self.client_auth == ClientAuth::None
+                    && s.extended_master_secret()
+                    && p.may_resume(s.peer_cert_sha256(), self.config.allow_peer_identity_change)
+            }
+        };
         suite_ok
+            && renegotiation_ok
             && s.id() == ch.session_id
             && !s.is_expired(ctx.now, self.config.session_lifetime_secs)
+            // Made under the same policy and verifier (like OpenSSL's
+            // sid_ctx), and never without the certificate the policy
+            // requires now.
+            && s.context() == &self.context
+            && (self.client_auth != ClientAuth::Require || s.peer_cert_sha256().is_some())
             // RFC 7627 §5.3: resume only with the same extended master
             // secret state, and by default only extended ones.
             && s.extended_master_secret() == ch.extended_master_secret
@@ -371,8 +425,9 @@ impl<'a> ServerHandshake<'a> {
         if self.config.require_extended_master_secret && !ch.extended_master_secret {
             return Err(Error::HandshakeFailure);
         }
+        self.context = self.session_context();
         let resume = match self.find_session(&ch, ctx) {
-            Ok(s) => s.filter(|s| self.can_resume(s, &ch, ctx)),
+            Ok(s) => s.filter(|(s, _)| self.can_resume(s, &ch, ctx)),
             // The ClientHello stays buffered and is handled again once the
             // application answers.
             Err(()) => return Ok(Progress::SessionLookup),
@@ -413,10 +468,10 @@ impl<'a> ServerHandshake<'a> {
         self.alpn = alpn;
         self.common.client_random = ch.random;
         ctx.rng.fill_bytes(&mut self.common.server_random);
-        self.issue_ticket = self.config.ticket_keys.is_some() && ch.session_ticket.is_some();
+        self.issue_ticket = self.config.ticket_keys.is_some() && ch.session_ticket.is_some() && self.resumable(&ch);
         self.common.transcript.update(msg);
 
-        if let Some(session) = resume {
+        if let Some((session, from_store)) = resume {
             self.common.suite = suites::lookup(session.suite());
             self.common.master_secret = Zeroizing::new(*session.master_secret());
             self.common.peer_cert_sha256 = session.peer_cert_sha256();
@@ -430,6 +485,7 @@ impl<'a> ServerHandshake<'a> {
             ctx.out.change_cipher_spec()?;
             self.common.send_finished(ctx, false)?;
             self.session = Some(session);
+            self.session_in_store = from_store;
             self.state = State::ExpectCcs;
             return Ok(Progress::Continue);
         }
@@ -437,7 +493,8 @@ impl<'a> ServerHandshake<'a> {
         let choice = choice.ok_or(Error::Internal)?;
         self.common.suite = Some(choice.suite);
         self.common.group = Some(choice.group);
-        if !matches!(self.config.sessions, ServerSessions::None) {
+        // A session ID only for a session that may be resumed.
+        if !matches!(self.config.sessions, ServerSessions::None) && self.resumable(&ch) {
             let mut id = [0u8; SESSION_ID_LEN];
             ctx.rng.fill_bytes(&mut id);
             self.session_id = heapless::Vec::from_slice(&id).map_err(|_| Error::Internal)?;

@@ -16,7 +16,8 @@ const CERT: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
 const KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
 const NOW: Instant = Instant::from_secs(1_800_000_000);
 
-const PREV: Previous = Previous { client_verify_data: [1; 12], server_verify_data: [2; 12], peer_cert_sha256: None };
+const PREV: Previous =
+    Previous { client_verify_data: [1; 12], server_verify_data: [2; 12], peer_cert_sha256: None, ems: true };
 
 fn encode(f: impl FnOnce(&mut Writer<'_>) -> Result<(), Error>) -> std::vec::Vec<u8> {
     extern crate std;

@@ -9,6 +9,7 @@ fn session(id: u8) -> Session {
         true,
         Some(sni_hash(b"localhost")),
         Some([9; 32]),
+        [id ^ 0x55; 32],
         Instant::from_secs(1000),
     )
     .unwrap()
@@ -24,8 +25,12 @@ fn encoding_round_trips_and_is_fixed_size() {
     assert_eq!(&enc[34..82], &[1u8; 48]);
     assert_eq!(&enc[82..84], &[0xc0, 0x2b]);
     assert_eq!(enc[84], FLAG_EMS | FLAG_PEER_CERT | FLAG_SNI);
+    assert_eq!(&enc[117..149], &[9u8; 32]);
+    assert_eq!(&enc[149..181], &[1 ^ 0x55u8; 32]);
+    assert_eq!(&enc[181..189], &1000u64.to_be_bytes());
     let back = Session::decode(&enc).unwrap();
     assert!(back == s);
+    assert_eq!(back.context(), &[1 ^ 0x55; 32]);
     assert_eq!(back.id(), &[1; 32]);
     assert!(back.matches_sni(Some(b"localhost")));
     assert!(!back.matches_sni(Some(b"other")));
@@ -50,6 +55,7 @@ fn damaged_blobs_are_refused() {
             true,
             None,
             None,
+            [0; 32],
             Instant::from_secs(0)
         )
         .is_err()

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant as StdInstant};
 /// How long one served connection may take.
 pub const TIMEOUT: Duration = Duration::from_secs(8);
 /// Buffers that hold any record plus a certificate chain.
-pub const BUF: usize = sansio_tls::record::MAX_RECORD + 4096;
+pub const BUF: usize = sansio_tls::connection::RECOMMENDED_RECEIVE_BUFFER;
 
 /// Whether a socket error is a read timeout.
 pub fn is_timeout(e: &io::Error) -> bool {

@@ -1,0 +1,469 @@
+//! Security properties of resumption, client authentication and failure
+//! handling (issue 8): sessions bound to the context that authenticated
+//! them, renegotiations that keep the peer's identity, a store that a client
+//! cannot make forget another client's session, buffers wiped after a fatal
+//! error, clamped counts, and refused ChangeCipherSpec bodies.
+
+mod common;
+
+use common::memory::*;
+use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::config::{CertifiedKey, ClientAuth};
+use sansio_tls::crypto::{HashAlg, SigningKey, hash};
+use sansio_tls::session::{
+    ClientCacheSlot, ClientSession, ClientSessionCache, LruClientCache, LruSessionStore, ServerSessions, SessionSlot,
+    SessionStore, TicketKey, TicketKeys,
+};
+use sansio_tls::testing::TestRng;
+use sansio_tls::*;
+
+const BUF: usize = record::MAX_RECORD + 4096;
+const CHAIN: [&[u8]; 2] = [ECDSA_SERVER, ECDSA_CA];
+const ECDSA_CLIENT: &[u8] = include_bytes!("../vectors/pki/ecdsa-client.der");
+const ECDSA_CLIENT_KEY: &[u8] = include_bytes!("../vectors/pki/ecdsa-client.key.der");
+const RSA_CLIENT: &[u8] = include_bytes!("../vectors/pki/rsa-client.der");
+const RSA_CLIENT_KEY: &[u8] = include_bytes!("../vectors/pki/rsa-client.key.der");
+static TICKET_KEY: TicketKey = TicketKey { name: [7; 16], key: [8; 32] };
+
+/// A client cache holding one session, whatever the key: lets a test put
+/// any session where a connection will look.
+#[derive(Default)]
+struct OneSession(std::cell::RefCell<Option<ClientSession>>);
+
+impl ClientSessionCache for OneSession {
+    fn put(&self, _key: &[u8], session: &ClientSession) {
+        self.0.replace(Some(session.clone()));
+    }
+    fn get(&self, _key: &[u8]) -> Option<ClientSession> {
+        self.0.borrow().clone()
+    }
+    fn remove(&self, _key: &[u8]) {
+        self.0.replace(None);
+    }
+}
+
+fn sha256(b: &[u8]) -> [u8; 32] {
+    hash(HashAlg::Sha256, b).as_ref().try_into().unwrap()
+}
+
+fn server_key() -> SigningKey {
+    SigningKey::from_der(ECDSA_SERVER_KEY).unwrap()
+}
+
+/// One connection; returns the outcome and the client's session. The
+/// outcome of a handshake that never finished has neither a HandshakeDone
+/// nor an error: callers assert one of them.
+fn connect(
+    ccfg: &ClientConfig<'_>,
+    scfg: &ServerConfig<'_>,
+    session: Option<&ClientSession>,
+    seed: u64,
+) -> (Outcome, Option<ClientSession>) {
+    let params = ClientParams { session, ..ClientParams::new("localhost") };
+    pair!(client, server, ccfg, params, scfg, (seed, seed + 1000), NOW);
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    (out, client.client_session().cloned())
+}
+
+/// The server's HandshakeDone, which must be there.
+fn server_done(out: &Outcome) -> HandshakeInfo {
+    done(&out.server_events).unwrap_or_else(|| panic!("no server handshake: {out:?}"))
+}
+
+/// A handshake that must have failed at the server with `err`, the client
+/// seeing the matching alert, and no HandshakeDone on either side.
+fn assert_refused(out: &Outcome, err: Error) {
+    assert_eq!(out.server_error, Some(err), "{out:?}");
+    assert_eq!(out.client_error, Some(Error::AlertReceived(err.alert().unwrap())), "{out:?}");
+    assert!(done(&out.server_events).is_none() && done(&out.client_events).is_none(), "{out:?}");
+}
+
+// ----- 1. client authentication and resumption ----------------------------
+
+/// Item 1, first half: a client without a certificate completes a
+/// handshake; the server then requires one and asks for a renegotiation;
+/// the client offers its session. The server must not resume it: it runs a
+/// full handshake, which a client without a certificate fails, and one
+/// with a certificate passes with that certificate.
+#[test]
+fn renegotiation_asking_for_a_certificate_never_resumes() {
+    let skey = server_key();
+    let ckey = SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let client_chain = [ECDSA_CLIENT, ECDSA_CA];
+    let creds = [CertifiedKey::new(&client_chain, &ckey).unwrap()];
+    for with_cert in [false, true] {
+        let mut cslots = [ClientCacheSlot::EMPTY; 2];
+        let cache = LruClientCache::new(&mut cslots);
+        let mut sslots = [SessionSlot::EMPTY; 4];
+        let store = LruSessionStore::new(&mut sslots);
+        let mut ccfg = ClientConfig::new(&sverifier);
+        ccfg.session_cache = Some(&cache);
+        ccfg.session_tickets = false;
+        if with_cert {
+            ccfg.client_certs = &creds;
+        }
+        let mut scfg = ServerConfig::new(&CHAIN, &skey);
+        scfg.sessions = ServerSessions::Store(&store);
+        scfg.client_verifier = Some(&cverifier);
+        pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
+        let mut out = Outcome::default();
+        run(&mut client, &mut server, &mut out);
+        assert_eq!(server_done(&out).peer_cert_sha256, None);
+        assert_eq!(store.len(), 1);
+        server.set_client_auth(ClientAuth::Require).unwrap();
+        server.request_renegotiation(None).unwrap();
+        let mut sink = Vec::new();
+        transfer(&mut server, &mut client);
+        assert_eq!(drain(&mut client, &mut sink).unwrap(), vec![Ev::RenegotiationRequested]);
+        client.renegotiate().unwrap();
+        let mut out = Outcome::default();
+        run(&mut client, &mut server, &mut out);
+        if with_cert {
+            let info = server_done(&out);
+            assert!(!info.resumed, "{out:?}");
+            assert_eq!(info.peer_cert_sha256, Some(sha256(ECDSA_CLIENT)));
+            assert_eq!(done(&out.client_events).map(|i| i.resumed), Some(false));
+        } else {
+            assert_refused(&out, Error::HandshakeFailure);
+        }
+    }
+}
+
+/// A server config for [`sessions_never_cross_client_auth_policies`].
+fn auth_config<'a>(
+    key: &'a SigningKey,
+    auth: ClientAuth,
+    verifier: &'a WebPkiClientVerifier<'a>,
+    sessions: ServerSessions<'a>,
+    tickets: bool,
+) -> ServerConfig<'a> {
+    let mut c = ServerConfig::new(&CHAIN, key);
+    c.client_auth = auth;
+    c.client_verifier = Some(verifier);
+    c.sessions = sessions;
+    if tickets {
+        c.ticket_keys = Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 });
+    }
+    c
+}
+
+/// Item 1, second half (nginx CVE-2014-3616): two configs, one without
+/// client auth and one requiring it, share a store (or ticket keys). A
+/// session made without a certificate must not open the second: the
+/// handshake there is a full one, which fails for want of a certificate.
+#[test]
+fn sessions_never_cross_client_auth_policies() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    for tickets in [false, true] {
+        let mut sslots = [SessionSlot::EMPTY; 4];
+        let store = LruSessionStore::new(&mut sslots);
+        let sessions = if tickets { ServerSessions::None } else { ServerSessions::Store(&store) };
+        let open = auth_config(&skey, ClientAuth::None, &cverifier, sessions, tickets);
+        let strict = auth_config(&skey, ClientAuth::Require, &cverifier, sessions, tickets);
+        let request = auth_config(&skey, ClientAuth::Request, &cverifier, sessions, tickets);
+        let mut ccfg = ClientConfig::new(&sverifier);
+        ccfg.session_tickets = tickets;
+        let (out, s) = connect(&ccfg, &open, None, 1);
+        assert!(!server_done(&out).resumed);
+        let s = s.expect("a resumable session");
+        // The same config resumes it: resumption works at all.
+        let (out, _) = connect(&ccfg, &open, Some(&s), 2);
+        assert!(server_done(&out).resumed, "tickets={tickets}: {out:?}");
+        // The strict config does not: full handshake, no certificate.
+        let (out, _) = connect(&ccfg, &strict, Some(&s), 3);
+        assert_refused(&out, Error::HandshakeFailure);
+        // Nor does another policy (request): a full handshake that passes
+        // without a certificate.
+        let (out, _) = connect(&ccfg, &request, Some(&s), 4);
+        let info = server_done(&out);
+        assert!(!info.resumed && info.peer_cert_sha256.is_none(), "tickets={tickets}: {out:?}");
+    }
+}
+
+/// Sessions made under `Require` with a certificate resume under the same
+/// config and keep their peer identity; the application's session context
+/// separates configs that are otherwise alike.
+#[test]
+fn sessions_resume_in_their_own_context_only() {
+    let skey = server_key();
+    let ckey = SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let client_chain = [ECDSA_CLIENT, ECDSA_CA];
+    let creds = [CertifiedKey::new(&client_chain, &ckey).unwrap()];
+    let mut sslots = [SessionSlot::EMPTY; 4];
+    let store = LruSessionStore::new(&mut sslots);
+    let strict = auth_config(&skey, ClientAuth::Require, &cverifier, ServerSessions::Store(&store), true);
+    let other_app = ServerConfig { session_context: b"another application", ..strict };
+    let mut ccfg = ClientConfig::new(&sverifier);
+    ccfg.client_certs = &creds;
+    let (out, s) = connect(&ccfg, &strict, None, 1);
+    assert!(!server_done(&out).resumed);
+    let s = s.unwrap();
+    let (out, _) = connect(&ccfg, &strict, Some(&s), 2);
+    let info = server_done(&out);
+    assert!(info.resumed && info.peer_cert_sha256 == Some(sha256(ECDSA_CLIENT)), "{out:?}");
+    let (out, _) = connect(&ccfg, &other_app, Some(&s), 3);
+    let info = server_done(&out);
+    assert!(!info.resumed && info.peer_cert_sha256 == Some(sha256(ECDSA_CLIENT)), "{out:?}");
+}
+
+// ----- 2. a resumed renegotiation keeps the client's identity -------------
+
+/// Item 2: a client authenticated as A renegotiates and offers a session
+/// made as B. The server must not resume it (that would switch the peer to
+/// B unchecked): it falls back to a full handshake, where the client again
+/// proves A.
+#[test]
+fn resumed_renegotiation_keeps_the_client_identity() {
+    let skey = server_key();
+    let key_a = SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap();
+    let key_b = SigningKey::from_der(RSA_CLIENT_KEY).unwrap();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap(), trust_anchor_from_der(RSA_CA).unwrap()];
+    let sverifier = WebPkiServerVerifier::new(&roots);
+    let cverifier = WebPkiClientVerifier::new(&roots);
+    let (chain_a, chain_b) = ([ECDSA_CLIENT, ECDSA_CA], [RSA_CLIENT, RSA_CA]);
+    let (creds_a, creds_b) =
+        ([CertifiedKey::new(&chain_a, &key_a).unwrap()], [CertifiedKey::new(&chain_b, &key_b).unwrap()]);
+    let cache = OneSession::default();
+    let mut sslots = [SessionSlot::EMPTY; 4];
+    let store = LruSessionStore::new(&mut sslots);
+    let scfg = auth_config(&skey, ClientAuth::Require, &cverifier, ServerSessions::Store(&store), false);
+    let mut cfg_a = ClientConfig::new(&sverifier);
+    cfg_a.session_cache = Some(&cache);
+    cfg_a.session_tickets = false;
+    cfg_a.client_certs = &creds_a;
+    let cfg_b = ClientConfig { client_certs: &creds_b, session_cache: None, ..cfg_a };
+
+    pair!(client, server, &cfg_a, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert_eq!(server_done(&out).peer_cert_sha256, Some(sha256(ECDSA_CLIENT)));
+    // B connects on its own; its session lands in A's cache.
+    let (out_b, s_b) = connect(&cfg_b, &scfg, None, 5);
+    assert_eq!(server_done(&out_b).peer_cert_sha256, Some(sha256(RSA_CLIENT)));
+    cache.0.replace(s_b);
+    // A renegotiates, offering B's session from the cache.
+    client.renegotiate().unwrap();
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    let info = server_done(&out);
+    assert!(!info.resumed, "{out:?}");
+    assert_eq!(info.peer_cert_sha256, Some(sha256(ECDSA_CLIENT)));
+    assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(ECDSA_CLIENT)));
+}
+
+// ----- 3. a client cache shared by two configs ------------------------------
+
+/// Item 3: a config whose verifier trusts no root must not resume a session
+/// another config verified, even through a shared cache or an explicitly
+/// passed session; nor may a config with another namespace.
+#[test]
+fn client_sessions_are_bound_to_the_config_that_verified_them() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let trusting = WebPkiServerVerifier::new(&roots);
+    let none: [pki_types::TrustAnchor<'_>; 0] = [];
+    let trusting_nothing = WebPkiServerVerifier::new(&none);
+    let mut cslots = [ClientCacheSlot::EMPTY; 4];
+    let cache = LruClientCache::new(&mut cslots);
+    let mut sslots = [SessionSlot::EMPTY; 4];
+    let store = LruSessionStore::new(&mut sslots);
+    let mut scfg = ServerConfig::new(&CHAIN, &skey);
+    scfg.sessions = ServerSessions::Store(&store);
+    scfg.ticket_keys = Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 });
+    let mut good = ClientConfig::new(&trusting);
+    good.session_cache = Some(&cache);
+    let bad = ClientConfig { verifier: &trusting_nothing, ..good };
+    let elsewhere = ClientConfig { session_context: b"tenant 2", ..good };
+
+    let (out, s) = connect(&good, &scfg, None, 1);
+    assert!(!server_done(&out).resumed);
+    let s = s.unwrap();
+    // The same config resumes from the cache.
+    let (out, _) = connect(&good, &scfg, None, 2);
+    assert!(server_done(&out).resumed, "{out:?}");
+    // The config trusting nothing neither finds it in the shared cache nor
+    // offers it when handed it: it verifies, and fails.
+    for session in [None, Some(&s)] {
+        let (out, _) = connect(&bad, &scfg, session, 3);
+        assert_eq!(out.client_error, Some(Error::UnknownCa), "{out:?}");
+        assert!(done(&out.client_events).is_none());
+    }
+    // Another namespace: a full handshake.
+    let (out, _) = connect(&elsewhere, &scfg, None, 4);
+    assert!(!server_done(&out).resumed, "{out:?}");
+    let (out, _) = connect(&elsewhere, &scfg, Some(&s), 5);
+    assert!(!server_done(&out).resumed, "{out:?}");
+}
+
+// ----- 4. a forged session ID does not evict another client's session ------
+
+/// Item 4: an attacker sends a victim's session ID (visible in any
+/// ServerHello) with its own valid ticket, then makes the handshake fail.
+/// The store must still hold the victim's session: only a session this
+/// connection retrieved from the store or stored itself is removed.
+#[test]
+fn a_forged_session_id_cannot_evict_a_stored_session() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let mut sslots = [SessionSlot::EMPTY; 4];
+    let store = LruSessionStore::new(&mut sslots);
+    let mut scfg = ServerConfig::new(&CHAIN, &skey);
+    scfg.sessions = ServerSessions::Store(&store);
+    scfg.ticket_keys = Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 });
+    let victim_cfg = ClientConfig { session_tickets: false, ..ClientConfig::new(&verifier) };
+    let attacker_cfg = ClientConfig::new(&verifier);
+    let (_, victim) = connect(&victim_cfg, &scfg, None, 1);
+    let victim = victim.unwrap();
+    let victim_id = victim.session.id().to_vec();
+    assert!(store.retrieve(&victim_id).is_some());
+    let (_, own) = connect(&attacker_cfg, &scfg, None, 2);
+    let own = own.unwrap();
+    assert!(own.ticket().is_some());
+
+    let params = ClientParams { session: Some(&own), ..ClientParams::new("localhost") };
+    pair!(client, server, &attacker_cfg, params, &scfg, (3, 4), NOW);
+    // The ClientHello offers a fresh random ID with the ticket: rewrite it
+    // to the victim's. ClientHello record: header(5) type(1) len(3)
+    // version(2) random(32) id_len(1) id(32).
+    let mut hello = client.transmit_pending().to_vec();
+    let n = hello.len();
+    client.transmit_done(n);
+    assert_eq!(hello[43], 32);
+    hello[44..76].copy_from_slice(&victim_id);
+    server.feed(&hello);
+    let mut sink = Vec::new();
+    drain(&mut server, &mut sink).unwrap();
+    // The server resumed the ticket under the victim's ID; the client,
+    // seeing an ID it did not offer, fails the handshake, and so does the
+    // server on the client's alert.
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert!(out.server_error.is_some() && out.client_error.is_some(), "{out:?}");
+    assert!(store.retrieve(&victim_id).is_some(), "the victim's session was evicted");
+    let (out, _) = connect(&victim_cfg, &scfg, Some(&victim), 5);
+    assert!(server_done(&out).resumed, "{out:?}");
+}
+
+/// The other side of item 4: a session the connection did retrieve from the
+/// store is removed after a fatal error (RFC 5246 §7.2.2).
+#[test]
+fn a_retrieved_session_is_removed_after_a_fatal_error() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let mut sslots = [SessionSlot::EMPTY; 4];
+    let store = LruSessionStore::new(&mut sslots);
+    let mut scfg = ServerConfig::new(&CHAIN, &skey);
+    scfg.sessions = ServerSessions::Store(&store);
+    let ccfg = ClientConfig { session_tickets: false, ..ClientConfig::new(&verifier) };
+    let (_, s) = connect(&ccfg, &scfg, None, 1);
+    let s = s.unwrap();
+    let params = ClientParams { session: Some(&s), ..ClientParams::new("localhost") };
+    pair!(client, server, &ccfg, params, &scfg, (3, 4), NOW);
+    let mut out = Outcome::default();
+    run(&mut client, &mut server, &mut out);
+    assert!(server_done(&out).resumed);
+    server.feed(&record(23, &[0; 40]));
+    assert_eq!(server.poll_event(NOW), Err(Error::BadRecordMac));
+    assert!(store.retrieve(s.session.id()).is_none());
+}
+
+// ----- 5. the whole receive buffer is wiped after a fatal error ------------
+
+/// Item 5: plaintext decrypted in place and consumed lies past `rx_end`
+/// after a compaction; a fatal error must wipe it too.
+#[test]
+fn a_fatal_error_wipes_the_whole_receive_buffer() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&CHAIN, &skey);
+    let secret = b"attack at dawn, the password is hunter2. ".repeat(20);
+    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
+    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
+    {
+        let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        let mut out = Outcome::default();
+        run(&mut client, &mut server, &mut out);
+        assert!(server.is_established());
+        for _ in 0..3 {
+            client.send(&secret).unwrap();
+        }
+        run(&mut client, &mut server, &mut out);
+        assert_eq!(out.server_data.len(), 3 * secret.len());
+        // Another record, then garbage: the server fails.
+        client.send(b"more").unwrap();
+        transfer(&mut client, &mut server);
+        server.feed(&record(23, &[0; 40]));
+        let mut sink = Vec::new();
+        assert_eq!(drain(&mut server, &mut sink), Err(Error::BadRecordMac));
+    }
+    let needle = &secret[..16];
+    assert!(!srx.windows(needle.len()).any(|w| w == needle), "plaintext survived in the receive buffer");
+    assert!(srx.iter().all(|&b| b == 0));
+}
+
+// ----- 6. out-of-range counts are clamped -----------------------------------
+
+/// Item 6: a caller's wrong count must neither overflow nor point past the
+/// buffers.
+#[test]
+fn out_of_range_counts_are_clamped() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&CHAIN, &skey);
+    pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
+    assert!(!client.transmit_pending().is_empty());
+    client.transmit_done(3);
+    client.transmit_done(usize::MAX);
+    assert!(client.transmit_pending().is_empty());
+    let room = server.receive_window().len();
+    assert_eq!(room, BUF);
+    server.receive_commit(1);
+    server.receive_commit(usize::MAX);
+    assert!(server.receive_window().is_empty());
+}
+
+// ----- 11. a ChangeCipherSpec must be the single byte 1 ---------------------
+
+/// Item 11: a ChangeCipherSpec where one is due but whose body is not
+/// exactly [1] is refused with unexpected_message, as OpenSSL and GnuTLS
+/// do.
+#[test]
+fn a_change_cipher_spec_body_other_than_one_is_unexpected_message() {
+    let skey = server_key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&CHAIN, &skey);
+    for body in [&[2u8][..], &[1, 1], &[0], &[]] {
+        pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
+        let mut sink = Vec::new();
+        transfer(&mut client, &mut server);
+        drain(&mut server, &mut sink).unwrap();
+        transfer(&mut server, &mut client);
+        drain(&mut client, &mut sink).unwrap();
+        // The client's second flight: ClientKeyExchange, CCS, Finished.
+        let mut recs = records(client.transmit_pending());
+        assert_eq!(recs[1], [20, 3, 3, 0, 1, 1]);
+        recs[1] = record(20, body);
+        server.feed(&recs.concat());
+        assert_eq!(drain(&mut server, &mut sink), Err(Error::UnexpectedMessage), "body {body:?}");
+        assert_eq!(server.transmit_pending(), [21, 3, 3, 0, 2, 2, 10], "body {body:?}");
+    }
+}
