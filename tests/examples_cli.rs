@@ -433,3 +433,51 @@ fn client_example_refuses_renegotiation() {
     expect_finished(&mut client, &mut server);
     assert_eq!(client.stderr().matches("event: handshake done").count(), 1, "{}", client.describe());
 }
+
+/// Sends `bytes` to 127.0.0.1:`port` and returns the first `want` bytes
+/// the server answers (fewer if it closes first, or on a reset).
+fn raw_exchange(port: u16, bytes: &[u8], want: usize) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut sock = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    sock.set_read_timeout(Some(HANDSHAKE_TIMEOUT)).unwrap();
+    sock.set_write_timeout(Some(HANDSHAKE_TIMEOUT)).unwrap();
+    // A write may fail once the server has closed: what it sent before
+    // is still to be read.
+    let _ = sock.write_all(bytes);
+    // Read late, as a peer busy elsewhere would: by then a server that
+    // closed on unread input has reset the connection.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while got.len() < want {
+        match sock.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    got.truncate(want);
+    got
+}
+
+/// The server example answers a 60 KiB ClientHello (thousands of signature
+/// schemes and extensions) with its ServerHello; and a client that floods it
+/// with a handshake message too large for any buffer (declared 1 MiB, 300
+/// KiB sent) receives the illegal_parameter alert: the server half-closes
+/// and drains instead of resetting the connection.
+#[test]
+fn server_example_takes_big_client_hellos_and_its_alerts_arrive() {
+    let (mut server, port) = start_server(&["--max-conns", "2"]);
+    let hello = common::hello::client_hello(8000, 2000, 38_000);
+    assert!(hello.len() > 60_000);
+    let answer = raw_exchange(port, &common::hello::handshake_records(&hello), 6);
+    assert_eq!(answer.get(..3), Some(&[22, 3, 3][..]), "no ServerHello\n{}", server.describe());
+    assert_eq!(answer[5], 2, "not a ServerHello\n{}", server.describe());
+
+    let mut flood = vec![1, 0x10, 0, 0];
+    flood.extend_from_slice(&[3, 3]);
+    flood.resize(300 * 1024, 0x61);
+    let answer = raw_exchange(port, &common::hello::handshake_records(&flood), 7);
+    assert_eq!(answer, [21, 3, 3, 0, 2, 2, 47], "the alert was lost\n{}", server.describe());
+    assert!(server.wait_exit(HANDSHAKE_TIMEOUT).is_some_and(|s| s.success()), "{}", server.describe());
+    assert!(server.output().contains("HandshakeMessageTooLarge"), "{}", server.describe());
+}

@@ -179,6 +179,45 @@ fn gnutls_cli_resumes_by_ticket() {
     gnutls_cli_resume(ServerSetup { tickets: true, ..ServerSetup::default() }, GNUTLS_TLS12);
 }
 
+/// TLS 1.2 without extended master secret (RFC 7627), as BearSSL and
+/// older mbedTLS clients speak it.
+const GNUTLS_NO_EMS: &str = "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH";
+
+/// A client without extended master secret gets full handshakes from a
+/// default server (RFC 7627 §5.2), and its sessions are never resumed, by
+/// ID or by ticket (the triple-handshake attack needs that).
+#[test]
+fn gnutls_cli_without_ems_is_served_but_never_resumed() {
+    if !require_peer("gnutls-cli") {
+        return;
+    }
+    let server = spawn_server(ServerSetup { connections: 2, store: true, tickets: true, ..ServerSetup::default() });
+    let mut client = gnutls_cli(server.port, &pki("ecdsa-ca.pem"), &["--priority", GNUTLS_NO_EMS, "--resume"]);
+    assert!(server.wait_handshakes(2), "{}", client.describe());
+    client.close_stdin();
+    expect_exit(&mut client);
+    let infos = served(&server, &mut client);
+    assert_eq!(infos.len(), 2, "{}", client.describe());
+    assert!(infos.iter().all(|i| !i.extended_master_secret && !i.resumed), "{infos:?}");
+    assert!(!client.output().contains(GNUTLS_RESUMED), "{}", client.describe());
+}
+
+/// With `require_extended_master_secret` the same client is refused with
+/// handshake_failure.
+#[test]
+fn gnutls_cli_without_ems_is_refused_when_ems_is_required() {
+    if !require_peer("gnutls-cli") {
+        return;
+    }
+    let server = spawn_server(ServerSetup { require_ems: true, ..ServerSetup::default() });
+    let mut client = gnutls_cli(server.port, &pki("ecdsa-ca.pem"), &["--priority", GNUTLS_NO_EMS]);
+    let outcome = server.outcomes().pop().expect("one connection");
+    let err = outcome.expect_err("the handshake must fail");
+    assert!(err.contains("HandshakeFailure"), "{err}");
+    assert!(client.wait_exit(HANDSHAKE_TIMEOUT).is_some_and(|s| !s.success()), "{}", client.describe());
+    assert!(client.output().contains("Handshake failed"), "{}", client.describe());
+}
+
 /// Our client connects twice to 127.0.0.1:`port` with a session cache and
 /// sends `line`, expecting `reply`; returns the two handshakes and whether
 /// the first session came with a ticket.

@@ -467,3 +467,49 @@ fn a_change_cipher_spec_body_other_than_one_is_unexpected_message() {
         assert_eq!(server.transmit_pending(), [21, 3, 3, 0, 2, 2, 10], "body {body:?}");
     }
 }
+
+// ----- 9, 10. big ClientHellos -------------------------------------------------
+
+/// The first handshake message type in a flight of plaintext records.
+fn first_message_type(flight: &[u8]) -> Option<u8> {
+    (flight.first() == Some(&22)).then(|| flight.get(5).copied()).flatten()
+}
+
+/// Items 9 and 10: ClientHellos of 32-65 KiB (thousands of signature
+/// schemes, thousands of repeated unknown extensions, padding) are answered
+/// by a server whose receive buffer holds them; a server whose buffer
+/// cannot fails with HandshakeMessageTooLarge, and its illegal_parameter
+/// alert is in the transmit buffer.
+#[test]
+fn big_client_hellos_are_accepted_when_they_fit() {
+    let skey = server_key();
+    let scfg = ServerConfig::new(&CHAIN, &skey);
+    let cases = [(6000, 3000, 10_000), (12_000, 2000, 30_000), (1000, 100, 60_000), (30_000, 0, 0)];
+    for (schemes, unknown, padding) in cases {
+        let msg = common::hello::client_hello(schemes, unknown, padding);
+        assert!((32 * 1024..=connection::LARGE_HANDSHAKE_MESSAGE).contains(&msg.len()), "{}", msg.len());
+        let flight = common::hello::handshake_records(&msg);
+        for rx_len in [connection::RECOMMENDED_RECEIVE_BUFFER, BUF] {
+            let (mut rx, mut tx, mut rng) = (vec![0; rx_len], vec![0; BUF], TestRng::new(1));
+            let mut server = Connection::server(&scfg, &mut rx, &mut tx, &mut rng, NOW).unwrap();
+            let mut fed = 0;
+            let mut result = Ok(None);
+            while fed < flight.len() {
+                let n = server.feed(&flight[fed..]);
+                fed += n;
+                result = server.poll_event(NOW).map(|e| e.map(|_| ()));
+                if n == 0 || result.is_err() {
+                    break;
+                }
+            }
+            let case = format!("{} bytes, buffer {rx_len}", msg.len());
+            if msg.len() + record::MAX_RECORD <= rx_len {
+                assert_eq!(result, Ok(None), "{case}");
+                assert_eq!(first_message_type(server.transmit_pending()), Some(2), "{case}: a ServerHello");
+            } else {
+                assert_eq!(result, Err(Error::HandshakeMessageTooLarge), "{case}");
+                assert_eq!(server.transmit_pending(), [21, 3, 3, 0, 2, 2, 47], "{case}");
+            }
+        }
+    }
+}

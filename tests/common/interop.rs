@@ -384,11 +384,20 @@ pub struct ServerSetup {
     pub renegotiation: bool,
     /// Echo every byte back.
     pub echo: bool,
+    /// Refuse clients without extended master secret.
+    pub require_ems: bool,
 }
 
 impl Default for ServerSetup {
     fn default() -> Self {
-        ServerSetup { connections: 1, store: false, tickets: false, renegotiation: true, echo: true }
+        ServerSetup {
+            connections: 1,
+            store: false,
+            tickets: false,
+            renegotiation: true,
+            echo: true,
+            require_ems: false,
+        }
     }
 }
 
@@ -486,6 +495,7 @@ fn serve_connections(
     if !setup.renegotiation {
         config.renegotiation = None;
     }
+    config.require_extended_master_secret = setup.require_ems;
     listener.set_nonblocking(true).unwrap();
     let mut outcomes = Vec::new();
     for index in 0..setup.connections {

@@ -1,5 +1,6 @@
 //! Support code shared by the integration tests (`mod common;`).
 
+pub mod hello;
 pub mod memory;
 pub mod peers;
 pub mod serve;
