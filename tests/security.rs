@@ -46,8 +46,31 @@ fn sha256(b: &[u8]) -> [u8; 32] {
     hash(HashAlg::Sha256, b).as_ref().try_into().unwrap()
 }
 
-fn server_key() -> SigningKey {
-    SigningKey::from_der(ECDSA_SERVER_KEY).unwrap()
+/// The test PKI, leaked so tests can borrow it freely: the server's key,
+/// verifiers trusting the ECDSA and RSA CAs, and two client identities, A
+/// (ECDSA) and B (RSA).
+struct Pki {
+    skey: &'static SigningKey,
+    sverifier: &'static WebPkiServerVerifier<'static>,
+    cverifier: &'static WebPkiClientVerifier<'static>,
+    client_a: &'static [CertifiedKey<'static>],
+    client_b: &'static [CertifiedKey<'static>],
+}
+
+fn pki() -> Pki {
+    fn leak<T>(v: T) -> &'static T {
+        Box::leak(Box::new(v))
+    }
+    let roots = leak([trust_anchor_from_der(ECDSA_CA).unwrap(), trust_anchor_from_der(RSA_CA).unwrap()]);
+    let key_a = leak(SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap());
+    let key_b = leak(SigningKey::from_der(RSA_CLIENT_KEY).unwrap());
+    Pki {
+        skey: leak(SigningKey::from_der(ECDSA_SERVER_KEY).unwrap()),
+        sverifier: leak(WebPkiServerVerifier::new(roots)),
+        cverifier: leak(WebPkiClientVerifier::new(roots)),
+        client_a: leak([CertifiedKey::new(leak([ECDSA_CLIENT, ECDSA_CA]), key_a).unwrap()]),
+        client_b: leak([CertifiedKey::new(leak([RSA_CLIENT, RSA_CA]), key_b).unwrap()]),
+    }
 }
 
 /// One connection; returns the outcome and the client's session. The
@@ -88,27 +111,21 @@ fn assert_refused(out: &Outcome, err: Error) {
 /// with a certificate passes with that certificate.
 #[test]
 fn renegotiation_asking_for_a_certificate_never_resumes() {
-    let skey = server_key();
-    let ckey = SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let sverifier = WebPkiServerVerifier::new(&roots);
-    let cverifier = WebPkiClientVerifier::new(&roots);
-    let client_chain = [ECDSA_CLIENT, ECDSA_CA];
-    let creds = [CertifiedKey::new(&client_chain, &ckey).unwrap()];
+    let Pki { skey, sverifier, cverifier, client_a: creds, .. } = pki();
     for with_cert in [false, true] {
         let mut cslots = [ClientCacheSlot::EMPTY; 2];
         let cache = LruClientCache::new(&mut cslots);
         let mut sslots = [SessionSlot::EMPTY; 4];
         let store = LruSessionStore::new(&mut sslots);
-        let mut ccfg = ClientConfig::new(&sverifier);
+        let mut ccfg = ClientConfig::new(sverifier);
         ccfg.session_cache = Some(&cache);
         ccfg.session_tickets = false;
         if with_cert {
-            ccfg.client_certs = &creds;
+            ccfg.client_certs = creds;
         }
-        let mut scfg = ServerConfig::new(&CHAIN, &skey);
+        let mut scfg = ServerConfig::new(&CHAIN, skey);
         scfg.sessions = ServerSessions::Store(&store);
-        scfg.client_verifier = Some(&cverifier);
+        scfg.client_verifier = Some(cverifier);
         pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
@@ -157,18 +174,15 @@ fn auth_config<'a>(
 /// handshake there is a full one, which fails for want of a certificate.
 #[test]
 fn sessions_never_cross_client_auth_policies() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let sverifier = WebPkiServerVerifier::new(&roots);
-    let cverifier = WebPkiClientVerifier::new(&roots);
+    let Pki { skey, sverifier, cverifier, .. } = pki();
     for tickets in [false, true] {
         let mut sslots = [SessionSlot::EMPTY; 4];
         let store = LruSessionStore::new(&mut sslots);
         let sessions = if tickets { ServerSessions::None } else { ServerSessions::Store(&store) };
-        let open = auth_config(&skey, ClientAuth::None, &cverifier, sessions, tickets);
-        let strict = auth_config(&skey, ClientAuth::Require, &cverifier, sessions, tickets);
-        let request = auth_config(&skey, ClientAuth::Request, &cverifier, sessions, tickets);
-        let mut ccfg = ClientConfig::new(&sverifier);
+        let open = auth_config(skey, ClientAuth::None, cverifier, sessions, tickets);
+        let strict = auth_config(skey, ClientAuth::Require, cverifier, sessions, tickets);
+        let request = auth_config(skey, ClientAuth::Request, cverifier, sessions, tickets);
+        let mut ccfg = ClientConfig::new(sverifier);
         ccfg.session_tickets = tickets;
         let (out, s) = connect(&ccfg, &open, None, 1);
         assert!(!server_done(&out).resumed);
@@ -192,19 +206,13 @@ fn sessions_never_cross_client_auth_policies() {
 /// separates configs that are otherwise alike.
 #[test]
 fn sessions_resume_in_their_own_context_only() {
-    let skey = server_key();
-    let ckey = SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let sverifier = WebPkiServerVerifier::new(&roots);
-    let cverifier = WebPkiClientVerifier::new(&roots);
-    let client_chain = [ECDSA_CLIENT, ECDSA_CA];
-    let creds = [CertifiedKey::new(&client_chain, &ckey).unwrap()];
+    let Pki { skey, sverifier, cverifier, client_a: creds, .. } = pki();
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
-    let strict = auth_config(&skey, ClientAuth::Require, &cverifier, ServerSessions::Store(&store), true);
+    let strict = auth_config(skey, ClientAuth::Require, cverifier, ServerSessions::Store(&store), true);
     let other_app = ServerConfig { session_context: b"another application", ..strict };
-    let mut ccfg = ClientConfig::new(&sverifier);
-    ccfg.client_certs = &creds;
+    let mut ccfg = ClientConfig::new(sverifier);
+    ccfg.client_certs = creds;
     let (out, s) = connect(&ccfg, &strict, None, 1);
     assert!(!server_done(&out).resumed);
     let s = s.unwrap();
@@ -224,24 +232,16 @@ fn sessions_resume_in_their_own_context_only() {
 /// proves A.
 #[test]
 fn resumed_renegotiation_keeps_the_client_identity() {
-    let skey = server_key();
-    let key_a = SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap();
-    let key_b = SigningKey::from_der(RSA_CLIENT_KEY).unwrap();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap(), trust_anchor_from_der(RSA_CA).unwrap()];
-    let sverifier = WebPkiServerVerifier::new(&roots);
-    let cverifier = WebPkiClientVerifier::new(&roots);
-    let (chain_a, chain_b) = ([ECDSA_CLIENT, ECDSA_CA], [RSA_CLIENT, RSA_CA]);
-    let (creds_a, creds_b) =
-        ([CertifiedKey::new(&chain_a, &key_a).unwrap()], [CertifiedKey::new(&chain_b, &key_b).unwrap()]);
+    let Pki { skey, sverifier, cverifier, client_a: creds_a, client_b: creds_b } = pki();
     let cache = OneSession::default();
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
-    let scfg = auth_config(&skey, ClientAuth::Require, &cverifier, ServerSessions::Store(&store), false);
-    let mut cfg_a = ClientConfig::new(&sverifier);
+    let scfg = auth_config(skey, ClientAuth::Require, cverifier, ServerSessions::Store(&store), false);
+    let mut cfg_a = ClientConfig::new(sverifier);
     cfg_a.session_cache = Some(&cache);
     cfg_a.session_tickets = false;
-    cfg_a.client_certs = &creds_a;
-    let cfg_b = ClientConfig { client_certs: &creds_b, session_cache: None, ..cfg_a };
+    cfg_a.client_certs = creds_a;
+    let cfg_b = ClientConfig { client_certs: creds_b, session_cache: None, ..cfg_a };
 
     pair!(client, server, &cfg_a, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
@@ -268,19 +268,17 @@ fn resumed_renegotiation_keeps_the_client_identity() {
 /// passed session; nor may a config with another namespace.
 #[test]
 fn client_sessions_are_bound_to_the_config_that_verified_them() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let trusting = WebPkiServerVerifier::new(&roots);
+    let Pki { skey, sverifier: trusting, .. } = pki();
     let none: [pki_types::TrustAnchor<'_>; 0] = [];
     let trusting_nothing = WebPkiServerVerifier::new(&none);
     let mut cslots = [ClientCacheSlot::EMPTY; 4];
     let cache = LruClientCache::new(&mut cslots);
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
-    let mut scfg = ServerConfig::new(&CHAIN, &skey);
+    let mut scfg = ServerConfig::new(&CHAIN, skey);
     scfg.sessions = ServerSessions::Store(&store);
     scfg.ticket_keys = Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 });
-    let mut good = ClientConfig::new(&trusting);
+    let mut good = ClientConfig::new(trusting);
     good.session_cache = Some(&cache);
     let bad = ClientConfig { verifier: &trusting_nothing, ..good };
     let elsewhere = ClientConfig { session_context: b"tenant 2", ..good };
@@ -313,16 +311,14 @@ fn client_sessions_are_bound_to_the_config_that_verified_them() {
 /// connection retrieved from the store or stored itself is removed.
 #[test]
 fn a_forged_session_id_cannot_evict_a_stored_session() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let verifier = WebPkiServerVerifier::new(&roots);
+    let Pki { skey, sverifier: verifier, .. } = pki();
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
-    let mut scfg = ServerConfig::new(&CHAIN, &skey);
+    let mut scfg = ServerConfig::new(&CHAIN, skey);
     scfg.sessions = ServerSessions::Store(&store);
     scfg.ticket_keys = Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 });
-    let victim_cfg = ClientConfig { session_tickets: false, ..ClientConfig::new(&verifier) };
-    let attacker_cfg = ClientConfig::new(&verifier);
+    let victim_cfg = ClientConfig { session_tickets: false, ..ClientConfig::new(verifier) };
+    let attacker_cfg = ClientConfig::new(verifier);
     let (_, victim) = connect(&victim_cfg, &scfg, None, 1);
     let victim = victim.unwrap();
     let victim_id = victim.session.id().to_vec();
@@ -359,14 +355,12 @@ fn a_forged_session_id_cannot_evict_a_stored_session() {
 /// store is removed after a fatal error (RFC 5246 §7.2.2).
 #[test]
 fn a_retrieved_session_is_removed_after_a_fatal_error() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let verifier = WebPkiServerVerifier::new(&roots);
+    let Pki { skey, sverifier: verifier, .. } = pki();
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
-    let mut scfg = ServerConfig::new(&CHAIN, &skey);
+    let mut scfg = ServerConfig::new(&CHAIN, skey);
     scfg.sessions = ServerSessions::Store(&store);
-    let ccfg = ClientConfig { session_tickets: false, ..ClientConfig::new(&verifier) };
+    let ccfg = ClientConfig { session_tickets: false, ..ClientConfig::new(verifier) };
     let (_, s) = connect(&ccfg, &scfg, None, 1);
     let s = s.unwrap();
     let params = ClientParams { session: Some(&s), ..ClientParams::new("localhost") };
@@ -385,11 +379,9 @@ fn a_retrieved_session_is_removed_after_a_fatal_error() {
 /// after a compaction; a fatal error must wipe it too.
 #[test]
 fn a_fatal_error_wipes_the_whole_receive_buffer() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let verifier = WebPkiServerVerifier::new(&roots);
-    let ccfg = ClientConfig::new(&verifier);
-    let scfg = ServerConfig::new(&CHAIN, &skey);
+    let Pki { skey, sverifier: verifier, .. } = pki();
+    let ccfg = ClientConfig::new(verifier);
+    let scfg = ServerConfig::new(&CHAIN, skey);
     let secret = b"attack at dawn, the password is hunter2. ".repeat(20);
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
     let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
@@ -422,11 +414,9 @@ fn a_fatal_error_wipes_the_whole_receive_buffer() {
 /// buffers.
 #[test]
 fn out_of_range_counts_are_clamped() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let verifier = WebPkiServerVerifier::new(&roots);
-    let ccfg = ClientConfig::new(&verifier);
-    let scfg = ServerConfig::new(&CHAIN, &skey);
+    let Pki { skey, sverifier: verifier, .. } = pki();
+    let ccfg = ClientConfig::new(verifier);
+    let scfg = ServerConfig::new(&CHAIN, skey);
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     assert!(!client.transmit_pending().is_empty());
     client.transmit_done(3);
@@ -446,11 +436,9 @@ fn out_of_range_counts_are_clamped() {
 /// do.
 #[test]
 fn a_change_cipher_spec_body_other_than_one_is_unexpected_message() {
-    let skey = server_key();
-    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
-    let verifier = WebPkiServerVerifier::new(&roots);
-    let ccfg = ClientConfig::new(&verifier);
-    let scfg = ServerConfig::new(&CHAIN, &skey);
+    let Pki { skey, sverifier: verifier, .. } = pki();
+    let ccfg = ClientConfig::new(verifier);
+    let scfg = ServerConfig::new(&CHAIN, skey);
     for body in [&[2u8][..], &[1, 1], &[0], &[]] {
         pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
         let mut sink = Vec::new();
@@ -482,8 +470,8 @@ fn first_message_type(flight: &[u8]) -> Option<u8> {
 /// alert is in the transmit buffer.
 #[test]
 fn big_client_hellos_are_accepted_when_they_fit() {
-    let skey = server_key();
-    let scfg = ServerConfig::new(&CHAIN, &skey);
+    let Pki { skey, .. } = pki();
+    let scfg = ServerConfig::new(&CHAIN, skey);
     let cases = [(6000, 3000, 10_000), (12_000, 2000, 30_000), (1000, 100, 60_000), (30_000, 0, 0)];
     for (schemes, unknown, padding) in cases {
         let msg = common::hello::client_hello(schemes, unknown, padding);
