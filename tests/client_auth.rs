@@ -99,7 +99,8 @@ fn require_without_a_certificate_is_handshake_failure() {
 #[test]
 fn request_without_a_certificate_goes_on() {
     let (out, chain) = run_auth(ClientAuth::Request, None, |_| {});
-    assert_eq!(out.server_error, None);
+    assert_eq!((out.client_error, out.server_error), (None, None));
+    assert!(done(&out.client_events).is_some(), "{out:?}");
     assert_eq!(done(&out.server_events).unwrap().peer_cert_sha256, None);
     assert!(chain.is_empty());
 }
@@ -164,6 +165,7 @@ fn client_certificate_only_in_a_renegotiation() {
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert_eq!(out.server_error, None, "{out:?}");
+    assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
     assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(CLIENT_CERT)));
     assert_eq!(client.set_client_auth(ClientAuth::Require), Err(Error::InvalidState));
 }
@@ -349,6 +351,7 @@ fn keys_outside_the_crate_sign_for_server_and_client() {
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert_eq!((out.client_error, out.server_error), (None, None));
+    assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
     assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(CLIENT_CERT)));
     // One ServerKeyExchange and one CertificateVerify were signed outside.
     assert_eq!((server_se.signatures.get(), client_se.signatures.get()), (1, 1));

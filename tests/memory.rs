@@ -142,65 +142,71 @@ fn max_fragment_length_runs_in_small_buffers() {
     assert_eq!(out.client_data, data);
 }
 
-fn client_fails_with(
-    chain: Vec<&'static [u8]>,
-    key: &[u8],
-    name: &str,
-    now_secs: u64,
-) -> (Option<Error>, Option<Error>) {
+/// How one side of a handshake ended.
+#[derive(Debug, PartialEq)]
+enum End {
+    /// It reported HandshakeDone.
+    Done,
+    /// It failed with this error.
+    Failed(Error),
+    /// Neither, when bytes stopped moving.
+    Stalled,
+}
+
+/// A handshake against a server with `chain` and `key`, the client asking
+/// for `name` at `now_secs`: how each side ended, client first.
+fn cert_handshake(chain: Vec<&'static [u8]>, key: &[u8], name: &str, now_secs: u64) -> (End, End) {
     let key = SigningKey::from_der(key).unwrap();
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let scfg = ServerConfig::new(&chain, &key);
-    let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
     let now = Instant::from_secs(now_secs);
-    let mut client = Connection::client(&ccfg, name, &mut crx, &mut ctx, &mut r1, now).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, now).unwrap();
-    let mut cerr = None;
-    let mut serr = None;
-    for _ in 0..10 {
-        transfer(&mut client, &mut server);
-        while serr.is_none() {
-            match server.poll_event(now) {
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) => serr = Some(e),
-            }
-        }
-        transfer(&mut server, &mut client);
-        while cerr.is_none() {
-            match client.poll_event(now) {
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) => cerr = Some(e),
-            }
-        }
-    }
-    (cerr, serr)
+    pair!(client, server, &ccfg, ClientParams::new(name), &scfg, (1, 2), now);
+    let mut out = Outcome::default();
+    run_at(&mut client, &mut server, &mut out, now);
+    let end = |err: Option<Error>, evs: &[Ev]| match (err, done(evs)) {
+        (Some(e), _) => End::Failed(e),
+        (None, Some(_)) => End::Done,
+        (None, None) => End::Stalled,
+    };
+    (end(out.client_error, &out.client_events), end(out.server_error, &out.server_events))
 }
 
 #[test]
 fn bad_certificates_are_refused_with_the_right_alert() {
+    // Each refusal: the client's error, and the same alert received by the
+    // server (so it was on the wire).
+    let refused = |e: Error, a: AlertDescription| (End::Failed(e), End::Failed(Error::AlertReceived(a)));
     // Unknown CA: the client sends unknown_ca, the server reports it.
-    let (c, s) = client_fails_with(vec![ECDSA_UNTRUSTED], ECDSA_UNTRUSTED_KEY, "localhost", 1_800_000_000);
-    assert_eq!(c, Some(Error::UnknownCa));
-    assert_eq!(s, Some(Error::AlertReceived(AlertDescription::UnknownCa)));
+    assert_eq!(
+        cert_handshake(vec![ECDSA_UNTRUSTED], ECDSA_UNTRUSTED_KEY, "localhost", 1_800_000_000),
+        refused(Error::UnknownCa, AlertDescription::UnknownCa)
+    );
     // Wrong name.
-    let (c, s) = client_fails_with(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "example.com", 1_800_000_000);
-    assert_eq!(c, Some(Error::BadCertificate));
-    assert_eq!(s, Some(Error::AlertReceived(AlertDescription::BadCertificate)));
+    assert_eq!(
+        cert_handshake(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "example.com", 1_800_000_000),
+        refused(Error::BadCertificate, AlertDescription::BadCertificate)
+    );
     // Expired leaf.
-    let (c, s) = client_fails_with(vec![ECDSA_EXPIRED], ECDSA_EXPIRED_KEY, "localhost", 1_800_000_000);
-    assert_eq!(c, Some(Error::CertificateExpired));
-    assert_eq!(s, Some(Error::AlertReceived(AlertDescription::CertificateExpired)));
+    assert_eq!(
+        cert_handshake(vec![ECDSA_EXPIRED], ECDSA_EXPIRED_KEY, "localhost", 1_800_000_000),
+        refused(Error::CertificateExpired, AlertDescription::CertificateExpired)
+    );
     // The good chain at a time before it is valid.
-    let (c, _) = client_fails_with(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "localhost", 1_000_000_000);
-    assert_eq!(c, Some(Error::CertificateExpired));
-    // And the good chain by IP address.
-    let (c, s) = client_fails_with(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "127.0.0.1", 1_800_000_000);
-    assert_eq!((c, s), (None, None));
+    assert_eq!(
+        cert_handshake(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "localhost", 1_000_000_000),
+        refused(Error::CertificateExpired, AlertDescription::CertificateExpired)
+    );
+    // The good chain: by name, and by IP address, both sides finish.
+    assert_eq!(
+        cert_handshake(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "localhost", 1_800_000_000),
+        (End::Done, End::Done)
+    );
+    assert_eq!(
+        cert_handshake(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "127.0.0.1", 1_800_000_000),
+        (End::Done, End::Done)
+    );
 }
 
 #[test]
@@ -253,9 +259,22 @@ fn handshake_timeout_fires_from_caller_time() {
     assert_eq!(client.poll_timeout(), None);
 }
 
+/// How a handshake under [`tamper_server_flight`] ended.
+#[derive(Debug, PartialEq)]
+enum Tampered {
+    /// Both sides reported HandshakeDone; the client's info.
+    Done(HandshakeInfo),
+    /// The client failed with `error` and sent `wire` in response (its
+    /// alert); the server, fed those bytes, failed with `server`.
+    Failed { error: Error, wire: Vec<u8>, server: Option<Error> },
+    /// Neither: bytes stopped moving without an error or a finished
+    /// handshake on both sides.
+    Stalled { client_done: bool, server_done: bool },
+}
+
 /// Runs a handshake but lets `tamper` rewrite every flight the server
-/// sends, record by record. Returns the client's error.
-fn tamper_server_flight(tamper: impl Fn(usize, Vec<Vec<u8>>) -> Vec<Vec<u8>>) -> (Option<Error>, Vec<u8>) {
+/// sends, record by record.
+fn tamper_server_flight(tamper: impl Fn(usize, Vec<Vec<u8>>) -> Vec<Vec<u8>>) -> Tampered {
     let f = ecdsa();
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
@@ -263,72 +282,101 @@ fn tamper_server_flight(tamper: impl Fn(usize, Vec<Vec<u8>>) -> Vec<Vec<u8>>) ->
     let scfg = ServerConfig::new(&f.chain, &f.key);
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut sink = Vec::new();
+    let (mut client_done, mut server_done) = (None, None);
     for flight in 0..3 {
         transfer(&mut client, &mut server);
-        let _ = drain(&mut server, &mut sink);
+        let evs = drain(&mut server, &mut sink).unwrap_or_else(|e| panic!("server failed: {e:?}"));
+        server_done = server_done.or(done(&evs));
         let recs = records(server.transmit_pending());
         let n = server.transmit_pending().len();
         server.transmit_done(n);
         let bytes: Vec<u8> = tamper(flight, recs).concat();
         client.feed(&bytes);
-        if let Err(e) = drain(&mut client, &mut sink) {
-            return (Some(e), client.transmit_pending().to_vec());
+        match drain(&mut client, &mut sink) {
+            Ok(evs) => client_done = client_done.or(done(&evs)),
+            Err(error) => {
+                // Everything the client had before this flight went to the
+                // server at the top of the loop: what is pending now is its
+                // answer to the flight.
+                let wire = client.transmit_pending().to_vec();
+                assert_eq!(transfer(&mut client, &mut server), wire.len());
+                let server = drain(&mut server, &mut sink).err();
+                return Tampered::Failed { error, wire, server };
+            }
         }
     }
-    (None, Vec::new())
+    match (client_done, server_done) {
+        (Some(info), Some(_)) => Tampered::Done(info),
+        (c, s) => Tampered::Stalled { client_done: c.is_some(), server_done: s.is_some() },
+    }
+}
+
+/// Asserts that the client refused with `error` and a fatal alert
+/// `alert` in plaintext (7 bytes, before the keys changed), which the server
+/// received as such.
+fn assert_refused_in_clear(outcome: Tampered, error: Error, alert: AlertDescription) {
+    assert_eq!(
+        outcome,
+        Tampered::Failed {
+            error,
+            wire: vec![21, 3, 3, 0, 2, 2, u8::from(alert)],
+            server: Some(Error::AlertReceived(alert))
+        }
+    );
 }
 
 #[test]
 fn forbidden_server_message_orders_are_refused() {
     // The server's first flight is ServerHello, Certificate,
     // ServerKeyExchange, ServerHelloDone, one record each.
-    let unexpected_alert = vec![21, 3, 3, 0, 2, 2, 10];
-    // Untouched: no error.
-    assert_eq!(tamper_server_flight(|_, r| r).0, None);
+    let unexpected = |e| assert_refused_in_clear(e, Error::UnexpectedMessage, AlertDescription::UnexpectedMessage);
+    // Untouched: the handshake completes.
+    let Tampered::Done(info) = tamper_server_flight(|_, r| r) else { panic!("untampered handshake did not finish") };
+    assert!(!info.resumed && info.peer_cert_sha256.is_some());
+    // A stall is not a success: without the server's ChangeCipherSpec and
+    // Finished the client never finishes, and says nothing.
+    assert_eq!(
+        tamper_server_flight(|f, r| if f == 1 { Vec::new() } else { r }),
+        Tampered::Stalled { client_done: false, server_done: true }
+    );
     // Certificate missing.
-    let (e, tx) = tamper_server_flight(|f, mut r| {
+    unexpected(tamper_server_flight(|f, mut r| {
         if f == 0 {
             r.remove(1);
         }
         r
-    });
-    assert_eq!(e, Some(Error::UnexpectedMessage));
-    assert!(tx.ends_with(&unexpected_alert));
+    }));
     // ServerKeyExchange missing.
-    let (e, _) = tamper_server_flight(|f, mut r| {
+    unexpected(tamper_server_flight(|f, mut r| {
         if f == 0 {
             r.remove(2);
         }
         r
-    });
-    assert_eq!(e, Some(Error::UnexpectedMessage));
+    }));
     // ServerHello twice.
-    let (e, _) = tamper_server_flight(|f, mut r| {
+    unexpected(tamper_server_flight(|f, mut r| {
         if f == 0 {
             let sh = r[0].clone();
             r.insert(1, sh);
         }
         r
-    });
-    assert_eq!(e, Some(Error::UnexpectedMessage));
+    }));
     // A ChangeCipherSpec before ServerHelloDone.
-    let (e, _) = tamper_server_flight(|f, mut r| {
+    unexpected(tamper_server_flight(|f, mut r| {
         if f == 0 {
             r.insert(2, record(20, &[1]));
         }
         r
-    });
-    assert_eq!(e, Some(Error::UnexpectedMessage));
+    }));
     // Application data before the handshake.
-    let (e, _) = tamper_server_flight(|f, mut r| {
+    unexpected(tamper_server_flight(|f, mut r| {
         if f == 0 {
             r.insert(1, record(23, b"early"));
         }
         r
-    });
-    assert_eq!(e, Some(Error::UnexpectedMessage));
+    }));
     // A flipped bit in the ServerKeyExchange signature: decrypt_error.
-    let (e, tx) = tamper_server_flight(|f, mut r| {
+    let outcome = tamper_server_flight(|f, mut r| {
         if f == 0 {
             let ske = &mut r[2];
             let last = ske.len() - 3;
@@ -336,10 +384,9 @@ fn forbidden_server_message_orders_are_refused() {
         }
         r
     });
-    assert_eq!(e, Some(Error::DecryptError));
-    assert!(tx.ends_with(&[21, 3, 3, 0, 2, 2, 51]));
+    assert_refused_in_clear(outcome, Error::DecryptError, AlertDescription::DecryptError);
     // A flipped bit in the encrypted Finished: bad_record_mac.
-    let (e, tx) = tamper_server_flight(|f, mut r| {
+    let outcome = tamper_server_flight(|f, mut r| {
         if f == 1 {
             let fin = r.last_mut().unwrap();
             let i = fin.len() - 1;
@@ -347,12 +394,17 @@ fn forbidden_server_message_orders_are_refused() {
         }
         r
     });
-    assert_eq!(e, Some(Error::BadRecordMac));
-    // The alert goes out encrypted: a 2-byte alert in an AEAD record.
-    assert_eq!(&tx[tx.len() - 31..tx.len() - 26], &[21, 3, 3, 0, 26]);
+    let Tampered::Failed { error, wire, server } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(error, Error::BadRecordMac);
+    // The alert goes out encrypted, alone: a 2-byte alert in an AES-GCM
+    // record (8-byte explicit nonce, 16-byte tag), which the server
+    // decrypts as bad_record_mac.
+    assert_eq!(wire.len(), 5 + 8 + 2 + 16, "{wire:?}");
+    assert_eq!(&wire[..5], &[21, 3, 3, 0, 26]);
+    assert_eq!(server, Some(Error::AlertReceived(AlertDescription::BadRecordMac)));
     // Handshake message split over records, and two messages in one
-    // record, are both fine.
-    let (e, _) = tamper_server_flight(|f, r| {
+    // record, are both fine: the handshake completes.
+    let outcome = tamper_server_flight(|f, r| {
         if f != 0 {
             return r;
         }
@@ -362,15 +414,15 @@ fn forbidden_server_message_orders_are_refused() {
         }
         payload.chunks(7).map(|c| record(22, c)).collect()
     });
-    assert_eq!(e, None);
-    let (e, _) = tamper_server_flight(|f, r| {
+    assert!(matches!(outcome, Tampered::Done(_)), "{outcome:?}");
+    let outcome = tamper_server_flight(|f, r| {
         if f != 0 {
             return r;
         }
         let payload: Vec<u8> = r.iter().flat_map(|rec| rec[5..].to_vec()).collect();
         vec![record(22, &payload)]
     });
-    assert_eq!(e, None);
+    assert!(matches!(outcome, Tampered::Done(_)), "{outcome:?}");
 }
 
 #[test]
@@ -505,7 +557,13 @@ fn a_wrapping_verifier_sees_the_precise_failure_and_may_override_it() {
         let ccfg = ClientConfig::new(&verifier);
         let out = handshake(&ccfg, &scfg, "localhost");
         assert_eq!(verifier.seen.get(), Some(Error::UnknownCa));
-        assert_eq!(out.client_error.is_none(), ok, "{out:?}");
+        if ok {
+            assert_eq!((out.client_error, out.server_error), (None, None), "{out:?}");
+            assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
+        } else {
+            assert_eq!(out.client_error, Some(Error::UnknownCa), "{out:?}");
+            assert_eq!(out.server_error, Some(Error::AlertReceived(AlertDescription::UnknownCa)), "{out:?}");
+        }
     }
 }
 
@@ -543,6 +601,7 @@ fn alpn_is_negotiated_by_server_preference() {
         run(&mut client, &mut server, &mut out);
         match want {
             Ok(p) => {
+                assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
                 assert_eq!((client.alpn_protocol(), server.alpn_protocol()), (p, p), "{out:?}");
             }
             Err(e) => {
@@ -559,6 +618,6 @@ fn alpn_is_negotiated_by_server_preference() {
     pair!(client, server, &plain, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
-    assert!(client.is_established());
+    assert!(client.is_established() && server.is_established());
     assert_eq!((client.alpn_protocol(), server.alpn_protocol()), (None, None));
 }

@@ -236,7 +236,13 @@ fn server_policy_refuses_and_limits() {
         client.renegotiate().unwrap();
         let mut o = Outcome::default();
         run(&mut client, &mut server, &mut o);
-        assert_eq!(done_count(&o.server_events) == 1, expect_done, "{o:?}");
+        if expect_done {
+            assert_eq!((done_count(&o.client_events), done_count(&o.server_events)), (1, 1), "{o:?}");
+        } else {
+            // Refused with a no_renegotiation warning, not dropped silently.
+            assert_eq!(o.server_events, vec![Ev::RenegotiationRefused], "{o:?}");
+            assert_eq!((o.client_error, o.server_error), (None, None), "{o:?}");
+        }
     }
     // After the window, allowed again.
     client.renegotiate().unwrap();

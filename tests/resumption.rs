@@ -285,42 +285,121 @@ fn server_refuses_sessions_that_do_not_fit() {
     assert!(!resumed(&out));
 }
 
-/// A client resuming against a server whose resumed ServerHello is altered
-/// by `tamper`; returns the client's error.
-fn tampered_resumption(tamper: impl Fn(&mut Vec<u8>)) -> Option<Error> {
+/// What a client session cache was asked, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CacheOp {
+    Put(Vec<u8>),
+    Get(Vec<u8>),
+    Remove(Vec<u8>),
+}
+
+/// A client session cache over an [`LruClientCache`] that records the keys
+/// it is asked to put, get and remove.
+struct RecordingCache<'m> {
+    inner: LruClientCache<'m>,
+    log: std::cell::RefCell<Vec<CacheOp>>,
+}
+
+impl ClientSessionCache for RecordingCache<'_> {
+    fn put(&self, key: &[u8], session: &ClientSession) {
+        self.log.borrow_mut().push(CacheOp::Put(key.to_vec()));
+        self.inner.put(key, session);
+    }
+    fn get(&self, key: &[u8]) -> Option<ClientSession> {
+        self.log.borrow_mut().push(CacheOp::Get(key.to_vec()));
+        self.inner.get(key)
+    }
+    fn remove(&self, key: &[u8]) {
+        self.log.borrow_mut().push(CacheOp::Remove(key.to_vec()));
+        self.inner.remove(key);
+    }
+}
+
+/// How the resumption under [`tampered_resumption`] ended.
+#[derive(Debug, PartialEq)]
+enum Resumption {
+    /// Both sides reported HandshakeDone; the client's info.
+    Done(HandshakeInfo),
+    /// The client failed with `error` and sent `wire` in response.
+    Failed { error: Error, wire: Vec<u8> },
+    /// Neither.
+    Stalled,
+}
+
+/// A client resuming, from its cache, against a server whose resumed
+/// ServerHello is altered by `tamper`. Checks what happened to the session
+/// in the client cache (kept on success, removed under the key it was put
+/// under on failure) and in the server store (kept either way).
+fn tampered_resumption(tamper: impl Fn(&mut Vec<u8>)) -> Resumption {
     let p = pki();
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
     let mut cslots = [ClientCacheSlot::EMPTY; 2];
-    let cache = LruClientCache::new(&mut cslots);
+    let cache = RecordingCache { inner: LruClientCache::new(&mut cslots), log: Default::default() };
     let mut ccfg = ClientConfig::new(&verifier);
     ccfg.session_tickets = false;
     ccfg.session_cache = Some(&cache);
     let mut scfg = ServerConfig::new(&p.chain, &p.key);
     scfg.sessions = ServerSessions::Store(&store);
-    let (_, s) = connect(&ccfg, &scfg, ClientParams::new("localhost"), 1);
+    let (first, s) = connect(&ccfg, &scfg, ClientParams::new("localhost"), 1);
+    assert!(!resumed(&first));
     let s = s.unwrap();
+    // The first connection looked its key up, found nothing, and put the
+    // new session under the same key.
+    let key = match &cache.log.borrow()[..] {
+        [CacheOp::Get(k1), CacheOp::Put(k2)] if k1 == k2 => k1.clone(),
+        log => panic!("first connection: {log:?}"),
+    };
+    assert!(cache.inner.get(&key).is_some());
+    cache.log.borrow_mut().clear();
+
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (9, 10), NOW);
+    // The session comes out of the cache under the same key.
+    assert_eq!(cache.log.borrow()[..], [CacheOp::Get(key.clone())]);
+    cache.log.borrow_mut().clear();
     transfer(&mut client, &mut server);
     let mut sink = Vec::new();
     drain(&mut server, &mut sink).unwrap();
     let mut recs = records(server.transmit_pending());
+    let n = server.transmit_pending().len();
+    server.transmit_done(n);
     tamper(&mut recs[0]);
     client.feed(&recs.concat());
-    let err = drain(&mut client, &mut sink).err();
-    if err.is_some() {
-        // The session is dropped from the client cache after the error.
-        assert!(cache.get(b"localhost\0\0").is_none(), "session must be dropped after a fatal error");
-        assert!(store.retrieve(s.session.id()).is_some());
+    let outcome = match drain(&mut client, &mut sink) {
+        Err(error) => Resumption::Failed { error, wire: client.transmit_pending().to_vec() },
+        Ok(evs) => {
+            transfer(&mut client, &mut server);
+            let server_evs = drain(&mut server, &mut sink).unwrap();
+            match (done(&evs), done(&server_evs)) {
+                (Some(info), Some(_)) => Resumption::Done(info),
+                _ => Resumption::Stalled,
+            }
+        }
+    };
+    let log = cache.log.borrow().clone();
+    match &outcome {
+        Resumption::Failed { .. } => {
+            // Dropped from the client cache after the error, under the key
+            // it was put under; the server keeps it.
+            assert_eq!(log, [CacheOp::Remove(key.clone())], "session must be dropped after a fatal error");
+            assert!(cache.inner.get(&key).is_none());
+        }
+        Resumption::Done(_) => {
+            assert!(!log.iter().any(|op| matches!(op, CacheOp::Remove(_))), "{log:?}");
+            assert!(cache.inner.get(&key).is_some());
+        }
+        Resumption::Stalled => {}
     }
-    err
+    assert!(store.retrieve(s.session.id()).is_some());
+    outcome
 }
 
 #[test]
 fn resumed_server_hello_must_keep_suite_and_ems() {
-    assert_eq!(tampered_resumption(|_| {}), None);
+    let outcome = tampered_resumption(|_| {});
+    assert!(matches!(outcome, Resumption::Done(info) if info.resumed), "{outcome:?}");
     // ServerHello body: type(1) len(3) version(2) random(32) sid_len(1)
     // sid(32) suite(2) at offset 5 + 4 + 2 + 32 + 1 + 32.
     let suite_at = 5 + 4 + 2 + 32 + 1 + 32;
@@ -328,7 +407,10 @@ fn resumed_server_hello_must_keep_suite_and_ems() {
         tampered_resumption(|r| {
             r[suite_at..suite_at + 2].copy_from_slice(&[0xc0, 0x2c]);
         }),
-        Some(Error::IllegalParameter)
+        Resumption::Failed {
+            error: Error::IllegalParameter,
+            wire: vec![21, 3, 3, 0, 2, 2, u8::from(AlertDescription::IllegalParameter)]
+        }
     );
 }
 

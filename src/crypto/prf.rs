@@ -102,8 +102,9 @@ mod tests {
     use super::*;
     use crate::crypto::hash::tests::unhex;
 
-    // The widely used TLS 1.2 PRF test vectors (posted to the IETF TLS list,
-    // used by e.g. the Go and mbed TLS test suites).
+    // The widely used TLS 1.2 PRF test vectors posted to the IETF TLS
+    // mailing list (100 bytes of P_SHA256, 148 of P_SHA384, label "test
+    // label"); the Python `prf` below reproduces both.
     const SHA256_OUT: &str = "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a\
         6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab\
         4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701\
@@ -140,49 +141,108 @@ mod tests {
         assert_eq!(out, unhex::<148>(SHA384_OUT));
     }
 
+    // Known answers for the derived secrets, computed independently of this
+    // crate with Python's hmac and hashlib, P_hash written from RFC 5246 §5:
+    //
+    //   import hmac, hashlib
+    //   def prf(h, secret, label, seed, n):
+    //       a, out = label + seed, b""
+    //       while len(out) < n:
+    //           a = hmac.new(secret, a, h).digest()
+    //           out += hmac.new(secret, a + label + seed, h).digest()
+    //       return out[:n]
+    //
+    // with pre_master_secret = 0x11 * 48, client_random = 0x22 * 32,
+    // server_random = 0x33 * 32, and as the session hash (RFC 7627) and
+    // the Finished handshake hash h(b"handshake messages").digest():
+    //   ms   = prf(h, pms, b"master secret", cr + sr, 48)
+    //   ems  = prf(h, pms, b"extended master secret", hh, 48)
+    //   kb   = prf(h, ms, b"key expansion", sr + cr, 72)
+    //   fin  = prf(h, ms, b"client finished" / b"server finished", hh, 12)
+    // for h = hashlib.sha256 and hashlib.sha384.
+    const PMS: [u8; 48] = [0x11; 48];
+    const CR: [u8; 32] = [0x22; 32];
+    const SR: [u8; 32] = [0x33; 32];
+
+    struct Kat {
+        alg: HashAlg,
+        /// `h(b"handshake messages")`.
+        hh: &'static str,
+        ms: &'static str,
+        ems: &'static str,
+        kb: &'static str,
+        client_fin: &'static str,
+        server_fin: &'static str,
+    }
+
+    const KATS: [Kat; 2] = [
+        Kat {
+            alg: HashAlg::Sha256,
+            hh: "6e1b983f2338a681fec9331551f24072641b2c011c693e3410cd95da2d6b5458",
+            ms: "6d2d60ca3e5f0374ed941798626ba2ac56b02af55f3a1e19074d242d25d8f66ab69d9c014fe47b7112f3034aafee052f",
+            ems: "cadef4aa955898d23c2fdf5b23600ae49aa2dd622aaf31bb45f6dc5d42b083b3294f9616e0fb6d0c891cddd6c1ad1251",
+            kb: "618a6fb338f15ac035f3dd8ac120cb898e909fb9e8a51e33fa6043b28940dde88a35f46bca719c7b\
+                 48cca67c1ed064a472010388ee5911a4f2edc493110bbeec551c881a70e4bc78",
+            client_fin: "13d45b99bdfdfdaeccfcfefe",
+            server_fin: "2f57b8139d054d74c7239d32",
+        },
+        Kat {
+            alg: HashAlg::Sha384,
+            hh: "75d2bed15f60516af18942cf6b2fd3b2aed381c6128041a9af684c0ee8e7f9c5271068648aee3439e348c52332a37f0a",
+            ms: "8558aad3c3c8ff509b244ed03b10cd4e8719db043c2d2e1b6593326324ca6940e5bd599fc9518b902c7c104849dc9def",
+            ems: "d7e9afbe65d28a12e6e77720be43b5721bd36402efd61e7e269a3939cfdd02fefd76777cf533c259b2279d51e244128d",
+            kb: "25c4c8ee485fbcdf61bb8bfe6537e587360e54f0e4f7ac881447499125ab29f4ccd2311c8f71901c2ea1\
+                 4744c2ddbe5adaa90add99771aa9ed3057f69699805af44b6caae79520ae",
+            client_fin: "cd0d590a3c238ae0952db985",
+            server_fin: "773c07a772ba23983d8f19ee",
+        },
+    ];
+
+    /// `kat.hh` decoded, in a buffer of the longest hash.
+    fn handshake_hash(kat: &Kat) -> ([u8; 48], usize) {
+        let mut out = [0u8; 48];
+        match kat.alg {
+            HashAlg::Sha256 => out[..32].copy_from_slice(&unhex::<32>(kat.hh)),
+            HashAlg::Sha384 => out.copy_from_slice(&unhex::<48>(kat.hh)),
+        }
+        (out, kat.alg.output_len())
+    }
+
     #[test]
-    fn derived_secrets_use_the_right_labels_and_seeds() {
-        let pms = [7u8; 32];
-        let cr = [1u8; 32];
-        let sr = [2u8; 32];
-        for alg in [HashAlg::Sha256, HashAlg::Sha384] {
-            let ms = master_secret(alg, &pms, &cr, &sr);
-            let mut expect = [0u8; 48];
-            prf(alg, &pms, b"master secret", &[&cr, &sr], &mut expect);
-            assert_eq!(*ms, expect);
-
-            let ems = extended_master_secret(alg, &pms, b"session hash");
-            prf(alg, &pms, b"extended master secret", &[b"session hash"], &mut expect);
-            assert_eq!(*ems, expect);
-            assert_ne!(*ems, *ms);
-
-            let mut kb = [0u8; 72];
-            key_block(alg, &ms, &cr, &sr, &mut kb);
-            let mut expect_kb = [0u8; 72];
-            prf(alg, &*ms, b"key expansion", &[&sr, &cr], &mut expect_kb);
-            assert_eq!(kb, expect_kb);
-
-            let c = verify_data(alg, &ms, true, b"hh");
-            let s = verify_data(alg, &ms, false, b"hh");
-            let mut e = [0u8; 12];
-            prf(alg, &*ms, b"client finished", &[b"hh"], &mut e);
-            assert_eq!(c, e);
-            prf(alg, &*ms, b"server finished", &[b"hh"], &mut e);
-            assert_eq!(s, e);
+    fn master_secret_known_answers() {
+        for kat in &KATS {
+            let ms = master_secret(kat.alg, &PMS, &CR, &SR);
+            assert_eq!(*ms, unhex::<48>(kat.ms), "{:?}", kat.alg);
         }
     }
 
     #[test]
-    fn master_secret_known_answer() {
-        // Independent check of the "master secret" derivation: computed with
-        // Python's hmac module (P_SHA256 written out by hand).
-        let pms = [0x11u8; 48];
-        let cr = [0x22u8; 32];
-        let sr = [0x33u8; 32];
-        let ms = master_secret(HashAlg::Sha256, &pms, &cr, &sr);
-        assert_eq!(*ms, unhex::<48>(MS_KAT));
+    fn extended_master_secret_known_answers() {
+        for kat in &KATS {
+            let (hh, len) = handshake_hash(kat);
+            let ems = extended_master_secret(kat.alg, &PMS, &hh[..len]);
+            assert_eq!(*ems, unhex::<48>(kat.ems), "{:?}", kat.alg);
+        }
     }
 
-    const MS_KAT: &str =
-        "6d2d60ca3e5f0374ed941798626ba2ac56b02af55f3a1e19074d242d25d8f66ab69d9c014fe47b7112f3034aafee052f";
+    #[test]
+    fn key_block_known_answers() {
+        for kat in &KATS {
+            let ms = unhex::<48>(kat.ms);
+            let mut kb = [0u8; 72];
+            key_block(kat.alg, &ms, &CR, &SR, &mut kb);
+            assert_eq!(kb, unhex::<72>(kat.kb), "{:?}", kat.alg);
+        }
+    }
+
+    #[test]
+    fn verify_data_known_answers() {
+        for kat in &KATS {
+            let ms = unhex::<48>(kat.ms);
+            let (hh, len) = handshake_hash(kat);
+            let hh = &hh[..len];
+            assert_eq!(verify_data(kat.alg, &ms, true, hh), unhex::<12>(kat.client_fin), "{:?}", kat.alg);
+            assert_eq!(verify_data(kat.alg, &ms, false, hh), unhex::<12>(kat.server_fin), "{:?}", kat.alg);
+        }
+    }
 }
