@@ -107,7 +107,7 @@ pub fn fixture() -> &'static Fixture {
         let sbase = ServerConfig::new(chain, key);
         let servers = [
             sbase,
-            ServerConfig { groups: P256_ONLY, require_extended_master_secret: false, renegotiation: None, ..sbase },
+            ServerConfig { groups: P256_ONLY, require_extended_master_secret: true, renegotiation: None, ..sbase },
             ServerConfig {
                 cipher_suites: CHACHA_ONLY,
                 alpn_protocols: ALPN,
