@@ -64,16 +64,21 @@ impl fmt::Debug for Outcome {
 }
 
 /// Reads `bytes` (what a server sent) as far as its first record: an alert
-/// or a handshake record starting with a ServerHello. `None`: not enough
-/// bytes yet.
-fn classify(bytes: &[u8]) -> Option<Outcome> {
-    let header = bytes.get(..5)?;
-    let body = bytes.get(5..5 + u16::from_be_bytes([header[3], header[4]]) as usize)?;
-    Some(match (header[0], body) {
-        (21, [_, desc]) => Alert(AlertDescription::from(*desc)),
-        (22, [2, ..]) => Hello,
-        _ => panic!("unexpected first record from the server: {:02x?}", &bytes[..bytes.len().min(16)]),
-    })
+/// or a handshake record starting with a ServerHello. With `after_flight`,
+/// the server's handshake records are skipped and the first alert counts.
+/// `None`: not enough bytes yet.
+fn classify(mut bytes: &[u8], after_flight: bool) -> Option<Outcome> {
+    loop {
+        let header = bytes.get(..5)?;
+        let end = 5 + u16::from_be_bytes([header[3], header[4]]) as usize;
+        let body = bytes.get(5..end)?;
+        match (header[0], body) {
+            (21, [_, desc]) => return Some(Alert(AlertDescription::from(*desc))),
+            (22, _) if after_flight => bytes = &bytes[end..],
+            (22, [2, ..]) => return Some(Hello),
+            _ => panic!("unexpected record from the server: {:02x?}", &bytes[..bytes.len().min(16)]),
+        }
+    }
 }
 
 // ----- ClientHello builder ------------------------------------------------------
@@ -236,18 +241,50 @@ impl Hello {
 struct Case {
     name: &'static str,
     bytes: Vec<u8>,
+    /// The outcome is the first alert after the server's first flight (the
+    /// bytes start with a good ClientHello).
+    after_flight: bool,
     openssl: Outcome,
     gnutls: Outcome,
     ours: Outcome,
+    /// Set for a known divergence: ours differs from both peers, and is
+    /// recorded as it is (see the comment at the case).
+    divergence: bool,
 }
 
 fn case(name: &'static str, hello: Hello, openssl: Outcome, gnutls: Outcome, ours: Outcome) -> Case {
-    Case { name, bytes: hello.record(), openssl, gnutls, ours }
+    Case { name, bytes: hello.record(), after_flight: false, openssl, gnutls, ours, divergence: false }
 }
 
 /// A case where all three answer `outcome`.
 fn same(name: &'static str, hello: Hello, outcome: Outcome) -> Case {
     case(name, hello, outcome, outcome, outcome)
+}
+
+/// A case of raw bytes (records built by hand) where all three answer
+/// `outcome`.
+fn raw(name: &'static str, bytes: Vec<u8>, outcome: Outcome) -> Case {
+    Case { name, bytes, after_flight: false, openssl: outcome, gnutls: outcome, ours: outcome, divergence: false }
+}
+
+/// `c` (where the peers agree), with our different answer `ours` recorded
+/// as a known divergence.
+fn diverging(c: Case, ours: Outcome) -> Case {
+    Case { ours, divergence: true, ..c }
+}
+
+/// A case of a good ClientHello followed by a record of `content_type`
+/// around `payload`, with the negotiated version {3,3}: the outcome is the
+/// first alert after the server's flight.
+fn after_hello(name: &'static str, content_type: u8, payload: &[u8], outcome: Outcome) -> Case {
+    let mut rec = record(content_type, payload);
+    rec[2] = 3;
+    Case { after_flight: true, ..raw(name, [Hello::good().record(), rec].concat(), outcome) }
+}
+
+/// A record of `content_type` with version {3,1} around `payload`.
+fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
+    [&[content_type, 3, 1][..], &(payload.len() as u16).to_be_bytes(), payload].concat()
 }
 
 fn table() -> Vec<Case> {
@@ -429,6 +466,64 @@ fn table() -> Vec<Case> {
         same("Certificate first", good().with(|h| h.msg_type = 11), UNEXPECTED),
         same("handshake length shorter than the body", good().with(|h| h.msg_len_delta = -1), DECODE),
         same("handshake length longer than the body", good().with(|h| h.msg_len_delta = 1), Waiting),
+        same("HelloRequest sent to a server", good().with(|h| h.msg_type = 0), UNEXPECTED),
+        same("unknown handshake type 99", good().with(|h| h.msg_type = 99), UNEXPECTED),
+        // ----- records around the ClientHello
+        raw("ChangeCipherSpec first", record(20, &[1]), UNEXPECTED),
+        raw("application_data first", record(23, b"GET / HTTP/1.0\r\n\r\n"), UNEXPECTED),
+        raw("unknown content type 99", record(99, &good().message()), UNEXPECTED),
+        raw(
+            "ClientHello split over two records",
+            {
+                let msg = good().message();
+                [record(22, &msg[..10]), record(22, &msg[10..])].concat()
+            },
+            Hello,
+        ),
+        // RFC 5246 §6.2.1 forbids zero-length handshake fragments. OpenSSL
+        // skips the empty record; GnuTLS sends unexpected_message, and so do
+        // we (an empty record carries no message, so nothing else fits).
+        Case {
+            openssl: Hello,
+            ..raw("empty handshake record", [record(22, &[]), good().record()].concat(), UNEXPECTED)
+        },
+        raw(
+            "record length 18433 (over 2^14 + 2048)",
+            [&[22, 3, 1, 0x48, 0x01][..], &[0; 64]].concat(),
+            Alert(A::RecordOverflow),
+        ),
+        raw(
+            "plaintext record of 2^14 + 1 bytes",
+            {
+                let h = good().add(PADDING, vec![]);
+                let n = h.message().len();
+                record(22, &h.add(PADDING, vec![0; (1 << 14) + 1 - n - 4]).message())
+            },
+            Alert(A::RecordOverflow),
+        ),
+        // ----- alert records where the ClientHello should be. Both peers
+        // answer any alert record before the first ClientHello (and a
+        // one-byte alert record at any time) with unexpected_message; we
+        // handle the alert as such. Outside this table's subject (malformed
+        // ClientHellos), and tests/memory.rs asserts our current answers:
+        // recorded here as known divergences, to be decided separately.
+        diverging(raw("fatal alert first", record(21, &[2, 40]), UNEXPECTED), Closed),
+        diverging(raw("warning alert first", record(21, &[1, 90]), UNEXPECTED), Waiting),
+        diverging(raw("close_notify first", record(21, &[1, 0]), UNEXPECTED), Alert(A::CloseNotify)),
+        diverging(raw("alert of unknown level first", record(21, &[3, 0]), UNEXPECTED), ILLEGAL),
+        diverging(raw("alert record of one byte first", record(21, &[2]), UNEXPECTED), DECODE),
+        diverging(after_hello("alert record of one byte after the ClientHello", 21, &[2], UNEXPECTED), DECODE),
+        after_hello("fatal alert after the ClientHello", 21, &[2, 40], Closed),
+        after_hello("warning alert after the ClientHello", 21, &[1, 90], Waiting),
+        // OpenSSL: illegal_parameter (SSL_R_UNKNOWN_ALERT_TYPE); GnuTLS:
+        // internal_error. We follow OpenSSL: the level is a field with a
+        // value not allowed; nothing internal went wrong.
+        Case {
+            gnutls: Alert(A::InternalError),
+            ..after_hello("alert of unknown level after the ClientHello", 21, &[3, 0], ILLEGAL)
+        },
+        after_hello("second ClientHello", 22, &Hello::good().message(), UNEXPECTED),
+        after_hello("ChangeCipherSpec before ClientKeyExchange", 20, &[1], UNEXPECTED),
     ];
     t
 }
@@ -453,7 +548,7 @@ const WAIT_TIMEOUT: Duration = Duration::from_millis(400);
 
 /// Sends `bytes` to 127.0.0.1:`port` over a fresh connection and returns
 /// the first thing the server answers.
-fn ask_peer(port: u16, bytes: &[u8], wait: Duration) -> Outcome {
+fn ask_peer(port: u16, bytes: &[u8], after_flight: bool, wait: Duration) -> Outcome {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let mut sock = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect to the peer");
     sock.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
@@ -465,7 +560,7 @@ fn ask_peer(port: u16, bytes: &[u8], wait: Duration) -> Outcome {
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
-        if let Some(o) = classify(&got) {
+        if let Some(o) = classify(&got, after_flight) {
             return o;
         }
         let left = deadline.saturating_duration_since(Instant::now());
@@ -489,7 +584,7 @@ static TICKET_KEY: TicketKey = TicketKey { name: [7; 16], key: [8; 32] };
 
 /// Feeds `bytes` to a fresh in-memory server: its outcome, and the error
 /// `poll_event` returned.
-fn ask_ours(config: &ServerConfig<'_>, bytes: &[u8]) -> (Outcome, Option<Error>) {
+fn ask_ours(config: &ServerConfig<'_>, bytes: &[u8], after_flight: bool) -> (Outcome, Option<Error>) {
     let (mut rx, mut tx) = (vec![0; 20_000], vec![0; 20_000]);
     let mut rng = TestRng::new(1);
     let mut conn = Connection::server(config, &mut rx, &mut tx, &mut rng, NOW).unwrap();
@@ -512,7 +607,7 @@ fn ask_ours(config: &ServerConfig<'_>, bytes: &[u8]) -> (Outcome, Option<Error>)
             break;
         }
     }
-    let out = classify(conn.transmit_pending()).unwrap_or(if error.is_some() { Closed } else { Waiting });
+    let out = classify(conn.transmit_pending(), after_flight).unwrap_or(if error.is_some() { Closed } else { Waiting });
     (out, error)
 }
 
@@ -526,7 +621,8 @@ fn alerts_for_malformed_client_hellos_match_openssl_and_gnutls() {
     // The table itself: where the peers agree we send the same, where they
     // disagree we send one of the two.
     for c in &cases {
-        assert!(c.ours == c.openssl || c.ours == c.gnutls, "{}: ours must be OpenSSL's or GnuTLS's", c.name);
+        let follows = c.ours == c.openssl || c.ours == c.gnutls;
+        assert!(follows != c.divergence, "{}: ours must be OpenSSL's or GnuTLS's, or a marked divergence", c.name);
     }
 
     let (cert, key) = (pki("ecdsa-server-chain.pem"), pki("ecdsa-server.key.pem"));
@@ -545,14 +641,19 @@ fn alerts_for_malformed_client_hellos_match_openssl_and_gnutls() {
     let mut failures = 0;
     for c in &cases {
         let wait = |expected: Outcome| if expected == Waiting { WAIT_TIMEOUT } else { ANSWER_TIMEOUT };
-        let openssl = ask_peer(openssl_port, &c.bytes, wait(c.openssl));
-        let gnutls = ask_peer(gnutls_port, &c.bytes, wait(c.gnutls));
-        let (ours, error) = ask_ours(&config, &c.bytes);
+        let openssl = ask_peer(openssl_port, &c.bytes, c.after_flight, wait(c.openssl));
+        let gnutls = ask_peer(gnutls_port, &c.bytes, c.after_flight, wait(c.gnutls));
+        let (ours, error) = ask_ours(&config, &c.bytes, c.after_flight);
         let ok = openssl == c.openssl && gnutls == c.gnutls && ours == c.ours;
         if !ok {
             failures += 1;
         }
-        let mark = if ok { "  " } else { "!!" };
+        // "!!": differs from the table; "~~": a known divergence.
+        let mark = match (ok, c.divergence) {
+            (false, _) => "!!",
+            (true, true) => "~~",
+            (true, false) => "  ",
+        };
         report += &format!(
             "{mark} {:<48} openssl {:<22} gnutls {:<22} ours {:<22} ({error:?})\n",
             c.name,
