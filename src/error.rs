@@ -12,7 +12,8 @@ use crate::codec::AlertDescription;
 #[non_exhaustive]
 pub enum Error {
     /// A message could not be parsed: bad lengths, trailing bytes, duplicate
-    /// extensions (`decode_error`).
+    /// extensions in a ServerHello (`decode_error`; in a ClientHello they are
+    /// `illegal_parameter`, as OpenSSL sends).
     Decode,
     /// A message was syntactically fine but a field value is not allowed
     /// (`illegal_parameter`).

@@ -106,10 +106,11 @@ impl SeenExtensions {
         })
     }
 
-    fn insert(&mut self, t: ExtensionType) -> Result<(), Error> {
+    /// Notes `t`; a known type seen before is `Err(duplicate)`.
+    fn insert(&mut self, t: ExtensionType, duplicate: Error) -> Result<(), Error> {
         if let Some(b) = Self::bit(t) {
             if self.0 & (1 << b) != 0 {
-                return Err(Error::Decode);
+                return Err(duplicate);
             }
             self.0 |= 1 << b;
         }
@@ -118,8 +119,9 @@ impl SeenExtensions {
 }
 
 /// Walks an extensions block: calls `f(type, body)` for each, after checking
-/// for duplicates. An absent block (no bytes left) is the empty list.
-fn for_each_extension<'a, F>(r: &mut Reader<'a>, mut f: F) -> Result<(), Error>
+/// for duplicates (a known type twice is `Err(duplicate)`). An absent block
+/// (no bytes left) is the empty list.
+fn for_each_extension<'a, F>(r: &mut Reader<'a>, duplicate: Error, mut f: F) -> Result<(), Error>
 where
     F: FnMut(ExtensionType, &'a [u8]) -> Result<(), Error>,
 {
@@ -132,7 +134,7 @@ where
     while !exts.is_empty() {
         let t = ExtensionType::from(exts.u16()?);
         let body = exts.vec16()?;
-        seen.insert(t)?;
+        seen.insert(t, duplicate)?;
         f(t, body)?;
     }
     Ok(())
@@ -232,7 +234,11 @@ impl<'a> ClientHello<'a> {
         if ch.compression_methods.is_empty() {
             return Err(Error::Decode);
         }
-        for_each_extension(&mut r, |t, body| {
+        // RFC 5246 §7.4.1.4: a known extension twice in a ClientHello is
+        // illegal_parameter, as OpenSSL (tls_collect_extensions) sends;
+        // GnuTLS sends unsupported_extension, which is for a server's
+        // unsolicited extension.
+        for_each_extension(&mut r, Error::IllegalParameter, |t, body| {
             match t {
                 ExtensionType::ServerName => ch.server_name = parse_server_name(body)?,
                 ExtensionType::MaxFragmentLength => {
@@ -253,7 +259,10 @@ impl<'a> ClientHello<'a> {
                     ch.extended_master_secret = true;
                 }
                 ExtensionType::RenegotiationInfo => {
-                    ch.renegotiation_info = Some(whole(body, |b| b.vec8())?);
+                    // RFC 5746 §3.2: renegotiated_connection<0..255>. Bytes
+                    // after it are ignored, as OpenSSL and GnuTLS do: only
+                    // the vector is compared (§3.6, §3.7).
+                    ch.renegotiation_info = Some(Reader::new(body).vec8()?);
                 }
                 ExtensionType::SessionTicket => ch.session_ticket = Some(body),
                 ExtensionType::RecordSizeLimit => {
@@ -281,6 +290,9 @@ impl<'a> ClientHello<'a> {
 /// Parses a server_name extension body (RFC 6066 §3), returning the
 /// host_name. A ClientHello "MUST NOT contain more than one name of the same
 /// name_type"; a server's empty echo is handled by the ServerHello parser.
+/// An empty host_name (HostName<1..2^16-1>) is decode_error, as GnuTLS
+/// sends (OpenSSL ignores it); a second host_name is decode_error, as
+/// OpenSSL sends (GnuTLS uses the first).
 fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
     let mut b = Reader::new(body);
     let mut list = b.sub16()?;
@@ -294,7 +306,7 @@ fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
         let name = list.vec16()?;
         if typ == 0 {
             if host.is_some() || name.is_empty() {
-                return Err(Error::IllegalParameter);
+                return Err(Error::Decode);
             }
             host = Some(name);
         }
@@ -434,7 +446,7 @@ impl<'a> ServerHello<'a> {
         }
         sh.cipher_suite = r.u16()?;
         sh.compression_method = r.u8()?;
-        for_each_extension(&mut r, |t, body| {
+        for_each_extension(&mut r, Error::Decode, |t, body| {
             match t {
                 ExtensionType::ServerName => {
                     parse_empty(body)?;

