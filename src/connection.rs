@@ -739,10 +739,15 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
                 Ok(Step::Again)
             }
             ContentType::Alert => {
-                if self.hs_len != 0 {
+                // Not between fragments of a handshake message; not from a
+                // client before its ClientHello; and whole (two bytes): what
+                // OpenSSL and GnuTLS send for each is unexpected_message.
+                let before_client_hello = self.state == State::Handshaking
+                    && matches!(&self.hs, Handshake::Server(h) if h.awaits_client_hello());
+                if self.hs_len != 0 || before_client_hello {
                     return Err(Error::UnexpectedMessage);
                 }
-                let &[level, desc] = &self.rx[plain] else { return Err(Error::Decode) };
+                let &[level, desc] = &self.rx[plain] else { return Err(Error::UnexpectedMessage) };
                 self.handle_alert(AlertLevel::from(level), AlertDescription::from(desc))?;
                 Ok(Step::Again)
             }

@@ -267,12 +267,6 @@ fn raw(name: &'static str, bytes: Vec<u8>, outcome: Outcome) -> Case {
     Case { name, bytes, after_flight: false, openssl: outcome, gnutls: outcome, ours: outcome, divergence: false }
 }
 
-/// `c` (where the peers agree), with our different answer `ours` recorded
-/// as a known divergence.
-fn diverging(c: Case, ours: Outcome) -> Case {
-    Case { ours, divergence: true, ..c }
-}
-
 /// A case of a good ClientHello followed by a record of `content_type`
 /// around `payload`, with the negotiated version {3,3}: the outcome is the
 /// first alert after the server's flight.
@@ -501,18 +495,16 @@ fn table() -> Vec<Case> {
             },
             Alert(A::RecordOverflow),
         ),
-        // ----- alert records where the ClientHello should be. Both peers
-        // answer any alert record before the first ClientHello (and a
-        // one-byte alert record at any time) with unexpected_message; we
-        // handle the alert as such. Outside this table's subject (malformed
-        // ClientHellos), and tests/memory.rs asserts our current answers:
-        // recorded here as known divergences, to be decided separately.
-        diverging(raw("fatal alert first", record(21, &[2, 40]), UNEXPECTED), Closed),
-        diverging(raw("warning alert first", record(21, &[1, 90]), UNEXPECTED), Waiting),
-        diverging(raw("close_notify first", record(21, &[1, 0]), UNEXPECTED), Alert(A::CloseNotify)),
-        diverging(raw("alert of unknown level first", record(21, &[3, 0]), UNEXPECTED), ILLEGAL),
-        diverging(raw("alert record of one byte first", record(21, &[2]), UNEXPECTED), DECODE),
-        diverging(after_hello("alert record of one byte after the ClientHello", 21, &[2], UNEXPECTED), DECODE),
+        // ----- alert records where the ClientHello should be: both peers
+        // answer any alert record before the first ClientHello, and a
+        // one-byte alert record at any time, with unexpected_message; so do
+        // we.
+        raw("fatal alert first", record(21, &[2, 40]), UNEXPECTED),
+        raw("warning alert first", record(21, &[1, 90]), UNEXPECTED),
+        raw("close_notify first", record(21, &[1, 0]), UNEXPECTED),
+        raw("alert of unknown level first", record(21, &[3, 0]), UNEXPECTED),
+        raw("alert record of one byte first", record(21, &[2]), UNEXPECTED),
+        after_hello("alert record of one byte after the ClientHello", 21, &[2], UNEXPECTED),
         after_hello("fatal alert after the ClientHello", 21, &[2, 40], Closed),
         after_hello("warning alert after the ClientHello", 21, &[1, 90], Waiting),
         // OpenSSL: illegal_parameter (SSL_R_UNKNOWN_ALERT_TYPE); GnuTLS:

@@ -480,19 +480,26 @@ fn warning_alerts_are_reported_and_the_connection_goes_on() {
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert!(client.is_established() && server.is_established());
-    // An alert whose level is unknown is illegal_parameter; a one-byte
-    // alert is a decode_error.
-    let mut rx = vec![0; BUF];
-    let mut tx = vec![0; BUF];
-    let mut r3 = TestRng::new(3);
-    let mut s2 = Connection::server(&scfg, &mut rx, &mut tx, &mut r3, NOW).unwrap();
-    s2.feed(&record(21, &[3, 0]));
-    assert_eq!(s2.poll_event(NOW), Err(Error::IllegalParameter));
-    let mut rx = vec![0; BUF];
-    let mut tx = vec![0; BUF];
-    let mut s3 = Connection::server(&scfg, &mut rx, &mut tx, &mut r3, NOW).unwrap();
-    s3.feed(&record(21, &[1]));
-    assert_eq!(s3.poll_event(NOW), Err(Error::Decode));
+    // After the ClientHello, an alert whose level is unknown is
+    // illegal_parameter and a one-byte alert unexpected_message; before it,
+    // any alert is unexpected_message (as OpenSSL and GnuTLS answer).
+    let cases: [(bool, &[u8], Error); 4] = [
+        (true, &[3, 0], Error::IllegalParameter),
+        (true, &[1], Error::UnexpectedMessage),
+        (false, &[1, 90], Error::UnexpectedMessage),
+        (false, &[2, 40], Error::UnexpectedMessage),
+    ];
+    for (after_hello, alert, err) in cases {
+        pair!(c2, s2, &ccfg, ClientParams::new("localhost"), &scfg, (3, 4), NOW);
+        if after_hello {
+            transfer(&mut c2, &mut s2);
+        }
+        s2.feed(&record(21, alert));
+        let mut sink = Vec::new();
+        assert_eq!(drain(&mut s2, &mut sink), Err(err), "{alert:?} after_hello={after_hello}");
+        let wire = [21, 3, 3, 0, 2, 2, err.alert().unwrap().to_wire()];
+        assert!(s2.transmit_pending().ends_with(&wire), "{alert:?} after_hello={after_hello}");
+    }
 }
 
 #[test]

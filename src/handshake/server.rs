@@ -176,6 +176,11 @@ impl<'a> ServerHandshake<'a> {
         }
     }
 
+    /// Whether no ClientHello has been handled yet.
+    pub fn awaits_client_hello(&self) -> bool {
+        self.state == State::ExpectClientHello
+    }
+
     pub fn expects_ccs(&self) -> bool {
         self.state == State::ExpectCcs
     }
