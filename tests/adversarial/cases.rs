@@ -74,8 +74,7 @@ pub struct Scenario {
 
 impl Scenario {
     fn new(name: &'static str, flow: Flow) -> Self {
-        let mut knobs = Knobs::default();
-        knobs.tickets = flow == Flow::ResumeTicket;
+        let knobs = Knobs { tickets: flow == Flow::ResumeTicket, ..Knobs::default() };
         Scenario { name, flow, env: Env::default(), setup: knobs.clone(), knobs }
     }
 
@@ -129,6 +128,7 @@ const DECRYPT: Expect = Expect::Fatal(Error::DecryptError, A::DecryptError);
 const PROTOCOL_VERSION: Expect = Expect::Fatal(Error::ProtocolVersion, A::ProtocolVersion);
 const UNSUPPORTED_EXTENSION: Expect = Expect::Fatal(Error::UnsupportedExtension, A::UnsupportedExtension);
 const UNSUPPORTED_CERTIFICATE: Expect = Expect::Fatal(Error::UnsupportedCertificate, A::UnsupportedCertificate);
+const BAD_RECORD_MAC: Expect = Expect::Fatal(Error::BadRecordMac, A::BadRecordMac);
 
 /// A completed full handshake with extended master secret.
 const DONE: Expect = done(false, true);
@@ -510,6 +510,12 @@ impl Table {
                 if fl.generation == 0 { fin.is_some_and(|fi| p > fi) } else { !between(p) }
             };
             let data_expect = |ok: bool| if ok { with_data(honest) } else { UNEXPECTED };
+            // When the peer's next flight opens with its CCS, our connection
+            // already waits for it at the end of this one: an early CCS
+            // there is taken as the real one, and the real one, still under
+            // the old keys, then fails to open.
+            let ccs_due_next = flights.get(f + 1).is_some_and(|next| next.items.first().is_some_and(Item::is_ccs));
+            let extra_ccs = |p: usize| if p == n && ccs_due_next { BAD_RECORD_MAC } else { UNEXPECTED };
             for i in 0..n {
                 let name = items[i].name();
                 self.push(sc, format!("F{f} {name} twice"), at(Edit::Dup(i)), UNEXPECTED);
@@ -520,20 +526,22 @@ impl Table {
                 }
                 if items[i].hs().is_some() {
                     self.push(sc, format!("F{f} CCS inside {name}"), at(Edit::CcsInside(i)), UNEXPECTED);
-                    let expect = data_expect(fl.generation > 0 && !ccs.is_some_and(|c| c < i));
+                    let expect = data_expect(fl.generation > 0 && ccs.is_none_or(|c| c > i));
                     self.push(sc, format!("F{f} data inside {name}"), at(Edit::DataInside(i)), expect);
                 }
             }
             for p in 0..=n {
                 let place = items.get(p).map_or("at the end".to_string(), |it| format!("before {}", it.name()));
-                self.push(sc, format!("F{f} extra CCS {place}"), at(Edit::InsertCcs(p)), UNEXPECTED);
+                self.push(sc, format!("F{f} extra CCS {place}"), at(Edit::InsertCcs(p)), extra_ccs(p));
                 self.push(sc, format!("F{f} data {place}"), at(Edit::InsertData(p)), data_expect(open(p)));
-                if self.peer == Side::Server {
-                    // RFC 5246 §7.4.9: Finished comes right after CCS;
-                    // elsewhere a client ignores HelloRequest (§7.4.1.1).
-                    let expect = if between(p) { UNEXPECTED } else { honest };
-                    self.push(sc, format!("F{f} HelloRequest {place}"), at(Edit::InsertHelloRequest(p)), expect);
-                }
+                // RFC 5246 §7.4.1.1: only a server sends HelloRequest, and a
+                // client ignores it during a handshake; but §7.4.9: Finished
+                // comes right after CCS.
+                let hello_request = match self.peer {
+                    Side::Server if !between(p) => honest,
+                    _ => UNEXPECTED,
+                };
+                self.push(sc, format!("F{f} HelloRequest {place}"), at(Edit::InsertHelloRequest(p)), hello_request);
             }
             if ccs.is_some() {
                 for body in BAD_CCS_BODIES {
