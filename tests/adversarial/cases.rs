@@ -4,7 +4,7 @@
 //! exact outcome it must have; most are generated from the honest flights
 //! of a scenario, the rest are rows written out below.
 
-use crate::mutate::{Edit, Mutation};
+use crate::mutate::{Edit, Extra, Mutation};
 use crate::peer::{Knobs, Ri, Side};
 use crate::run::{self, BUF, Flight};
 use crate::wire::{self, Item, ext};
@@ -236,6 +236,7 @@ fn server_rows() -> Vec<(Scenario, Expect)> {
         .chain([SignatureScheme::ECDSA_NISTP256_SHA256])
         .collect();
     let unknown_exts: Vec<u8> = (0..5_000u16).flat_map(|i| ext(0x1000 + i, &[])).collect();
+    let late_duplicate: Vec<u8> = (0..20u16).chain([19]).flat_map(|i| ext(0x2000 + i, &[])).collect();
     vec![
         // Extended master secret (RFC 7627 §5.2).
         (full("client without extended master secret").knobs(|k| k.ems = false), done(false, false)),
@@ -287,6 +288,15 @@ fn server_rows() -> Vec<(Scenario, Expect)> {
         (full("supported_groups twice").knobs(|k| k.extra_ext = ext(10, &[0, 2, 0, 29])), DECODE),
         (full("ec_point_formats twice").knobs(|k| k.extra_ext = ext(11, &[1, 0])), DECODE),
         (full("signature_algorithms twice").knobs(|k| k.extra_ext = ext(13, &[0, 2, 4, 3])), DECODE),
+        (
+            full("an unknown extension type twice")
+                .knobs(|k| k.extra_ext = [ext(0x1234, &[]), ext(0x1234, &[])].concat()),
+            DECODE,
+        ),
+        (
+            full("an unknown extension type twice, after 20 others").knobs(|k| k.extra_ext = late_duplicate.clone()),
+            DECODE,
+        ),
         // Big ClientHellos.
         (big("16 000 signature schemes").knobs(|k| k.sigalgs = many_schemes.clone()), DONE),
         (big("15 000 copies of one unknown signature scheme").knobs(|k| k.sigalgs = same_scheme.clone()), DONE),
@@ -515,7 +525,17 @@ impl Table {
             // there is taken as the real one, and the real one, still under
             // the old keys, then fails to open.
             let ccs_due_next = flights.get(f + 1).is_some_and(|next| next.items.first().is_some_and(Item::is_ccs));
-            let extra_ccs = |p: usize| if p == n && ccs_due_next { BAD_RECORD_MAC } else { UNEXPECTED };
+            let peer = self.peer;
+            // What an extra record before position p leads to.
+            let insert = |extra, p: usize| match extra {
+                Extra::Ccs if p == n && ccs_due_next => BAD_RECORD_MAC,
+                Extra::Data => data_expect(open(p)),
+                // RFC 5246 §7.4.1.1: only a server sends HelloRequest, and a
+                // client ignores it during a handshake; but §7.4.9: Finished
+                // comes right after CCS.
+                Extra::HelloRequest if peer == Side::Server && !between(p) => honest,
+                _ => UNEXPECTED,
+            };
             for i in 0..n {
                 let name = items[i].name();
                 self.push(sc, format!("F{f} {name} twice"), at(Edit::Dup(i)), UNEXPECTED);
@@ -524,24 +544,23 @@ impl Table {
                     self.push(sc, format!("F{f} {name} left out"), at(Edit::Skip(i)), UNEXPECTED);
                     self.push(sc, format!("F{f} {next} before {name}"), at(Edit::Swap(i)), UNEXPECTED);
                 }
-                if items[i].hs().is_some() {
-                    self.push(sc, format!("F{f} CCS inside {name}"), at(Edit::CcsInside(i)), UNEXPECTED);
-                    let expect = data_expect(fl.generation > 0 && ccs.is_none_or(|c| c > i));
-                    self.push(sc, format!("F{f} data inside {name}"), at(Edit::DataInside(i)), expect);
+                if items[i].hs().is_none() {
+                    continue;
+                }
+                // Between the fragments of a message only application data
+                // in a renegotiation, before the peer's CCS, is allowed.
+                for extra in [Extra::Ccs, Extra::Data, Extra::EmptyHandshake] {
+                    let ok = extra == Extra::Data && fl.generation > 0 && ccs.is_none_or(|c| c > i);
+                    let what = format!("F{f} {} inside {name}", extra.name());
+                    self.push(sc, what, at(Edit::Inside(i, extra)), data_expect(ok));
                 }
             }
             for p in 0..=n {
                 let place = items.get(p).map_or("at the end".to_string(), |it| format!("before {}", it.name()));
-                self.push(sc, format!("F{f} extra CCS {place}"), at(Edit::InsertCcs(p)), extra_ccs(p));
-                self.push(sc, format!("F{f} data {place}"), at(Edit::InsertData(p)), data_expect(open(p)));
-                // RFC 5246 §7.4.1.1: only a server sends HelloRequest, and a
-                // client ignores it during a handshake; but §7.4.9: Finished
-                // comes right after CCS.
-                let hello_request = match self.peer {
-                    Side::Server if !between(p) => honest,
-                    _ => UNEXPECTED,
-                };
-                self.push(sc, format!("F{f} HelloRequest {place}"), at(Edit::InsertHelloRequest(p)), hello_request);
+                for extra in Extra::ALL {
+                    let what = format!("F{f} {} {place}", extra.name());
+                    self.push(sc, what, at(Edit::Insert(p, extra)), insert(extra, p));
+                }
             }
             if ccs.is_some() {
                 for body in BAD_CCS_BODIES {

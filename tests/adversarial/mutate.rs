@@ -24,18 +24,51 @@ pub enum Edit {
     /// Make the header of message `i` declare this body length (the body
     /// is sent as it is).
     Declare(usize, usize),
-    /// Insert a ChangeCipherSpec before item `p` (`p == len`: at the end).
-    InsertCcs(usize),
+    /// Insert an extra record before item `p` (`p == len`: at the end).
+    Insert(usize, Extra),
     /// Replace the body of the flight's ChangeCipherSpec.
     CcsBody(&'static [u8]),
-    /// Split message `i` into two records with a ChangeCipherSpec between.
-    CcsInside(usize),
-    /// Insert an application-data record before item `p`.
-    InsertData(usize),
-    /// Split message `i` into two records with application data between.
-    DataInside(usize),
-    /// Insert a HelloRequest before item `p`.
-    InsertHelloRequest(usize),
+    /// Split message `i` into two records with an extra record between.
+    Inside(usize, Extra),
+}
+
+/// A record the peer slips into a flight.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    /// A ChangeCipherSpec `[1]`.
+    Ccs,
+    /// Application data.
+    Data,
+    /// A HelloRequest message.
+    HelloRequest,
+    /// A handshake record with no bytes (RFC 5246 §6.2.1 forbids them).
+    EmptyHandshake,
+}
+
+impl Extra {
+    /// Every kind.
+    pub const ALL: [Extra; 4] = [Extra::Ccs, Extra::Data, Extra::HelloRequest, Extra::EmptyHandshake];
+
+    fn item(self) -> Item {
+        match self {
+            Extra::Ccs => Item::Ccs(vec![1]),
+            Extra::Data => Item::Data(DATA.to_vec()),
+            Extra::HelloRequest => Item::Hs(wire::encode(|w| {
+                sansio_tls::codec::write_handshake(w, HandshakeType::HelloRequest, |_| Ok(()))
+            })),
+            Extra::EmptyHandshake => Item::Hs(Vec::new()),
+        }
+    }
+
+    /// For case names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Extra::Ccs => "extra CCS",
+            Extra::Data => "data",
+            Extra::HelloRequest => "HelloRequest",
+            Extra::EmptyHandshake => "empty handshake record",
+        }
+    }
 }
 
 /// One case's deviation from the honest script.
@@ -79,20 +112,13 @@ impl Edit {
                 items[i] = Item::Hs(field.past_end(msg).expect("a prefix with room"));
             }
             Edit::Declare(i, len) => items[i] = Item::Hs(wire::declared(message(items, i), len)),
-            Edit::InsertCcs(p) => items.insert(p, Item::Ccs(vec![1])),
+            Edit::Insert(p, extra) => items.insert(p, extra.item()),
             Edit::CcsBody(body) => {
                 for item in items.iter_mut().filter(|i| i.is_ccs()) {
                     *item = Item::Ccs(body.to_vec());
                 }
             }
-            Edit::CcsInside(i) => split_around(items, i, Item::Ccs(vec![1])),
-            Edit::InsertData(p) => items.insert(p, Item::Data(DATA.to_vec())),
-            Edit::DataInside(i) => split_around(items, i, Item::Data(DATA.to_vec())),
-            Edit::InsertHelloRequest(p) => {
-                let hr =
-                    wire::encode(|w| sansio_tls::codec::write_handshake(w, HandshakeType::HelloRequest, |_| Ok(())));
-                items.insert(p, Item::Hs(hr));
-            }
+            Edit::Inside(i, extra) => split_around(items, i, extra.item()),
         }
     }
 }

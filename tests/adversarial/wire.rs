@@ -21,7 +21,7 @@ impl Item {
     /// A short name for case names and failure messages.
     pub fn name(&self) -> String {
         match self {
-            Item::Hs(m) => format!("{:?}", HandshakeType::from(m[0])),
+            Item::Hs(m) => m.first().map_or("empty handshake".into(), |t| format!("{:?}", HandshakeType::from(*t))),
             Item::Ccs(_) => "ChangeCipherSpec".into(),
             Item::Data(_) => "ApplicationData".into(),
         }
@@ -37,7 +37,7 @@ impl Item {
 
     /// Whether this is a Finished message.
     pub fn is_finished(&self) -> bool {
-        self.hs().is_some_and(|m| m[0] == HandshakeType::Finished.to_wire())
+        self.hs().is_some_and(|m| m.first() == Some(&HandshakeType::Finished.to_wire()))
     }
 
     /// Whether this is a ChangeCipherSpec.
