@@ -73,6 +73,7 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// A scenario with the honest knobs and the default configuration.
     fn new(name: &'static str, flow: Flow) -> Self {
         let knobs = Knobs { tickets: flow == Flow::ResumeTicket, ..Knobs::default() };
         Scenario { name, flow, env: Env::default(), setup: knobs.clone(), knobs }
@@ -135,10 +136,12 @@ const DONE: Expect = done(false, true);
 /// A completed abbreviated handshake with extended master secret.
 const RESUMED: Expect = done(true, true);
 
+/// A completed handshake with these values and no data.
 const fn done(resumed: bool, ems: bool) -> Expect {
     Expect::Done { resumed, ems, secure: None, data: false }
 }
 
+/// A completed full handshake with extended master secret and this secure_renegotiation.
 const fn secure(secure: bool) -> Expect {
     Expect::Done { resumed: false, ems: true, secure: Some(secure), data: false }
 }
@@ -417,21 +420,23 @@ fn client_rows() -> Vec<(Scenario, Expect)> {
         (full("bad server Finished").knobs(|k| k.bad_finished = true), DECRYPT),
         // Resumption (RFC 5246 §7.4.1.3, RFC 7627 §5.3).
         (
-            by_id("resumed ServerHello with another suite")
+            by_id("resumed ServerHello with another suite, by ID")
                 .test_knobs(|k| k.resume_suite = Some(CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256)),
             ILLEGAL,
         ),
         (
-            by_ticket("resumed ServerHello with another suite")
+            by_ticket("resumed ServerHello with another suite, by ticket")
                 .test_knobs(|k| k.resume_suite = Some(CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256)),
             ILLEGAL,
         ),
         (
-            by_id("resumed ServerHello without extended master secret").test_knobs(|k| k.resume_ems = Some(false)),
+            by_id("resumed ServerHello without extended master secret, by ID")
+                .test_knobs(|k| k.resume_ems = Some(false)),
             HANDSHAKE_FAILURE,
         ),
         (
-            by_ticket("resumed ServerHello without extended master secret").test_knobs(|k| k.resume_ems = Some(false)),
+            by_ticket("resumed ServerHello without extended master secret, by ticket")
+                .test_knobs(|k| k.resume_ems = Some(false)),
             HANDSHAKE_FAILURE,
         ),
         (by_id("server declines resumption").test_knobs(|k| k.resume = false), done(false, true)),
@@ -477,6 +482,7 @@ struct Table {
 }
 
 impl Table {
+    /// Adds a case named after the role, the scenario and `what`.
     fn push(&mut self, sc: &Scenario, what: String, mutation: Mutation, expect: Expect) {
         let name = format!("{}/{}: {what}", self.role, sc.name);
         self.cases.push(Case { name, peer: self.peer, scenario: sc.clone(), mutation, expect });
@@ -498,9 +504,11 @@ impl Table {
         self.push(sc, "each flight coalesced into one record".into(), Mutation::Coalesce, honest);
     }
 
-    /// Order, duplicates, omissions, ChangeCipherSpec and application data
-    /// in every place of every flight (the renegotiation's flights only in
-    /// the renegotiation scenario).
+    /// Order, duplicates, omissions, and extra records (ChangeCipherSpec,
+    /// application data, HelloRequest, empty handshake records) in every
+    /// place of every flight and between the fragments of every message;
+    /// ChangeCipherSpec bodies other than `[1]`. In the renegotiation
+    /// scenario only the renegotiation's flights.
     fn sequence(&mut self, sc: &Scenario, flights: &[Flight], honest: Expect) {
         for (f, fl) in flights.iter().enumerate() {
             if sc.flow == Flow::Reneg && fl.generation == 0 {

@@ -33,6 +33,10 @@ fn run_role(peer: Side) {
     let role = if peer == Side::Client { "server" } else { "client" };
     let all = cases::cases(peer);
     let total = all.len();
+    let mut names = std::collections::HashSet::new();
+    for case in &all {
+        assert!(names.insert(case.name.as_str()), "two cases named {:?}", case.name);
+    }
     let filter = std::env::var("ADVERSARIAL_FILTER").ok();
     let selected: Vec<_> =
         all.into_iter().filter(|c| filter.as_ref().is_none_or(|f| c.name.contains(f.as_str()))).collect();

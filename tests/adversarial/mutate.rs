@@ -49,6 +49,7 @@ impl Extra {
     /// Every kind.
     pub const ALL: [Extra; 4] = [Extra::Ccs, Extra::Data, Extra::HelloRequest, Extra::EmptyHandshake];
 
+    /// The record as a flight item.
     fn item(self) -> Item {
         match self {
             Extra::Ccs => Item::Ccs(vec![1]),
@@ -98,6 +99,7 @@ fn split_around(items: &mut Vec<Item>, i: usize, between: Item) {
 }
 
 impl Edit {
+    /// Edits a flight in place.
     fn apply(&self, items: &mut Vec<Item>) {
         match *self {
             Edit::Skip(i) => {

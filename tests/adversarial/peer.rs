@@ -21,9 +21,9 @@ use sansio_tls::record::{DirectionKeys, HEADER_LEN, MAX_PLAINTEXT, RecordHeader,
 use sansio_tls::suites::{self, SuiteInfo};
 use sansio_tls::testing::TestRng;
 
-pub const ECDSA_CA: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
-pub const ECDSA_SERVER: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
-pub const ECDSA_SERVER_KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
+use crate::memory::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY};
+
+// The client's ECDSA P-256 leaf and key from the test PKI (vectors/pki).
 pub const ECDSA_CLIENT: &[u8] = include_bytes!("../../vectors/pki/ecdsa-client.der");
 pub const ECDSA_CLIENT_KEY: &[u8] = include_bytes!("../../vectors/pki/ecdsa-client.key.der");
 
@@ -163,6 +163,7 @@ struct Hs {
 }
 
 impl Hs {
+    /// The state before a ClientHello.
     fn new() -> Self {
         Hs {
             transcript: Transcript::new(),
@@ -187,6 +188,7 @@ impl Hs {
         }
     }
 
+    /// The negotiated suite (a peer bug if there is none yet).
     fn suite(&self) -> &'static SuiteInfo {
         self.suite.expect("a suite was negotiated")
     }
@@ -275,6 +277,7 @@ impl Peer {
         self.due = Due::ClientHello;
     }
 
+    /// Keeps the verify_data for renegotiation_info and starts a fresh handshake state.
     fn new_generation(&mut self) {
         self.prev = Some((self.hs.client_vd, self.hs.server_vd));
         self.hs = Hs::new();
@@ -323,6 +326,7 @@ impl Peer {
         Ok(())
     }
 
+    /// Handles one whole handshake message from our connection.
     fn on_message(&mut self, typ: HandshakeType, msg: &[u8]) -> Result<(), String> {
         let body = &msg[4..];
         let bad = |e| format!("peer cannot parse our {typ:?}: {e:?}");
@@ -382,6 +386,7 @@ impl Peer {
         Ok(())
     }
 
+    /// Client: the server's choices; a resumption installs the keys at once.
     fn server_hello_in(&mut self, body: &[u8]) -> Result<(), sansio_tls::Error> {
         let sh = ServerHello::parse(body)?;
         let hs = &mut self.hs;
@@ -399,6 +404,7 @@ impl Peer {
         Ok(())
     }
 
+    /// Server: resumes an offered session it knows, else picks suite, group and a new session ID.
     fn client_hello_in(&mut self, body: &[u8]) -> Result<(), sansio_tls::Error> {
         let ch = ClientHello::parse(body)?;
         let k = &self.knobs;
@@ -434,6 +440,7 @@ impl Peer {
         Ok(())
     }
 
+    /// Verifies our connection's Finished and adds it to the transcript.
     fn check_finished(&mut self, from_client: bool, msg: &[u8]) -> Result<(), String> {
         let want = self.verify_data(from_client);
         if msg[4..] != want {
@@ -448,6 +455,7 @@ impl Peer {
         Ok(())
     }
 
+    /// Counts a completed handshake; a full one made a session.
     fn finish_handshake(&mut self) {
         self.done += 1;
         if !self.hs.resumed {
@@ -463,6 +471,7 @@ impl Peer {
 
     // ----- key schedule ------------------------------------------------
 
+    /// The master secret: extended (over the transcript so far) or classic.
     fn derive_master(&mut self, pms: &[u8]) {
         let hs = &mut self.hs;
         let hash = hs.suite().hash;
@@ -490,6 +499,7 @@ impl Peer {
         }
     }
 
+    /// Finished verify_data over the transcript so far.
     fn verify_data(&self, from_client: bool) -> [u8; 12] {
         let hash = self.hs.suite().hash;
         crypto::verify_data(hash, &self.hs.master, from_client, self.hs.transcript.current(hash).as_ref())
@@ -559,6 +569,7 @@ impl Peer {
         self.message(msg)
     }
 
+    /// A ClientHello, offering the remembered session by ticket or ID.
     fn client_hello(&mut self) -> Item {
         let k = self.knobs.clone();
         self.rng.fill_bytes(&mut self.hs.client_random);
@@ -600,6 +611,7 @@ impl Peer {
         self.hello(msg)
     }
 
+    /// A ServerHello for the choices made in `client_hello_in`.
     fn server_hello(&mut self) -> Item {
         self.rng.fill_bytes(&mut self.hs.server_random);
         let ri = self.renegotiation_info();
@@ -621,6 +633,7 @@ impl Peer {
         self.hello(msg)
     }
 
+    /// ServerHello, Certificate, a signed ServerKeyExchange, ServerHelloDone.
     fn server_first_flight(&mut self) -> Vec<Item> {
         let sh = self.server_hello();
         let chain = self.chain;
@@ -647,6 +660,7 @@ impl Peer {
         vec![sh, cert, ske, done]
     }
 
+    /// A NewSessionTicket with an opaque ticket only this peer understands.
     fn new_session_ticket(&mut self) -> Item {
         let ticket = format!("peer ticket, generation {}", self.generation).into_bytes();
         let msg = wire::encode(|w| NewSessionTicket { lifetime_hint: 3600, ticket: &ticket }.encode(w));
@@ -654,6 +668,7 @@ impl Peer {
         self.message(msg)
     }
 
+    /// The client's second flight; derives the master secret after the ClientKeyExchange.
     fn client_key_exchange(&mut self) -> Vec<Item> {
         let mut items = Vec::new();
         let send_chain = self.hs.cert_requested && self.knobs.client_cert;
@@ -688,6 +703,7 @@ impl Peer {
         items
     }
 
+    /// Our Finished (corrupted with `bad_finished`).
     fn finished(&mut self, from_client: bool) -> Item {
         let mut vd = self.verify_data(from_client);
         if self.knobs.bad_finished {
@@ -741,6 +757,7 @@ impl Peer {
         buf
     }
 
+    /// Appends one record (more if longer than 2^14) to `buf`.
     fn record(&mut self, buf: &mut [u8], end: &mut usize, ct: ContentType, payload: &[u8]) {
         RecordWriter::new(buf, end, &mut self.layer).write(ct, |w| w.bytes(payload), |_| {}).expect("peer framing");
     }

@@ -3,8 +3,9 @@
 //! mutation, and checks the exact outcome.
 
 use crate::cases::{Case, DATA, Expect, Flow};
+use crate::memory::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY, NOW};
 use crate::mutate::Mutation;
-use crate::peer::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY, Peer, PeerSession, Side};
+use crate::peer::{Peer, PeerSession, Side};
 use crate::wire::Item;
 use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::config::ClientAuth;
@@ -12,8 +13,6 @@ use sansio_tls::crypto::SigningKey;
 use sansio_tls::session::{ClientSession, LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{AlertLevel, ClientConfig, ClientParams, Connection, Error, Event, HandshakeInfo, ServerConfig};
-
-use crate::memory::NOW;
 
 /// The default buffer size: the largest record plus room for a handshake
 /// message.

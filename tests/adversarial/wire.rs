@@ -127,6 +127,7 @@ struct Walk<'m> {
 }
 
 impl Walk<'_> {
+    /// Steps over `n` bytes without a length prefix.
     fn skip(&mut self, n: usize) {
         self.pos += n;
     }
