@@ -280,8 +280,9 @@ impl<'a> ClientHandshake<'a> {
     ) -> Result<Progress, Error> {
         match (self.state, typ) {
             // RFC 5246 §7.4.1.1: a HelloRequest during a handshake is ignored
-            // and is not part of the transcript.
-            (s, HandshakeType::HelloRequest) => {
+            // and is not part of the transcript; but nothing may come between
+            // the server's ChangeCipherSpec and its Finished (§7.4.9).
+            (s, HandshakeType::HelloRequest) if s != State::ExpectFinished => {
                 codec::parse_empty_body(body)?;
                 return Ok(if s == State::Established { Progress::RenegotiationRequested } else { Progress::Continue });
             }
