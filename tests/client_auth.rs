@@ -157,13 +157,7 @@ fn client_certificate_only_in_a_renegotiation() {
     assert_eq!(done(&out.server_events).unwrap().peer_cert_sha256, None);
     // Now ask for a certificate and renegotiate.
     server.set_client_auth(ClientAuth::Require).unwrap();
-    server.request_renegotiation(None).unwrap();
-    let mut sink = Vec::new();
-    transfer(&mut server, &mut client);
-    assert_eq!(drain(&mut client, &mut sink).unwrap(), vec![Ev::RenegotiationRequested]);
-    client.renegotiate().unwrap();
-    let mut out = Outcome::default();
-    run(&mut client, &mut server, &mut out);
+    let out = renegotiate_on_request(&mut client, &mut server);
     assert_eq!(out.server_error, None, "{out:?}");
     assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
     assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(CLIENT_CERT)));

@@ -132,13 +132,7 @@ fn renegotiation_asking_for_a_certificate_never_resumes() {
         assert_eq!(server_done(&out).peer_cert_sha256, None);
         assert_eq!(store.len(), 1);
         server.set_client_auth(ClientAuth::Require).unwrap();
-        server.request_renegotiation(None).unwrap();
-        let mut sink = Vec::new();
-        transfer(&mut server, &mut client);
-        assert_eq!(drain(&mut client, &mut sink).unwrap(), vec![Ev::RenegotiationRequested]);
-        client.renegotiate().unwrap();
-        let mut out = Outcome::default();
-        run(&mut client, &mut server, &mut out);
+        let out = renegotiate_on_request(&mut client, &mut server);
         if with_cert {
             let info = server_done(&out);
             assert!(!info.resumed, "{out:?}");

@@ -111,7 +111,6 @@ impl<'a> ClientHandshake<'a> {
     pub fn renegotiation_of(old: &ClientHandshake<'a>) -> Self {
         let mut h = ClientHandshake::new(old.config, old.server_name, 0);
         h.cache_key = old.cache_key;
-        h.context = old.context;
         h.common = Common::renegotiation_of(&old.common);
         h.alpn = old.alpn;
         h
@@ -194,9 +193,7 @@ impl<'a> ClientHandshake<'a> {
     fn resumable(&self, s: &Session) -> bool {
         let renegotiation_ok = match &self.common.prev {
             None => s.extended_master_secret() || self.config.allow_legacy_resumption,
-            Some(p) => {
-                s.extended_master_secret() && p.may_resume(s.peer_cert_sha256(), self.config.allow_peer_identity_change)
-            }
+            Some(p) => p.may_resume(s, self.config.allow_peer_identity_change),
         };
         s.context() == &self.context
             && renegotiation_ok

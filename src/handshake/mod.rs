@@ -83,11 +83,14 @@ impl Previous {
         b
     }
 
-    /// Whether a renegotiation may resume a session whose peer certificate
-    /// digest is `peer`: only from an extended-master-secret handshake, and
-    /// only with the same peer identity (unless a change is allowed).
-    pub fn may_resume(&self, peer: Option<[u8; 32]>, allow_identity_change: bool) -> bool {
-        self.ems && self.check_identity(peer, allow_identity_change).is_ok()
+    /// Whether a renegotiation may resume `session`: only from an
+    /// extended-master-secret handshake into an extended-master-secret
+    /// session (the triple-handshake attack, RFC 7627 §1), and only with the
+    /// same peer identity (unless a change is allowed).
+    pub fn may_resume(&self, session: &crate::session::Session, allow_identity_change: bool) -> bool {
+        self.ems
+            && session.extended_master_secret()
+            && self.check_identity(session.peer_cert_sha256(), allow_identity_change).is_ok()
     }
 
     /// Checks a new peer certificate digest against the previous one.

@@ -347,10 +347,14 @@ impl<'a> ServerHandshake<'a> {
     /// application's `session_context`, the client-auth policy, and the
     /// client verifier that policy uses.
     fn session_context(&self) -> [u8; 32] {
-        let (policy, verifier) = match (self.client_auth, self.config.client_verifier) {
-            (ClientAuth::None, _) => (0u8, [0; 32]),
-            (ClientAuth::Request, v) => (1, v.map_or([0; 32], |v| v.session_context())),
-            (ClientAuth::Require, v) => (2, v.map_or([0; 32], |v| v.session_context())),
+        let policy = match self.client_auth {
+            ClientAuth::None => 0u8,
+            ClientAuth::Request => 1,
+            ClientAuth::Require => 2,
+        };
+        let verifier = match self.client_auth {
+            ClientAuth::None => [0; 32],
+            _ => self.config.client_verifier.map_or([0; 32], |v| v.session_context()),
         };
         crypto::context_digest([&b"sansio-tls server"[..], &[policy], &verifier, self.config.session_context])
     }
@@ -374,11 +378,7 @@ impl<'a> ServerHandshake<'a> {
             // A renegotiation that asks for a client certificate wants one
             // now, not a session; one from a legacy (non-EMS) handshake, or
             // into another client identity, never resumes.
-            Some(p) => {
-                self.client_auth == ClientAuth::None
-                    && s.extended_master_secret()
-                    && p.may_resume(s.peer_cert_sha256(), self.config.allow_peer_identity_change)
-            }
+            Some(p) => self.client_auth == ClientAuth::None && p.may_resume(s, self.config.allow_peer_identity_change),
         };
         suite_ok
             && renegotiation_ok

@@ -120,6 +120,22 @@ pub fn run_at(
     panic!("connections did not settle");
 }
 
+/// The server asks for a renegotiation (HelloRequest), the client sees the
+/// request and renegotiates; returns what both sides did until it settled.
+pub fn renegotiate_on_request(
+    client: &mut Connection<'_, &mut TestRng>,
+    server: &mut Connection<'_, &mut TestRng>,
+) -> Outcome {
+    server.request_renegotiation(None).unwrap();
+    let mut sink = Vec::new();
+    transfer(server, client);
+    assert_eq!(drain(client, &mut sink).unwrap(), vec![Ev::RenegotiationRequested]);
+    client.renegotiate().unwrap();
+    let mut out = Outcome::default();
+    run(client, server, &mut out);
+    out
+}
+
 /// The first HandshakeDone in `evs`.
 pub fn done(evs: &[Ev]) -> Option<HandshakeInfo> {
     evs.iter().find_map(|e| match e {
