@@ -32,7 +32,7 @@ const DRAIN_MAX_BYTES: usize = 1 << 20;
 
 /// A blocking byte stream a [`TlsStream`] runs over: `Read + Write`, plus
 /// the two things a graceful failure needs. Implemented for `TcpStream`
-/// and (on Unix) `UnixStream`; for another transport `impl Transport for
+/// (owned or shared), `&mut` of any transport and (on Unix) `UnixStream`; for another transport `impl Transport for
 /// MyStream {}` keeps the defaults (no half-close, no draining).
 pub trait Transport: Read + Write {
     /// Closes the sending side only (TCP's half-close), after the last
@@ -50,6 +50,16 @@ pub trait Transport: Read + Write {
 }
 
 impl Transport for std::net::TcpStream {
+    fn shutdown_write(&mut self) -> io::Result<()> {
+        self.shutdown(std::net::Shutdown::Write)
+    }
+
+    fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+        std::net::TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
+impl Transport for &std::net::TcpStream {
     fn shutdown_write(&mut self) -> io::Result<()> {
         self.shutdown(std::net::Shutdown::Write)
     }

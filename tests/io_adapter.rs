@@ -84,3 +84,29 @@ fn blocking_adapter_with_lookup_events() {
         }
     }
 }
+
+/// After a fatal error the stream sends its alert, closes its sending side
+/// (the peer reads the alert, then end of stream, while the stream still
+/// exists) and reads away what the peer sent, then returns the error.
+#[test]
+fn a_fatal_error_sends_the_alert_then_half_closes() {
+    let key = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
+    let chain: [&[u8]; 2] = [ECDSA_SERVER, ECDSA_CA];
+    let scfg = ServerConfig::new(&chain, &key);
+    let (mut peer, sock) = UnixStream::pair().unwrap();
+    peer.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
+    let mut rng = TestRng::new(7);
+    let conn = Connection::server(&scfg, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
+    let mut tls = TlsStream::new(conn, sock);
+    // A ChangeCipherSpec where a ClientHello must come, and more bytes the
+    // server never reads as TLS.
+    peer.write_all(&record(20, &[1])).unwrap();
+    peer.write_all(&[0x55; 3000]).unwrap();
+    let err = tls.handshake().unwrap_err();
+    assert_eq!(err.get_ref().and_then(|e| e.downcast_ref::<Error>()), Some(&Error::UnexpectedMessage));
+    let mut got = Vec::new();
+    peer.read_to_end(&mut got).unwrap();
+    assert_eq!(got, [21, 3, 3, 0, 2, 2, 10]);
+    drop(tls);
+}
