@@ -831,6 +831,10 @@ fn first_handshake_message(bytes: &[u8]) -> Option<(Vec<u8>, usize)> {
 
 /// Starts a fresh client of `kind` against a listener of ours, reads its
 /// ClientHello, sends the case's flight and returns the client's answer.
+///
+/// `openssl s_client` runs with `-verify_return_error` (see
+/// [`openssl_s_client`]): without it, it reports a bad certificate and goes
+/// on with the handshake. `gnutls-cli` refuses one by default.
 fn ask_peer(kind: PeerKind, c: &Case, wait: Duration) -> Outcome {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
     let port = listener.local_addr().unwrap().port();
