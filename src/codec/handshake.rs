@@ -440,13 +440,18 @@ impl<'a> ServerHello<'a> {
         let mut r = Reader::new(body);
         let mut sh = ServerHello { version: r.u16()?, random: r.array()?, ..Default::default() };
         sh.session_id = r.vec8()?;
-        // RFC 5246 §7.4.1.3: SessionID<0..32> (decode_error if longer).
+        // RFC 5246 §7.4.1.3: SessionID<0..32>. A longer one that decodes is
+        // illegal_parameter, as OpenSSL and GnuTLS clients send (a vector
+        // running past the message stays decode_error, as OpenSSL).
         if sh.session_id.len() > 32 {
-            return Err(Error::Decode);
+            return Err(Error::IllegalParameter);
         }
         sh.cipher_suite = r.u16()?;
         sh.compression_method = r.u8()?;
-        for_each_extension(&mut r, Error::Decode, |t, body| {
+        // RFC 5246 §7.4.1.4: a known extension twice in a ServerHello is
+        // illegal_parameter, as OpenSSL (tls_collect_extensions) sends;
+        // GnuTLS accepts it, which the RFC's "MUST NOT" does not allow.
+        for_each_extension(&mut r, Error::IllegalParameter, |t, body| {
             match t {
                 ExtensionType::ServerName => {
                     parse_empty(body)?;
@@ -628,8 +633,11 @@ impl<'a> ServerKeyExchange<'a> {
         }
         let group = NamedGroup::from(r.u16()?);
         let public = r.vec8()?;
+        // RFC 8422 §5.4: ECPoint point<1..2^8-1>. An empty point is
+        // illegal_parameter (a bad point), as OpenSSL sends
+        // (SSL_R_BAD_ECPOINT); GnuTLS sends internal_error.
         if public.is_empty() {
-            return Err(Error::Decode);
+            return Err(Error::IllegalParameter);
         }
         let params = body.get(..4 + public.len()).ok_or(Error::Decode)?;
         let scheme = SignatureScheme::from(r.u16()?);

@@ -925,9 +925,9 @@ fn server_hello_malformed() {
     body.push(33);
     body.extend_from_slice(&[0; 33]);
     body.extend_from_slice(&hex("c02f 00"));
-    assert_eq!(ServerHello::parse(&body).err(), Some(Error::Decode));
-    // Duplicate extension.
-    assert_eq!(ServerHello::parse(&sh_body("0017 0000 0017 0000")).err(), Some(Error::Decode));
+    assert_eq!(ServerHello::parse(&body).err(), Some(Error::IllegalParameter));
+    // Duplicate extension: illegal_parameter, as OpenSSL.
+    assert_eq!(ServerHello::parse(&sh_body("0017 0000 0017 0000")).err(), Some(Error::IllegalParameter));
     // A repeated unknown one parses; the client refuses it as unsolicited.
     assert!(ServerHello::parse(&sh_body("4a4a 0000 4a4a 0000")).unwrap().unsolicited.is_some());
     // server_name, extended_master_secret and session_ticket acks are empty.
@@ -1068,8 +1068,8 @@ fn server_key_exchange_refused() {
         body[0] = t;
         assert_eq!(ServerKeyExchange::parse(&body).err(), Some(Error::IllegalParameter), "curve_type {t}");
     }
-    // Empty ECPoint.
-    assert_eq!(ServerKeyExchange::parse(&hex("03 001d 00 0403 0001 aa")).err(), Some(Error::Decode));
+    // Empty ECPoint: illegal_parameter, as OpenSSL.
+    assert_eq!(ServerKeyExchange::parse(&hex("03 001d 00 0403 0001 aa")).err(), Some(Error::IllegalParameter));
     // Signature shorter than its length.
     let mut body = ske_x25519();
     body.pop();

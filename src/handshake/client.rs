@@ -400,9 +400,11 @@ impl<'a> ClientHandshake<'a> {
             None => None,
         };
         if let Some(f) = sh.ec_point_formats {
-            // RFC 8422 §5.2: uncompressed must be among them.
+            // RFC 8422 §5.2: uncompressed must be among them; without it the
+            // server cannot read our (uncompressed) point: handshake_failure,
+            // as GnuTLS sends (OpenSSL ignores the list).
             if !f.contains(&0) {
-                return Err(Error::IllegalParameter);
+                return Err(Error::HandshakeFailure);
             }
         }
         match (sh.max_fragment_length, self.config.max_fragment_length) {
@@ -470,7 +472,10 @@ impl<'a> ClientHandshake<'a> {
         for c in msg.iter() {
             chain.push(CertificateDer::from(c)).map_err(|_| Error::BadCertificate)?;
         }
-        let ee = chain.first().ok_or(Error::BadCertificate)?;
+        // RFC 5246 §7.4.2: a server's certificate_list holds its
+        // certificate; an empty one is decode_error, as OpenSSL and GnuTLS
+        // clients send.
+        let ee = chain.first().ok_or(Error::Decode)?;
         self.config.verifier.verify_server_cert(&chain, self.server_name, ctx.now.as_secs())?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         if key.kind() != self.common.suite()?.auth {
