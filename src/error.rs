@@ -11,9 +11,9 @@ use crate::codec::AlertDescription;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// A message could not be parsed: bad lengths, trailing bytes, duplicate
-    /// extensions in a ServerHello (`decode_error`; in a ClientHello they are
-    /// `illegal_parameter`, as OpenSSL sends).
+    /// A message could not be parsed: bad lengths, trailing bytes, empty
+    /// lists (`decode_error`). A duplicate extension is
+    /// [`IllegalParameter`](Self::IllegalParameter), as OpenSSL sends.
     Decode,
     /// A message was syntactically fine but a field value is not allowed
     /// (`illegal_parameter`).

@@ -3,7 +3,7 @@
 //!
 //! Parsing borrows from the input; lists stay as raw, length-checked byte
 //! slices and are walked with iterators, so no message needs storage of its
-//! own. Parsers reject trailing bytes, duplicate extensions and empty lists
+//! own. Parsers reject trailing bytes, duplicate known extensions and empty lists
 //! where the RFC forbids them.
 
 use super::enums::*;
@@ -106,11 +106,12 @@ impl SeenExtensions {
         })
     }
 
-    /// Notes `t`; a known type seen before is `Err(duplicate)`.
-    fn insert(&mut self, t: ExtensionType, duplicate: Error) -> Result<(), Error> {
+    /// Notes `t`; a known type seen before is illegal_parameter, what
+    /// OpenSSL sends for a duplicate in a ClientHello or a ServerHello.
+    fn insert(&mut self, t: ExtensionType) -> Result<(), Error> {
         if let Some(b) = Self::bit(t) {
             if self.0 & (1 << b) != 0 {
-                return Err(duplicate);
+                return Err(Error::IllegalParameter);
             }
             self.0 |= 1 << b;
         }
@@ -119,9 +120,9 @@ impl SeenExtensions {
 }
 
 /// Walks an extensions block: calls `f(type, body)` for each, after checking
-/// for duplicates (a known type twice is `Err(duplicate)`). An absent block
-/// (no bytes left) is the empty list.
-fn for_each_extension<'a, F>(r: &mut Reader<'a>, duplicate: Error, mut f: F) -> Result<(), Error>
+/// for duplicates (see [`SeenExtensions`]). An absent block (no bytes left)
+/// is the empty list.
+fn for_each_extension<'a, F>(r: &mut Reader<'a>, mut f: F) -> Result<(), Error>
 where
     F: FnMut(ExtensionType, &'a [u8]) -> Result<(), Error>,
 {
@@ -134,7 +135,7 @@ where
     while !exts.is_empty() {
         let t = ExtensionType::from(exts.u16()?);
         let body = exts.vec16()?;
-        seen.insert(t, duplicate)?;
+        seen.insert(t)?;
         f(t, body)?;
     }
     Ok(())
@@ -238,7 +239,7 @@ impl<'a> ClientHello<'a> {
         // illegal_parameter, as OpenSSL (tls_collect_extensions) sends;
         // GnuTLS sends unsupported_extension, which is for a server's
         // unsolicited extension.
-        for_each_extension(&mut r, Error::IllegalParameter, |t, body| {
+        for_each_extension(&mut r, |t, body| {
             match t {
                 ExtensionType::ServerName => ch.server_name = parse_server_name(body)?,
                 ExtensionType::MaxFragmentLength => {
@@ -451,7 +452,7 @@ impl<'a> ServerHello<'a> {
         // RFC 5246 §7.4.1.4: a known extension twice in a ServerHello is
         // illegal_parameter, as OpenSSL (tls_collect_extensions) sends;
         // GnuTLS accepts it, which the RFC's "MUST NOT" does not allow.
-        for_each_extension(&mut r, Error::IllegalParameter, |t, body| {
+        for_each_extension(&mut r, |t, body| {
             match t {
                 ExtensionType::ServerName => {
                     parse_empty(body)?;
