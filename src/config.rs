@@ -15,13 +15,14 @@ pub const DEFAULT_SESSION_LIFETIME_SECS: u64 = 2 * 60 * 60;
 /// The default handshake timeout: 30 seconds, in milliseconds.
 pub const DEFAULT_HANDSHAKE_TIMEOUT_MS: u64 = 30_000;
 
-/// Groups offered and accepted by default, in preference order.
-pub const DEFAULT_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+/// Groups offered and accepted by default, in preference order: every
+/// group this build supports (secp384r1 with the `p384` feature).
+pub const DEFAULT_GROUPS: &[NamedGroup] = crate::crypto::SUPPORTED_GROUPS;
 
 /// Signature schemes a client accepts from a server by default, in
 /// preference order (RFC 5246 §7.4.1.4.1). SHA-1 and MD5 are never offered.
 /// The SHA-512 schemes come last: the first six are also what a server
-/// accepts in CertificateVerify.
+/// accepts in CertificateVerify (the transcript keeps no SHA-512).
 pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ECDSA_NISTP256_SHA256,
     SignatureScheme::RSA_PSS_SHA256,
@@ -31,6 +32,7 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PKCS1_SHA384,
     SignatureScheme::RSA_PSS_SHA512,
     SignatureScheme::RSA_PKCS1_SHA512,
+    SignatureScheme::ECDSA_NISTP521_SHA512,
 ];
 
 /// A certificate chain (DER, end-entity first) and the private key of its

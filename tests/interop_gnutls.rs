@@ -38,6 +38,7 @@ fn group_name(group: NamedGroup) -> &'static str {
     match group {
         NamedGroup::X25519 => "X25519",
         NamedGroup::Secp256r1 => "SECP256R1",
+        NamedGroup::Secp384r1 => "SECP384R1",
         other => panic!("no test for {other:?}"),
     }
 }
@@ -134,7 +135,7 @@ fn gnutls_cli_vs_server(suite: CipherSuite, group: NamedGroup) {
     let (port, done) = spawn_echo_server(suite, group);
     // Our server accepts only `group`; the client also lists P-256, the
     // curve of the server's ECDSA certificate (see `offered_groups`).
-    let prio = priority(suite, &offered_groups(suite, group));
+    let prio = priority(suite, &offered_groups(suite, group, NamedGroup::Secp256r1));
     let mut client = gnutls_cli(port, &pki("ecdsa-ca.pem"), &["--priority", &prio]);
     if !client.wait_for_output("- Handshake was completed", HANDSHAKE_TIMEOUT) {
         panic!("no handshake; our server: {:?}\n{}", server_outcome(&done), client.describe());

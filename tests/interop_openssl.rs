@@ -24,6 +24,7 @@ fn group_name(group: NamedGroup) -> &'static str {
     match group {
         NamedGroup::X25519 => "X25519",
         NamedGroup::Secp256r1 => "P-256",
+        NamedGroup::Secp384r1 => "P-384",
         other => panic!("no test for {other:?}"),
     }
 }
@@ -146,7 +147,8 @@ fn s_client_vs_server(suite: CipherSuite, group: NamedGroup) {
     let name = openssl_name(suite);
     // Our server accepts only `group`; s_client must also list P-256, the
     // curve of the server's ECDSA certificate (see `offered_groups`).
-    let groups = offered_groups(suite, group).into_iter().map(group_name).collect::<Vec<_>>().join(":");
+    let groups =
+        offered_groups(suite, group, NamedGroup::Secp256r1).into_iter().map(group_name).collect::<Vec<_>>().join(":");
     let mut client =
         openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2", "-cipher", name, "-groups", &groups]);
     let cipher_line = format!("Cipher is {name}");

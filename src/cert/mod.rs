@@ -13,21 +13,39 @@ use crate::Error;
 use crate::codec::SignatureScheme;
 use crate::crypto::{PublicKey, RsaPublicKey};
 
-/// ECDSA over P-256 for webpki: the key is the SEC1 point from the SPKI.
+/// The NIST curves certificates may be signed on.
+#[derive(Debug, Clone, Copy)]
+enum Curve {
+    P256,
+    #[cfg(feature = "p384")]
+    P384,
+}
+
+/// ECDSA for webpki: the key is the SEC1 point from the SPKI, on `curve`;
+/// `scheme` names the hash (any hash with any curve, as X.509 allows).
 #[derive(Debug)]
-struct EcdsaP256Alg {
+struct EcdsaAlg {
+    curve: Curve,
     scheme: SignatureScheme,
     sig_alg: AlgorithmIdentifier,
 }
 
-impl SignatureVerificationAlgorithm for EcdsaP256Alg {
+impl SignatureVerificationAlgorithm for EcdsaAlg {
     fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
-        let key = PublicKey::from_p256_point(public_key).map_err(|_| InvalidSignature)?;
-        key.verify(self.scheme, message, signature).map_err(|_| InvalidSignature)
+        let key = match self.curve {
+            Curve::P256 => PublicKey::from_p256_point(public_key),
+            #[cfg(feature = "p384")]
+            Curve::P384 => PublicKey::from_p384_point(public_key),
+        };
+        key.and_then(|k| k.verify(self.scheme, message, signature)).map_err(|_| InvalidSignature)
     }
 
     fn public_key_alg_id(&self) -> AlgorithmIdentifier {
-        alg_id::ECDSA_P256
+        match self.curve {
+            Curve::P256 => alg_id::ECDSA_P256,
+            #[cfg(feature = "p384")]
+            Curve::P384 => alg_id::ECDSA_P384,
+        }
     }
 
     fn signature_alg_id(&self) -> AlgorithmIdentifier {
@@ -58,10 +76,16 @@ impl SignatureVerificationAlgorithm for RsaAlg {
     }
 }
 
-static ECDSA_P256_SHA256: EcdsaP256Alg =
-    EcdsaP256Alg { scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
-static ECDSA_P256_SHA384: EcdsaP256Alg =
-    EcdsaP256Alg { scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
+static ECDSA_P256_SHA256: EcdsaAlg =
+    EcdsaAlg { curve: Curve::P256, scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
+static ECDSA_P256_SHA384: EcdsaAlg =
+    EcdsaAlg { curve: Curve::P256, scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
+#[cfg(feature = "p384")]
+static ECDSA_P384_SHA256: EcdsaAlg =
+    EcdsaAlg { curve: Curve::P384, scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
+#[cfg(feature = "p384")]
+static ECDSA_P384_SHA384: EcdsaAlg =
+    EcdsaAlg { curve: Curve::P384, scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
 static RSA_PKCS1_SHA256: RsaAlg =
     RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA256, sig_alg: alg_id::RSA_PKCS1_SHA256 };
 static RSA_PKCS1_SHA384: RsaAlg =
@@ -73,12 +97,18 @@ static RSA_PSS_SHA384: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA384
 static RSA_PSS_SHA512: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA512, sig_alg: alg_id::RSA_PSS_SHA512 };
 
 /// The certificate signature algorithms we verify, plugged into webpki:
-/// ECDSA P-256 with SHA-256 and SHA-384, RSA PKCS#1 v1.5 with
+/// ECDSA P-256 and (feature `p384`) P-384 keys with SHA-256 and SHA-384
+/// (a P-384 CA such as Let's Encrypt's ECDSA intermediates signs P-256
+/// leaves with SHA-384), RSA PKCS#1 v1.5 with
 /// SHA-256/384/512 and RSA-PSS with SHA-256/384/512 (MGF1 with the same hash,
 /// salt length = hash length). RSA keys must be 2048 to 4096 bits.
 pub static SUPPORTED_SIG_ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
     &ECDSA_P256_SHA256,
     &ECDSA_P256_SHA384,
+    #[cfg(feature = "p384")]
+    &ECDSA_P384_SHA384,
+    #[cfg(feature = "p384")]
+    &ECDSA_P384_SHA256,
     &RSA_PSS_SHA256,
     &RSA_PSS_SHA384,
     &RSA_PSS_SHA512,
@@ -440,6 +470,6 @@ mod tests {
         assert!(RSA_PKCS1_SHA256.verify_signature(rsa_pub, msg, rsa_sig).is_err());
         assert!(RSA_PSS_SHA256.verify_signature(&rsa_pub[1..], msg, rsa_sig).is_err());
         assert!(ECDSA_P256_SHA256.verify_signature(rsa_pub, msg, rsa_sig).is_err());
-        assert_eq!(SUPPORTED_SIG_ALGS.len(), 8);
+        assert_eq!(SUPPORTED_SIG_ALGS.len(), if cfg!(feature = "p384") { 10 } else { 8 });
     }
 }

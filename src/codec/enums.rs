@@ -200,6 +200,9 @@ wire_enum! {
         ECDSA_NISTP256_SHA256 = 0x0403,
         /// ecdsa_secp384r1_sha384 (also "ECDSA with SHA-384" in TLS 1.2)
         ECDSA_NISTP384_SHA384 = 0x0503,
+        /// ecdsa_secp521r1_sha512 ("ECDSA with SHA-512" in TLS 1.2, with any
+        /// curve)
+        ECDSA_NISTP521_SHA512 = 0x0603,
         /// rsa_pss_rsae_sha256
         RSA_PSS_SHA256 = 0x0804,
         /// rsa_pss_rsae_sha384

@@ -1,21 +1,82 @@
-//! Ephemeral ECDHE key exchange (RFC 8422) over X25519 and secp256r1.
+//! Ephemeral ECDHE key exchange (RFC 8422) over X25519, secp256r1 and (with
+//! the `p384` feature) secp384r1.
 
 use p256::elliptic_curve::Generate;
 use p256::elliptic_curve::sec1::ToSec1Point;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
-use crate::Error;
 use crate::codec::NamedGroup;
+use crate::error::Error;
 
 /// Groups we can do ECDHE with, in our order of preference.
+#[cfg(not(feature = "p384"))]
 pub const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
+/// Groups we can do ECDHE with, in our order of preference.
+#[cfg(feature = "p384")]
+pub const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1, NamedGroup::Secp384r1];
 
-/// Our public key share as it goes on the wire: 32 bytes for X25519, a
-/// 65-byte uncompressed point for secp256r1.
+/// The longest public share: an uncompressed P-384 point.
+const MAX_SHARE_LEN: usize = 97;
+
+/// Our public key share as it goes on the wire: 32 bytes for X25519, an
+/// uncompressed point for the NIST curves (65 bytes for secp256r1, 97 for
+/// secp384r1).
 #[derive(Clone)]
 pub struct PublicShare {
-    buf: [u8; 65],
+    buf: [u8; MAX_SHARE_LEN],
     len: usize,
+}
+
+/// An ECDHE shared secret, the premaster secret of the handshake: 32 bytes
+/// for X25519 and secp256r1, 48 for secp384r1. Erased when dropped.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SharedSecret {
+    buf: [u8; 48],
+    len: usize,
+}
+
+impl Default for SharedSecret {
+    fn default() -> Self {
+        SharedSecret { buf: [0; 48], len: 0 }
+    }
+}
+
+impl SharedSecret {
+    fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+        let mut s = SharedSecret::default();
+        s.buf.get_mut(..bytes.len()).ok_or(Error::Internal)?.copy_from_slice(bytes);
+        s.len = bytes.len();
+        Ok(s)
+    }
+}
+
+impl AsRef<[u8]> for SharedSecret {
+    fn as_ref(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl core::fmt::Debug for SharedSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "SharedSecret({} bytes)", self.len)
+    }
+}
+
+impl PublicShare {
+    fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+        let mut share = PublicShare { buf: [0; MAX_SHARE_LEN], len: bytes.len() };
+        share.buf.get_mut(..bytes.len()).ok_or(Error::Internal)?.copy_from_slice(bytes);
+        Ok(share)
+    }
+}
+
+/// A NIST-curve peer share: an uncompressed point of `len` bytes (RFC 8422
+/// §5.4: the only format we announce), checked on the curve by `parse`.
+fn nist_point<P>(peer: &[u8], len: usize, parse: impl FnOnce(&[u8]) -> Option<P>) -> Result<P, Error> {
+    if peer.len() != len || peer.first() != Some(&0x04) {
+        return Err(Error::IllegalParameter);
+    }
+    parse(peer).ok_or(Error::IllegalParameter)
 }
 
 impl AsRef<[u8]> for PublicShare {
@@ -41,6 +102,9 @@ pub enum EphemeralSecret {
     X25519(x25519_dalek::EphemeralSecret),
     /// secp256r1 / NIST P-256.
     P256(p256::ecdh::EphemeralSecret),
+    /// secp384r1 / NIST P-384.
+    #[cfg(feature = "p384")]
+    P384(p384::ecdh::EphemeralSecret),
 }
 
 impl core::fmt::Debug for EphemeralSecret {
@@ -56,25 +120,22 @@ impl EphemeralSecret {
         group: NamedGroup,
         rng: &mut R,
     ) -> Result<(Self, PublicShare), Error> {
-        let mut share = PublicShare { buf: [0u8; 65], len: 0 };
         match group {
             NamedGroup::X25519 => {
                 let secret = x25519_dalek::EphemeralSecret::random_from_rng(rng);
                 let public = x25519_dalek::PublicKey::from(&secret);
-                share.buf[..32].copy_from_slice(public.as_bytes());
-                share.len = 32;
-                Ok((EphemeralSecret::X25519(secret), share))
+                Ok((EphemeralSecret::X25519(secret), PublicShare::from_slice(public.as_bytes())?))
             }
             NamedGroup::Secp256r1 => {
                 let secret = p256::ecdh::EphemeralSecret::generate_from_rng(rng);
-                let point = secret.public_key().to_sec1_point(false);
-                let bytes = point.as_bytes();
-                if bytes.len() != 65 {
-                    return Err(Error::Internal);
-                }
-                share.buf.copy_from_slice(bytes);
-                share.len = 65;
+                let share = PublicShare::from_slice(secret.public_key().to_sec1_point(false).as_bytes())?;
                 Ok((EphemeralSecret::P256(secret), share))
+            }
+            #[cfg(feature = "p384")]
+            NamedGroup::Secp384r1 => {
+                let secret = p384::ecdh::EphemeralSecret::generate_from_rng(rng);
+                let share = PublicShare::from_slice(secret.public_key().to_sec1_point(false).as_bytes())?;
+                Ok((EphemeralSecret::P384(secret), share))
             }
             _ => Err(Error::HandshakeFailure),
         }
@@ -85,6 +146,8 @@ impl EphemeralSecret {
         match self {
             EphemeralSecret::X25519(_) => NamedGroup::X25519,
             EphemeralSecret::P256(_) => NamedGroup::Secp256r1,
+            #[cfg(feature = "p384")]
+            EphemeralSecret::P384(_) => NamedGroup::Secp384r1,
         }
     }
 
@@ -93,8 +156,7 @@ impl EphemeralSecret {
     /// `Err(Error::IllegalParameter)` for a share of the wrong length, a point
     /// not on the curve or not in uncompressed form (P-256), or an all-zero
     /// X25519 result (RFC 7748 §6.1: a small-order peer point).
-    pub fn agree(self, peer_public: &[u8]) -> Result<Zeroizing<[u8; 32]>, Error> {
-        let mut out = Zeroizing::new([0u8; 32]);
+    pub fn agree(self, peer_public: &[u8]) -> Result<SharedSecret, Error> {
         match self {
             EphemeralSecret::X25519(secret) => {
                 let peer: [u8; 32] = peer_public.try_into().map_err(|_| Error::IllegalParameter)?;
@@ -102,22 +164,18 @@ impl EphemeralSecret {
                 if !shared.was_contributory() {
                     return Err(Error::IllegalParameter);
                 }
-                out.copy_from_slice(shared.as_bytes());
+                SharedSecret::from_slice(shared.as_bytes())
             }
             EphemeralSecret::P256(secret) => {
-                if peer_public.len() != 65 || peer_public.first() != Some(&0x04) {
-                    return Err(Error::IllegalParameter);
-                }
-                let peer = p256::PublicKey::from_sec1_bytes(peer_public).map_err(|_| Error::IllegalParameter)?;
-                let shared = secret.diffie_hellman(&peer);
-                let raw = shared.raw_secret_bytes();
-                if raw.len() != 32 {
-                    return Err(Error::Internal);
-                }
-                out.copy_from_slice(raw);
+                let peer = nist_point(peer_public, 65, |b| p256::PublicKey::from_sec1_bytes(b).ok())?;
+                SharedSecret::from_slice(secret.diffie_hellman(&peer).raw_secret_bytes())
+            }
+            #[cfg(feature = "p384")]
+            EphemeralSecret::P384(secret) => {
+                let peer = nist_point(peer_public, 97, |b| p384::PublicKey::from_sec1_bytes(b).ok())?;
+                SharedSecret::from_slice(secret.diffie_hellman(&peer).raw_secret_bytes())
             }
         }
-        Ok(out)
     }
 }
 
@@ -133,13 +191,18 @@ mod tests {
             let (a, a_pub) = EphemeralSecret::generate(group, &mut rng).unwrap();
             let (b, b_pub) = EphemeralSecret::generate(group, &mut rng).unwrap();
             assert_eq!(a.group(), group);
-            let expected_len = if group == NamedGroup::X25519 { 32 } else { 65 };
-            assert_eq!(a_pub.as_ref().len(), expected_len);
+            let (share_len, secret_len) = match group {
+                NamedGroup::X25519 => (32, 32),
+                NamedGroup::Secp256r1 => (65, 32),
+                _ => (97, 48),
+            };
+            assert_eq!(a_pub.as_ref().len(), share_len);
             assert_ne!(a_pub.as_ref(), b_pub.as_ref());
             let s1 = a.agree(b_pub.as_ref()).unwrap();
             let s2 = b.agree(a_pub.as_ref()).unwrap();
-            assert_eq!(*s1, *s2);
-            assert_ne!(*s1, [0u8; 32]);
+            assert_eq!(s1.as_ref(), s2.as_ref());
+            assert_eq!(s1.as_ref().len(), secret_len);
+            assert!(s1.as_ref().iter().any(|&b| b != 0));
         }
     }
 
@@ -158,7 +221,7 @@ mod tests {
     #[test]
     fn unsupported_group() {
         let mut rng = TestRng::new(2);
-        assert_eq!(EphemeralSecret::generate(NamedGroup::Secp384r1, &mut rng).unwrap_err(), Error::HandshakeFailure);
+        assert_eq!(EphemeralSecret::generate(NamedGroup::Unknown(25), &mut rng).unwrap_err(), Error::HandshakeFailure);
         assert_eq!(
             EphemeralSecret::generate(NamedGroup::Unknown(0x1234), &mut rng).unwrap_err(),
             Error::HandshakeFailure
@@ -182,43 +245,40 @@ mod tests {
     }
 
     #[test]
-    fn p256_rejects_bad_shares() {
+    fn nist_curves_reject_bad_shares() {
         let mut rng = TestRng::new(4);
-        let (_, good) = EphemeralSecret::generate(NamedGroup::Secp256r1, &mut rng).unwrap();
-        let good = good.as_ref();
-
-        let mut off_curve = [0u8; 65];
-        off_curve.copy_from_slice(good);
-        off_curve[64] ^= 1;
-
-        // Compressed form of a valid point.
-        let mut compressed = [0u8; 33];
-        compressed[0] = 2 + (good[64] & 1);
-        compressed[1..].copy_from_slice(&good[1..33]);
-
-        let mut wrong_prefix = [0u8; 65];
-        wrong_prefix.copy_from_slice(good);
-        wrong_prefix[0] = 0x05;
-
-        let zero = [0u8; 65];
-        let mut zero_point = [0u8; 65];
-        zero_point[0] = 4;
-
-        for bad in [
-            &off_curve[..],
-            &compressed[..],
-            &wrong_prefix[..],
-            &good[..64],
-            &[0u8][..],
-            &[][..],
-            &zero[..],
-            &zero_point[..],
-        ] {
-            let (a, _) = EphemeralSecret::generate(NamedGroup::Secp256r1, &mut rng).unwrap();
-            assert_eq!(a.agree(bad).unwrap_err(), Error::IllegalParameter);
+        for group in SUPPORTED_GROUPS.iter().copied().filter(|g| *g != NamedGroup::X25519) {
+            let (_, share) = EphemeralSecret::generate(group, &mut rng).unwrap();
+            let n = share.as_ref().len();
+            let coord = (n - 1) / 2;
+            let mut buf = [[0u8; MAX_SHARE_LEN]; 5];
+            let [good, off_curve, compressed, wrong_prefix, zero_point] = &mut buf;
+            good[..n].copy_from_slice(share.as_ref());
+            off_curve[..n].copy_from_slice(&good[..n]);
+            off_curve[n - 1] ^= 1;
+            // Compressed form of a valid point.
+            compressed[0] = 2 + (good[n - 1] & 1);
+            compressed[1..1 + coord].copy_from_slice(&good[1..1 + coord]);
+            wrong_prefix[..n].copy_from_slice(&good[..n]);
+            wrong_prefix[0] = 0x05;
+            zero_point[0] = 4;
+            let zero = [0u8; MAX_SHARE_LEN];
+            for bad in [
+                &off_curve[..n],
+                &compressed[..1 + coord],
+                &wrong_prefix[..n],
+                &good[..n - 1],
+                &[0u8][..],
+                &[][..],
+                &zero[..n],
+                &zero_point[..n],
+            ] {
+                let (a, _) = EphemeralSecret::generate(group, &mut rng).unwrap();
+                assert_eq!(a.agree(bad).unwrap_err(), Error::IllegalParameter, "{group:?}");
+            }
+            // The good point still works.
+            let (a, _) = EphemeralSecret::generate(group, &mut rng).unwrap();
+            a.agree(&good[..n]).unwrap();
         }
-        // The good point still works.
-        let (a, _) = EphemeralSecret::generate(NamedGroup::Secp256r1, &mut rng).unwrap();
-        a.agree(good).unwrap();
     }
 }

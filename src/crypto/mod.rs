@@ -15,12 +15,13 @@ pub(crate) mod test_rng;
 
 pub use aead::{AeadAlg, RecordCipher, TAG_LEN};
 pub use hash::{HashAlg, HashOutput, Transcript, context_digest, hash};
-pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS};
+pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS, SharedSecret};
 pub use prf::{extended_master_secret, key_block, master_secret, prf, verify_data};
 #[cfg(feature = "alloc")]
 pub use sign::RsaSigningKey;
 pub use sign::{KeyKind, MAX_SIGNATURE_LEN, SignatureKey, SigningKey, sign_message};
 pub use ticket::{TICKET_NONCE_LEN, ticket_open, ticket_seal};
+pub(crate) use verify::scheme_transcript_hash;
 pub use verify::{
     PublicKey, RSA_MAX_BITS, RSA_MAX_MODULUS_LEN, RSA_MIN_BITS, RsaPublicKey, certificate_issuer, certificate_subject,
 };

@@ -1,6 +1,7 @@
 //! Our own signing key (ServerKeyExchange, CertificateVerify).
 //!
-//! ECDSA P-256 always; RSA (2048 to 4096 bits, PKCS#1 v1.5 and PSS) with the
+//! ECDSA P-256 always, P-384 with the `p384` feature; RSA (2048 to 4096
+//! bits, PKCS#1 v1.5 and PSS) with the
 //! `alloc` feature, since the `rsa` crate needs a heap. Without it an RSA key
 //! is recognised but refused with [`Error::UnsupportedCertificate`].
 
@@ -11,24 +12,18 @@ use der::asn1::UintRef;
 use der::{Decode, Reader, SliceReader, Tagged};
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use p256::pkcs8::{DecodePrivateKey, PrivateKeyInfoRef};
-use spki::ObjectIdentifier;
 
 use super::hash::SigHash;
-use super::verify::PublicKey;
+#[cfg(feature = "p384")]
+use super::verify::OID_SECP384R1;
 #[cfg(feature = "alloc")]
 use super::verify::RsaPublicKey;
+use super::verify::{OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, PublicKey, SchemeAlg, scheme_parts};
 use crate::Error;
 use crate::codec::SignatureScheme;
 
-/// id-ecPublicKey (RFC 5480).
-const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-/// secp256r1 / prime256v1 (RFC 5480).
-const OID_SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-/// rsaEncryption (RFC 8017 appendix C).
-const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-
 /// The longest signature [`SigningKey::sign`] can produce, for any key type
-/// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-256: 72 bytes).
+/// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-384: 104 bytes).
 pub const MAX_SIGNATURE_LEN: usize = 512;
 
 /// The family of a key, which decides the cipher suites it can serve
@@ -46,6 +41,9 @@ pub enum KeyKind {
 pub enum SigningKey {
     /// An ECDSA key on NIST P-256.
     EcdsaP256(p256::ecdsa::SigningKey),
+    /// An ECDSA key on NIST P-384 (feature `p384`).
+    #[cfg(feature = "p384")]
+    EcdsaP384(p384::ecdsa::SigningKey),
     /// An RSA key of 2048 to 4096 bits (needs the `alloc` feature).
     #[cfg(feature = "alloc")]
     Rsa(RsaSigningKey),
@@ -55,6 +53,8 @@ impl core::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             SigningKey::EcdsaP256(_) => f.write_str("SigningKey::EcdsaP256(..)"),
+            #[cfg(feature = "p384")]
+            SigningKey::EcdsaP384(_) => f.write_str("SigningKey::EcdsaP384(..)"),
             #[cfg(feature = "alloc")]
             SigningKey::Rsa(k) => write!(f, "SigningKey::Rsa({} bits)", k.bits()),
         }
@@ -62,9 +62,21 @@ impl core::fmt::Debug for SigningKey {
 }
 
 /// The schemes an ECDSA P-256 key can sign with in TLS 1.2 (the hash is
-/// independent of the curve there).
-const P256_SCHEMES: &[SignatureScheme] =
-    &[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::ECDSA_NISTP384_SHA384];
+/// independent of the curve there): SHA-256 first, SHA-512 only for a peer
+/// that offers nothing else.
+const P256_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ECDSA_NISTP256_SHA256,
+    SignatureScheme::ECDSA_NISTP384_SHA384,
+    SignatureScheme::ECDSA_NISTP521_SHA512,
+];
+
+/// The schemes an ECDSA P-384 key signs with: SHA-384 first.
+#[cfg(feature = "p384")]
+const P384_SCHEMES: &[SignatureScheme] = &[
+    SignatureScheme::ECDSA_NISTP384_SHA384,
+    SignatureScheme::ECDSA_NISTP256_SHA256,
+    SignatureScheme::ECDSA_NISTP521_SHA512,
+];
 
 /// The schemes an RSA key signs with, PSS first (the server takes the first
 /// of these that the peer offers).
@@ -96,11 +108,21 @@ impl SigningKey {
             return Self::from_rsa_pkcs8(info.private_key.as_bytes());
         }
         let curve = info.algorithm.parameters.filter(|p| p.tag() == der::Tag::ObjectIdentifier).map(|p| p.value());
-        if info.algorithm.oid != OID_EC_PUBLIC_KEY || curve != Some(OID_SECP256R1.as_bytes()) {
+        if info.algorithm.oid != OID_EC_PUBLIC_KEY {
             return Err(Error::UnsupportedCertificate);
         }
-        let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode)?;
-        Ok(SigningKey::EcdsaP256(secret.into()))
+        match curve {
+            Some(c) if c == OID_SECP256R1.as_bytes() => {
+                let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode)?;
+                Ok(SigningKey::EcdsaP256(secret.into()))
+            }
+            #[cfg(feature = "p384")]
+            Some(c) if c == OID_SECP384R1.as_bytes() => {
+                let secret = p384::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode)?;
+                Ok(SigningKey::EcdsaP384(secret.into()))
+            }
+            _ => Err(Error::UnsupportedCertificate),
+        }
     }
 
     /// The `RSAPrivateKey` inside an rsaEncryption PKCS#8 key.
@@ -118,17 +140,24 @@ impl SigningKey {
 
     /// Loads a DER SEC1 `ECPrivateKey` (RFC 5915).
     ///
-    /// `Err(Error::UnsupportedCertificate)` for a curve other than P-256;
-    /// `Err(Error::Decode)` if it does not parse.
+    /// `Err(Error::UnsupportedCertificate)` for a curve other than P-256 (and
+    /// P-384 with the `p384` feature); `Err(Error::Decode)` if it does not
+    /// parse. Without curve parameters the key's length tells the curve.
     pub fn from_sec1_der(der: &[u8]) -> Result<Self, Error> {
         let key = sec1::EcPrivateKey::try_from(der).map_err(|_| Error::Decode)?;
-        if let Some(params) = key.parameters
-            && params.named_curve() != Some(OID_SECP256R1)
-        {
-            return Err(Error::UnsupportedCertificate);
+        let curve = key.parameters.and_then(|p| p.named_curve());
+        let p256 = || p256::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP256(s.into()));
+        #[cfg(feature = "p384")]
+        let p384 = || p384::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP384(s.into()));
+        match (curve, key.parameters.is_some()) {
+            (Some(c), _) if c == OID_SECP256R1 => p256().map_err(|_| Error::Decode),
+            #[cfg(feature = "p384")]
+            (Some(c), _) if c == OID_SECP384R1 => p384().map_err(|_| Error::Decode),
+            #[cfg(feature = "p384")]
+            (None, false) if key.private_key.len() == 48 => p384().map_err(|_| Error::Decode),
+            (None, false) => p256().map_err(|_| Error::Decode),
+            _ => Err(Error::UnsupportedCertificate),
         }
-        let secret = p256::SecretKey::from_sec1_der(der).map_err(|_| Error::Decode)?;
-        Ok(SigningKey::EcdsaP256(secret.into()))
     }
 
     /// Loads a DER PKCS#1 `RSAPrivateKey` (RFC 8017 §A.1.2; PEM label
@@ -167,6 +196,8 @@ impl SigningKey {
     pub fn kind(&self) -> KeyKind {
         match self {
             SigningKey::EcdsaP256(_) => KeyKind::Ecdsa,
+            #[cfg(feature = "p384")]
+            SigningKey::EcdsaP384(_) => KeyKind::Ecdsa,
             #[cfg(feature = "alloc")]
             SigningKey::Rsa(_) => KeyKind::Rsa,
         }
@@ -174,11 +205,14 @@ impl SigningKey {
 
     /// The signature schemes this key can sign with, in preference order.
     ///
-    /// ECDSA P-256: ECDSA with SHA-256, then SHA-384. RSA: PSS with SHA-256,
-    /// SHA-384, SHA-512, then PKCS#1 v1.5 with the same three hashes.
+    /// ECDSA P-256: ECDSA with SHA-256, SHA-384, then SHA-512; P-384: with
+    /// SHA-384, SHA-256, then SHA-512. RSA: PSS with SHA-256, SHA-384,
+    /// SHA-512, then PKCS#1 v1.5 with the same three hashes.
     pub fn schemes(&self) -> &'static [SignatureScheme] {
         match self {
             SigningKey::EcdsaP256(_) => P256_SCHEMES,
+            #[cfg(feature = "p384")]
+            SigningKey::EcdsaP384(_) => P384_SCHEMES,
             #[cfg(feature = "alloc")]
             SigningKey::Rsa(_) => RSA_SCHEMES,
         }
@@ -188,6 +222,8 @@ impl SigningKey {
     pub fn public_key(&self) -> PublicKey {
         match self {
             SigningKey::EcdsaP256(k) => PublicKey::P256(*k.verifying_key()),
+            #[cfg(feature = "p384")]
+            SigningKey::EcdsaP384(k) => PublicKey::P384(*k.verifying_key()),
             #[cfg(feature = "alloc")]
             SigningKey::Rsa(k) => PublicKey::Rsa(k.0.public.clone()),
         }
@@ -249,15 +285,11 @@ impl SigningKey {
     /// The hash of `scheme` if this key can sign with it, else
     /// `Err(Error::HandshakeFailure)`.
     fn scheme_hash(&self, scheme: SignatureScheme) -> Result<SigHash, Error> {
-        let hash = match (self.kind(), scheme) {
-            (KeyKind::Ecdsa, SignatureScheme::ECDSA_NISTP256_SHA256) => SigHash::Sha256,
-            (KeyKind::Ecdsa, SignatureScheme::ECDSA_NISTP384_SHA384) => SigHash::Sha384,
-            (KeyKind::Rsa, SignatureScheme::RSA_PSS_SHA256 | SignatureScheme::RSA_PKCS1_SHA256) => SigHash::Sha256,
-            (KeyKind::Rsa, SignatureScheme::RSA_PSS_SHA384 | SignatureScheme::RSA_PKCS1_SHA384) => SigHash::Sha384,
-            (KeyKind::Rsa, SignatureScheme::RSA_PSS_SHA512 | SignatureScheme::RSA_PKCS1_SHA512) => SigHash::Sha512,
-            _ => return Err(Error::HandshakeFailure),
-        };
-        Ok(hash)
+        match (self.kind(), scheme_parts(scheme)) {
+            (KeyKind::Ecdsa, Some((SchemeAlg::Ecdsa, hash)))
+            | (KeyKind::Rsa, Some((SchemeAlg::RsaPkcs1 | SchemeAlg::RsaPss, hash))) => Ok(hash),
+            _ => Err(Error::HandshakeFailure),
+        }
     }
 
     /// Signs `digest`, whose length [`SigningKey::scheme_hash`] has checked.
@@ -272,15 +304,24 @@ impl SigningKey {
             SigningKey::EcdsaP256(key) => {
                 let _ = (scheme, rng);
                 let sig: p256::ecdsa::Signature = key.sign_prehash(digest).map_err(|_| Error::Internal)?;
-                let der = sig.to_der();
-                let bytes = der.as_bytes();
-                out.get_mut(..bytes.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(bytes);
-                Ok(bytes.len())
+                write_signature(sig.to_der().as_bytes(), out)
+            }
+            #[cfg(feature = "p384")]
+            SigningKey::EcdsaP384(key) => {
+                let _ = (scheme, rng);
+                let sig: p384::ecdsa::Signature = key.sign_prehash(digest).map_err(|_| Error::Internal)?;
+                write_signature(sig.to_der().as_bytes(), out)
             }
             #[cfg(feature = "alloc")]
             SigningKey::Rsa(key) => key.sign_digest(scheme, digest, rng, out),
         }
     }
+}
+
+/// Copies a finished signature into the caller's `out`; returns its length.
+fn write_signature(sig: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+    out.get_mut(..sig.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(sig);
+    Ok(sig.len())
 }
 
 /// The integers of a two-prime PKCS#1 `RSAPrivateKey` we use, big-endian
@@ -471,13 +512,7 @@ pub fn sign_message(
     rng: &mut dyn rand_core::CryptoRng,
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    use SignatureScheme as S;
-    let hash = match scheme {
-        S::ECDSA_NISTP256_SHA256 | S::RSA_PSS_SHA256 | S::RSA_PKCS1_SHA256 => SigHash::Sha256,
-        S::ECDSA_NISTP384_SHA384 | S::RSA_PSS_SHA384 | S::RSA_PKCS1_SHA384 => SigHash::Sha384,
-        S::RSA_PSS_SHA512 | S::RSA_PKCS1_SHA512 => SigHash::Sha512,
-        _ => return Err(Error::HandshakeFailure),
-    };
+    let (_, hash) = scheme_parts(scheme).ok_or(Error::HandshakeFailure)?;
     let digest = hash.digest(&[message]);
     key.sign_digest(scheme, digest.as_ref(), rng, out)
 }
@@ -506,7 +541,11 @@ mod tests {
             assert_eq!(key.public_key(), expected);
             assert_eq!(
                 key.schemes(),
-                &[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::ECDSA_NISTP384_SHA384]
+                &[
+                    SignatureScheme::ECDSA_NISTP256_SHA256,
+                    SignatureScheme::ECDSA_NISTP384_SHA384,
+                    SignatureScheme::ECDSA_NISTP521_SHA512
+                ]
             );
         }
         assert_eq!(SigningKey::from_pkcs8_der(SEC1).unwrap_err(), Error::Decode);

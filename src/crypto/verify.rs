@@ -1,5 +1,7 @@
-//! Signature verification: ECDSA P-256 (SHA-256 or SHA-384 digest) and RSA
-//! (PKCS#1 v1.5 and PSS with SHA-256/384/512, moduli of 2048 to 4096 bits).
+//! Signature verification: ECDSA P-256 and (feature `p384`) P-384, with a
+//! SHA-256, SHA-384 or SHA-512 digest (TLS 1.2 pairs any hash with any
+//! curve), and RSA (PKCS#1 v1.5 and PSS with SHA-256/384/512, moduli of 2048
+//! to 4096 bits).
 //!
 //! RSA runs on fixed-width `crypto-bigint` integers, so it needs no heap.
 
@@ -19,11 +21,59 @@ use crate::Error;
 use crate::codec::SignatureScheme;
 
 /// rsaEncryption (RFC 8017 appendix C).
-const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+pub(crate) const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// id-ecPublicKey (RFC 5480).
-const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+pub(crate) const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
 /// secp256r1 / prime256v1 (RFC 5480).
-const OID_SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+pub(crate) const OID_SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+/// secp384r1 (RFC 5480).
+#[cfg(feature = "p384")]
+pub(crate) const OID_SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+
+/// How a signature scheme signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SchemeAlg {
+    /// ECDSA: in TLS 1.2 the scheme names the hash only, the curve is the
+    /// key's (RFC 5246 §7.4.1.4.1).
+    Ecdsa,
+    /// RSASSA-PKCS1-v1_5.
+    RsaPkcs1,
+    /// RSASSA-PSS, MGF1 with the same hash, salt as long as the hash.
+    RsaPss,
+}
+
+/// The crate's one table of signature schemes: the algorithm and the hash
+/// of every scheme it signs or verifies with.
+pub(crate) fn scheme_parts(scheme: SignatureScheme) -> Option<(SchemeAlg, SigHash)> {
+    use SignatureScheme as S;
+    Some(match scheme {
+        S::ECDSA_NISTP256_SHA256 => (SchemeAlg::Ecdsa, SigHash::Sha256),
+        S::ECDSA_NISTP384_SHA384 => (SchemeAlg::Ecdsa, SigHash::Sha384),
+        S::ECDSA_NISTP521_SHA512 => (SchemeAlg::Ecdsa, SigHash::Sha512),
+        S::RSA_PKCS1_SHA256 => (SchemeAlg::RsaPkcs1, SigHash::Sha256),
+        S::RSA_PKCS1_SHA384 => (SchemeAlg::RsaPkcs1, SigHash::Sha384),
+        S::RSA_PKCS1_SHA512 => (SchemeAlg::RsaPkcs1, SigHash::Sha512),
+        S::RSA_PSS_SHA256 => (SchemeAlg::RsaPss, SigHash::Sha256),
+        S::RSA_PSS_SHA384 => (SchemeAlg::RsaPss, SigHash::Sha384),
+        S::RSA_PSS_SHA512 => (SchemeAlg::RsaPss, SigHash::Sha512),
+        _ => return None,
+    })
+}
+
+/// The hash a TLS 1.2 CertificateVerify with `scheme` is made over, if the
+/// running transcript keeps it (SHA-256 and SHA-384, not SHA-512).
+pub(crate) fn scheme_transcript_hash(scheme: SignatureScheme) -> Option<super::HashAlg> {
+    match scheme_parts(scheme)? {
+        (_, SigHash::Sha256) => Some(super::HashAlg::Sha256),
+        (_, SigHash::Sha384) => Some(super::HashAlg::Sha384),
+        (_, SigHash::Sha512) => None,
+    }
+}
+
+/// The hash of an ECDSA scheme.
+fn ecdsa_hash(scheme: SignatureScheme) -> Option<SigHash> {
+    scheme_parts(scheme).filter(|(alg, _)| *alg == SchemeAlg::Ecdsa).map(|(_, hash)| hash)
+}
 
 /// Largest RSA modulus we accept, in bytes (4096 bits).
 pub const RSA_MAX_MODULUS_LEN: usize = 512;
@@ -205,16 +255,13 @@ enum RsaPadding {
     Pss,
 }
 
+/// The padding and hash of an RSA scheme.
 fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SigHash)> {
-    Some(match scheme {
-        SignatureScheme::RSA_PKCS1_SHA256 => (RsaPadding::Pkcs1, SigHash::Sha256),
-        SignatureScheme::RSA_PKCS1_SHA384 => (RsaPadding::Pkcs1, SigHash::Sha384),
-        SignatureScheme::RSA_PKCS1_SHA512 => (RsaPadding::Pkcs1, SigHash::Sha512),
-        SignatureScheme::RSA_PSS_SHA256 => (RsaPadding::Pss, SigHash::Sha256),
-        SignatureScheme::RSA_PSS_SHA384 => (RsaPadding::Pss, SigHash::Sha384),
-        SignatureScheme::RSA_PSS_SHA512 => (RsaPadding::Pss, SigHash::Sha512),
-        _ => return None,
-    })
+    match scheme_parts(scheme)? {
+        (SchemeAlg::RsaPkcs1, hash) => Some((RsaPadding::Pkcs1, hash)),
+        (SchemeAlg::RsaPss, hash) => Some((RsaPadding::Pss, hash)),
+        (SchemeAlg::Ecdsa, _) => None,
+    }
 }
 
 /// DER of `DigestInfo` up to the digest (RFC 8017 §9.2 note 1).
@@ -334,6 +381,9 @@ fn mgf1_xor(hash: SigHash, seed: &[u8], out: &mut [u8]) {
 pub enum PublicKey {
     /// An ECDSA key on NIST P-256.
     P256(p256::ecdsa::VerifyingKey),
+    /// An ECDSA key on NIST P-384.
+    #[cfg(feature = "p384")]
+    P384(p384::ecdsa::VerifyingKey),
     /// An RSA key of 2048 to 4096 bits.
     Rsa(RsaPublicKey),
 }
@@ -342,7 +392,8 @@ impl PublicKey {
     /// Parses a DER `SubjectPublicKeyInfo`.
     ///
     /// `Err(Error::UnsupportedCertificate)` for key types other than P-256
-    /// ECDSA and rsaEncryption, or RSA moduli outside 2048..=4096 bits;
+    /// (or, with the `p384` feature, P-384) ECDSA and rsaEncryption, or RSA
+    /// moduli outside 2048..=4096 bits;
     /// `Err(Error::BadCertificate)` if it does not parse.
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, Error> {
         let spki = SubjectPublicKeyInfoRef::from_der(spki).map_err(|_| Error::BadCertificate)?;
@@ -363,10 +414,12 @@ impl PublicKey {
             if curve.tag() != Tag::ObjectIdentifier {
                 return Err(Error::UnsupportedCertificate);
             }
-            if curve.value() != OID_SECP256R1.as_bytes() {
-                return Err(Error::UnsupportedCertificate);
+            match curve.value() {
+                c if c == OID_SECP256R1.as_bytes() => Self::from_p256_point(key),
+                #[cfg(feature = "p384")]
+                c if c == OID_SECP384R1.as_bytes() => Self::from_p384_point(key),
+                _ => Err(Error::UnsupportedCertificate),
             }
-            Self::from_p256_point(key).map_err(|_| Error::BadCertificate)
         } else {
             Err(Error::UnsupportedCertificate)
         }
@@ -376,6 +429,13 @@ impl PublicKey {
     /// it is not a point on the curve.
     pub fn from_p256_point(point: &[u8]) -> Result<Self, Error> {
         p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P256).map_err(|_| Error::BadCertificate)
+    }
+
+    /// A P-384 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
+    /// it is not a point on the curve.
+    #[cfg(feature = "p384")]
+    pub fn from_p384_point(point: &[u8]) -> Result<Self, Error> {
+        p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P384).map_err(|_| Error::BadCertificate)
     }
 
     /// Extracts the key from a DER X.509 certificate (without checking
@@ -388,10 +448,24 @@ impl PublicKey {
         Self::from_spki_der(spki)
     }
 
+    /// The curve of an ECDSA key, as the TLS group that names it
+    /// (RFC 8422 §5.1.1: in TLS 1.2 supported_groups also lists the curves
+    /// a peer can verify signatures on); `None` for RSA.
+    pub fn curve(&self) -> Option<crate::codec::NamedGroup> {
+        match self {
+            PublicKey::P256(_) => Some(crate::codec::NamedGroup::Secp256r1),
+            #[cfg(feature = "p384")]
+            PublicKey::P384(_) => Some(crate::codec::NamedGroup::Secp384r1),
+            PublicKey::Rsa(_) => None,
+        }
+    }
+
     /// Whether this is an ECDSA or an RSA key.
     pub fn kind(&self) -> KeyKind {
         match self {
             PublicKey::P256(_) => KeyKind::Ecdsa,
+            #[cfg(feature = "p384")]
+            PublicKey::P384(_) => KeyKind::Ecdsa,
             PublicKey::Rsa(_) => KeyKind::Rsa,
         }
     }
@@ -421,24 +495,26 @@ impl PublicKey {
         digest: &[u8],
         signature: &[u8],
     ) -> Result<(), Error> {
+        // ECDSA: the digest of the scheme's hash, computed or given.
+        let ecdsa_digest = || {
+            let hash = ecdsa_hash(scheme).ok_or(Error::IllegalParameter)?;
+            match message {
+                Some(m) => Ok(hash.digest(&[m])),
+                None if digest.len() == hash.output_len() => Ok(HashOutput::from_slice(digest)),
+                None => Err(Error::IllegalParameter),
+            }
+        };
         match self {
             PublicKey::P256(key) => {
-                let hash = match scheme {
-                    SignatureScheme::ECDSA_NISTP256_SHA256 => SigHash::Sha256,
-                    SignatureScheme::ECDSA_NISTP384_SHA384 => SigHash::Sha384,
-                    _ => return Err(Error::IllegalParameter),
-                };
+                let digest = ecdsa_digest()?;
                 let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError)?;
-                let computed;
-                let digest = match message {
-                    Some(m) => {
-                        computed = hash.digest(&[m]);
-                        computed.as_ref()
-                    }
-                    None if digest.len() == hash.output_len() => digest,
-                    None => return Err(Error::IllegalParameter),
-                };
-                key.verify_prehash(digest, &sig).map_err(|_| Error::DecryptError)
+                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| Error::DecryptError)
+            }
+            #[cfg(feature = "p384")]
+            PublicKey::P384(key) => {
+                let digest = ecdsa_digest()?;
+                let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError)?;
+                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| Error::DecryptError)
             }
             PublicKey::Rsa(key) => key.verify(scheme, message, digest, signature),
         }

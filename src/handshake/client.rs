@@ -67,7 +67,7 @@ pub(crate) struct ClientHandshake<'a> {
     cache_key: CacheKey,
     state: State,
     slot: Slot,
-    pms: Zeroizing<[u8; 32]>,
+    pms: crypto::SharedSecret,
     our_share: Option<PublicShare>,
     cert_requested: bool,
     /// The ALPN protocol the server chose (one of the config's).
@@ -96,7 +96,7 @@ impl<'a> ClientHandshake<'a> {
             cache_key: CacheKey::new(&context, server_name, port),
             state: State::ExpectServerHello,
             slot: Slot::Empty,
-            pms: Zeroizing::new([0; 32]),
+            pms: crypto::SharedSecret::default(),
             our_share: None,
             cert_requested: false,
             alpn: None,
@@ -135,7 +135,7 @@ impl<'a> ClientHandshake<'a> {
 
     pub fn wipe(&mut self) {
         self.common.wipe();
-        self.pms = Zeroizing::new([0; 32]);
+        self.pms = crypto::SharedSecret::default();
         self.slot = Slot::Empty;
         self.our_share = None;
     }
@@ -330,7 +330,7 @@ impl<'a> ClientHandshake<'a> {
                     self.common.send_finished(ctx, true)?;
                 }
                 self.state = State::Established;
-                self.pms = Zeroizing::new([0; 32]);
+                self.pms = crypto::SharedSecret::default();
                 self.save_session(ctx)?;
                 return Ok(Progress::Done);
             }
@@ -529,20 +529,19 @@ impl<'a> ClientHandshake<'a> {
         &self,
         cr: &codec::CertificateRequest<'_>,
     ) -> Option<(CertifiedKey<'a>, codec::SignatureScheme)> {
-        let scheme_for = |cred: &CertifiedKey<'_>| {
-            let type_ok = match cred.key.kind() {
-                crypto::KeyKind::Ecdsa => cr.certificate_types.contains(&64),
-                crypto::KeyKind::Rsa => cr.certificate_types.contains(&1),
+        let scheme_for =
+            |cred: &CertifiedKey<'_>| {
+                let type_ok = match cred.key.kind() {
+                    crypto::KeyKind::Ecdsa => cr.certificate_types.contains(&64),
+                    crypto::KeyKind::Rsa => cr.certificate_types.contains(&1),
+                };
+                if !type_ok {
+                    return None;
+                }
+                cred.key.schemes().iter().copied().find(|s| {
+                    crypto::scheme_transcript_hash(*s).is_some() && cr.signature_algorithms.contains(s.to_wire())
+                })
             };
-            if !type_ok {
-                return None;
-            }
-            cred.key
-                .schemes()
-                .iter()
-                .copied()
-                .find(|s| super::scheme_hash(*s).is_some() && cr.signature_algorithms.contains(s.to_wire()))
-        };
         if let Some(resolver) = self.config.client_cert_resolver {
             let cred = resolver.resolve(cr)?;
             let scheme = scheme_for(&cred)?;
@@ -573,12 +572,12 @@ impl<'a> ClientHandshake<'a> {
             |w| codec::write_handshake(w, HandshakeType::ClientKeyExchange, |w| w.vec8(share.as_ref())),
             |m| transcript.update(m),
         )?;
-        let pms = core::mem::replace(&mut self.pms, Zeroizing::new([0; 32]));
+        let pms = core::mem::take(&mut self.pms);
         self.common.derive_master_secret(pms.as_ref())?;
         if let Some((cred, scheme)) = self.client_cred.take() {
             // RFC 5246 §7.4.8: a signature over every handshake message so
             // far, with a hash the transcript keeps.
-            let hash = super::scheme_hash(scheme).ok_or(Error::Internal)?;
+            let hash = crypto::scheme_transcript_hash(scheme).ok_or(Error::Internal)?;
             let digest = self.common.transcript.current(hash);
             let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
             let len = cred.key.sign_digest(scheme, digest.as_ref(), ctx.rng, &mut sig)?;

@@ -261,17 +261,6 @@ pub(crate) fn cert_digest(cert: &[u8]) -> [u8; 32] {
     d
 }
 
-/// The transcript hash a TLS 1.2 CertificateVerify with `scheme` is made
-/// over, if the transcript keeps it.
-pub(crate) fn scheme_hash(scheme: crate::codec::SignatureScheme) -> Option<HashAlg> {
-    use crate::codec::SignatureScheme as S;
-    match scheme {
-        S::ECDSA_NISTP256_SHA256 | S::RSA_PSS_SHA256 | S::RSA_PKCS1_SHA256 => Some(HashAlg::Sha256),
-        S::ECDSA_NISTP384_SHA384 | S::RSA_PSS_SHA384 | S::RSA_PKCS1_SHA384 => Some(HashAlg::Sha384),
-        _ => None,
-    }
-}
-
 /// The handshake of either side.
 pub(crate) enum Handshake<'a> {
     Client(client::ClientHandshake<'a>),

@@ -286,11 +286,11 @@ impl<'a> ServerHandshake<'a> {
     fn choose_for(&self, ch: &ClientHello<'_>, cred: CertifiedKey<'a>) -> Option<Choice<'a>> {
         let kind = cred.key.kind();
         // RFC 8422 §5.1.1: in TLS 1.2 supported_groups also names the curves
-        // the client can verify ECDSA signatures on; our ECDSA keys are P-256.
-        if kind == crypto::KeyKind::Ecdsa
-            && ch.supported_groups.is_some_and(|g| !g.contains(NamedGroup::Secp256r1.to_wire()))
-        {
-            return None;
+        // the client can verify ECDSA signatures on.
+        if let (Some(curve), Some(groups)) = (cred.key.public_key().curve(), &ch.supported_groups) {
+            if !groups.contains(curve.to_wire()) {
+                return None;
+            }
         }
         let suite = self
             .config
@@ -602,7 +602,7 @@ impl<'a> ServerHandshake<'a> {
         if !CERTIFICATE_VERIFY_SCHEMES.contains(&cv.scheme) {
             return Err(Error::IllegalParameter);
         }
-        let hash = super::scheme_hash(cv.scheme).ok_or(Error::IllegalParameter)?;
+        let hash = crypto::scheme_transcript_hash(cv.scheme).ok_or(Error::IllegalParameter)?;
         let digest = self.common.transcript.current(hash);
         let key = self.peer_key.take().ok_or(Error::Internal)?;
         key.verify_prehashed(cv.scheme, digest.as_ref(), cv.signature)

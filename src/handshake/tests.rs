@@ -150,6 +150,6 @@ fn client_refuses_a_changed_server_identity_unless_allowed() {
 fn certificate_verify_schemes_are_the_ones_the_transcript_can_hash() {
     let schemes = super::server::CERTIFICATE_VERIFY_SCHEMES;
     assert_eq!(schemes.len(), 6);
-    assert!(schemes.iter().all(|s| scheme_hash(*s).is_some()));
+    assert!(schemes.iter().all(|s| crate::crypto::scheme_transcript_hash(*s).is_some()));
     assert!(!schemes.contains(&SignatureScheme::RSA_PSS_SHA512));
 }

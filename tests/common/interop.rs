@@ -59,11 +59,13 @@ pub struct ClientOpts {
     pub max_fragment_length: Option<MaxFragmentLength>,
     pub rx: usize,
     pub tx: usize,
+    /// The curve of the server's ECDSA certificate.
+    pub leaf_curve: NamedGroup,
 }
 
 impl ClientOpts {
     pub fn new(suite: CipherSuite, group: NamedGroup) -> Self {
-        ClientOpts { suite, group, max_fragment_length: None, rx: BIG, tx: BIG }
+        ClientOpts { suite, group, max_fragment_length: None, rx: BIG, tx: BIG, leaf_curve: NamedGroup::Secp256r1 }
     }
 }
 
@@ -72,9 +74,10 @@ impl ClientOpts {
 /// certificates on (RFC 8422 §5.1), and OpenSSL refuses a P-256 certificate
 /// to a client that lists only x25519 (`tls12_check_peer_sigalg: wrong
 /// curve` on the client side, `handshake_failure` on the server side). So
-/// ECDSA suites also list secp256r1, after `group`; the peer pins the group.
-pub fn offered_groups(suite: CipherSuite, group: NamedGroup) -> Vec<NamedGroup> {
-    if is_ecdsa(suite) && group != NamedGroup::Secp256r1 { vec![group, NamedGroup::Secp256r1] } else { vec![group] }
+/// ECDSA suites also list the certificate's curve (`leaf_curve`), after
+/// `group`; the peer pins the group.
+pub fn offered_groups(suite: CipherSuite, group: NamedGroup, leaf_curve: NamedGroup) -> Vec<NamedGroup> {
+    if is_ecdsa(suite) && group != leaf_curve { vec![group, leaf_curve] } else { vec![group] }
 }
 
 /// What our side saw.
@@ -180,7 +183,7 @@ pub fn run_client(port: u16, ca: &[u8], opts: ClientOpts, send: &[u8], expect: &
     let roots = [trust_anchor_from_der(ca).map_err(|e| format!("CA: {e}"))?];
     let verifier = WebPkiServerVerifier::new(&roots);
     let suites = [opts.suite];
-    let groups = offered_groups(opts.suite, opts.group);
+    let groups = offered_groups(opts.suite, opts.group, opts.leaf_curve);
     let mut config = ClientConfig::new(&verifier);
     config.cipher_suites = &suites;
     config.groups = &groups;
@@ -256,17 +259,30 @@ pub const RSA_CA_DER: &[u8] = RSA_CA;
 /// every byte until the client closes. Returns the port and a receiver for
 /// the outcome.
 pub fn spawn_echo_server(suite: CipherSuite, group: NamedGroup) -> (u16, mpsc::Receiver<Result<Outcome, String>>) {
+    spawn_echo_server_as(ecdsa_identity(), suite, group)
+}
+
+/// [`spawn_echo_server`] with another server identity.
+pub fn spawn_echo_server_as(
+    id: ServerIdentity,
+    suite: CipherSuite,
+    group: NamedGroup,
+) -> (u16, mpsc::Receiver<Result<Outcome, String>>) {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
     let port = listener.local_addr().unwrap().port();
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
-        let _ = done_tx.send(echo_server(listener, suite, group));
+        let _ = done_tx.send(echo_server(listener, &id, suite, group));
     });
     (port, done_rx)
 }
 
-fn echo_server(listener: TcpListener, suite: CipherSuite, group: NamedGroup) -> Result<Outcome, String> {
-    let id = ecdsa_identity();
+fn echo_server(
+    listener: TcpListener,
+    id: &ServerIdentity,
+    suite: CipherSuite,
+    group: NamedGroup,
+) -> Result<Outcome, String> {
     let suites = [suite];
     let groups = [group];
     let mut config = ServerConfig::new(&id.chain, &id.key);

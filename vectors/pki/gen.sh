@@ -2,10 +2,15 @@
 # Regenerates the test-only PKI in this directory (see README.md).
 #
 # Needs the `openssl` CLI (tested with OpenSSL 3.0). Keys are random on every
-# run; the certificates' validity dates are fixed. The generated files are
+# run; the certificates' validity dates are fixed. `gen.sh p384` makes only
+# the P-384 set (p384-ca and its leaves), leaving every other file (and the
+# recorded transcripts that depend on those keys) as it is. The generated files are
 # committed and the tests use the committed copies, so only run this when the
 # PKI has to change. Safe to run repeatedly and from any working directory.
 set -euo pipefail
+
+ONLY=${1:-all}
+case "$ONLY" in all | p384) ;; *) echo "usage: gen.sh [p384]" >&2; exit 2 ;; esac
 
 OUT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="$(mktemp -d)"
@@ -96,6 +101,8 @@ genkey() {
     case "$alg" in
         ec) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
                 -pkeyopt ec_param_enc:named_curve -out "$WORK/$name.key.pem" ;;
+        ec384) openssl genpkey -quiet -algorithm EC -pkeyopt ec_paramgen_curve:P-384 \
+                -pkeyopt ec_param_enc:named_curve -out "$WORK/$name.key.pem" ;;
         rsa) openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 \
                 -out "$WORK/$name.key.pem" ;;
         *) echo "unknown key algorithm $alg" >&2; exit 1 ;;
@@ -104,8 +111,11 @@ genkey() {
         -out "$WORK/$name.key.der"
 }
 
+# The digest certificates are signed with (sha384 under the P-384 CA).
+MD=sha256
+
 # sign NAME SUBJECT EXTSECTION START END [CA]: CSR for NAME's key, signed by CA's
-# key (self-signed when CA is omitted). Writes NAME.pem and NAME.der.
+# key (self-signed when CA is omitted) with $MD. Writes NAME.pem and NAME.der.
 sign() {
     local name=$1 subj=$2 ext=$3 start=$4 end=$5 ca=${6:-}
     local ca_dir="$WORK/db-$name"
@@ -119,7 +129,7 @@ sign() {
         signer=(-cert "$WORK/$ca.pem" -keyfile "$WORK/$ca.key.pem")
     fi
     (cd "$ca_dir" && openssl ca -batch -notext -config "$WORK/ca.cnf" \
-        -rand_serial -preserveDN -md sha256 \
+        -rand_serial -preserveDN -md "$MD" \
         "${signer[@]}" -extensions "$ext" \
         -startdate "$start" -enddate "$end" \
         -in "$WORK/$name.csr" -out "$WORK/$name.pem" 2>"$ca_dir/log") \
@@ -137,6 +147,32 @@ make_leaf() { # NAME ALG CN EXTSECTION CA [START END]
     sign "$1" "/O=sansio-tls test/CN=$3" "$4" "${6:-$START}" "${7:-$END}" "$5"
     cat "$WORK/$1.pem" "$WORK/$5.pem" >"$WORK/$1-chain.pem"
 }
+
+if [ "$ONLY" = p384 ]; then
+    # A P-384 CA signing with SHA-384 (like Let's Encrypt's ECDSA
+    # intermediates), a P-384 server and client, and a P-256 server under it.
+    MD=sha384
+    make_ca    p384-ca          ec384 "sansio-tls test P-384 CA"
+    make_leaf  p384-server      ec384 localhost     ecdsa_server p384-ca
+    make_leaf  p384-client      ec384 "test client" ecdsa_client p384-ca
+    make_leaf  p256-p384ca-server ec  localhost     ecdsa_server p384-ca
+    check() { openssl verify -attime "$(date -d 2030-01-01 +%s)" -purpose "${3:-sslserver}" \
+        -CAfile "$WORK/$1.pem" "$WORK/$2.pem" >/dev/null; }
+    openssl ec -in "$WORK/p384-server.key.pem" -outform DER -out "$WORK/p384-server.key.sec1.der" 2>/dev/null
+    check p384-ca p384-server
+    check p384-ca p384-client sslclient
+    check p384-ca p256-p384ca-server
+    for name in p384-ca p384-server p384-client p256-p384ca-server; do
+        install -m 0644 "$WORK/$name.pem" "$WORK/$name.der" \
+            "$WORK/$name.key.pem" "$WORK/$name.key.der" "$OUT/"
+        if [ -f "$WORK/$name-chain.pem" ]; then
+            install -m 0644 "$WORK/$name-chain.pem" "$OUT/"
+        fi
+    done
+    install -m 0644 "$WORK/p384-server.key.sec1.der" "$OUT/"
+    echo "P-384 test PKI written to $OUT"
+    exit 0
+fi
 
 make_ca    ecdsa-ca        ec  "sansio-tls test ECDSA CA"
 make_leaf  ecdsa-server    ec  localhost       ecdsa_server ecdsa-ca
