@@ -147,6 +147,28 @@ fn server_example_echoes_to_gnutls_cli() {
     assert!(log.contains("event: closed close_notify"), "{log}");
 }
 
+/// The server example with a P-256 and a P-384 credential: a client that
+/// lists only secp384r1 can verify only the P-384 one (RFC 8422 §5.1.1), and
+/// gets it; the P-384 key loads from its PEM file.
+#[cfg(feature = "p384")]
+#[test]
+fn server_example_picks_its_p384_credential_for_a_p384_only_client() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let p384 = ["--cert", &pki_arg("p384-server-chain.pem"), "--key", &pki_arg("p384-server.key.pem")];
+    let (mut server, port) = start_server(&p384);
+    let mut client = openssl_s_client(port, &pki("p384-ca.pem"), "localhost", &["-tls1_2", "-groups", "P-384"]);
+    expect_output(&mut client, "Cipher is ECDHE-ECDSA-", &mut server);
+    client.send(b"echo-me-please\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "echo-me-please", &mut server);
+    client.close_stdin();
+    expect_finished(&mut server, &mut client);
+    assert!(client.output().contains("Peer signature type: ECDSA"), "{}", client.describe());
+    assert!(client.output().contains("Server Temp Key: ECDH, secp384r1"), "{}", client.describe());
+    assert!(server.output().contains("group=Secp384r1"), "{}", server.describe());
+}
+
 /// Starts the client example with `args`.
 fn start_client(port: u16, ca: &str, extra: &[&str]) -> Peer {
     let mut cmd = Command::new(example("client"));
