@@ -5,6 +5,7 @@ use crate::codec::{self, AlertDescription, AlertLevel, ContentType};
 use crate::config::{ClientAuth, ClientConfig, ServerConfig};
 use crate::error::Error;
 use crate::event::{CloseReason, Event, HandshakeInfo};
+use crate::handshake::renegotiation::RenegotiationBudget;
 use crate::handshake::{Ctx, Handshake, Progress, client::ClientHandshake, server::ServerHandshake};
 use crate::record::{HEADER_LEN, RecordHeader, RecordLayer, RecordWriter};
 use crate::session::{ClientSession, Session};
@@ -55,10 +56,6 @@ pub const RECOMMENDED_RECEIVE_BUFFER: usize = LARGE_HANDSHAKE_MESSAGE + crate::r
 /// The smallest receive or transmit buffer a connection accepts: below this
 /// not even a ClientHello or an alert record fits.
 pub const MIN_BUFFER: usize = 128;
-
-/// The most renegotiation attempts a server refuses in a row before it
-/// ends the connection: a client that keeps trying is attacking.
-const MAX_REFUSED_RENEGOTIATIONS: u8 = 4;
 
 /// The most events queued between two [`Connection::poll_event`] calls; one
 /// message or record yields at most two.
@@ -168,10 +165,8 @@ pub struct Connection<'a, R> {
     handshake_timeout: Option<u64>,
     /// A new handshake runs on the established connection.
     renegotiating: bool,
-    reneg_count: u32,
-    reneg_in_window: u32,
-    reneg_window_start: Instant,
-    reneg_refusals: u8,
+    /// Server: what the client's renegotiations used of the limits.
+    reneg_budget: RenegotiationBudget,
     /// Server: when a client must have answered our HelloRequest.
     hello_request_deadline: Option<Instant>,
     /// A handled handshake message kept in the receive buffer for an event
@@ -204,10 +199,7 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
             info: None,
             handshake_timeout: timeout,
             renegotiating: false,
-            reneg_count: 0,
-            reneg_in_window: 0,
-            reneg_window_start: now,
-            reneg_refusals: 0,
+            reneg_budget: RenegotiationBudget::new(now),
             hello_request_deadline: None,
             deferred_consume: None,
             client_auth: None,
@@ -897,34 +889,12 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
         Ok(())
     }
 
-    /// The server's policy for a client's renegotiation attempt: secure
-    /// renegotiation only, within the configured limits. Too many refused
-    /// attempts end the connection.
+    /// The server's policy for a client's renegotiation attempt
+    /// ([`RenegotiationBudget::admit`]).
     fn accept_renegotiation(&mut self) -> Result<bool, Error> {
         let Handshake::Server(h) = &self.hs else { return Ok(false) };
-        let limits = h.config().renegotiation;
-        let secure = h.common.secure_renegotiation;
-        let ok = match limits {
-            Some(l) if secure && !self.renegotiating => {
-                if self.now.as_millis().saturating_sub(self.reneg_window_start.as_millis()) >= l.window_ms {
-                    self.reneg_window_start = self.now;
-                    self.reneg_in_window = 0;
-                }
-                self.reneg_count < l.max_per_connection && self.reneg_in_window < l.max_per_window
-            }
-            _ => false,
-        };
-        if ok {
-            self.reneg_count += 1;
-            self.reneg_in_window += 1;
-            self.reneg_refusals = 0;
-        } else {
-            self.reneg_refusals += 1;
-            if self.reneg_refusals > MAX_REFUSED_RENEGOTIATIONS {
-                return Err(Error::UnexpectedMessage);
-            }
-        }
-        Ok(ok)
+        let (limits, secure) = (h.config().renegotiation, h.common.secure_renegotiation);
+        self.reneg_budget.admit(limits, secure, self.renegotiating, self.now)
     }
 
     fn start_renegotiation(&mut self) {

@@ -4,6 +4,7 @@
 //! [`RecordWriter`].
 
 pub(crate) mod client;
+pub(crate) mod renegotiation;
 pub(crate) mod server;
 
 use crate::codec::{CipherSuite, HandshakeType, MaxFragmentLength, NamedGroup};
