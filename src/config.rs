@@ -79,7 +79,7 @@ pub enum ClientAuth {
 
 /// Chooses the client's credential for a server's CertificateRequest (e.g.
 /// one held by a secure element, or picked by the user).
-pub trait ResolveClientCert {
+pub trait ResolveClientCert: Send + Sync {
     /// The credential to present, or `None` to send an empty Certificate.
     fn resolve(&self, request: &CertificateRequest<'_>) -> Option<CertifiedKey<'_>>;
 }

@@ -253,10 +253,10 @@ impl Session {
 ///
 /// Methods take `&self` because a store is shared by many connections
 /// through the read-only [`ServerConfig`](crate::ServerConfig); an
-/// implementation uses interior mutability (a `RefCell` on one thread, a
-/// mutex across threads). A store that cannot answer at once (a remote
+/// implementation uses interior mutability behind a lock (it must be
+/// `Sync`: configs are shared by threads). A store that cannot answer at once (a remote
 /// database) should use [`ServerSessions::Events`] instead.
-pub trait SessionStore {
+pub trait SessionStore: Send + Sync {
     /// Keeps `session` under its ID, replacing any older one.
     fn store(&self, session: &Session);
     /// The session stored under `id`, if any.
@@ -285,23 +285,119 @@ pub enum ServerSessions<'a> {
     Events,
 }
 
-/// One slot of an [`LruSessionStore`]: a session and its last use.
-#[derive(Clone, Default)]
-pub struct SessionSlot {
-    session: Option<Session>,
+/// A slot key: up to 32 bytes (a session ID, or a digest of a client cache
+/// key) with its length, compared exactly.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct SlotKey([u8; 33]);
+
+impl SlotKey {
+    const NONE: SlotKey = SlotKey([0; 33]);
+
+    /// The key for `bytes`; `None` if longer than 32 bytes.
+    fn new(bytes: &[u8]) -> Option<Self> {
+        let mut k = [0u8; 33];
+        k.get_mut(1..1 + bytes.len())?.copy_from_slice(bytes);
+        k[0] = bytes.len() as u8;
+        Some(SlotKey(k))
+    }
+}
+
+/// One slot of a fixed-capacity LRU over caller memory
+/// ([`LruSessionStore`], [`LruClientCache`]): a key, a value and when it was
+/// last used. Build the caller's array from [`LruSlot::EMPTY`].
+#[derive(Clone)]
+pub struct LruSlot<V> {
+    key: SlotKey,
+    value: Option<V>,
     last_used: u64,
 }
 
-impl SessionSlot {
-    /// An empty slot, for building the caller's array.
-    pub const EMPTY: SessionSlot = SessionSlot { session: None, last_used: 0 };
+impl<V> LruSlot<V> {
+    /// An empty slot.
+    pub const EMPTY: Self = LruSlot { key: SlotKey::NONE, value: None, last_used: 0 };
+}
+
+impl<V> Default for LruSlot<V> {
+    fn default() -> Self {
+        Self::EMPTY
+    }
+}
+
+/// One slot of an [`LruSessionStore`].
+pub type SessionSlot = LruSlot<Session>;
+
+/// One slot of an [`LruClientCache`].
+pub type ClientCacheSlot = LruSlot<ClientSession>;
+
+/// The slots and the use counter of an LRU.
+struct LruState<'m, V> {
+    slots: &'m mut [LruSlot<V>],
+    clock: u64,
+}
+
+/// The one fixed-capacity LRU of the crate: keyed slots in caller memory
+/// behind a `critical-section` mutex, so it is `Sync` and can sit in a
+/// config shared by threads (each operation is a short critical section:
+/// a scan of the slots and one clone).
+struct Lru<'m, V> {
+    state: critical_section::Mutex<RefCell<LruState<'m, V>>>,
+}
+
+impl<'m, V: Clone> Lru<'m, V> {
+    fn new(slots: &'m mut [LruSlot<V>]) -> Self {
+        Lru { state: critical_section::Mutex::new(RefCell::new(LruState { slots, clock: 0 })) }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut LruState<'m, V>) -> T) -> T {
+        critical_section::with(|cs| f(&mut self.state.borrow_ref_mut(cs)))
+    }
+
+    /// Keeps `value` under `key`: in its slot, an empty one, or the least
+    /// recently used.
+    fn put(&self, key: SlotKey, value: &V) {
+        self.with(|st| {
+            st.clock += 1;
+            let now = st.clock;
+            let slots = &mut *st.slots;
+            let pos = slots
+                .iter()
+                .position(|s| s.value.is_some() && s.key == key)
+                .or_else(|| slots.iter().position(|s| s.value.is_none()))
+                .or_else(|| slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i));
+            if let Some(slot) = pos.and_then(|i| slots.get_mut(i)) {
+                *slot = LruSlot { key, value: Some(value.clone()), last_used: now };
+            }
+        })
+    }
+
+    fn get(&self, key: SlotKey) -> Option<V> {
+        self.with(|st| {
+            st.clock += 1;
+            let now = st.clock;
+            let slot = st.slots.iter_mut().find(|s| s.value.is_some() && s.key == key)?;
+            slot.last_used = now;
+            slot.value.clone()
+        })
+    }
+
+    fn remove(&self, key: SlotKey) {
+        self.with(|st| st.slots.iter_mut().filter(|s| s.key == key).for_each(|s| s.value = None))
+    }
+
+    fn capacity(&self) -> usize {
+        self.with(|st| st.slots.len())
+    }
+
+    fn len(&self) -> usize {
+        self.with(|st| st.slots.iter().filter(|s| s.value.is_some()).count())
+    }
 }
 
 /// A fixed-capacity least-recently-used session store over caller memory.
 ///
-/// Not `Sync`: share it between connections on one thread (the usual event
-/// loop). For many threads, wrap a store in a mutex and implement
-/// [`SessionStore`] on the wrapper.
+/// `Sync`: one store can serve connections on many threads (the slots sit
+/// behind a `critical-section` mutex; `std` provides the implementation,
+/// firmware its own).
 ///
 /// ```
 /// use sansio_tls::session::{LruSessionStore, SessionSlot, SessionStore};
@@ -310,29 +406,22 @@ impl SessionSlot {
 /// assert!(store.retrieve(&[1; 32]).is_none());
 /// assert_eq!(store.capacity(), 16);
 /// ```
-pub struct LruSessionStore<'m> {
-    inner: RefCell<LruInner<'m>>,
-}
-
-struct LruInner<'m> {
-    slots: &'m mut [SessionSlot],
-    clock: u64,
-}
+pub struct LruSessionStore<'m>(Lru<'m, Session>);
 
 impl<'m> LruSessionStore<'m> {
     /// A store over `slots`; its capacity is `slots.len()`.
     pub fn new(slots: &'m mut [SessionSlot]) -> Self {
-        LruSessionStore { inner: RefCell::new(LruInner { slots, clock: 0 }) }
+        LruSessionStore(Lru::new(slots))
     }
 
     /// How many sessions fit.
     pub fn capacity(&self) -> usize {
-        self.inner.borrow().slots.len()
+        self.0.capacity()
     }
 
     /// How many sessions are stored.
     pub fn len(&self) -> usize {
-        self.inner.borrow().slots.iter().filter(|s| s.session.is_some()).count()
+        self.0.len()
     }
 
     /// Whether no session is stored.
@@ -343,39 +432,18 @@ impl<'m> LruSessionStore<'m> {
 
 impl SessionStore for LruSessionStore<'_> {
     fn store(&self, session: &Session) {
-        if session.id().is_empty() {
-            return;
-        }
-        let mut inner = self.inner.borrow_mut();
-        inner.clock += 1;
-        let now = inner.clock;
-        let slots = &mut *inner.slots;
-        let pos = slots
-            .iter()
-            .position(|s| s.session.as_ref().is_some_and(|x| x.id() == session.id()))
-            .or_else(|| slots.iter().position(|s| s.session.is_none()))
-            .or_else(|| slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i));
-        if let Some(slot) = pos.and_then(|i| slots.get_mut(i)) {
-            slot.session = Some(session.clone());
-            slot.last_used = now;
+        if let (false, Some(key)) = (session.id().is_empty(), SlotKey::new(session.id())) {
+            self.0.put(key, session);
         }
     }
 
     fn retrieve(&self, id: &[u8]) -> Option<Session> {
-        let mut inner = self.inner.borrow_mut();
-        inner.clock += 1;
-        let now = inner.clock;
-        let slot = inner.slots.iter_mut().find(|s| s.session.as_ref().is_some_and(|x| x.id() == id))?;
-        slot.last_used = now;
-        slot.session.clone()
+        self.0.get(SlotKey::new(id)?)
     }
 
     fn remove(&self, id: &[u8]) {
-        let mut inner = self.inner.borrow_mut();
-        for slot in inner.slots.iter_mut() {
-            if slot.session.as_ref().is_some_and(|x| x.id() == id) {
-                slot.session = None;
-            }
+        if let Some(key) = SlotKey::new(id) {
+            self.0.remove(key);
         }
     }
 }
@@ -448,7 +516,7 @@ impl ClientSession {
 }
 
 /// A client's session cache, keyed by server name and port.
-pub trait ClientSessionCache {
+pub trait ClientSessionCache: Send + Sync {
     /// Keeps `session` for `key`, replacing the old one.
     fn put(&self, key: &[u8], session: &ClientSession);
     /// The session for `key`, if any.
@@ -457,68 +525,33 @@ pub trait ClientSessionCache {
     fn remove(&self, key: &[u8]);
 }
 
-/// One slot of an [`LruClientCache`].
-#[derive(Clone, Default)]
-pub struct ClientCacheSlot {
-    key: [u8; 32],
-    session: Option<ClientSession>,
-    last_used: u64,
-}
-
-impl ClientCacheSlot {
-    /// An empty slot.
-    pub const EMPTY: ClientCacheSlot = ClientCacheSlot { key: [0; 32], session: None, last_used: 0 };
-}
-
 /// A fixed-capacity LRU client session cache over caller memory (keys are
-/// hashed to 32 bytes). Not `Sync`, like [`LruSessionStore`].
-pub struct LruClientCache<'m> {
-    inner: RefCell<(&'m mut [ClientCacheSlot], u64)>,
-}
+/// hashed to 32 bytes). `Sync`, like [`LruSessionStore`].
+pub struct LruClientCache<'m>(Lru<'m, ClientSession>);
 
 impl<'m> LruClientCache<'m> {
     /// A cache over `slots`.
     pub fn new(slots: &'m mut [ClientCacheSlot]) -> Self {
-        LruClientCache { inner: RefCell::new((slots, 0)) }
+        LruClientCache(Lru::new(slots))
+    }
+
+    /// The slot key for a cache key: its SHA-256, fixed size.
+    fn key(key: &[u8]) -> SlotKey {
+        SlotKey::new(&sni_hash(key)).unwrap_or(SlotKey::NONE)
     }
 }
 
 impl ClientSessionCache for LruClientCache<'_> {
     fn put(&self, key: &[u8], session: &ClientSession) {
-        let k = sni_hash(key);
-        let mut inner = self.inner.borrow_mut();
-        inner.1 += 1;
-        let now = inner.1;
-        let slots = &mut *inner.0;
-        let pos = slots
-            .iter()
-            .position(|s| s.session.is_some() && s.key == k)
-            .or_else(|| slots.iter().position(|s| s.session.is_none()))
-            .or_else(|| slots.iter().enumerate().min_by_key(|(_, s)| s.last_used).map(|(i, _)| i));
-        if let Some(slot) = pos.and_then(|i| slots.get_mut(i)) {
-            slot.key = k;
-            slot.session = Some(session.clone());
-            slot.last_used = now;
-        }
+        self.0.put(Self::key(key), session);
     }
 
     fn get(&self, key: &[u8]) -> Option<ClientSession> {
-        let k = sni_hash(key);
-        let mut inner = self.inner.borrow_mut();
-        inner.1 += 1;
-        let now = inner.1;
-        let slot = inner.0.iter_mut().find(|s| s.session.is_some() && s.key == k)?;
-        slot.last_used = now;
-        slot.session.clone()
+        self.0.get(Self::key(key))
     }
 
     fn remove(&self, key: &[u8]) {
-        let k = sni_hash(key);
-        for slot in self.inner.borrow_mut().0.iter_mut() {
-            if slot.key == k {
-                slot.session = None;
-            }
-        }
+        self.0.remove(Self::key(key));
     }
 }
 

@@ -165,11 +165,11 @@ fn client_certificate_only_in_a_renegotiation() {
 }
 
 /// Accepts any chain and records the end-entity it saw.
-struct Recorder(std::cell::RefCell<Vec<u8>>);
+struct Recorder(std::sync::Mutex<Vec<u8>>);
 
 impl ServerCertVerifier for Recorder {
     fn verify_server_cert(&self, chain: &[sansio_tls::cert::CertificateDer<'_>], _: &str, _: u64) -> Result<(), Error> {
-        *self.0.borrow_mut() = chain[0].to_vec();
+        *self.0.lock().unwrap() = chain[0].to_vec();
         Ok(())
     }
 }
@@ -188,7 +188,7 @@ fn server_picks_the_credential_matching_server_name() {
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
         assert!(client.is_established(), "{name}: {out:?}");
-        assert_eq!(&rec.0.borrow()[..], want, "{name}");
+        assert_eq!(&rec.0.lock().unwrap()[..], want, "{name}");
     }
 }
 
@@ -302,7 +302,7 @@ fn one_server_with_ecdsa_and_rsa_serves_both_kinds_of_client() {
 /// element is simulated by a key it keeps to itself, counting operations.
 struct SecureElement {
     inner: SigningKey,
-    signatures: std::cell::Cell<u32>,
+    signatures: std::sync::atomic::AtomicU32,
 }
 
 impl sansio_tls::crypto::SignatureKey for SecureElement {
@@ -322,7 +322,7 @@ impl sansio_tls::crypto::SignatureKey for SecureElement {
         rng: &mut dyn rand_core::CryptoRng,
         out: &mut [u8],
     ) -> Result<usize, Error> {
-        self.signatures.set(self.signatures.get() + 1);
+        self.signatures.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.inner.sign_prehashed(scheme, digest, rng, out)
     }
 }
@@ -348,5 +348,6 @@ fn keys_outside_the_crate_sign_for_server_and_client() {
     assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
     assert_eq!(server.handshake_info().unwrap().peer_cert_sha256, Some(sha256(CLIENT_CERT)));
     // One ServerKeyExchange and one CertificateVerify were signed outside.
-    assert_eq!((server_se.signatures.get(), client_se.signatures.get()), (1, 1));
+    let count = |se: &SecureElement| se.signatures.load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!((count(&server_se), count(&client_se)), (1, 1));
 }

@@ -534,14 +534,14 @@ fn every_rsa_suite_and_group() {
 struct PinningVerifier<'a> {
     inner: WebPkiServerVerifier<'a>,
     pinned_sha256: [u8; 32],
-    seen: std::cell::Cell<Option<Error>>,
+    seen: std::sync::Mutex<Option<Error>>,
 }
 
 impl cert::ServerCertVerifier for PinningVerifier<'_> {
     fn verify_server_cert(&self, chain: &[cert::CertificateDer<'_>], name: &str, now: u64) -> Result<(), Error> {
         match self.inner.verify_server_cert(chain, name, now) {
             Err(Error::UnknownCa) => {
-                self.seen.set(Some(Error::UnknownCa));
+                *self.seen.lock().unwrap() = Some(Error::UnknownCa);
                 let digest = crypto::hash(crypto::HashAlg::Sha256, &chain[0]);
                 if digest.as_ref() == self.pinned_sha256 { Ok(()) } else { Err(Error::UnknownCa) }
             }
@@ -563,7 +563,7 @@ fn a_wrapping_verifier_sees_the_precise_failure_and_may_override_it() {
             PinningVerifier { inner: WebPkiServerVerifier::new(&roots), pinned_sha256, seen: Default::default() };
         let ccfg = ClientConfig::new(&verifier);
         let out = handshake(&ccfg, &scfg, "localhost");
-        assert_eq!(verifier.seen.get(), Some(Error::UnknownCa));
+        assert_eq!(*verifier.seen.lock().unwrap(), Some(Error::UnknownCa));
         if ok {
             assert_eq!((out.client_error, out.server_error), (None, None), "{out:?}");
             assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");

@@ -297,20 +297,20 @@ enum CacheOp {
 /// it is asked to put, get and remove.
 struct RecordingCache<'m> {
     inner: LruClientCache<'m>,
-    log: std::cell::RefCell<Vec<CacheOp>>,
+    log: std::sync::Mutex<Vec<CacheOp>>,
 }
 
 impl ClientSessionCache for RecordingCache<'_> {
     fn put(&self, key: &[u8], session: &ClientSession) {
-        self.log.borrow_mut().push(CacheOp::Put(key.to_vec()));
+        self.log.lock().unwrap().push(CacheOp::Put(key.to_vec()));
         self.inner.put(key, session);
     }
     fn get(&self, key: &[u8]) -> Option<ClientSession> {
-        self.log.borrow_mut().push(CacheOp::Get(key.to_vec()));
+        self.log.lock().unwrap().push(CacheOp::Get(key.to_vec()));
         self.inner.get(key)
     }
     fn remove(&self, key: &[u8]) {
-        self.log.borrow_mut().push(CacheOp::Remove(key.to_vec()));
+        self.log.lock().unwrap().push(CacheOp::Remove(key.to_vec()));
         self.inner.remove(key);
     }
 }
@@ -348,17 +348,17 @@ fn tampered_resumption(tamper: impl Fn(&mut Vec<u8>)) -> Resumption {
     let s = s.unwrap();
     // The first connection looked its key up, found nothing, and put the
     // new session under the same key.
-    let key = match &cache.log.borrow()[..] {
+    let key = match &cache.log.lock().unwrap()[..] {
         [CacheOp::Get(k1), CacheOp::Put(k2)] if k1 == k2 => k1.clone(),
         log => panic!("first connection: {log:?}"),
     };
     assert!(cache.inner.get(&key).is_some());
-    cache.log.borrow_mut().clear();
+    cache.log.lock().unwrap().clear();
 
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (9, 10), NOW);
     // The session comes out of the cache under the same key.
-    assert_eq!(cache.log.borrow()[..], [CacheOp::Get(key.clone())]);
-    cache.log.borrow_mut().clear();
+    assert_eq!(cache.log.lock().unwrap()[..], [CacheOp::Get(key.clone())]);
+    cache.log.lock().unwrap().clear();
     transfer(&mut client, &mut server);
     let mut sink = Vec::new();
     drain(&mut server, &mut sink).unwrap();
@@ -378,7 +378,7 @@ fn tampered_resumption(tamper: impl Fn(&mut Vec<u8>)) -> Resumption {
             }
         }
     };
-    let log = cache.log.borrow().clone();
+    let log = cache.log.lock().unwrap().clone();
     match &outcome {
         Resumption::Failed { .. } => {
             // Dropped from the client cache after the error, under the key

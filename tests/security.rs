@@ -28,17 +28,23 @@ static TICKET_KEY: TicketKey = TicketKey { name: [7; 16], key: [8; 32] };
 /// A client cache holding one session, whatever the key: lets a test put
 /// any session where a connection will look.
 #[derive(Default)]
-struct OneSession(std::cell::RefCell<Option<ClientSession>>);
+struct OneSession(std::sync::Mutex<Option<ClientSession>>);
+
+impl OneSession {
+    fn set(&self, session: Option<ClientSession>) {
+        *self.0.lock().unwrap() = session;
+    }
+}
 
 impl ClientSessionCache for OneSession {
     fn put(&self, _key: &[u8], session: &ClientSession) {
-        self.0.replace(Some(session.clone()));
+        self.set(Some(session.clone()));
     }
     fn get(&self, _key: &[u8]) -> Option<ClientSession> {
-        self.0.borrow().clone()
+        self.0.lock().unwrap().clone()
     }
     fn remove(&self, _key: &[u8]) {
-        self.0.replace(None);
+        self.set(None);
     }
 }
 
@@ -244,7 +250,7 @@ fn resumed_renegotiation_keeps_the_client_identity() {
     // B connects on its own; its session lands in A's cache.
     let (out_b, s_b) = connect(&cfg_b, &scfg, None, 5);
     assert_eq!(server_done(&out_b).peer_cert_sha256, Some(sha256(RSA_CLIENT)));
-    cache.0.replace(s_b);
+    cache.set(s_b);
     // A renegotiates, offering B's session from the cache.
     client.renegotiate().unwrap();
     let mut out = Outcome::default();

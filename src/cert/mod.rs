@@ -173,7 +173,7 @@ fn unix_time(now_unix_secs: u64) -> UnixTime {
 }
 
 /// Decides whether a server's certificate chain is acceptable.
-pub trait ServerCertVerifier {
+pub trait ServerCertVerifier: Send + Sync {
     /// Checks `chain` (`chain[0]` is the end-entity certificate, the rest are
     /// intermediates in any order) for `server_name`, a DNS name or an IP
     /// address literal, at `now_unix_secs` (caller-supplied time).
@@ -206,7 +206,7 @@ pub fn certificate_matches_name(cert_der: &[u8], name: &str) -> bool {
 }
 
 /// Decides whether a client's certificate chain is acceptable.
-pub trait ClientCertVerifier {
+pub trait ClientCertVerifier: Send + Sync {
     /// Checks `chain` (`chain[0]` is the end-entity certificate) at
     /// `now_unix_secs` (caller-supplied time).
     fn verify_client_cert(&self, chain: &[CertificateDer<'_>], now_unix_secs: u64) -> Result<(), Error>;

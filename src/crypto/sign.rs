@@ -460,7 +460,7 @@ impl RsaSigningKey {
 /// A private key the handshake signs with: a [`SigningKey`] held in
 /// memory, or one held elsewhere (a secure element, an HSM, a TPM) through
 /// an implementation of this trait. Configurations hold `&dyn SignatureKey`.
-pub trait SignatureKey {
+pub trait SignatureKey: Send + Sync {
     /// ECDSA or RSA: which cipher suites the key can authenticate.
     fn kind(&self) -> KeyKind;
     /// The schemes the key signs with, in preference order.
