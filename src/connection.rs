@@ -465,9 +465,10 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     /// keys, RFC 5746 secure renegotiation only). Application data keeps
     /// flowing both ways meanwhile; a new [`Event::HandshakeDone`] follows.
     /// [`Error::NoRenegotiation`] (not fatal) if the server lacks RFC 5746
-    /// or a renegotiation already runs.
-    pub fn renegotiate(&mut self) -> Result<(), Error> {
+    /// or a renegotiation already runs. `now` starts its handshake timeout.
+    pub fn renegotiate(&mut self, now: Instant) -> Result<(), Error> {
         self.check_open()?;
+        self.now = now;
         if self.renegotiating || !self.hs.common().secure_renegotiation || self.sent_close {
             return Err(Error::NoRenegotiation);
         }
@@ -500,8 +501,9 @@ impl<'a, R: rand_core::CryptoRng> Connection<'a, R> {
     /// by then fails the connection with [`Error::Timeout`] (see
     /// [`poll_timeout`](Self::poll_timeout)); a refusal arrives as an
     /// [`Event::Alert`] with `no_renegotiation`.
-    pub fn request_renegotiation(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
+    pub fn request_renegotiation(&mut self, now: Instant, deadline: Option<Instant>) -> Result<(), Error> {
         self.check_open()?;
+        self.now = now;
         if self.renegotiating || !self.hs.common().secure_renegotiation || self.sent_close {
             return Err(Error::NoRenegotiation);
         }

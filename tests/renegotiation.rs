@@ -73,9 +73,9 @@ fn client_initiated_with_data_flowing_throughout() {
         expect_down.extend_from_slice(d.as_bytes());
     };
     send(&mut client, &mut server, "before");
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     assert!(client.is_renegotiating());
-    assert_eq!(client.renegotiate(), Err(Error::NoRenegotiation));
+    assert_eq!(client.renegotiate(NOW), Err(Error::NoRenegotiation));
     send(&mut client, &mut server, "after-clienthello");
     // ClientHello reaches the server; it answers with its flight.
     step(&mut client, &mut server, &mut up, &mut sev);
@@ -101,7 +101,7 @@ fn client_initiated_with_data_flowing_throughout() {
     assert!(second.secure_renegotiation && !second.resumed);
     assert_eq!(second.peer_cert_sha256, first.peer_cert_sha256);
     // And a second renegotiation works too (verify_data chain continues).
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut out2 = Outcome::default();
     run(&mut client, &mut server, &mut out2);
     assert_eq!(done_count(&out2.client_events), 1, "{out2:?}");
@@ -123,7 +123,7 @@ fn abbreviated_renegotiation_resumes_the_session() {
     let mut scfg = ServerConfig::new(&CHAIN, &k);
     scfg.sessions = ServerSessions::Store(&store);
     established!(&ccfg, &scfg, client, server, out);
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut out2 = Outcome::default();
     run(&mut client, &mut server, &mut out2);
     let info = done(&out2.client_events).unwrap();
@@ -145,11 +145,11 @@ fn server_requested_accepted_refused_and_deadline() {
     let (mut data, mut cev, mut sev) = (Vec::new(), Vec::new(), Vec::new());
 
     // Accepted.
-    assert_eq!(client.request_renegotiation(None), Err(Error::InvalidState));
-    server.request_renegotiation(None).unwrap();
+    assert_eq!(client.request_renegotiation(NOW, None), Err(Error::InvalidState));
+    server.request_renegotiation(NOW, None).unwrap();
     step(&mut server, &mut client, &mut data, &mut cev);
     assert_eq!(cev, vec![Ev::RenegotiationRequested]);
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut o = Outcome::default();
     run(&mut client, &mut server, &mut o);
     assert_eq!(done_count(&o.client_events), 1);
@@ -157,7 +157,7 @@ fn server_requested_accepted_refused_and_deadline() {
 
     // Refused: the server sees the warning and the connection goes on.
     cev.clear();
-    server.request_renegotiation(None).unwrap();
+    server.request_renegotiation(NOW, None).unwrap();
     step(&mut server, &mut client, &mut data, &mut cev);
     assert_eq!(cev, vec![Ev::RenegotiationRequested]);
     client.refuse_renegotiation().unwrap();
@@ -169,7 +169,7 @@ fn server_requested_accepted_refused_and_deadline() {
 
     // Ignored, with a deadline: the server gives up at the deadline.
     let deadline = NOW.add_millis(1_000);
-    server.request_renegotiation(Some(deadline)).unwrap();
+    server.request_renegotiation(NOW, Some(deadline)).unwrap();
     assert_eq!(server.poll_timeout(), Some(deadline));
     step(&mut server, &mut client, &mut data, &mut cev);
     assert_eq!(server.handle_timeout(NOW.add_millis(999)), Ok(()));
@@ -190,7 +190,7 @@ fn server_policy_refuses_and_limits() {
     let mut scfg = ServerConfig::new(&CHAIN, &k);
     scfg.renegotiation = None;
     established!(&ccfg, &scfg, client, server, out);
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut o = Outcome::default();
     run(&mut client, &mut server, &mut o);
     assert_eq!(o.server_events, vec![Ev::RenegotiationRefused]);
@@ -205,18 +205,18 @@ fn server_policy_refuses_and_limits() {
     let mut scfg = ServerConfig::new(&CHAIN, &k);
     scfg.renegotiation = Some(RenegotiationLimits { max_per_connection: 1, max_per_window: 10, window_ms: 60_000 });
     established!(&ccfg, &scfg, client, server, out);
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut o = Outcome::default();
     run(&mut client, &mut server, &mut o);
     assert_eq!(done_count(&o.server_events), 1);
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut o = Outcome::default();
     run(&mut client, &mut server, &mut o);
     assert_eq!(o.server_events, vec![Ev::RenegotiationRefused]);
     // A client that keeps trying past the refusals is cut off.
     let mut last = None;
     for _ in 0..6 {
-        if client.renegotiate().is_err() {
+        if client.renegotiate(NOW).is_err() {
             break;
         }
         let mut o = Outcome::default();
@@ -233,7 +233,7 @@ fn server_policy_refuses_and_limits() {
     scfg.renegotiation = Some(RenegotiationLimits { max_per_connection: 100, max_per_window: 2, window_ms: 60_000 });
     established!(&ccfg, &scfg, client, server, out);
     for expect_done in [true, true, false] {
-        client.renegotiate().unwrap();
+        client.renegotiate(NOW).unwrap();
         let mut o = Outcome::default();
         run(&mut client, &mut server, &mut o);
         if expect_done {
@@ -245,7 +245,7 @@ fn server_policy_refuses_and_limits() {
         }
     }
     // After the window, allowed again.
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut o = Outcome::default();
     run_at(&mut client, &mut server, &mut o, NOW.add_millis(61_000));
     assert_eq!(done_count(&o.server_events), 1, "{o:?}");
@@ -308,9 +308,32 @@ fn renegotiation_api_before_and_after_the_handshake() {
     let (mut crx, mut ctx) = (vec![0; BUF], vec![0; BUF]);
     let mut r1 = TestRng::new(1);
     let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    assert_eq!(client.renegotiate(), Err(Error::InvalidState));
+    assert_eq!(client.renegotiate(NOW), Err(Error::InvalidState));
     established!(&ccfg, &scfg, c2, s2, out);
     c2.close().unwrap();
-    assert_eq!(c2.renegotiate(), Err(Error::NoRenegotiation));
+    assert_eq!(c2.renegotiate(NOW), Err(Error::NoRenegotiation));
     let _ = s2;
+}
+
+/// The time a renegotiation starts at is the caller's `now`: its handshake
+/// deadline is `now` plus the timeout, not the time of an earlier call.
+#[test]
+fn renegotiation_deadlines_count_from_the_time_given() {
+    let k = key();
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let scfg = ServerConfig::new(&CHAIN, &k);
+    established!(&ccfg, &scfg, client, server, out);
+    let timeout = ccfg.handshake_timeout_ms.unwrap();
+    let later = NOW.add_millis(3_600_000);
+    assert_eq!(client.poll_timeout(), None);
+    client.renegotiate(later).unwrap();
+    assert_eq!(client.poll_timeout(), Some(later.add_millis(timeout)));
+    // The server's request deadline is what it was given; its own clock
+    // starts from `now` too.
+    let deadline = later.add_millis(5_000);
+    server.request_renegotiation(later, Some(deadline)).unwrap();
+    assert_eq!(server.poll_timeout(), Some(deadline));
+    assert_eq!(server.handle_timeout(later.add_millis(4_999)), Ok(()));
 }

@@ -252,7 +252,7 @@ fn resumed_renegotiation_keeps_the_client_identity() {
     assert_eq!(server_done(&out_b).peer_cert_sha256, Some(sha256(RSA_CLIENT)));
     cache.set(s_b);
     // A renegotiates, offering B's session from the cache.
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     let info = server_done(&out);

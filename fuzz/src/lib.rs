@@ -307,7 +307,7 @@ impl Peer {
                     let mut results = vec![("echo", r)];
                     if self.renegotiate_after_data && !self.renegotiation_done {
                         self.renegotiation_done = true;
-                        results.push(("request_renegotiation", conn.request_renegotiation(None)));
+                        results.push(("request_renegotiation", conn.request_renegotiation(NOW, None)));
                     }
                     for (what, r) in results {
                         self.events.push(Seen::Other(format!("{what}: {r:?}")));
@@ -318,7 +318,7 @@ impl Peer {
                     let answer = self.lookup_answer.clone().filter(|s| s.id() == &id[..]);
                     Some(("answer_session_lookup", conn.answer_session_lookup(answer)))
                 }
-                Then::Renegotiate => Some(("renegotiate", conn.renegotiate())),
+                Then::Renegotiate => Some(("renegotiate", conn.renegotiate(NOW))),
             };
             if let Some((what, r)) = result {
                 self.events.push(Seen::Other(format!("{what}: {r:?}")));
@@ -331,7 +331,7 @@ impl Peer {
                 && conn.is_established()
             {
                 self.renegotiation_done = true;
-                let r = conn.renegotiate();
+                let r = conn.renegotiate(NOW);
                 self.events.push(Seen::Other(format!("renegotiate: {r:?}")));
             }
             if self.drain {

@@ -107,7 +107,7 @@ pub fn drive<R: rand_core::CryptoRng>(
             match peer.side {
                 Side::Client => peer.begin_renegotiation(),
                 Side::Server => {
-                    if let Err(e) = conn.renegotiate() {
+                    if let Err(e) = conn.renegotiate(NOW) {
                         out.trouble = Some(format!("renegotiate() failed: {e:?}"));
                         break;
                     }

@@ -600,10 +600,12 @@ fn serve_one(
         for cmd in cmds.try_iter() {
             match cmd {
                 // Refused (e.g. `NoRenegotiation`): noted, not fatal.
-                ServerCmd::RequestRenegotiation => match tls.connection().request_renegotiation(None) {
-                    Ok(()) => tls.flush_transmit().map_err(|e| format!("sending HelloRequest: {e}"))?,
-                    Err(e) => out.refused_requests.push(e),
-                },
+                ServerCmd::RequestRenegotiation => {
+                    match tls.connection().request_renegotiation(sansio_tls::Instant::now(), None) {
+                        Ok(()) => tls.flush_transmit().map_err(|e| format!("sending HelloRequest: {e}"))?,
+                        Err(e) => out.refused_requests.push(e),
+                    }
+                }
                 ServerCmd::Send(data) => {
                     tls.write_all(&data).map_err(|e| format!("write: {e}; outcome so far {out:?}"))?
                 }
@@ -696,9 +698,11 @@ impl<'a> Client<'a> {
             }
             if ev == StreamEvent::RenegotiationRequested {
                 match self.on_hello_request {
-                    HelloRequestAnswer::Renegotiate => {
-                        self.tls.connection().renegotiate().map_err(|e| format!("renegotiate: {e}"))?
-                    }
+                    HelloRequestAnswer::Renegotiate => self
+                        .tls
+                        .connection()
+                        .renegotiate(sansio_tls::Instant::now())
+                        .map_err(|e| format!("renegotiate: {e}"))?,
                     HelloRequestAnswer::Refuse => self
                         .tls
                         .connection()
@@ -772,7 +776,7 @@ impl<'a> Client<'a> {
 
     /// Starts a renegotiation.
     pub fn renegotiate(&mut self) -> Result<(), Error> {
-        self.tls.connection().renegotiate()?;
+        self.tls.connection().renegotiate(sansio_tls::Instant::now())?;
         self.tls.flush_transmit().map_err(|_| Error::Closed)
     }
 

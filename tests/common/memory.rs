@@ -126,11 +126,11 @@ pub fn renegotiate_on_request(
     client: &mut Connection<'_, &mut TestRng>,
     server: &mut Connection<'_, &mut TestRng>,
 ) -> Outcome {
-    server.request_renegotiation(None).unwrap();
+    server.request_renegotiation(NOW, None).unwrap();
     let mut sink = Vec::new();
     transfer(server, client);
     assert_eq!(drain(client, &mut sink).unwrap(), vec![Ev::RenegotiationRequested]);
-    client.renegotiate().unwrap();
+    client.renegotiate(NOW).unwrap();
     let mut out = Outcome::default();
     run(client, server, &mut out);
     out
