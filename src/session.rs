@@ -80,13 +80,6 @@ impl core::fmt::Debug for Session {
     }
 }
 
-/// SHA-256 of a server name: how sessions remember it, in fixed size.
-pub fn sni_hash(name: &[u8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(&crypto::hash(HashAlg::Sha256, name).as_ref()[..32]);
-    out
-}
-
 impl Session {
     /// A session as a handshake establishes it.
     #[allow(clippy::too_many_arguments)]
@@ -163,7 +156,7 @@ impl Session {
     pub(crate) fn matches_sni(&self, sni: Option<&[u8]>) -> bool {
         match (self.sni_hash, sni) {
             (None, None) => true,
-            (Some(h), Some(n)) => bool::from(h.ct_eq(&sni_hash(n))),
+            (Some(h), Some(n)) => bool::from(h.ct_eq(&crypto::sha256(n))),
             _ => false,
         }
     }
@@ -537,7 +530,7 @@ impl<'m> LruClientCache<'m> {
 
     /// The slot key for a cache key: its SHA-256, fixed size.
     fn key(key: &[u8]) -> SlotKey {
-        SlotKey::new(&sni_hash(key)).unwrap_or(SlotKey::NONE)
+        SlotKey::new(&crypto::sha256(key)).unwrap_or(SlotKey::NONE)
     }
 }
 

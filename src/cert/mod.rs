@@ -9,9 +9,9 @@ use pki_types::{
     AlgorithmIdentifier, Der, InvalidSignature, ServerName, SignatureVerificationAlgorithm, UnixTime, alg_id,
 };
 
-use crate::Error;
 use crate::codec::SignatureScheme;
 use crate::crypto::{PublicKey, RsaPublicKey};
+use crate::error::Error;
 
 /// The NIST curves certificates may be signed on.
 #[derive(Debug, Clone, Copy)]

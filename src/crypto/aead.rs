@@ -8,7 +8,7 @@ use aes_gcm::{Aes128Gcm, Aes256Gcm};
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::Zeroize;
 
-use crate::Error;
+use crate::error::Error;
 
 /// The AEAD algorithm of a cipher suite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

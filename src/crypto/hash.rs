@@ -67,6 +67,14 @@ pub fn hash(alg: HashAlg, data: &[u8]) -> HashOutput {
     }
 }
 
+/// SHA-256 of `data`, fixed size: how the crate fingerprints certificates,
+/// server names and cache keys.
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    out.copy_from_slice(&Sha256::digest(data));
+    out
+}
+
 /// SHA-256 over `parts`, each prefixed by its length, so that no two
 /// different lists of parts hash alike. Session contexts and verifier
 /// identities ([`ServerCertVerifier::session_context`](crate::cert::ServerCertVerifier::session_context))

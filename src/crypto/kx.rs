@@ -182,7 +182,7 @@ impl EphemeralSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::test_rng::TestRng;
+    use crate::testing::TestRng;
 
     #[test]
     fn both_groups_agree() {

@@ -4,24 +4,23 @@
 
 mod aead;
 mod hash;
+mod key;
 mod kx;
 mod prf;
 mod sign;
 mod ticket;
 mod verify;
 
-#[cfg(test)]
-pub(crate) mod test_rng;
-
 pub use aead::{AeadAlg, RecordCipher, TAG_LEN};
-pub use hash::{HashAlg, HashOutput, Transcript, context_digest, hash};
+pub use hash::{HashAlg, HashOutput, Transcript, context_digest, hash, sha256};
+pub use key::KeyKind;
+pub(crate) use key::scheme_transcript_hash;
 pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS, SharedSecret};
 pub use prf::{extended_master_secret, key_block, master_secret, prf, verify_data};
 #[cfg(feature = "alloc")]
 pub use sign::RsaSigningKey;
-pub use sign::{KeyKind, MAX_SIGNATURE_LEN, SignatureKey, SigningKey, sign_message};
+pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey, sign_message};
 pub use ticket::{TICKET_NONCE_LEN, ticket_open, ticket_seal};
-pub(crate) use verify::scheme_transcript_hash;
 pub use verify::{
     PublicKey, RSA_MAX_BITS, RSA_MAX_MODULUS_LEN, RSA_MIN_BITS, RsaPublicKey, certificate_issuer, certificate_subject,
 };

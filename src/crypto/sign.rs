@@ -15,26 +15,17 @@ use p256::pkcs8::{DecodePrivateKey, PrivateKeyInfoRef};
 
 use super::hash::SigHash;
 #[cfg(feature = "p384")]
-use super::verify::OID_SECP384R1;
+use super::key::OID_SECP384R1;
+use super::key::{KeyKind, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, SchemeAlg, scheme_parts};
+use super::verify::PublicKey;
 #[cfg(feature = "alloc")]
 use super::verify::RsaPublicKey;
-use super::verify::{OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, PublicKey, SchemeAlg, scheme_parts};
-use crate::Error;
 use crate::codec::SignatureScheme;
+use crate::error::Error;
 
 /// The longest signature [`SigningKey::sign`] can produce, for any key type
 /// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-384: 104 bytes).
 pub const MAX_SIGNATURE_LEN: usize = 512;
-
-/// The family of a key, which decides the cipher suites it can serve
-/// (ECDHE_ECDSA or ECDHE_RSA).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyKind {
-    /// ECDSA.
-    Ecdsa,
-    /// RSA.
-    Rsa,
-}
 
 /// A private key we sign handshake messages with.
 #[non_exhaustive]
@@ -520,8 +511,8 @@ pub fn sign_message(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::test_rng::TestRng;
     use crate::crypto::verify::PublicKey;
+    use crate::testing::TestRng;
 
     const PKCS8: &[u8] = include_bytes!("../../vectors/crypto/p256.pkcs8.der");
     const SEC1: &[u8] = include_bytes!("../../vectors/crypto/p256.sec1.der");

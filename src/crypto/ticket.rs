@@ -5,7 +5,7 @@
 use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 
-use crate::Error;
+use crate::error::Error;
 
 /// Nonce length for ticket protection.
 pub const TICKET_NONCE_LEN: usize = 12;

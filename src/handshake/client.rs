@@ -7,7 +7,7 @@ use crate::codec::{
     ServerHello, ServerKeyExchange, TLS12,
 };
 use crate::config::{CertifiedKey, ClientConfig};
-use crate::crypto::{self, EphemeralSecret, HashAlg, PublicKey, PublicShare};
+use crate::crypto::{self, EphemeralSecret, PublicKey, PublicShare};
 use crate::error::Error;
 use crate::session::{ClientSession, SESSION_ID_LEN, Session};
 use crate::suites;
@@ -347,7 +347,7 @@ impl<'a> ClientHandshake<'a> {
             &self.common.master_secret,
             self.common.suite()?.suite,
             self.common.ems,
-            self.sni().map(crate::session::sni_hash),
+            self.sni().map(crypto::sha256),
             self.common.peer_cert_sha256,
             self.context,
             ctx.now,
@@ -481,9 +481,7 @@ impl<'a> ClientHandshake<'a> {
         if key.kind() != self.common.suite()?.auth {
             return Err(Error::UnsupportedCertificate);
         }
-        let digest = crypto::hash(HashAlg::Sha256, ee.as_ref());
-        let mut d = [0u8; 32];
-        d.copy_from_slice(digest.as_ref().get(..32).ok_or(Error::Internal)?);
+        let d = crypto::sha256(ee.as_ref());
         // A renegotiation must not switch the server's identity unless the
         // application allows it (like GNUTLS_ALLOW_ID_CHANGE).
         if let Some(p) = &self.common.prev {

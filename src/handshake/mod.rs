@@ -255,13 +255,6 @@ impl Common {
     }
 }
 
-/// SHA-256 of a certificate: how a connection remembers its peer.
-pub(crate) fn cert_digest(cert: &[u8]) -> [u8; 32] {
-    let mut d = [0u8; 32];
-    d.copy_from_slice(&crypto::hash(HashAlg::Sha256, cert).as_ref()[..32]);
-    d
-}
-
 /// The handshake of either side.
 pub(crate) enum Handshake<'a> {
     Client(client::ClientHandshake<'a>),

@@ -10,7 +10,7 @@ use crate::codec::{
 use crate::config::{CertifiedKey, ClientAuth, ServerConfig};
 use crate::crypto::{self, EphemeralSecret, PublicKey};
 use crate::error::Error;
-use crate::session::{SESSION_ID_LEN, ServerSessions, Session, sni_hash};
+use crate::session::{SESSION_ID_LEN, ServerSessions, Session};
 use crate::suites::{self, SuiteInfo};
 use zeroize::Zeroizing;
 
@@ -443,7 +443,7 @@ impl<'a> ServerHandshake<'a> {
         // transcript starts.
         self.common.secure_renegotiation = secure_renegotiation;
         self.common.ems = ch.extended_master_secret;
-        self.sni_hash = ch.server_name.map(sni_hash);
+        self.sni_hash = ch.server_name.map(crypto::sha256);
         self.point_formats = ch.ec_point_formats.is_some();
         let mfl = match ch.max_fragment_length {
             None => None,
@@ -586,7 +586,7 @@ impl<'a> ServerHandshake<'a> {
         verifier.verify_client_cert(&chain, ctx.now.as_secs())?;
         let ee = chain.first().ok_or(Error::BadCertificate)?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
-        let digest = super::cert_digest(ee.as_ref());
+        let digest = crypto::sha256(ee.as_ref());
         if let Some(p) = &self.common.prev {
             p.check_identity(Some(digest), self.config.allow_peer_identity_change)?;
         }

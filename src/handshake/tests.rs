@@ -8,8 +8,8 @@ use crate::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use crate::codec::{CertificateMsg, ClientHelloRepr, ServerHelloRepr, SignatureScheme, Writer};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::crypto::SigningKey;
-use crate::crypto::test_rng::TestRng;
 use crate::record::RecordLayer;
+use crate::testing::TestRng;
 
 const CA: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
 const CERT: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
@@ -139,7 +139,7 @@ fn client_refuses_a_changed_server_identity_unless_allowed() {
         })
     };
     let mut same = [0u8; 32];
-    same.copy_from_slice(&crate::crypto::hash(crate::crypto::HashAlg::Sha256, CERT).as_ref()[..32]);
+    same.copy_from_slice(&crate::crypto::sha256(CERT));
     assert_eq!(run(Some(same), false), Ok(Progress::Continue));
     assert_eq!(run(Some([7; 32]), false), Err(Error::PeerIdentityChanged));
     assert_eq!(run(Some([7; 32]), true), Ok(Progress::Continue));

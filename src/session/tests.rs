@@ -1,5 +1,5 @@
 use super::*;
-use crate::crypto::test_rng::TestRng;
+use crate::testing::TestRng;
 
 fn session(id: u8) -> Session {
     Session::new(
@@ -7,7 +7,7 @@ fn session(id: u8) -> Session {
         &[id; 48],
         CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         true,
-        Some(sni_hash(b"localhost")),
+        Some(crate::crypto::sha256(b"localhost")),
         Some([9; 32]),
         [id ^ 0x55; 32],
         Instant::from_secs(1000),

@@ -1,0 +1,67 @@
+//! What signing and verification share: key families, the OIDs of the keys
+//! and curves this crate reads, and the one table of signature schemes.
+
+use der::oid::ObjectIdentifier;
+
+use super::hash::{HashAlg, SigHash};
+use crate::codec::SignatureScheme;
+
+/// The family of a key, which decides the cipher suites it can serve
+/// (ECDHE_ECDSA or ECDHE_RSA).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// ECDSA.
+    Ecdsa,
+    /// RSA.
+    Rsa,
+}
+
+/// rsaEncryption (RFC 8017 appendix C).
+pub(crate) const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+/// id-ecPublicKey (RFC 5480).
+pub(crate) const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
+/// secp256r1 / prime256v1 (RFC 5480).
+pub(crate) const OID_SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
+/// secp384r1 (RFC 5480).
+#[cfg(feature = "p384")]
+pub(crate) const OID_SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+
+/// How a signature scheme signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SchemeAlg {
+    /// ECDSA: in TLS 1.2 the scheme names the hash only, the curve is the
+    /// key's (RFC 5246 §7.4.1.4.1).
+    Ecdsa,
+    /// RSASSA-PKCS1-v1_5.
+    RsaPkcs1,
+    /// RSASSA-PSS, MGF1 with the same hash, salt as long as the hash.
+    RsaPss,
+}
+
+/// The crate's one table of signature schemes: the algorithm and the hash
+/// of every scheme it signs or verifies with.
+pub(crate) fn scheme_parts(scheme: SignatureScheme) -> Option<(SchemeAlg, SigHash)> {
+    use SignatureScheme as S;
+    Some(match scheme {
+        S::ECDSA_NISTP256_SHA256 => (SchemeAlg::Ecdsa, SigHash::Sha256),
+        S::ECDSA_NISTP384_SHA384 => (SchemeAlg::Ecdsa, SigHash::Sha384),
+        S::ECDSA_NISTP521_SHA512 => (SchemeAlg::Ecdsa, SigHash::Sha512),
+        S::RSA_PKCS1_SHA256 => (SchemeAlg::RsaPkcs1, SigHash::Sha256),
+        S::RSA_PKCS1_SHA384 => (SchemeAlg::RsaPkcs1, SigHash::Sha384),
+        S::RSA_PKCS1_SHA512 => (SchemeAlg::RsaPkcs1, SigHash::Sha512),
+        S::RSA_PSS_SHA256 => (SchemeAlg::RsaPss, SigHash::Sha256),
+        S::RSA_PSS_SHA384 => (SchemeAlg::RsaPss, SigHash::Sha384),
+        S::RSA_PSS_SHA512 => (SchemeAlg::RsaPss, SigHash::Sha512),
+        _ => return None,
+    })
+}
+
+/// The hash a TLS 1.2 CertificateVerify with `scheme` is made over, if the
+/// running transcript keeps it (SHA-256 and SHA-384, not SHA-512).
+pub(crate) fn scheme_transcript_hash(scheme: SignatureScheme) -> Option<HashAlg> {
+    match scheme_parts(scheme)? {
+        (_, SigHash::Sha256) => Some(HashAlg::Sha256),
+        (_, SigHash::Sha384) => Some(HashAlg::Sha384),
+        (_, SigHash::Sha512) => None,
+    }
+}
