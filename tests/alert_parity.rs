@@ -629,39 +629,21 @@ fn alerts_for_malformed_client_hellos_match_openssl_and_gnutls() {
     // With ticket keys, so that a garbage ticket is really looked at.
     config.ticket_keys = Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 });
 
-    let mut report = String::new();
-    let mut failures = 0;
-    for c in &cases {
-        let wait = |expected: Outcome| if expected == Waiting { WAIT_TIMEOUT } else { ANSWER_TIMEOUT };
-        let openssl = ask_peer(openssl_port, &c.bytes, c.after_flight, wait(c.openssl));
-        let gnutls = ask_peer(gnutls_port, &c.bytes, c.after_flight, wait(c.gnutls));
-        let (ours, error) = ask_ours(&config, &c.bytes, c.after_flight);
-        let ok = openssl == c.openssl && gnutls == c.gnutls && ours == c.ours;
-        if !ok {
-            failures += 1;
-        }
-        // "!!": differs from the table; "~~": a known divergence.
-        let mark = match (ok, c.divergence) {
-            (false, _) => "!!",
-            (true, true) => "~~",
-            (true, false) => "  ",
-        };
-        report += &format!(
-            "{mark} {:<48} openssl {:<22} gnutls {:<22} ours {:<22} ({error:?})\n",
-            c.name,
-            format!("{openssl:?}"),
-            format!("{gnutls:?}"),
-            format!("{ours:?}")
-        );
-        if !ok {
-            report += &format!(
-                "     expected         openssl {:<22} gnutls {:<22} ours {:?}\n",
-                format!("{:?}", c.openssl),
-                format!("{:?}", c.gnutls),
-                c.ours
-            );
-        }
-    }
-    println!("{report}");
-    assert_eq!(failures, 0, "{failures} of {} cases differ from the table:\n{report}", cases.len());
+    let rows: Vec<_> = cases
+        .iter()
+        .map(|c| {
+            let wait = |expected: Outcome| if expected == Waiting { WAIT_TIMEOUT } else { ANSWER_TIMEOUT };
+            let openssl = ask_peer(openssl_port, &c.bytes, c.after_flight, wait(c.openssl));
+            let gnutls = ask_peer(gnutls_port, &c.bytes, c.after_flight, wait(c.gnutls));
+            let (ours, error) = ask_ours(&config, &c.bytes, c.after_flight);
+            common::parity::Row {
+                name: c.name.to_string(),
+                expected: [c.openssl, c.gnutls, c.ours],
+                got: [openssl, gnutls, ours],
+                divergence: c.divergence,
+                detail: format!("{error:?}"),
+            }
+        })
+        .collect();
+    common::parity::assert_table(&rows);
 }

@@ -959,38 +959,20 @@ fn alerts_for_malformed_server_flights_match_openssl_and_gnutls() {
     });
     let answers = answers.into_inner().unwrap();
 
-    let mut report = String::new();
-    let mut failures = 0;
-    for (c, answer) in cases.iter().zip(answers) {
-        let (openssl, gnutls) = answer.expect("every case ran");
-        let (ours, error) = ask_ours(c);
-        let ok = openssl == c.openssl && gnutls == c.gnutls && ours == c.ours;
-        if !ok {
-            failures += 1;
-        }
-        // "!!": differs from the table; "~~": a known divergence.
-        let mark = match (ok, c.divergence) {
-            (false, _) => "!!",
-            (true, true) => "~~",
-            (true, false) => "  ",
-        };
-        report += &format!(
-            "{mark} {:<52} openssl {:<22} gnutls {:<22} ours {:<22} ({error:?})\n",
-            c.name,
-            format!("{openssl:?}"),
-            format!("{gnutls:?}"),
-            format!("{ours:?}")
-        );
-        if !ok {
-            report += &format!(
-                "     expected {:<43} openssl {:<22} gnutls {:<22} ours {:?}\n",
-                "",
-                format!("{:?}", c.openssl),
-                format!("{:?}", c.gnutls),
-                c.ours
-            );
-        }
-    }
-    println!("{report}");
-    assert_eq!(failures, 0, "{failures} of {} cases differ from the table:\n{report}", cases.len());
+    let rows: Vec<_> = cases
+        .iter()
+        .zip(answers)
+        .map(|(c, answer)| {
+            let (openssl, gnutls) = answer.expect("every case ran");
+            let (ours, error) = ask_ours(c);
+            common::parity::Row {
+                name: c.name.to_string(),
+                expected: [c.openssl, c.gnutls, c.ours],
+                got: [openssl, gnutls, ours],
+                divergence: c.divergence,
+                detail: format!("{error:?}"),
+            }
+        })
+        .collect();
+    common::parity::assert_table(&rows);
 }

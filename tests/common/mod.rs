@@ -2,5 +2,6 @@
 
 pub mod hello;
 pub mod memory;
+pub mod parity;
 pub mod peers;
 pub mod serve;
