@@ -156,7 +156,7 @@ fn save_session(path: &Path, session: &ClientSession) -> Result<(), Box<dyn std:
 
 /// Starts a renegotiation, saying what happened.
 fn start_renegotiation<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> io::Result<()> {
-    match tls.connection().renegotiate(sansio_tls::Instant::now()) {
+    match tls.connection().renegotiate(Instant::now()) {
         Ok(()) => {
             log!("event: renegotiating");
             tls.flush_transmit()

@@ -278,7 +278,7 @@ impl EchoFilter {
 
 /// Sends a HelloRequest, saying what happened.
 fn request_renegotiation<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> io::Result<()> {
-    match tls.connection().request_renegotiation(sansio_tls::Instant::now(), None) {
+    match tls.connection().request_renegotiation(Instant::now(), None) {
         Ok(()) => {
             log!("event: sent HelloRequest");
             tls.flush_transmit()
