@@ -15,7 +15,10 @@ const CA: &[u8] = include_bytes!("../vectors/pki/ecdsa-ca.der");
 const CERT: &[u8] = include_bytes!("../vectors/pki/ecdsa-server.der");
 const KEY: &[u8] = include_bytes!("../vectors/pki/ecdsa-server.key.der");
 
-fn pump(c: &mut Connection<'_, &mut TestRng>, s: &mut Connection<'_, &mut TestRng>) {
+fn pump(
+    c: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    s: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+) {
     while !c.is_established() || !s.is_established() {
         let n = s.feed(c.transmit_pending());
         c.transmit_done(n);
@@ -36,8 +39,8 @@ fn handshake(
     let [crx, ctx, srx, stx] = bufs;
     let (mut r1, mut r2) = (TestRng::new(seed), TestRng::new(!seed));
     let params = ClientParams { session, ..ClientParams::new("localhost") };
-    let mut c = Connection::client_with(ccfg, params, crx, ctx, &mut r1, NOW).unwrap();
-    let mut s = Connection::server(scfg, srx, stx, &mut r2, NOW).unwrap();
+    let mut c = ClientConnection::with_params(ccfg, params, crx, ctx, &mut r1, NOW).unwrap();
+    let mut s = ServerConnection::new(scfg, srx, stx, &mut r2, NOW).unwrap();
     pump(&mut c, &mut s);
     c.client_session().cloned()
 }

@@ -44,7 +44,10 @@ use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot};
 use sansio_tls::testing::TestRng;
-use sansio_tls::{CipherSuite, ClientConfig, ClientParams, Connection, Event, Instant, NamedGroup, ServerConfig};
+use sansio_tls::{
+    Buffer, CipherSuite, ClientConfig, ClientConnection, ClientParams, Connection, Event, Instant, NamedGroup,
+    ServerConfig, ServerConnection, Side,
+};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::io::{ErrorKind, Read, Write};
@@ -133,9 +136,10 @@ fn median(v: &mut [f64]) -> f64 {
 
 // ----- sansio-tls ------------------------------------------------------------
 
-type Conn<'a> = Connection<'a, &'a mut TestRng>;
-
-fn pump(c: &mut Conn<'_>, s: &mut Conn<'_>) {
+fn pump(
+    c: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    s: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+) {
     while !c.is_established() || !s.is_established() {
         let n = s.feed(c.transmit_pending());
         c.transmit_done(n);
@@ -169,8 +173,8 @@ fn our_handshake(
 ) -> (sansio_tls::HandshakeInfo, Option<sansio_tls::session::ClientSession>) {
     let (mut r1, mut r2) = (TestRng::new(seed), TestRng::new(!seed));
     let params = ClientParams { session, ..ClientParams::new("localhost") };
-    let mut c = Connection::client_with(ccfg, params, &mut bufs.crx, &mut bufs.ctx, &mut r1, NOW).unwrap();
-    let mut s = Connection::server(scfg, &mut bufs.srx, &mut bufs.stx, &mut r2, NOW).unwrap();
+    let mut c = ClientConnection::with_params(ccfg, params, &mut bufs.crx, &mut bufs.ctx, &mut r1, NOW).unwrap();
+    let mut s = ServerConnection::new(scfg, &mut bufs.srx, &mut bufs.stx, &mut r2, NOW).unwrap();
     pump(&mut c, &mut s);
     (c.handshake_info().unwrap(), c.client_session().cloned())
 }
@@ -179,8 +183,8 @@ fn our_handshake(
 fn our_bulk(ccfg: &ClientConfig<'_>, scfg: &ServerConfig<'_>, bufs: &mut OurBufs, plain: &[u8], total: usize) -> f64 {
     let (mut r1, mut r2) = (TestRng::new(7), TestRng::new(8));
     let params = ClientParams::new("localhost");
-    let mut c = Connection::client_with(ccfg, params, &mut bufs.crx, &mut bufs.ctx, &mut r1, NOW).unwrap();
-    let mut s = Connection::server(scfg, &mut bufs.srx, &mut bufs.stx, &mut r2, NOW).unwrap();
+    let mut c = ClientConnection::with_params(ccfg, params, &mut bufs.crx, &mut bufs.ctx, &mut r1, NOW).unwrap();
+    let mut s = ServerConnection::new(scfg, &mut bufs.srx, &mut bufs.stx, &mut r2, NOW).unwrap();
     pump(&mut c, &mut s);
     let start = StdInstant::now();
     let (mut sent, mut got) = (0, 0);

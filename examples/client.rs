@@ -48,7 +48,7 @@ use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{CLIENT_SESSION_MAX_ENCODED_LEN, ClientCacheSlot, ClientSession, LruClientCache};
 use sansio_tls::{
-    CipherSuite, ClientConfig, ClientParams, CloseReason, Connection, Error, Instant, MaxFragmentLength, pem,
+    CipherSuite, ClientConfig, ClientConnection, ClientParams, CloseReason, Error, Instant, MaxFragmentLength, pem,
 };
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
@@ -155,7 +155,7 @@ fn save_session(path: &Path, session: &ClientSession) -> Result<(), Box<dyn std:
 }
 
 /// Starts a renegotiation, saying what happened.
-fn start_renegotiation<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> io::Result<()> {
+fn start_renegotiation(tls: &mut Stream<'_>) -> io::Result<()> {
     match tls.connection().renegotiate(Instant::now()) {
         Ok(()) => {
             log!("event: renegotiating");
@@ -173,12 +173,12 @@ fn start_renegotiation<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpSt
     }
 }
 
+/// A client connection over TCP, owning its buffers.
+type Stream<'a> = TlsStream<ClientConnection<'a, UnwrapErr<SysRng>, Vec<u8>>, TcpStream>;
+
 /// Prints the events the stream collected and acts on them; returns how the
 /// peer closed, if it did.
-fn report_events<R: rand_core::CryptoRng>(
-    tls: &mut TlsStream<'_, R, TcpStream>,
-    args: &Args,
-) -> io::Result<Option<CloseReason>> {
+fn report_events(tls: &mut Stream<'_>, args: &Args) -> io::Result<Option<CloseReason>> {
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
@@ -313,9 +313,9 @@ fn connect(
     sock.set_read_timeout(Some(POLL))?;
     let peer = sock.peer_addr()?;
     log!("event: connected to {peer}");
-    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
+    let (rx, tx) = (vec![0; BUF], vec![0; BUF]);
     let params = ClientParams { server_name: &args.servername, port: peer.port(), session };
-    let conn = Connection::client_with(config, params, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())?;
+    let conn = ClientConnection::with_params(config, params, rx, tx, UnwrapErr(SysRng), Instant::now())?;
     let mut tls = TlsStream::new(conn, sock);
 
     // The handshake. `pump` also checks the handshake timeout (30 s).

@@ -11,7 +11,9 @@ use getrandom::SysRng;
 use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
-use sansio_tls::{ClientConfig, Connection, Event, Instant, ServerConfig, suites};
+use sansio_tls::{
+    ClientConfig, ClientConnection, Connection, Event, Instant, ServerConfig, ServerConnection, Side, suites,
+};
 
 const CA: &[u8] = include_bytes!("../vectors/pki/ecdsa-ca.der");
 const SERVER_CERT: &[u8] = include_bytes!("../vectors/pki/ecdsa-server.der");
@@ -26,10 +28,12 @@ fn now() -> Instant {
     Instant::from_millis(since_epoch.as_millis() as u64)
 }
 
-/// One side of the conversation.
-struct Side<'a> {
+/// One side of the conversation: `S` is the client or the server.
+struct Peer<S> {
     name: &'static str,
-    conn: Connection<'a, Rng>,
+    /// The connection owns its buffers (`Vec`s here; arrays or borrowed
+    /// slices work too).
+    conn: Connection<S, Rng, Vec<u8>>,
     /// Whether this side's outgoing records are encrypted yet (after its
     /// ChangeCipherSpec).
     encrypting: bool,
@@ -81,7 +85,7 @@ fn handshake_messages(mut body: &[u8]) -> String {
 
 /// Moves every pending byte from `from` to `to`, says what moved, then
 /// handles the events `to` reports. Returns the application data received.
-fn deliver(from: &mut Side<'_>, to: &mut Side<'_>) -> Result<Vec<u8>, sansio_tls::Error> {
+fn deliver<A: Side, B: Side>(from: &mut Peer<A>, to: &mut Peer<B>) -> Result<Vec<u8>, sansio_tls::Error> {
     let pending = from.conn.transmit_pending();
     if !pending.is_empty() {
         let what = describe(pending, &mut from.encrypting);
@@ -125,13 +129,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chain: [&[u8]; 2] = [SERVER_CERT, CA];
     let server_config = ServerConfig::new(&chain, &key);
 
-    // Every byte of state lives in these caller-owned buffers.
-    let (mut crx, mut ctx) = (vec![0; 20_000], vec![0; 20_000]);
-    let (mut srx, mut stx) = (vec![0; 20_000], vec![0; 20_000]);
-    let conn = Connection::client(&client_config, "localhost", &mut crx, &mut ctx, UnwrapErr(SysRng), now())?;
-    let mut client = Side { name: "client", conn, encrypting: false };
-    let conn = Connection::server(&server_config, &mut srx, &mut stx, UnwrapErr(SysRng), now())?;
-    let mut server = Side { name: "server", conn, encrypting: false };
+    // Every byte of state lives in these caller-provided buffers (receive,
+    // transmit), which each connection owns until `into_parts`.
+    let (crx, ctx) = (vec![0; 20_000], vec![0; 20_000]);
+    let (srx, stx) = (vec![0; 20_000], vec![0; 20_000]);
+    let conn = ClientConnection::new(&client_config, "localhost", crx, ctx, UnwrapErr(SysRng), now())?;
+    let mut client = Peer { name: "client", conn, encrypting: false };
+    let conn = ServerConnection::new(&server_config, srx, stx, UnwrapErr(SysRng), now())?;
+    let mut server = Peer { name: "server", conn, encrypting: false };
 
     println!("sansio-tls demo: a TLS 1.2 client and server in one process, over memory\n");
 

@@ -45,7 +45,7 @@ use sansio_tls::config::{CertifiedKey, ClientAuth};
 use sansio_tls::crypto::{HashAlg, SigningKey, certificate_subject, hash};
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
-use sansio_tls::{CipherSuite, CloseReason, Connection, Instant, ServerConfig, pem};
+use sansio_tls::{CipherSuite, CloseReason, Instant, ServerConfig, ServerConnection, pem};
 use std::io::{self, BufRead, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -56,7 +56,7 @@ use std::time::Duration;
 /// Receive buffer size: the largest record plus a handshake message of up
 /// to 64 KiB being reassembled (the biggest ClientHellos seen, or a long
 /// client certificate chain).
-const RX_BUF: usize = sansio_tls::connection::RECOMMENDED_RECEIVE_BUFFER;
+const RX_BUF: usize = sansio_tls::conn::RECOMMENDED_RECEIVE_BUFFER;
 
 /// Transmit buffer size: one flight (our certificate chain) or records of
 /// application data.
@@ -202,8 +202,11 @@ fn describe_peer(chain: &[Vec<u8>]) -> String {
     format!("subject=\"{subject}\" sha256={} ({} in chain)", hex(hash(HashAlg::Sha256, ee).as_ref()), chain.len())
 }
 
+/// A server connection over TCP, owning its buffers.
+type Stream<'a> = TlsStream<ServerConnection<'a, UnwrapErr<SysRng>, Vec<u8>>, TcpStream>;
+
 /// Prints the events the stream collected; returns how the peer closed, if it did.
-fn report_events<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> Option<CloseReason> {
+fn report_events(tls: &mut Stream<'_>) -> Option<CloseReason> {
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
@@ -277,7 +280,7 @@ impl EchoFilter {
 }
 
 /// Sends a HelloRequest, saying what happened.
-fn request_renegotiation<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>) -> io::Result<()> {
+fn request_renegotiation(tls: &mut Stream<'_>) -> io::Result<()> {
     match tls.connection().request_renegotiation(Instant::now(), None) {
         Ok(()) => {
             log!("event: sent HelloRequest");
@@ -295,9 +298,8 @@ fn serve(config: &ServerConfig<'_>, sock: TcpStream, http: bool, commands: &Rece
     sock.set_read_timeout(Some(POLL))?;
     // Commands typed while no client was connected are not for this one.
     while commands.try_recv().is_ok() {}
-    let (mut rx, mut tx) = (vec![0; RX_BUF], vec![0; TX_BUF]);
-    let conn =
-        Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
+    let (rx, tx) = (vec![0; RX_BUF], vec![0; TX_BUF]);
+    let conn = ServerConnection::new(config, rx, tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
     let mut tls = TlsStream::new(conn, sock);
 
     // The handshake. `pump` also checks the handshake timeout (30 s).

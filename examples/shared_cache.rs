@@ -48,7 +48,7 @@ use rand_core::UnwrapErr;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{ServerSessions, Session};
-use sansio_tls::{CloseReason, Connection, Event, Instant, ServerConfig, pem};
+use sansio_tls::{CloseReason, Event, Instant, ServerConfig, ServerConnection, pem};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -326,15 +326,13 @@ fn close_name(reason: CloseReason) -> &'static str {
     }
 }
 
+/// A server connection over TCP, owning its buffers.
+type Stream<'a> = TlsStream<ServerConnection<'a, UnwrapErr<SysRng>, Vec<u8>>, TcpStream>;
+
 /// Answers a pending lookup, then processes the buffered ClientHello
 /// straight on the connection: [`TlsStream::pump`] would first wait for
 /// more bytes from the client, which waits for our answer.
-fn answer<R: rand_core::CryptoRng>(
-    tls: &mut TlsStream<'_, R, TcpStream>,
-    sessions: &mut Sessions<'_>,
-    id: &[u8],
-    early_data: &mut Vec<u8>,
-) -> io::Result<()> {
+fn answer(tls: &mut Stream<'_>, sessions: &mut Sessions<'_>, id: &[u8], early_data: &mut Vec<u8>) -> io::Result<()> {
     let found = sessions.lookup(id);
     tls.connection().answer_session_lookup(found).map_err(io::Error::other)?;
     let mut events = Vec::new();
@@ -373,9 +371,8 @@ fn answer<R: rand_core::CryptoRng>(
 /// Serves one connection to its end.
 fn serve(config: &ServerConfig<'_>, sock: TcpStream, sessions: &mut Sessions<'_>) -> io::Result<()> {
     sock.set_read_timeout(Some(IDLE_TIMEOUT))?;
-    let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn =
-        Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
+    let (rx, tx) = (vec![0; BUF], vec![0; BUF]);
+    let conn = ServerConnection::new(config, rx, tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
     let mut tls = TlsStream::new(conn, sock);
     let result = echo(&mut tls, sessions);
     if let Err(e) = &result {
@@ -391,7 +388,7 @@ fn serve(config: &ServerConfig<'_>, sock: TcpStream, sessions: &mut Sessions<'_>
     result
 }
 
-fn echo<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>, sessions: &mut Sessions<'_>) -> io::Result<()> {
+fn echo(tls: &mut Stream<'_>, sessions: &mut Sessions<'_>) -> io::Result<()> {
     let mut pending = Vec::new();
     while tls.connection().is_handshaking() {
         let more = tls.pump()?;

@@ -119,7 +119,7 @@ pub struct ClientConfig<'a> {
     /// Where sessions are kept and looked up for resumption (keyed by
     /// server name and port); `None`: sessions are only handed out by
     /// [`Event::NewSession`](crate::Event::NewSession) and resumed when
-    /// passed in [`ClientParams::session`](crate::connection::ClientParams).
+    /// passed in [`ClientParams::session`](crate::conn::ClientParams).
     pub session_cache: Option<&'a dyn ClientSessionCache>,
     /// Offer and accept session tickets (RFC 5077). On by default.
     pub session_tickets: bool,

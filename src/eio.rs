@@ -42,7 +42,7 @@
 //! ([`ServerSessions::Events`](crate::session::ServerSessions::Events)) sees
 //! the session ID there, gets [`EioError::SessionLookup`] from the call that
 //! ran into it, answers through [`TlsStream::connection`] and
-//! [`Connection::answer_session_lookup`], and calls again.
+//! [`ServerConnection::answer_session_lookup`](Connection::answer_session_lookup), and calls again.
 //!
 //! # Closing
 //!
@@ -50,6 +50,7 @@
 //! after the peer's close_notify, and [`EioError::Truncated`] when the
 //! transport ended without one (the data may have been cut short).
 
+use crate::conn::{Buffer, Side};
 use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
 use embedded_io::ErrorKind;
 
@@ -103,7 +104,7 @@ pub enum EioError<E> {
     /// Server, [`ServerSessions::Events`](crate::session::ServerSessions::Events)
     /// mode: the handshake waits for a session lookup (the ID was shown to
     /// [`Hooks::event`]). Answer with
-    /// [`Connection::answer_session_lookup`], then call again. Not a
+    /// [`ServerConnection::answer_session_lookup`](Connection::answer_session_lookup), then call again. Not a
     /// failure.
     SessionLookup,
 }
@@ -170,8 +171,8 @@ enum Polled {
 }
 
 /// The I/O-free half shared by both streams: connection, hooks, carry.
-struct Core<'a, R, H, const CARRY: usize> {
-    conn: Connection<'a, R>,
+struct Core<C, H, const CARRY: usize> {
+    conn: C,
     hooks: H,
     carry: [u8; CARRY],
     /// Plaintext waiting in `carry[carry_start..carry_end]`.
@@ -184,8 +185,8 @@ struct Core<'a, R, H, const CARRY: usize> {
     broken: Option<Error>,
 }
 
-impl<'a, R: rand_core::CryptoRng, H: Hooks, const CARRY: usize> Core<'a, R, H, CARRY> {
-    fn new(conn: Connection<'a, R>, hooks: H) -> Self {
+impl<D: Side, R: rand_core::CryptoRng, B: Buffer, H: Hooks, const CARRY: usize> Core<Connection<D, R, B>, H, CARRY> {
+    fn new(conn: Connection<D, R, B>, hooks: H) -> Self {
         Core { conn, hooks, carry: [0; CARRY], carry_start: 0, carry_end: 0, closed: None, broken: None }
     }
 
@@ -287,19 +288,21 @@ fn peer_gone<E: embedded_io::Error>(e: &E) -> bool {
 /// `H` gives the time and sees events ([`Hooks`]); `CARRY` sizes the
 /// buffer for plaintext that did not fit a read ([module docs](self#memory)).
 /// `read` and `write` run the handshake first if it has not finished.
-pub struct TlsStream<'a, R, S, H, const CARRY: usize> {
-    core: Core<'a, R, H, CARRY>,
+pub struct TlsStream<C, S, H, const CARRY: usize> {
+    core: Core<C, H, CARRY>,
     transport: S,
 }
 
-impl<'a, R, S, H, const CARRY: usize> TlsStream<'a, R, S, H, CARRY>
+impl<D, R, B, S, H, const CARRY: usize> TlsStream<Connection<D, R, B>, S, H, CARRY>
 where
+    D: Side,
     R: rand_core::CryptoRng,
+    B: Buffer,
     S: embedded_io::Read + embedded_io::Write,
     H: Hooks,
 {
     /// Wraps a fresh connection, its transport and its hooks.
-    pub fn new(conn: Connection<'a, R>, transport: S, hooks: H) -> Self {
+    pub fn new(conn: Connection<D, R, B>, transport: S, hooks: H) -> Self {
         TlsStream { core: Core::new(conn, hooks), transport }
     }
 
@@ -307,7 +310,7 @@ where
     /// [`answer_session_lookup`](Connection::answer_session_lookup),
     /// [`renegotiate`](Connection::renegotiate) or
     /// [`client_session`](Connection::client_session).
-    pub fn connection(&mut self) -> &mut Connection<'a, R> {
+    pub fn connection(&mut self) -> &mut Connection<D, R, B> {
         &mut self.core.conn
     }
 
@@ -322,7 +325,7 @@ where
     }
 
     /// Takes the stream apart. Plaintext still in the carry is dropped.
-    pub fn into_parts(self) -> (Connection<'a, R>, S, H) {
+    pub fn into_parts(self) -> (Connection<D, R, B>, S, H) {
         (self.core.conn, self.transport, self.core.hooks)
     }
 
@@ -395,7 +398,7 @@ where
             if !self.core.conn.is_handshaking() {
                 return self.core.handshake_result();
             }
-            if self.core.conn.is_waiting_for_session_lookup() {
+            if self.core.conn.waits_for_application() {
                 return Err(EioError::SessionLookup);
             }
             self.read_transport()?;
@@ -410,13 +413,15 @@ where
     }
 }
 
-impl<R, S: embedded_io::ErrorType, H, const CARRY: usize> embedded_io::ErrorType for TlsStream<'_, R, S, H, CARRY> {
+impl<C, S: embedded_io::ErrorType, H, const CARRY: usize> embedded_io::ErrorType for TlsStream<C, S, H, CARRY> {
     type Error = EioError<S::Error>;
 }
 
-impl<R, S, H, const CARRY: usize> embedded_io::Read for TlsStream<'_, R, S, H, CARRY>
+impl<D, R, B, S, H, const CARRY: usize> embedded_io::Read for TlsStream<Connection<D, R, B>, S, H, CARRY>
 where
+    D: Side,
     R: rand_core::CryptoRng,
+    B: Buffer,
     S: embedded_io::Read + embedded_io::Write,
     H: Hooks,
 {
@@ -449,9 +454,11 @@ where
     }
 }
 
-impl<R, S, H, const CARRY: usize> embedded_io::Write for TlsStream<'_, R, S, H, CARRY>
+impl<D, R, B, S, H, const CARRY: usize> embedded_io::Write for TlsStream<Connection<D, R, B>, S, H, CARRY>
 where
+    D: Side,
     R: rand_core::CryptoRng,
+    B: Buffer,
     S: embedded_io::Read + embedded_io::Write,
     H: Hooks,
 {
@@ -487,24 +494,26 @@ where
 /// writes plaintext through [`embedded_io_async::Read`] and
 /// [`embedded_io_async::Write`]. The same as [`TlsStream`], with `async`
 /// methods; it needs no particular executor.
-pub struct AsyncTlsStream<'a, R, S, H, const CARRY: usize> {
-    core: Core<'a, R, H, CARRY>,
+pub struct AsyncTlsStream<C, S, H, const CARRY: usize> {
+    core: Core<C, H, CARRY>,
     transport: S,
 }
 
-impl<'a, R, S, H, const CARRY: usize> AsyncTlsStream<'a, R, S, H, CARRY>
+impl<D, R, B, S, H, const CARRY: usize> AsyncTlsStream<Connection<D, R, B>, S, H, CARRY>
 where
+    D: Side,
     R: rand_core::CryptoRng,
+    B: Buffer,
     S: embedded_io_async::Read + embedded_io_async::Write,
     H: Hooks,
 {
     /// Wraps a fresh connection, its transport and its hooks.
-    pub fn new(conn: Connection<'a, R>, transport: S, hooks: H) -> Self {
+    pub fn new(conn: Connection<D, R, B>, transport: S, hooks: H) -> Self {
         AsyncTlsStream { core: Core::new(conn, hooks), transport }
     }
 
     /// The connection (see [`TlsStream::connection`]).
-    pub fn connection(&mut self) -> &mut Connection<'a, R> {
+    pub fn connection(&mut self) -> &mut Connection<D, R, B> {
         &mut self.core.conn
     }
 
@@ -519,7 +528,7 @@ where
     }
 
     /// Takes the stream apart. Plaintext still in the carry is dropped.
-    pub fn into_parts(self) -> (Connection<'a, R>, S, H) {
+    pub fn into_parts(self) -> (Connection<D, R, B>, S, H) {
         (self.core.conn, self.transport, self.core.hooks)
     }
 
@@ -591,7 +600,7 @@ where
             if !self.core.conn.is_handshaking() {
                 return self.core.handshake_result();
             }
-            if self.core.conn.is_waiting_for_session_lookup() {
+            if self.core.conn.waits_for_application() {
                 return Err(EioError::SessionLookup);
             }
             self.read_transport().await?;
@@ -616,15 +625,15 @@ where
     }
 }
 
-impl<R, S: embedded_io::ErrorType, H, const CARRY: usize> embedded_io::ErrorType
-    for AsyncTlsStream<'_, R, S, H, CARRY>
-{
+impl<C, S: embedded_io::ErrorType, H, const CARRY: usize> embedded_io::ErrorType for AsyncTlsStream<C, S, H, CARRY> {
     type Error = EioError<S::Error>;
 }
 
-impl<R, S, H, const CARRY: usize> embedded_io_async::Read for AsyncTlsStream<'_, R, S, H, CARRY>
+impl<D, R, B, S, H, const CARRY: usize> embedded_io_async::Read for AsyncTlsStream<Connection<D, R, B>, S, H, CARRY>
 where
+    D: Side,
     R: rand_core::CryptoRng,
+    B: Buffer,
     S: embedded_io_async::Read + embedded_io_async::Write,
     H: Hooks,
 {
@@ -655,9 +664,11 @@ where
     }
 }
 
-impl<R, S, H, const CARRY: usize> embedded_io_async::Write for AsyncTlsStream<'_, R, S, H, CARRY>
+impl<D, R, B, S, H, const CARRY: usize> embedded_io_async::Write for AsyncTlsStream<Connection<D, R, B>, S, H, CARRY>
 where
+    D: Side,
     R: rand_core::CryptoRng,
+    B: Buffer,
     S: embedded_io_async::Read + embedded_io_async::Write,
     H: Hooks,
 {

@@ -28,7 +28,7 @@ pub enum Error {
     /// A handshake message is larger than the receive buffer can reassemble
     /// (its declared length, plus the record that carries its last bytes).
     /// Give the connection a bigger receive buffer
-    /// ([`RECOMMENDED_RECEIVE_BUFFER`](crate::connection::RECOMMENDED_RECEIVE_BUFFER)
+    /// ([`RECOMMENDED_RECEIVE_BUFFER`](crate::conn::RECOMMENDED_RECEIVE_BUFFER)
     /// takes 64 KiB messages). Sends `illegal_parameter`, as OpenSSL does
     /// for an excessive message size.
     HandshakeMessageTooLarge,
@@ -79,7 +79,7 @@ pub enum Error {
     PeerIdentityChanged,
     /// Renegotiation is not possible on this connection (the peer lacks
     /// secure renegotiation, RFC 5746, or one is already running). Returned
-    /// by [`Connection::renegotiate`](crate::Connection::renegotiate) and
+    /// by [`ClientConnection::renegotiate`](crate::Connection::renegotiate) and
     /// friends; the connection is not harmed.
     NoRenegotiation,
     /// The peer sent a fatal alert; nothing is sent back.

@@ -24,8 +24,8 @@ pub enum Event<'a> {
         description: AlertDescription,
     },
     /// Client: the server asks for a renegotiation (HelloRequest). Answer
-    /// with [`Connection::renegotiate`](crate::Connection::renegotiate),
-    /// [`Connection::refuse_renegotiation`](crate::Connection::refuse_renegotiation),
+    /// with [`ClientConnection::renegotiate`](crate::Connection::renegotiate),
+    /// [`ClientConnection::refuse_renegotiation`](crate::Connection::refuse_renegotiation),
     /// or ignore it.
     RenegotiationRequested,
     /// Server: a client's renegotiation attempt was refused by policy (no
@@ -37,7 +37,7 @@ pub enum Event<'a> {
     /// Server, [`ServerSessions::Events`](crate::session::ServerSessions::Events)
     /// mode: the client offers this session ID. Look it up (maybe remotely)
     /// and answer with
-    /// [`Connection::answer_session_lookup`](crate::Connection::answer_session_lookup);
+    /// [`ServerConnection::answer_session_lookup`](crate::Connection::answer_session_lookup);
     /// the handshake waits.
     SessionLookup(&'a [u8]),
     /// Server, events mode: a full handshake made this session; store it

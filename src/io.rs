@@ -2,7 +2,7 @@
 //! [`Connection`] and offers `std::io::Read` / `Write` for the plaintext.
 //!
 //! Give the connection a receive buffer of
-//! [`RECOMMENDED_RECEIVE_BUFFER`](crate::connection::RECOMMENDED_RECEIVE_BUFFER)
+//! [`RECOMMENDED_RECEIVE_BUFFER`](crate::conn::RECOMMENDED_RECEIVE_BUFFER)
 //! bytes when the peer is unknown: it takes any record and 64 KiB handshake
 //! messages (the largest ClientHellos real clients send).
 //!
@@ -17,6 +17,7 @@
 
 extern crate std;
 
+use crate::conn::{Buffer, Side};
 use crate::session::{ClientSession, Session};
 use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
 use std::io::{self, Read, Write};
@@ -116,10 +117,12 @@ pub enum StreamEvent {
     PeerCertificates(Vec<Vec<u8>>),
 }
 
-/// A TLS connection over a blocking transport.
-pub struct TlsStream<'a, R, S> {
-    conn: Connection<'a, R>,
-    sock: S,
+/// A TLS connection over a blocking transport: `C` is the connection (a
+/// [`ClientConnection`](crate::ClientConnection) or
+/// [`ServerConnection`](crate::ServerConnection)), `T` the transport.
+pub struct TlsStream<C, T> {
+    conn: C,
+    sock: T,
     plaintext: Vec<u8>,
     plaintext_pos: usize,
     events: Vec<StreamEvent>,
@@ -132,9 +135,9 @@ fn to_io(e: Error) -> io::Error {
     io::Error::other(e)
 }
 
-impl<'a, R: rand_core::CryptoRng, S: Transport> TlsStream<'a, R, S> {
+impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> TlsStream<Connection<S, R, B>, T> {
     /// Wraps a fresh connection and its transport.
-    pub fn new(conn: Connection<'a, R>, sock: S) -> Self {
+    pub fn new(conn: Connection<S, R, B>, sock: T) -> Self {
         TlsStream {
             conn,
             sock,
@@ -147,12 +150,12 @@ impl<'a, R: rand_core::CryptoRng, S: Transport> TlsStream<'a, R, S> {
     }
 
     /// The connection.
-    pub fn connection(&mut self) -> &mut Connection<'a, R> {
+    pub fn connection(&mut self) -> &mut Connection<S, R, B> {
         &mut self.conn
     }
 
     /// The transport.
-    pub fn transport(&mut self) -> &mut S {
+    pub fn transport(&mut self) -> &mut T {
         &mut self.sock
     }
 
@@ -276,7 +279,7 @@ impl<'a, R: rand_core::CryptoRng, S: Transport> TlsStream<'a, R, S> {
         self.flush_transmit()?;
         self.process()?;
         while self.conn.is_handshaking() {
-            if self.conn.is_waiting_for_session_lookup() {
+            if self.conn.waits_for_application() {
                 return Err(io::Error::new(io::ErrorKind::WouldBlock, "answer the session lookup first"));
             }
             if !self.read_transport()? {
@@ -304,7 +307,7 @@ impl<'a, R: rand_core::CryptoRng, S: Transport> TlsStream<'a, R, S> {
     }
 }
 
-impl<R: rand_core::CryptoRng, S: Transport> Read for TlsStream<'_, R, S> {
+impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> Read for TlsStream<Connection<S, R, B>, T> {
     /// Reads plaintext; returns 0 after the peer's close_notify or end of
     /// stream.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -330,7 +333,7 @@ impl<R: rand_core::CryptoRng, S: Transport> Read for TlsStream<'_, R, S> {
     }
 }
 
-impl<R: rand_core::CryptoRng, S: Transport> Write for TlsStream<'_, R, S> {
+impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> Write for TlsStream<Connection<S, R, B>, T> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {
             let n = self.conn.send(buf).map_err(to_io)?;

@@ -3,10 +3,13 @@
 #![deny(missing_docs)]
 #![doc = include_str!("../README.md")]
 
+#[cfg(not(any(feature = "client", feature = "server")))]
+compile_error!("sansio-tls needs the `client` or the `server` feature (or both)");
+
 pub mod cert;
 pub mod codec;
 pub mod config;
-pub mod connection;
+pub mod conn;
 pub mod crypto;
 #[cfg(feature = "embedded-io")]
 pub mod eio;
@@ -26,7 +29,11 @@ pub mod time;
 
 pub use codec::{AlertDescription, AlertLevel, CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 pub use config::{ClientConfig, ServerConfig};
-pub use connection::{ClientParams, Connection};
+#[cfg(feature = "server")]
+pub use conn::ServerConnection;
+pub use conn::{Buffer, Connection, Side};
+#[cfg(feature = "client")]
+pub use conn::{ClientConnection, ClientParams};
 pub use error::Error;
 pub use event::{CloseReason, Event, HandshakeInfo};
 pub use time::Instant;

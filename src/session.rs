@@ -270,7 +270,7 @@ pub enum ServerSessions<'a> {
     Store(&'a dyn SessionStore),
     /// The application answers: the connection emits
     /// [`Event::SessionLookup`](crate::Event::SessionLookup) and waits for
-    /// [`Connection::answer_session_lookup`](crate::Connection::answer_session_lookup);
+    /// [`ServerConnection::answer_session_lookup`](crate::Connection::answer_session_lookup);
     /// after each full handshake it emits
     /// [`Event::StoreSession`](crate::Event::StoreSession) for the
     /// application to store. The store can then be a remote database queried without
@@ -473,6 +473,7 @@ impl ClientSession {
     }
 
     /// Replaces the ticket (a resumed handshake may issue a new one).
+    #[cfg(feature = "client")]
     pub(crate) fn set_ticket(&mut self, ticket: Option<&[u8]>, lifetime_hint: u32) {
         self.ticket.as_mut_slice().zeroize();
         self.ticket = ticket.and_then(|t| heapless::Vec::from_slice(t).ok()).unwrap_or_default();

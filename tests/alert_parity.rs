@@ -21,7 +21,7 @@ use common::peers::*;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::session::{TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
-use sansio_tls::{AlertDescription, Connection, Error, ServerConfig};
+use sansio_tls::{AlertDescription, Error, ServerConfig, ServerConnection};
 use std::fmt;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -579,7 +579,7 @@ static TICKET_KEY: TicketKey = TicketKey { name: [7; 16], key: [8; 32] };
 fn ask_ours(config: &ServerConfig<'_>, bytes: &[u8], after_flight: bool) -> (Outcome, Option<Error>) {
     let (mut rx, mut tx) = (vec![0; 20_000], vec![0; 20_000]);
     let mut rng = TestRng::new(1);
-    let mut conn = Connection::server(config, &mut rx, &mut tx, &mut rng, NOW).unwrap();
+    let mut conn = ServerConnection::new(config, &mut rx, &mut tx, &mut rng, NOW).unwrap();
     let mut rest = bytes;
     let mut error = None;
     while error.is_none() {

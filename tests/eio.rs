@@ -249,8 +249,8 @@ fn blocking_handshake_data_both_ways_and_close() {
         let chain: [&[u8]; 2] = [ECDSA_SERVER, ECDSA_CA];
         let scfg = ServerConfig::new(&chain, &key);
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-        let conn = Connection::server(&scfg, &mut rx, &mut tx, TestRng::new(2), NOW).unwrap();
-        let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, b, clock);
+        let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, TestRng::new(2), NOW).unwrap();
+        let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, b, clock);
         let info = tls.handshake().unwrap();
         assert!(!info.resumed);
         // 40 KiB in reads of 1..=13 bytes: most of each record waits in the
@@ -278,8 +278,8 @@ fn blocking_handshake_data_both_ways_and_close() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(1), NOW).unwrap();
-    let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, a, Recorder::default());
+    let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(1), NOW).unwrap();
+    let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, a, Recorder::default());
     let info = tls.handshake().unwrap();
     assert_eq!(tls.connection().handshake_info(), Some(info));
     assert_eq!(tls.hooks().handshakes, 1);
@@ -307,9 +307,9 @@ fn blocking_write_runs_the_handshake_and_truncation_is_an_error() {
         let chain: [&[u8]; 2] = [ECDSA_SERVER, ECDSA_CA];
         let scfg = ServerConfig::new(&chain, &key);
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-        let conn = Connection::server(&scfg, &mut rx, &mut tx, TestRng::new(4), NOW).unwrap();
+        let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, TestRng::new(4), NOW).unwrap();
         // A small carry is enough when every read takes a whole record.
-        let mut tls: TlsStream<'_, _, _, _, 0> = TlsStream::new(conn, b, clock);
+        let mut tls: TlsStream<_, _, _, 0> = TlsStream::new(conn, b, clock);
         let mut buf = [0u8; 64];
         let n = tls.read(&mut buf).unwrap();
         assert_eq!(&buf[..n], b"ping");
@@ -320,8 +320,8 @@ fn blocking_write_runs_the_handshake_and_truncation_is_an_error() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(3), NOW).unwrap();
-    let mut tls: TlsStream<'_, _, _, _, 0> = TlsStream::new(conn, a, clock);
+    let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(3), NOW).unwrap();
+    let mut tls: TlsStream<_, _, _, 0> = TlsStream::new(conn, a, clock);
     tls.write_all(b"ping").unwrap();
     assert!(tls.connection().is_established());
     let mut buf = [0u8; 64];
@@ -347,8 +347,8 @@ fn transport_ending_during_the_handshake_is_truncation() {
         assert!(b.read(&mut buf).unwrap() > 0);
     });
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(41), NOW).unwrap();
-    let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
+    let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(41), NOW).unwrap();
+    let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
     assert_eq!(tls.handshake(), Err(EioError::Truncated));
     assert_eq!(tls.close_reason(), Some(CloseReason::Truncated));
     assert_eq!(tls.handshake(), Err(EioError::Truncated));
@@ -358,9 +358,9 @@ fn transport_ending_during_the_handshake_is_truncation() {
     // Async: the same, the server end dropped after the ClientHello.
     let (a, b) = pipe(usize::MAX);
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(42), NOW).unwrap();
+    let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(42), NOW).unwrap();
     let client = async move {
-        let mut tls: AsyncTlsStream<'_, _, _, _, FULL_CARRY> = AsyncTlsStream::new(conn, a, clock);
+        let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(conn, a, clock);
         tls.handshake().await
     };
     let server = async move {
@@ -379,8 +379,8 @@ fn blocking_carry_too_small_for_a_record() {
         let chain: [&[u8]; 2] = [ECDSA_SERVER, ECDSA_CA];
         let scfg = ServerConfig::new(&chain, &key);
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-        let conn = Connection::server(&scfg, &mut rx, &mut tx, TestRng::new(6), NOW).unwrap();
-        let mut tls: TlsStream<'_, _, _, _, 64> = TlsStream::new(conn, b, clock);
+        let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, TestRng::new(6), NOW).unwrap();
+        let mut tls: TlsStream<_, _, _, 64> = TlsStream::new(conn, b, clock);
         tls.handshake().unwrap();
         // Wait for the client's go, so no data rides with the handshake's
         // last flight (a 64-byte carry cannot hold it).
@@ -397,8 +397,8 @@ fn blocking_carry_too_small_for_a_record() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(5), NOW).unwrap();
-    let mut tls: TlsStream<'_, _, _, _, 64> = TlsStream::new(conn, a, clock);
+    let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(5), NOW).unwrap();
+    let mut tls: TlsStream<_, _, _, 64> = TlsStream::new(conn, a, clock);
     tls.handshake().unwrap();
     tls.write_all(b"g").unwrap();
     // 1000 bytes read into 960 + 40 in the carry: fine.
@@ -426,16 +426,16 @@ fn blocking_untrusted_ca_fails_the_handshake() {
         let chain: [&[u8]; 1] = [ECDSA_UNTRUSTED];
         let scfg = ServerConfig::new(&chain, &key);
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-        let conn = Connection::server(&scfg, &mut rx, &mut tx, TestRng::new(8), NOW).unwrap();
-        let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, b, clock);
+        let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, TestRng::new(8), NOW).unwrap();
+        let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, b, clock);
         tls.handshake().unwrap_err()
     });
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(7), NOW).unwrap();
-    let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
+    let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(7), NOW).unwrap();
+    let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
     let err = tls.handshake().unwrap_err();
     assert_eq!(err, EioError::Tls(Error::UnknownCa));
     assert_eq!(err.kind(), ErrorKind::InvalidData);
@@ -464,8 +464,8 @@ fn blocking_server_answers_session_lookups() {
             let mut scfg = ServerConfig::new(&chain, &key);
             scfg.sessions = ServerSessions::Events;
             let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-            let conn = Connection::server(&scfg, &mut rx, &mut tx, TestRng::new(10 + round), NOW).unwrap();
-            let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, b, Recorder::default());
+            let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, TestRng::new(10 + round), NOW).unwrap();
+            let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, b, Recorder::default());
             let info = loop {
                 match tls.handshake() {
                     Ok(info) => break info,
@@ -484,8 +484,8 @@ fn blocking_server_answers_session_lookups() {
         });
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
         let params = ClientParams { session: client_session.as_ref(), ..ClientParams::new("localhost") };
-        let conn = Connection::client_with(&ccfg, params, &mut rx, &mut tx, TestRng::new(round), NOW).unwrap();
-        let mut tls: TlsStream<'_, _, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
+        let conn = ClientConnection::with_params(&ccfg, params, &mut rx, &mut tx, TestRng::new(round), NOW).unwrap();
+        let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
         let info = tls.handshake().unwrap();
         tls.write_all(b"hello").unwrap();
         assert_eq!(read_to_end(&mut tls, 64).unwrap(), b"");
@@ -515,11 +515,11 @@ fn async_pair_on_one_executor() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let cconn = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, TestRng::new(21), NOW).unwrap();
-    let sconn = Connection::server(&scfg, &mut srx, &mut stx, TestRng::new(22), NOW).unwrap();
+    let cconn = ClientConnection::new(&ccfg, "localhost", &mut crx, &mut ctx, TestRng::new(21), NOW).unwrap();
+    let sconn = ServerConnection::new(&scfg, &mut srx, &mut stx, TestRng::new(22), NOW).unwrap();
 
     let client = async move {
-        let mut tls: AsyncTlsStream<'_, _, _, _, FULL_CARRY> = AsyncTlsStream::new(cconn, a, Recorder::default());
+        let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(cconn, a, Recorder::default());
         let info = tls.handshake().await.unwrap();
         tls.write_all(&payload(LEN, 3)).await.unwrap();
         tls.flush().await.unwrap();
@@ -537,7 +537,7 @@ fn async_pair_on_one_executor() {
         (info, tls.hooks().handshakes)
     };
     let server = async move {
-        let mut tls: AsyncTlsStream<'_, _, _, _, FULL_CARRY> = AsyncTlsStream::new(sconn, b, clock);
+        let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(sconn, b, clock);
         // `read` runs the handshake first.
         let mut got = vec![0u8; LEN];
         tls.read_exact(&mut got).await.unwrap();
@@ -563,14 +563,14 @@ fn async_untrusted_ca_fails_the_handshake() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let ccfg = ClientConfig::new(&verifier);
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
-    let cconn = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, TestRng::new(31), NOW).unwrap();
-    let sconn = Connection::server(&scfg, &mut srx, &mut stx, TestRng::new(32), NOW).unwrap();
+    let cconn = ClientConnection::new(&ccfg, "localhost", &mut crx, &mut ctx, TestRng::new(31), NOW).unwrap();
+    let sconn = ServerConnection::new(&scfg, &mut srx, &mut stx, TestRng::new(32), NOW).unwrap();
     let client = async move {
-        let mut tls: AsyncTlsStream<'_, _, _, _, FULL_CARRY> = AsyncTlsStream::new(cconn, a, clock);
+        let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(cconn, a, clock);
         tls.handshake().await
     };
     let server = async move {
-        let mut tls: AsyncTlsStream<'_, _, _, _, FULL_CARRY> = AsyncTlsStream::new(sconn, b, clock);
+        let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(sconn, b, clock);
         tls.handshake().await
     };
     let (c, s) = run_both(client, server);

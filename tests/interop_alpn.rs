@@ -12,7 +12,7 @@ use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::TlsStream;
-use sansio_tls::{ClientConfig, Connection, Error, Instant, ServerConfig};
+use sansio_tls::{ClientConfig, ClientConnection, Error, Instant, ServerConfig};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
@@ -78,7 +78,8 @@ fn our_client_with_s_server_alpn() {
     let sock = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&config, "localhost", &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).unwrap();
+    let conn =
+        ClientConnection::new(&config, "localhost", &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).unwrap();
     let mut tls = TlsStream::new(conn, sock);
     tls.handshake().unwrap();
     assert_eq!(tls.connection().alpn_protocol(), Some(&b"http/1.1"[..]));

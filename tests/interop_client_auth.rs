@@ -30,7 +30,7 @@ use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_
 use sansio_tls::config::{CertifiedKey, ClientAuth};
 use sansio_tls::crypto::{HashAlg, SigningKey, certificate_subject, hash};
 use sansio_tls::io::TlsStream;
-use sansio_tls::{ClientConfig, CloseReason, Connection, Error, HandshakeInfo, Instant, ServerConfig};
+use sansio_tls::{ClientConfig, ClientConnection, CloseReason, Error, HandshakeInfo, Instant, ServerConfig};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
@@ -216,7 +216,7 @@ fn our_client(port: u16, creds: &[CertifiedKey<'_>], send: &[u8], expect: &[u8])
     sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::client(&config, "localhost", &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())
+    let conn = ClientConnection::new(&config, "localhost", &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())
         .map_err(|e| format!("Connection::client: {e}"))?;
     let mut tls = TlsStream::new(conn, sock);
     let deadline = StdInstant::now() + TIMEOUT;

@@ -25,7 +25,7 @@ fn serve(sock: UnixStream, known: Option<Session>) -> (Option<Session>, bool) {
     scfg.sessions = ServerSessions::Events;
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
     let mut rng = TestRng::new(7);
-    let conn = Connection::server(&scfg, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
+    let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
     let mut tls = TlsStream::new(conn, sock);
     let mut stored = None;
     let info = loop {
@@ -67,7 +67,7 @@ fn blocking_adapter_with_lookup_events() {
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
         let mut rng = TestRng::new(round);
         let params = ClientParams { session: client_session.as_ref(), ..ClientParams::new("localhost") };
-        let conn = Connection::client_with(&ccfg, params, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
+        let conn = ClientConnection::with_params(&ccfg, params, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
         let mut tls = TlsStream::new(conn, a);
         let info = tls.handshake().unwrap();
         tls.write_all(b"hello").unwrap();
@@ -97,7 +97,7 @@ fn a_fatal_error_sends_the_alert_then_half_closes() {
     peer.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
     let mut rng = TestRng::new(7);
-    let conn = Connection::server(&scfg, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
+    let conn = ServerConnection::new(&scfg, &mut rx, &mut tx, &mut rng, Instant::now()).unwrap();
     let mut tls = TlsStream::new(conn, sock);
     // A ChangeCipherSpec where a ClientHello must come, and more bytes the
     // server never reads as TLS.

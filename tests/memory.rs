@@ -123,8 +123,8 @@ fn max_fragment_length_runs_in_small_buffers() {
     // largest handshake message (the server's ~1 KiB Certificate).
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; 2048], vec![0; 2048], vec![0; 2048], vec![0; 2048]);
     let (mut r1, mut r2) = (TestRng::new(5), TestRng::new(6));
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut client = ClientConnection::new(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     let ci = done(&out.client_events).unwrap_or_else(|| panic!("{out:?}"));
@@ -247,7 +247,7 @@ fn handshake_timeout_fires_from_caller_time() {
     let _ = f;
     let (mut crx, mut ctx) = (vec![0; BUF], vec![0; BUF]);
     let mut r1 = TestRng::new(1);
-    let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut client = ClientConnection::new(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
     assert_eq!(client.poll_timeout(), Some(NOW.add_millis(5_000)));
     assert_eq!(client.handle_timeout(NOW.add_millis(4_999)), Ok(()));
     let hello_len = client.transmit_pending().len();
@@ -434,7 +434,7 @@ fn fatal_error_is_sticky_and_nothing_more_is_processed() {
     let _ = verifier;
     let (mut srx, mut stx) = (vec![0; BUF], vec![0; BUF]);
     let mut r2 = TestRng::new(2);
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
     // A Finished as the first message.
     server.feed(&record(22, &[20, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
     assert_eq!(server.poll_event(NOW), Err(Error::UnexpectedMessage));
@@ -583,8 +583,11 @@ fn buffers_too_small_are_refused_up_front() {
     let scfg = ServerConfig::new(&f.chain, &f.key);
     let (mut a, mut b) = (vec![0; 100], vec![0; BUF]);
     let mut r = TestRng::new(1);
-    assert_eq!(Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(), Some(Error::BufferTooSmall));
-    assert_eq!(Connection::server(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(Error::BufferTooSmall));
+    assert_eq!(
+        ClientConnection::new(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(),
+        Some(Error::BufferTooSmall)
+    );
+    assert_eq!(ServerConnection::new(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(Error::BufferTooSmall));
 }
 
 #[test]

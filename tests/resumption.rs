@@ -169,7 +169,7 @@ fn tickets_resume_without_a_store_and_bad_tickets_fall_back() {
         let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
         let (mut r1, mut r2) = (TestRng::new(7), TestRng::new(8));
         let t = NOW.add_millis(2_000);
-        let mut c = Connection::client_with(
+        let mut c = ClientConnection::with_params(
             ccfg,
             ClientParams { session: Some(&s), ..ClientParams::new("localhost") },
             &mut crx,
@@ -178,7 +178,7 @@ fn tickets_resume_without_a_store_and_bad_tickets_fall_back() {
             t,
         )
         .unwrap();
-        let mut sv = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, t).unwrap();
+        let mut sv = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, t).unwrap();
         let mut out = Outcome::default();
         run_at(&mut c, &mut sv, &mut out, t);
         resumed(&out)
@@ -218,8 +218,8 @@ fn lookup_events_let_the_application_answer_later() {
         let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
         let (mut r1, mut r2) = (TestRng::new(3), TestRng::new(4));
         let params = ClientParams { session: Some(&client_session), ..ClientParams::new("localhost") };
-        let mut client = Connection::client_with(&ccfg, params, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        let mut client = ClientConnection::with_params(&ccfg, params, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+        let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
         transfer(&mut client, &mut server);
         match server.poll_event(NOW).unwrap() {
             Some(Event::SessionLookup(id)) => assert_eq!(id, stored.id()),
@@ -267,8 +267,8 @@ fn server_refuses_sessions_that_do_not_fit() {
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
     let (mut r1, mut r2) = (TestRng::new(5), TestRng::new(6));
     let later = NOW.add_millis(5_000);
-    let mut client = Connection::client_with(&ccfg, params(), &mut crx, &mut ctx, &mut r1, later).unwrap();
-    let mut server = Connection::server(&s3, &mut srx, &mut stx, &mut r2, later).unwrap();
+    let mut client = ClientConnection::with_params(&ccfg, params(), &mut crx, &mut ctx, &mut r1, later).unwrap();
+    let mut server = ServerConnection::new(&s3, &mut srx, &mut stx, &mut r2, later).unwrap();
     let mut out = Outcome::default();
     run_at(&mut client, &mut server, &mut out, later);
     assert!(!resumed(&out));
@@ -276,10 +276,10 @@ fn server_refuses_sessions_that_do_not_fit() {
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
     let (mut r1, mut r2) = (TestRng::new(5), TestRng::new(6));
     let p2 = ClientParams { session: Some(&s), ..ClientParams::new("server.test") };
-    let mut client = Connection::client_with(&ccfg, p2, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut client = ClientConnection::with_params(&ccfg, p2, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
     let ch = records(client.transmit_pending())[0].clone();
     assert_eq!(ch[5 + 4 + 2 + 32], 0, "session_id must be empty");
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert!(!resumed(&out));
@@ -431,8 +431,8 @@ fn fatal_error_on_a_resumed_connection_removes_the_session() {
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
     let (mut r1, mut r2) = (TestRng::new(3), TestRng::new(4));
     let params = ClientParams { session: Some(&s), ..ClientParams::new("localhost") };
-    let mut client = Connection::client_with(&ccfg, params, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+    let mut client = ClientConnection::with_params(&ccfg, params, &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+    let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
     assert!(resumed(&out));

@@ -137,7 +137,7 @@ fn renegotiation_asking_for_a_certificate_never_resumes() {
         run(&mut client, &mut server, &mut out);
         assert_eq!(server_done(&out).peer_cert_sha256, None);
         assert_eq!(store.len(), 1);
-        server.set_client_auth(ClientAuth::Require).unwrap();
+        server.set_client_auth(ClientAuth::Require);
         let out = renegotiate_on_request(&mut client, &mut server);
         if with_cert {
             let info = server_done(&out);
@@ -386,8 +386,8 @@ fn a_fatal_error_wipes_the_whole_receive_buffer() {
     let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
     let (mut r1, mut r2) = (TestRng::new(1), TestRng::new(2));
     {
-        let mut client = Connection::client(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-        let mut server = Connection::server(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
+        let mut client = ClientConnection::new(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
+        let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
         assert!(server.is_established());
@@ -475,11 +475,11 @@ fn big_client_hellos_are_accepted_when_they_fit() {
     let cases = [(6000, 3000, 10_000), (12_000, 2000, 30_000), (1000, 100, 60_000), (30_000, 0, 0)];
     for (schemes, unknown, padding) in cases {
         let msg = common::hello::client_hello(schemes, unknown, padding);
-        assert!((32 * 1024..=connection::LARGE_HANDSHAKE_MESSAGE).contains(&msg.len()), "{}", msg.len());
+        assert!((32 * 1024..=conn::LARGE_HANDSHAKE_MESSAGE).contains(&msg.len()), "{}", msg.len());
         let flight = common::hello::handshake_records(&msg);
-        for rx_len in [connection::RECOMMENDED_RECEIVE_BUFFER, BUF] {
+        for rx_len in [conn::RECOMMENDED_RECEIVE_BUFFER, BUF] {
             let (mut rx, mut tx, mut rng) = (vec![0; rx_len], vec![0; BUF], TestRng::new(1));
-            let mut server = Connection::server(&scfg, &mut rx, &mut tx, &mut rng, NOW).unwrap();
+            let mut server = ServerConnection::new(&scfg, &mut rx, &mut tx, &mut rng, NOW).unwrap();
             let mut fed = 0;
             let mut result = Ok(None);
             while fed < flight.len() {

@@ -27,7 +27,7 @@ use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::codec::{ServerKeyExchange, Writer};
 use sansio_tls::crypto::{EphemeralSecret, SigningKey, sign_message};
 use sansio_tls::testing::TestRng;
-use sansio_tls::{AlertDescription, ClientConfig, ClientParams, Connection, Error, NamedGroup, SignatureScheme};
+use sansio_tls::{AlertDescription, ClientConfig, ClientConnection, ClientParams, Error, NamedGroup, SignatureScheme};
 use std::fmt;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
@@ -895,7 +895,7 @@ fn ask_ours(c: &Case) -> (Outcome, Option<Error>) {
     let (mut rx, mut tx) = (vec![0; 20_000], vec![0; 20_000]);
     let mut rng = TestRng::new(1);
     let mut conn =
-        Connection::client_with(&config, ClientParams::new(c.opts.server_name), &mut rx, &mut tx, &mut rng, NOW)
+        ClientConnection::with_params(&config, ClientParams::new(c.opts.server_name), &mut rx, &mut tx, &mut rng, NOW)
             .unwrap();
     let hello_records = conn.transmit_pending().to_vec();
     conn.transmit_done(hello_records.len());

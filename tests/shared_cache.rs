@@ -22,12 +22,12 @@ use getrandom::SysRng;
 use interop::on_free_port;
 use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
-use sansio_tls::connection::ClientParams;
+use sansio_tls::conn::ClientParams;
 use sansio_tls::io::TlsStream;
 use sansio_tls::session::{
     ClientCacheSlot, ClientSession, ClientSessionCache, LruClientCache, SESSION_ENCODED_LEN, Session,
 };
-use sansio_tls::{ClientConfig, Connection, HandshakeInfo, Instant};
+use sansio_tls::{ClientConfig, ClientConnection, HandshakeInfo, Instant};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
@@ -199,7 +199,7 @@ fn connect(
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
     let params = ClientParams { session: explicit, ..ClientParams::new("localhost") };
-    let conn = Connection::client_with(config, params, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())
+    let conn = ClientConnection::with_params(config, params, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now())
         .map_err(|e| format!("Connection::client_with: {e}"))?;
     let mut tls = TlsStream::new(conn, sock);
     let deadline = StdInstant::now() + TIMEOUT;

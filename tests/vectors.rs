@@ -88,7 +88,7 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
             client.close().unwrap();
         }
         for from_client in [true, false] {
-            let (from, to): (&mut dyn Side, &mut dyn Side) =
+            let (from, to): (&mut dyn Peer, &mut dyn Peer) =
                 if from_client { (&mut client, &mut server) } else { (&mut server, &mut client) };
             let bytes = from.take_tx();
             if bytes.is_empty() {
@@ -113,13 +113,13 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
     flights
 }
 
-trait Side {
+trait Peer {
     fn take_tx(&mut self) -> Vec<u8>;
     fn give(&mut self, b: &[u8]);
     fn drain(&mut self, sink: &mut Vec<u8>);
 }
 
-impl Side for Connection<'_, &mut TestRng> {
+impl<S: Side, B: Buffer> Peer for Connection<S, &mut TestRng, B> {
     fn take_tx(&mut self) -> Vec<u8> {
         let v = self.transmit_pending().to_vec();
         self.transmit_done(v.len());

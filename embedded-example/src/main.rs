@@ -30,7 +30,8 @@ use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
-    ClientConfig, CloseReason, Connection, Error, Event, HandshakeInfo, Instant, MaxFragmentLength, ServerConfig,
+    Buffer, ClientConfig, ClientConnection, CloseReason, Connection, Error, Event, HandshakeInfo, Instant,
+    MaxFragmentLength, ServerConfig, ServerConnection, Side,
 };
 
 /// The test PKI of the main crate (test-only keys: public on purpose).
@@ -60,8 +61,6 @@ const MAX_ROUNDS: usize = 8;
 /// Stack painting: the free stack is filled with this word before the work
 /// starts; the lowest overwritten word is the stack's high-water mark.
 const PAINT: u32 = 0xDEAD_BEEF;
-
-type Conn<'a, 'r> = Connection<'a, &'r mut TestRng>;
 
 /// Why the demo failed.
 enum Failure {
@@ -145,8 +144,8 @@ fn run() -> Result<(), Failure> {
     let mut server_rng = TestRng::new(2);
 
     let mut client =
-        tls("client start", Connection::client(&client_cfg, "localhost", &mut crx, &mut ctx, &mut client_rng, NOW))?;
-    let mut server = tls("server start", Connection::server(&server_cfg, &mut srx, &mut stx, &mut server_rng, NOW))?;
+        tls("client start", ClientConnection::new(&client_cfg, "localhost", &mut crx, &mut ctx, &mut client_rng, NOW))?;
+    let mut server = tls("server start", ServerConnection::new(&server_cfg, &mut srx, &mut stx, &mut server_rng, NOW))?;
     hprintln!("size_of client Connection: {} bytes", size_of_val(&client));
     hprintln!("size_of server Connection: {} bytes", size_of_val(&server));
     hprintln!("buffers: rx {} + tx {} bytes per side", RX_LEN, TX_LEN);
@@ -237,7 +236,12 @@ fn run() -> Result<(), Failure> {
 
 /// One round on the in-memory "network": client -> server, server events,
 /// server -> client, client events.
-fn exchange(client: &mut Conn, server: &mut Conn, cseen: &mut Seen, sseen: &mut Seen) -> Result<(), Failure> {
+fn exchange(
+    client: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    server: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    cseen: &mut Seen,
+    sseen: &mut Seen,
+) -> Result<(), Failure> {
     transfer(client, server);
     drain("server", server, sseen)?;
     transfer(server, client);
@@ -246,13 +250,20 @@ fn exchange(client: &mut Conn, server: &mut Conn, cseen: &mut Seen, sseen: &mut 
 }
 
 /// Moves as many pending bytes from `from` to `to` as `to` takes.
-fn transfer(from: &mut Conn, to: &mut Conn) {
+fn transfer(
+    from: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    to: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+) {
     let n = to.feed(from.transmit_pending());
     from.transmit_done(n);
 }
 
 /// Polls `conn` until it has nothing more to say, recording what it said.
-fn drain(name: &'static str, conn: &mut Conn, seen: &mut Seen) -> Result<(), Failure> {
+fn drain(
+    name: &'static str,
+    conn: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    seen: &mut Seen,
+) -> Result<(), Failure> {
     loop {
         match conn.poll_event(NOW) {
             Ok(None) => return Ok(()),

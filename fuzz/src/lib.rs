@@ -18,8 +18,8 @@ use sansio_tls::crypto::{SigningKey, certificate_subject};
 use sansio_tls::session::{ClientSession, ServerSessions, Session, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
-    CipherSuite, ClientConfig, ClientParams, Connection, Error, Event, Instant, MaxFragmentLength, NamedGroup,
-    ServerConfig,
+    Buffer, CipherSuite, ClientConfig, ClientConnection, ClientParams, Connection, Error, Event, Instant,
+    MaxFragmentLength, NamedGroup, ServerConfig, ServerConnection, Side,
 };
 
 /// The time every connection runs at (inside the test PKI's validity).
@@ -220,7 +220,7 @@ impl Peer {
     }
 
     /// Moves what `conn` has to send into `self.sent`.
-    pub fn take_output(&mut self, conn: &mut Connection<'_, TestRng>) {
+    pub fn take_output<S: Side, B: Buffer>(&mut self, conn: &mut Connection<S, TestRng, B>) {
         let pending = conn.transmit_pending();
         self.sent.extend_from_slice(pending);
         let n = pending.len();
@@ -229,12 +229,15 @@ impl Peer {
 
     /// Polls until `None` or an error, reacting to each event. `budget`
     /// bounds the total number of polls (a livelock check).
-    pub fn poll_all(
+    pub fn poll_all<S: Side, B: Buffer>(
         &mut self,
-        conn: &mut Connection<'_, TestRng>,
+        conn: &mut Connection<S, TestRng, B>,
         polls: &mut usize,
         budget: usize,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error>
+    where
+        Connection<S, TestRng, B>: Role,
+    {
         loop {
             *polls += 1;
             assert!(*polls <= budget, "poll_event did not settle: {} events for the input", *polls);
@@ -307,7 +310,7 @@ impl Peer {
                     let mut results = vec![("echo", r)];
                     if self.renegotiate_after_data && !self.renegotiation_done {
                         self.renegotiation_done = true;
-                        results.push(("request_renegotiation", conn.request_renegotiation(NOW, None)));
+                        results.push(("request_renegotiation", conn.request_renegotiation_now()));
                     }
                     for (what, r) in results {
                         self.events.push(Seen::Other(format!("{what}: {r:?}")));
@@ -318,7 +321,7 @@ impl Peer {
                     let answer = self.lookup_answer.clone().filter(|s| s.id() == &id[..]);
                     Some(("answer_session_lookup", conn.answer_session_lookup(answer)))
                 }
-                Then::Renegotiate => Some(("renegotiate", conn.renegotiate(NOW))),
+                Then::Renegotiate => Some(("renegotiate", conn.renegotiate_now())),
             };
             if let Some((what, r)) = result {
                 self.events.push(Seen::Other(format!("{what}: {r:?}")));
@@ -331,13 +334,48 @@ impl Peer {
                 && conn.is_established()
             {
                 self.renegotiation_done = true;
-                let r = conn.renegotiate(NOW);
+                let r = conn.renegotiate_now();
                 self.events.push(Seen::Other(format!("renegotiate: {r:?}")));
             }
             if self.drain {
                 self.take_output(conn);
             }
         }
+    }
+}
+
+/// The calls the harness makes that exist on one side only; the other
+/// side never gets the event that leads to them, and answers as a misuse.
+pub trait Role {
+    /// Client: starts a renegotiation.
+    fn renegotiate_now(&mut self) -> Result<(), Error>;
+    /// Server: sends a HelloRequest.
+    fn request_renegotiation_now(&mut self) -> Result<(), Error>;
+    /// Server: answers a session lookup.
+    fn answer_session_lookup(&mut self, session: Option<Session>) -> Result<(), Error>;
+}
+
+impl<B: Buffer> Role for ClientConnection<'_, TestRng, B> {
+    fn renegotiate_now(&mut self) -> Result<(), Error> {
+        self.renegotiate(NOW)
+    }
+    fn request_renegotiation_now(&mut self) -> Result<(), Error> {
+        Err(Error::InvalidState)
+    }
+    fn answer_session_lookup(&mut self, _: Option<Session>) -> Result<(), Error> {
+        Err(Error::InvalidState)
+    }
+}
+
+impl<B: Buffer> Role for ServerConnection<'_, TestRng, B> {
+    fn renegotiate_now(&mut self) -> Result<(), Error> {
+        Err(Error::InvalidState)
+    }
+    fn request_renegotiation_now(&mut self) -> Result<(), Error> {
+        self.request_renegotiation(NOW, None)
+    }
+    fn answer_session_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
+        ServerConnection::answer_session_lookup(self, session)
     }
 }
 
@@ -353,7 +391,10 @@ pub struct Outcome {
 /// late timeout. Panics only on broken invariants:
 /// - a poll loop that does not end (more events than the input explains);
 /// - a fatal error that later calls do not repeat (DESIGN.md).
-pub fn drive(conn: &mut Connection<'_, TestRng>, chunks: &[&[u8]], mut peer: Peer) -> Outcome {
+pub fn drive<S: Side, B: Buffer>(conn: &mut Connection<S, TestRng, B>, chunks: &[&[u8]], mut peer: Peer) -> Outcome
+where
+    Connection<S, TestRng, B>: Role,
+{
     let total: usize = chunks.iter().map(|c| c.len()).sum();
     // Every event needs at least one record (5+ bytes) or is one of the few
     // queued with it; anything beyond this bound is a livelock.
@@ -447,7 +488,7 @@ pub fn run_client(variant: u8, renegotiate: bool, chunks: &[&[u8]]) -> Outcome {
     let cfg = &fixture().clients[config];
     let (rx_len, tx_len) = client_buffers(variant);
     let (mut rx, mut tx) = (vec![0u8; rx_len], vec![0u8; tx_len]);
-    let mut conn = match Connection::client_with(cfg, params, &mut rx, &mut tx, TestRng::new(CLIENT_SEED), NOW) {
+    let mut conn = match ClientConnection::with_params(cfg, params, &mut rx, &mut tx, TestRng::new(CLIENT_SEED), NOW) {
         Ok(c) => c,
         Err(e) => panic!("client start failed: {e:?}"),
     };
@@ -458,7 +499,7 @@ pub fn run_client(variant: u8, renegotiate: bool, chunks: &[&[u8]]) -> Outcome {
 pub fn run_server(variant: u8, renegotiate: bool, chunks: &[&[u8]]) -> Outcome {
     let cfg = &fixture().servers[variant as usize];
     let (mut rx, mut tx) = (vec![0u8; FULL], vec![0u8; FULL]);
-    let mut conn = match Connection::server(cfg, &mut rx, &mut tx, TestRng::new(SERVER_SEED), NOW) {
+    let mut conn = match ServerConnection::new(cfg, &mut rx, &mut tx, TestRng::new(SERVER_SEED), NOW) {
         Ok(c) => c,
         Err(e) => panic!("server start failed: {e:?}"),
     };
@@ -487,7 +528,7 @@ pub fn real_client_hello() -> &'static [u8] {
     CH.get_or_init(|| {
         let cfg = &fixture().clients[0];
         let (mut rx, mut tx) = (vec![0u8; FULL], vec![0u8; FULL]);
-        let conn = Connection::client(cfg, SERVER_NAME, &mut rx, &mut tx, TestRng::new(CLIENT_SEED), NOW)
+        let conn = ClientConnection::new(cfg, SERVER_NAME, &mut rx, &mut tx, TestRng::new(CLIENT_SEED), NOW)
             .expect("client starts");
         conn.transmit_pending().to_vec()
     })
@@ -525,8 +566,8 @@ pub fn record_session(s: &Scenario) -> Result<Recording, Error> {
     let (rx_len, tx_len) = client_buffers(s.client);
     let (mut crx, mut ctx) = (vec![0u8; rx_len], vec![0u8; tx_len]);
     let (mut srx, mut stx) = (vec![0u8; FULL], vec![0u8; FULL]);
-    let mut client = Connection::client_with(ccfg, params, &mut crx, &mut ctx, TestRng::new(CLIENT_SEED), NOW)?;
-    let mut server = Connection::server(scfg, &mut srx, &mut stx, TestRng::new(SERVER_SEED), NOW)?;
+    let mut client = ClientConnection::with_params(ccfg, params, &mut crx, &mut ctx, TestRng::new(CLIENT_SEED), NOW)?;
+    let mut server = ServerConnection::new(scfg, &mut srx, &mut stx, TestRng::new(SERVER_SEED), NOW)?;
     // Only a client offering the golden session can make a lookup succeed
     // (and the golden runs themselves must not ask for the golden sessions);
     // any other lookup gets `None`, as in the fuzzer.

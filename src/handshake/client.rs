@@ -1,7 +1,7 @@
 //! The client handshake (RFC 5246 §7.3): full, and abbreviated when the
 //! server resumes an offered session (by ID or RFC 5077 ticket).
 
-use super::{Common, Ctx, Progress};
+use super::{Common, Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
 use crate::codec::{
     self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, NewSessionTicket,
     ServerHello, ServerKeyExchange, TLS12,
@@ -9,8 +9,10 @@ use crate::codec::{
 use crate::config::{CertifiedKey, ClientConfig};
 use crate::crypto::{self, EphemeralSecret, PublicKey, PublicShare};
 use crate::error::Error;
+use crate::event::Event;
 use crate::session::{ClientSession, SESSION_ID_LEN, Session};
 use crate::suites;
+use core::ops::Deref;
 use pki_types::CertificateDer;
 use zeroize::Zeroizing;
 
@@ -46,6 +48,15 @@ impl CacheKey {
     }
 }
 
+/// `name` as SNI: none for IP literals (RFC 6066 §3).
+fn sni_of(name: &str) -> Option<&[u8]> {
+    match name.parse::<core::net::IpAddr>() {
+        Ok(_) => None,
+        Err(_) if name.is_empty() => None,
+        Err(_) => Some(name.as_bytes()),
+    }
+}
+
 /// Session and key material whose lifetimes do not overlap, in one place.
 enum Slot {
     Empty,
@@ -58,10 +69,20 @@ enum Slot {
     Session(ClientSession),
 }
 
-pub(crate) struct ClientHandshake<'a> {
-    pub common: Common,
-    config: &'a ClientConfig<'a>,
-    server_name: &'a str,
+/// The longest server name a client connects to: a DNS name is at most
+/// 253 bytes (RFC 1035 §2.3.4); an IP address literal is shorter.
+pub(crate) const MAX_SERVER_NAME: usize = 253;
+
+/// The server name a client connects to, kept in the connection.
+pub(crate) type ServerName = heapless::String<MAX_SERVER_NAME>;
+
+/// The client side of a connection: the handshake state and what it keeps
+/// across renegotiations. `C` is how the config is held (`&ClientConfig`,
+/// `Arc<ClientConfig>`, ...).
+pub struct ClientHandshake<'a, C> {
+    pub(crate) common: Common,
+    config: C,
+    server_name: ServerName,
     /// The context this config's sessions are bound to (see [`Session`]).
     context: [u8; 32],
     cache_key: CacheKey,
@@ -81,8 +102,8 @@ pub(crate) struct ClientHandshake<'a> {
     client_cred: Option<(CertifiedKey<'a>, codec::SignatureScheme)>,
 }
 
-impl<'a> ClientHandshake<'a> {
-    pub fn new(config: &'a ClientConfig<'a>, server_name: &'a str, port: u16) -> Self {
+impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
+    pub(crate) fn new(config: C, server_name: ServerName, port: u16) -> Self {
         let context = crypto::context_digest([
             &b"sansio-tls client"[..],
             &config.verifier.session_context(),
@@ -91,9 +112,9 @@ impl<'a> ClientHandshake<'a> {
         ClientHandshake {
             common: Common::new(),
             config,
+            cache_key: CacheKey::new(&context, &server_name, port),
             server_name,
             context,
-            cache_key: CacheKey::new(&context, server_name, port),
             state: State::ExpectServerHello,
             slot: Slot::Empty,
             pms: crypto::SharedSecret::default(),
@@ -108,8 +129,8 @@ impl<'a> ClientHandshake<'a> {
     }
 
     /// A handshake renegotiating after `old` (RFC 5746).
-    pub fn renegotiation_of(old: &ClientHandshake<'a>) -> Self {
-        let mut h = ClientHandshake::new(old.config, old.server_name, 0);
+    pub(crate) fn renegotiation_of(old: &Self) -> Self {
+        let mut h = ClientHandshake::new(old.config.clone(), old.server_name.clone(), 0);
         h.cache_key = old.cache_key;
         h.common = Common::renegotiation_of(&old.common);
         h.alpn = old.alpn;
@@ -119,7 +140,7 @@ impl<'a> ClientHandshake<'a> {
     /// The server refused our renegotiation before answering it: go back
     /// to the established state, keeping the values a later renegotiation
     /// needs. Returns false if the renegotiation is too far along to abandon.
-    pub fn abandon_renegotiation(&mut self) -> bool {
+    fn abandon(&mut self) -> bool {
         match (&self.common.prev, self.state) {
             (Some(p), State::ExpectServerHello) => {
                 self.common.client_verify_data = p.client_verify_data;
@@ -133,7 +154,7 @@ impl<'a> ClientHandshake<'a> {
         }
     }
 
-    pub fn wipe(&mut self) {
+    fn wipe_secrets(&mut self) {
         self.common.wipe();
         self.pms = crypto::SharedSecret::default();
         self.slot = Slot::Empty;
@@ -142,7 +163,7 @@ impl<'a> ClientHandshake<'a> {
 
     /// A fatal error: forget the session this connection used or made
     /// (RFC 5246 §7.2.2).
-    pub fn invalidate_session(&mut self) {
+    fn forget_session(&mut self) {
         if let Some(cache) = self.config.session_cache {
             if matches!(self.slot, Slot::Offered(_) | Slot::Session(_)) {
                 cache.remove(self.cache_key.as_bytes());
@@ -151,38 +172,17 @@ impl<'a> ClientHandshake<'a> {
         self.slot = Slot::Empty;
     }
 
-    /// The ALPN protocol the server chose.
-    pub fn alpn(&self) -> Option<&'a [u8]> {
-        self.alpn
-    }
-
     /// The session established by the last handshake, if resumable.
-    pub fn session(&self) -> Option<&ClientSession> {
+    pub(crate) fn session(&self) -> Option<&ClientSession> {
         match &self.slot {
             Slot::Session(s) => Some(s),
             _ => None,
         }
     }
 
-    pub fn expects_ccs(&self) -> bool {
-        self.state == State::ExpectCcs
-    }
-
-    pub fn expects_finished(&self) -> bool {
-        self.state == State::ExpectFinished
-    }
-
-    pub fn got_ccs(&mut self) {
-        self.state = State::ExpectFinished;
-    }
-
     /// The server name as SNI: none for IP literals (RFC 6066 §3).
-    fn sni(&self) -> Option<&'a [u8]> {
-        match self.server_name.parse::<core::net::IpAddr>() {
-            Ok(_) => None,
-            Err(_) if self.server_name.is_empty() => None,
-            Err(_) => Some(self.server_name.as_bytes()),
-        }
+    fn sni(&self) -> Option<&[u8]> {
+        sni_of(&self.server_name)
     }
 
     /// Whether `s` may be offered: made in this config's context (so
@@ -203,7 +203,7 @@ impl<'a> ClientHandshake<'a> {
 
     /// Sends the ClientHello that opens the handshake, offering `session`
     /// (or the cached one) for resumption.
-    pub fn start<R: rand_core::CryptoRng>(
+    pub(crate) fn start<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
         session: Option<&ClientSession>,
@@ -249,7 +249,7 @@ impl<'a> ClientHandshake<'a> {
             random: self.common.client_random,
             session_id: &self.offered_id,
             cipher_suites: &suites,
-            server_name: self.sni(),
+            server_name: sni_of(&self.server_name),
             max_fragment_length: self.config.max_fragment_length,
             groups: &groups,
             signature_schemes: self.config.signature_schemes,
@@ -268,7 +268,7 @@ impl<'a> ClientHandshake<'a> {
         ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
     }
 
-    pub fn handle<R: rand_core::CryptoRng>(
+    fn handle_message<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
         typ: HandshakeType,
@@ -476,7 +476,7 @@ impl<'a> ClientHandshake<'a> {
         // certificate; an empty one is decode_error, as OpenSSL and GnuTLS
         // clients send.
         let ee = chain.first().ok_or(Error::Decode)?;
-        self.config.verifier.verify_server_cert(&chain, self.server_name, ctx.now.as_secs())?;
+        self.config.verifier.verify_server_cert(&chain, &self.server_name, ctx.now.as_secs())?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         if key.kind() != self.common.suite()?.auth {
             return Err(Error::UnsupportedCertificate);
@@ -595,5 +595,70 @@ impl<'a> ClientHandshake<'a> {
         self.common.install_keys(ctx, true)?;
         ctx.out.change_cipher_spec()?;
         self.common.send_finished(ctx, true)
+    }
+}
+
+impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHandshake<'a, C> {
+    fn handle<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        typ: HandshakeType,
+        msg: &[u8],
+        body: &[u8],
+    ) -> Result<Progress, Error> {
+        self.handle_message(ctx, typ, msg, body)
+    }
+
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn expects_ccs(&self) -> bool {
+        self.state == State::ExpectCcs
+    }
+
+    fn expects_finished(&self) -> bool {
+        self.state == State::ExpectFinished
+    }
+
+    fn got_ccs(&mut self) {
+        self.state = State::ExpectFinished;
+    }
+
+    fn alpn(&self) -> Option<&[u8]> {
+        self.alpn
+    }
+
+    fn invalidate_session(&mut self) {
+        self.forget_session();
+    }
+
+    fn wipe(&mut self) {
+        self.wipe_secrets();
+    }
+
+    fn completion_event(&self) -> Option<SideEvent> {
+        self.session().map(|_| SideEvent::NewSession)
+    }
+
+    fn event(&self, e: SideEvent) -> Option<Event<'_>> {
+        match e {
+            SideEvent::NewSession => self.session().map(Event::NewSession),
+            SideEvent::SessionLookup | SideEvent::StoreSession => None,
+        }
+    }
+
+    /// A HelloRequest: the application decides (renegotiate, refuse, or
+    /// ignore).
+    fn renegotiation_requested(&mut self, _now: crate::time::Instant, _running: bool) -> Result<Renegotiation, Error> {
+        Ok(Renegotiation::AskApplication)
+    }
+
+    fn abandon_renegotiation(&mut self) -> bool {
+        self.abandon()
+    }
+
+    fn handshake_timeout_ms(&self) -> Option<u64> {
+        self.config.handshake_timeout_ms
     }
 }

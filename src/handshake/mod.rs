@@ -3,8 +3,11 @@
 //! come in whole (reassembled by the connection); messages go out through a
 //! [`RecordWriter`].
 
+#[cfg(feature = "client")]
 pub(crate) mod client;
+#[cfg(feature = "server")]
 pub(crate) mod renegotiation;
+#[cfg(feature = "server")]
 pub(crate) mod server;
 
 use crate::codec::{CipherSuite, HandshakeType, MaxFragmentLength, NamedGroup};
@@ -40,7 +43,7 @@ pub struct HandshakeInfo {
 
 /// What handling a message led to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Progress {
+pub enum Progress {
     /// Keep going.
     Continue,
     /// The handshake is complete.
@@ -54,7 +57,7 @@ pub(crate) enum Progress {
 }
 
 /// Everything a handler may use besides its own state.
-pub(crate) struct Ctx<'x, R> {
+pub struct Ctx<'x, R> {
     pub out: RecordWriter<'x>,
     pub rng: &'x mut R,
     pub now: Instant,
@@ -64,7 +67,7 @@ pub(crate) struct Ctx<'x, R> {
 /// (RFC 5746 §3.1: the last verify_data of each side; and the peer's
 /// identity, which must not change unless allowed).
 #[derive(Clone, Copy)]
-pub(crate) struct Previous {
+pub struct Previous {
     pub client_verify_data: [u8; 12],
     pub server_verify_data: [u8; 12],
     pub peer_cert_sha256: Option<[u8; 32]>,
@@ -104,7 +107,7 @@ impl Previous {
 }
 
 /// State shared by client and server handshakes.
-pub(crate) struct Common {
+pub struct Common {
     /// Set in a renegotiation.
     pub prev: Option<Previous>,
     pub transcript: Transcript,
@@ -255,85 +258,98 @@ impl Common {
     }
 }
 
-/// The handshake of either side.
-pub(crate) enum Handshake<'a> {
-    Client(client::ClientHandshake<'a>),
-    Server(server::ServerHandshake<'a>),
-}
-
-impl Handshake<'_> {
-    pub fn common(&self) -> &Common {
-        match self {
-            Handshake::Client(c) => &c.common,
-            Handshake::Server(s) => &s.common,
-        }
-    }
-
-    /// Whether a ChangeCipherSpec from the peer is allowed now.
-    pub fn expects_ccs(&self) -> bool {
-        match self {
-            Handshake::Client(c) => c.expects_ccs(),
-            Handshake::Server(s) => s.expects_ccs(),
-        }
-    }
-
-    /// Whether the peer's ChangeCipherSpec arrived and its Finished is due:
-    /// no other record may come between them (RFC 5246 §7.4.9).
-    pub fn expects_finished(&self) -> bool {
-        match self {
-            Handshake::Client(c) => c.expects_finished(),
-            Handshake::Server(s) => s.expects_finished(),
-        }
-    }
-
-    /// The peer's ChangeCipherSpec arrived (and was allowed).
-    pub fn got_ccs(&mut self) {
-        match self {
-            Handshake::Client(c) => c.got_ccs(),
-            Handshake::Server(s) => s.got_ccs(),
-        }
-    }
-
+/// What the connection needs from the handshake of its side. Sealed: the
+/// trait sits in a private module, so only the client and server
+/// handshakes implement it, and the connection calls them without dynamic
+/// dispatch.
+pub trait HandshakeSide {
     /// Handles one whole handshake message.
-    pub fn handle<R: rand_core::CryptoRng>(
+    fn handle<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
         typ: HandshakeType,
         msg: &[u8],
         body: &[u8],
-    ) -> Result<Progress, Error> {
-        match self {
-            Handshake::Client(c) => c.handle(ctx, typ, msg, body),
-            Handshake::Server(s) => s.handle(ctx, typ, msg, body),
-        }
-    }
-}
+    ) -> Result<Progress, Error>;
 
-impl<'a> Handshake<'a> {
+    /// State shared by both sides.
+    fn common(&self) -> &Common;
+
+    /// Whether a ChangeCipherSpec from the peer is allowed now.
+    fn expects_ccs(&self) -> bool;
+
+    /// Whether the peer's ChangeCipherSpec arrived and its Finished is due:
+    /// no other record may come between them (RFC 5246 §7.4.9).
+    fn expects_finished(&self) -> bool;
+
+    /// The peer's ChangeCipherSpec arrived (and was allowed).
+    fn got_ccs(&mut self);
+
     /// The ALPN protocol the handshake agreed on.
-    pub fn alpn(&self) -> Option<&'a [u8]> {
-        match self {
-            Handshake::Client(c) => c.alpn(),
-            Handshake::Server(s) => s.alpn(),
-        }
-    }
+    fn alpn(&self) -> Option<&[u8]>;
 
     /// Removes the session this connection used or made from the store or
     /// cache (after a fatal error, RFC 5246 §7.2.2, or on request).
-    pub fn invalidate_session(&mut self) {
-        match self {
-            Handshake::Client(c) => c.invalidate_session(),
-            Handshake::Server(s) => s.invalidate_session(),
-        }
-    }
+    fn invalidate_session(&mut self);
 
     /// Forgets every secret (after a fatal error).
-    pub fn wipe(&mut self) {
-        match self {
-            Handshake::Client(c) => c.wipe(),
-            Handshake::Server(s) => s.wipe(),
-        }
+    fn wipe(&mut self);
+
+    /// Whether the peer has sent nothing yet that may be answered with an
+    /// alert-free refusal: a server before the first ClientHello refuses
+    /// alerts (what OpenSSL and GnuTLS do).
+    fn refuses_alerts(&self) -> bool {
+        false
     }
+
+    /// Whether the handshake waits for the application (a session lookup):
+    /// buffered input stays untouched until it answers.
+    fn waits_for_application(&self) -> bool {
+        false
+    }
+
+    /// The side's event a completed handshake reports besides
+    /// `HandshakeDone` (a session to store, or a new client session).
+    fn completion_event(&self) -> Option<SideEvent>;
+
+    /// The event `e` as the application sees it, borrowing the handshake.
+    fn event(&self, e: SideEvent) -> Option<crate::event::Event<'_>>;
+
+    /// A renegotiation request arrived on the established connection
+    /// (`running`: one already runs): what the connection should do.
+    fn renegotiation_requested(&mut self, now: Instant, running: bool) -> Result<Renegotiation, Error>;
+
+    /// The peer refused our renegotiation before answering it: go back to
+    /// the established state if nothing was negotiated yet.
+    fn abandon_renegotiation(&mut self) -> bool {
+        false
+    }
+
+    /// The handshake timeout of the config, in milliseconds.
+    fn handshake_timeout_ms(&self) -> Option<u64>;
+}
+
+/// An event only one side produces, queued until the application polls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideEvent {
+    /// Server: the client offers a session ID to look up.
+    SessionLookup,
+    /// Server: store the session a full handshake made.
+    StoreSession,
+    /// Client: a resumable session was established.
+    NewSession,
+}
+
+/// What a side decides about a renegotiation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renegotiation {
+    /// Server: accepted; the handshake restarted and takes the buffered
+    /// ClientHello again.
+    Started,
+    /// Server: refused with a `no_renegotiation` warning.
+    Refused,
+    /// Client: the application decides (an event).
+    AskApplication,
 }
 
 impl Common {

@@ -2,7 +2,8 @@
 //! session offered by ID (from the store or the application) or by ticket
 //! (RFC 5077) can be resumed.
 
-use super::{Common, Ctx, Progress};
+use super::renegotiation::RenegotiationBudget;
+use super::{Common, Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
 use crate::codec::{
     self, CertificateMsg, CertificateRequest, CipherSuite, ClientHello, ContentType, DigitallySigned, HandshakeType,
     NamedGroup, NewSessionTicket, ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
@@ -10,8 +11,11 @@ use crate::codec::{
 use crate::config::{CertifiedKey, ClientAuth, ServerConfig};
 use crate::crypto::{self, EphemeralSecret, PublicKey};
 use crate::error::Error;
+use crate::event::Event;
 use crate::session::{SESSION_ID_LEN, ServerSessions, Session};
 use crate::suites::{self, SuiteInfo};
+use crate::time::Instant;
+use core::ops::Deref;
 use zeroize::Zeroizing;
 
 /// ClientCertificateType rsa_sign (RFC 5246 §7.4.4).
@@ -43,9 +47,23 @@ enum Lookup {
     Answered(Option<Session>),
 }
 
-pub(crate) struct ServerHandshake<'a> {
-    pub common: Common,
-    config: &'a ServerConfig<'a>,
+/// The longest server_name (SNI) a server keeps for the application to
+/// read: a DNS host name is at most 253 bytes (RFC 1035 §2.3.4).
+const MAX_SNI: usize = 253;
+
+/// The server side of a connection: the handshake state and what it keeps
+/// across renegotiations. `C` is how the config is held (`&ServerConfig`,
+/// `Arc<ServerConfig>`, ...).
+pub struct ServerHandshake<'a, C> {
+    pub(crate) common: Common,
+    config: C,
+    /// What the client's renegotiations used of the limits.
+    budget: RenegotiationBudget,
+    /// Client authentication the application set for the handshakes to
+    /// come (renegotiations included).
+    next_client_auth: Option<ClientAuth>,
+    /// The server_name the client sent, if it was a host name.
+    sni: heapless::String<MAX_SNI>,
     state: State,
     key_share: Option<EphemeralSecret>,
     lookup: Lookup,
@@ -84,10 +102,14 @@ struct Choice<'a> {
     scheme: SignatureScheme,
 }
 
-impl<'a> ServerHandshake<'a> {
-    pub fn new(config: &'a ServerConfig<'a>) -> Self {
+impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
+    pub(crate) fn new(config: C, now: Instant) -> Self {
         ServerHandshake {
             common: Common::new(),
+            budget: RenegotiationBudget::new(now),
+            next_client_auth: None,
+            sni: heapless::String::new(),
+            client_auth: config.client_auth,
             config,
             state: State::ExpectClientHello,
             key_share: None,
@@ -101,35 +123,40 @@ impl<'a> ServerHandshake<'a> {
             issue_ticket: false,
             point_formats: false,
             alpn: None,
-            client_auth: config.client_auth,
             peer_key: None,
         }
     }
 
     /// A handshake renegotiating after `old` (RFC 5746).
-    pub fn renegotiation_of(old: &ServerHandshake<'a>) -> Self {
-        let mut h = ServerHandshake::new(old.config);
+    fn renegotiation_of(old: &Self) -> Self {
+        let mut h = ServerHandshake::new(old.config.clone(), Instant::default());
         h.common = Common::renegotiation_of(&old.common);
         h.alpn = old.alpn;
+        h.budget = old.budget;
+        h.sni = old.sni.clone();
+        h.next_client_auth = old.next_client_auth;
+        if let Some(auth) = old.next_client_auth {
+            h.client_auth = auth;
+        }
         h
     }
 
-    /// Overrides client authentication for this handshake (a server may ask
-    /// for a certificate only in a renegotiation).
-    pub fn set_client_auth(&mut self, auth: ClientAuth) {
-        self.client_auth = auth;
+    /// Sets client authentication for the handshakes to come: this one if
+    /// its ClientHello has not been handled yet, and every renegotiation (a
+    /// server may ask for a certificate only in a renegotiation).
+    pub(crate) fn set_client_auth(&mut self, auth: ClientAuth) {
+        if self.state == State::ExpectClientHello && self.common.prev.is_none() {
+            self.client_auth = auth;
+        }
+        self.next_client_auth = Some(auth);
     }
 
-    /// The ALPN protocol this handshake chose.
-    pub fn alpn(&self) -> Option<&'a [u8]> {
-        self.alpn
+    /// The server_name the client asked for (a host name), if any.
+    pub(crate) fn server_name(&self) -> Option<&str> {
+        Some(self.sni.as_str()).filter(|n| !n.is_empty())
     }
 
-    pub fn config(&self) -> &'a ServerConfig<'a> {
-        self.config
-    }
-
-    pub fn wipe(&mut self) {
+    fn wipe_secrets(&mut self) {
         self.common.wipe();
         self.key_share = None;
         self.session = None;
@@ -138,7 +165,7 @@ impl<'a> ServerHandshake<'a> {
 
     /// A fatal error: remove the session this connection used or made from
     /// the store (RFC 5246 §7.2.2).
-    pub fn invalidate_session(&mut self) {
+    fn forget_session(&mut self) {
         if let (Some(s), ServerSessions::Store(store), true) =
             (&self.session, self.config.sessions, self.session_in_store)
         {
@@ -149,17 +176,17 @@ impl<'a> ServerHandshake<'a> {
     }
 
     /// The session ID the application is asked to look up.
-    pub fn lookup_id(&self) -> &[u8] {
+    fn lookup_id(&self) -> &[u8] {
         &self.lookup_id
     }
 
     /// Whether a lookup is waiting for the application.
-    pub fn lookup_pending(&self) -> bool {
+    pub(crate) fn lookup_pending(&self) -> bool {
         matches!(self.lookup, Lookup::Pending)
     }
 
     /// The application's answer to the lookup.
-    pub fn answer_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
+    pub(crate) fn answer_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
         if !self.lookup_pending() {
             return Err(Error::InvalidState);
         }
@@ -169,31 +196,14 @@ impl<'a> ServerHandshake<'a> {
 
     /// The session made by the last full handshake, for the application to
     /// store (events mode only).
-    pub fn session_to_store(&self) -> Option<&Session> {
+    fn session_to_store(&self) -> Option<&Session> {
         match self.config.sessions {
             ServerSessions::Events if !self.common.resumed => self.session.as_ref().filter(|s| !s.id().is_empty()),
             _ => None,
         }
     }
 
-    /// Whether no ClientHello has been handled yet.
-    pub fn awaits_client_hello(&self) -> bool {
-        self.state == State::ExpectClientHello
-    }
-
-    pub fn expects_ccs(&self) -> bool {
-        self.state == State::ExpectCcs
-    }
-
-    pub fn expects_finished(&self) -> bool {
-        self.state == State::ExpectFinished
-    }
-
-    pub fn got_ccs(&mut self) {
-        self.state = State::ExpectFinished;
-    }
-
-    pub fn handle<R: rand_core::CryptoRng>(
+    fn handle_message<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
         typ: HandshakeType,
@@ -444,6 +454,12 @@ impl<'a> ServerHandshake<'a> {
         self.common.secure_renegotiation = secure_renegotiation;
         self.common.ems = ch.extended_master_secret;
         self.sni_hash = ch.server_name.map(crypto::sha256);
+        // Kept for the application when it is a host name that fits (an
+        // IP literal is not allowed here, RFC 6066 §3).
+        self.sni.clear();
+        if let Some(name) = ch.server_name.and_then(|n| core::str::from_utf8(n).ok()) {
+            let _fits = self.sni.push_str(name).is_ok();
+        }
         self.point_formats = ch.ec_point_formats.is_some();
         let mfl = match ch.max_fragment_length {
             None => None,
@@ -636,5 +652,82 @@ impl<'a> ServerHandshake<'a> {
         };
         let transcript = &mut self.common.transcript;
         ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
+    }
+}
+
+impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHandshake<'a, C> {
+    fn handle<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        typ: HandshakeType,
+        msg: &[u8],
+        body: &[u8],
+    ) -> Result<Progress, Error> {
+        self.handle_message(ctx, typ, msg, body)
+    }
+
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn expects_ccs(&self) -> bool {
+        self.state == State::ExpectCcs
+    }
+
+    fn expects_finished(&self) -> bool {
+        self.state == State::ExpectFinished
+    }
+
+    fn got_ccs(&mut self) {
+        self.state = State::ExpectFinished;
+    }
+
+    fn alpn(&self) -> Option<&[u8]> {
+        self.alpn
+    }
+
+    fn invalidate_session(&mut self) {
+        self.forget_session();
+    }
+
+    fn wipe(&mut self) {
+        self.wipe_secrets();
+    }
+
+    /// No ClientHello handled yet.
+    fn refuses_alerts(&self) -> bool {
+        self.state == State::ExpectClientHello && self.common.prev.is_none()
+    }
+
+    fn waits_for_application(&self) -> bool {
+        self.lookup_pending()
+    }
+
+    fn completion_event(&self) -> Option<SideEvent> {
+        self.session_to_store().map(|_| SideEvent::StoreSession)
+    }
+
+    fn event(&self, e: SideEvent) -> Option<Event<'_>> {
+        match e {
+            SideEvent::SessionLookup => Some(Event::SessionLookup(self.lookup_id())),
+            SideEvent::StoreSession => self.session_to_store().map(Event::StoreSession),
+            SideEvent::NewSession => None,
+        }
+    }
+
+    /// A renegotiating ClientHello: admitted by the budget
+    /// ([`RenegotiationBudget::admit`]) it starts a fresh handshake that
+    /// takes the buffered ClientHello; otherwise it is refused.
+    fn renegotiation_requested(&mut self, now: Instant, running: bool) -> Result<Renegotiation, Error> {
+        let (limits, secure) = (self.config.renegotiation, self.common.secure_renegotiation);
+        if !self.budget.admit(limits, secure, running, now)? {
+            return Ok(Renegotiation::Refused);
+        }
+        *self = ServerHandshake::renegotiation_of(self);
+        Ok(Renegotiation::Started)
+    }
+
+    fn handshake_timeout_ms(&self) -> Option<u64> {
+        self.config.handshake_timeout_ms
     }
 }

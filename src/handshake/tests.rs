@@ -50,7 +50,7 @@ fn server_handle(prev: Option<Previous>, msg: &[u8]) -> Result<Progress, Error> 
     let key = SigningKey::from_der(KEY).unwrap();
     let chain: [&[u8]; 1] = [CERT];
     let cfg = ServerConfig::new(&chain, &key);
-    let mut hs = ServerHandshake::new(&cfg);
+    let mut hs = ServerHandshake::new(&cfg, NOW);
     hs.common.prev = prev;
     let (mut tx, mut end, mut layer, mut rng) = ([0u8; 4096], 0, RecordLayer::new(), TestRng::new(1));
     let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW };
@@ -75,13 +75,13 @@ fn server_checks_renegotiation_info() {
 fn with_client<T>(
     prev: Option<Previous>,
     allow_change: bool,
-    f: impl FnOnce(&mut ClientHandshake<'_>, &mut Ctx<'_, TestRng>) -> T,
+    f: impl for<'x> FnOnce(&mut ClientHandshake<'x, &'x ClientConfig<'x>>, &mut Ctx<'_, TestRng>) -> T,
 ) -> T {
     let roots = [trust_anchor_from_der(CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let mut cfg = ClientConfig::new(&verifier);
     cfg.allow_peer_identity_change = allow_change;
-    let mut hs = ClientHandshake::new(&cfg, "localhost", 443);
+    let mut hs = ClientHandshake::new(&cfg, "localhost".try_into().unwrap(), 443);
     hs.common.prev = prev;
     let (mut tx, mut end, mut layer, mut rng) = ([0u8; 4096], 0, RecordLayer::new(), TestRng::new(1));
     let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW };

@@ -1,13 +1,16 @@
 //! The record layer (RFC 5246 §6.2): framing, size limits, sequence numbers
 //! and AEAD protection in place. It knows nothing of what a handshake message
-//! means; reassembly of handshake messages across records is done by the
-//! connection over the caller's receive buffer.
+//! means. The `deframer` owns the receive buffer and reassembles
+//! handshake messages across records in it; the transmit side queues
+//! records for the network.
 
 use crate::codec::{ContentType, TLS12};
 use crate::crypto::{AeadAlg, RecordCipher, TAG_LEN};
 use crate::error::Error;
 use core::ops::Range;
 use zeroize::{Zeroize, ZeroizeOnDrop};
+
+pub(crate) mod deframer;
 
 /// Record header: type(1) || version(2) || length(2).
 pub const HEADER_LEN: usize = 5;

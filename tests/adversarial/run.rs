@@ -12,7 +12,10 @@ use sansio_tls::config::ClientAuth;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::session::{ClientSession, LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
-use sansio_tls::{AlertLevel, ClientConfig, ClientParams, Connection, Error, Event, HandshakeInfo, ServerConfig};
+use sansio_tls::{
+    AlertLevel, Buffer, ClientConfig, ClientConnection, ClientParams, Connection, Error, Event, HandshakeInfo,
+    ServerConfig, ServerConnection,
+};
 
 /// The default buffer size: the largest record plus room for a handshake
 /// message.
@@ -49,7 +52,11 @@ pub struct Outcome {
 
 /// Moves the peer's bytes into our connection, polling it between feeds,
 /// until all are in or it fails.
-fn deliver<R: rand_core::CryptoRng>(conn: &mut Connection<'_, R>, mut bytes: &[u8], out: &mut Outcome) {
+fn deliver<R: rand_core::CryptoRng>(
+    conn: &mut Connection<impl sansio_tls::Side, R, impl Buffer>,
+    mut bytes: &[u8],
+    out: &mut Outcome,
+) {
     loop {
         let n = conn.feed(bytes);
         bytes = &bytes[n..];
@@ -68,7 +75,10 @@ fn deliver<R: rand_core::CryptoRng>(conn: &mut Connection<'_, R>, mut bytes: &[u
 }
 
 /// Takes every event our connection has now.
-fn poll<R: rand_core::CryptoRng>(conn: &mut Connection<'_, R>, out: &mut Outcome) -> Result<(), Error> {
+fn poll<R: rand_core::CryptoRng>(
+    conn: &mut Connection<impl sansio_tls::Side, R, impl Buffer>,
+    out: &mut Outcome,
+) -> Result<(), Error> {
     while let Some(ev) = conn.poll_event(NOW)? {
         match ev {
             Event::HandshakeDone(i) => out.infos.push(i),
@@ -80,16 +90,37 @@ fn poll<R: rand_core::CryptoRng>(conn: &mut Connection<'_, R>, out: &mut Outcome
     Ok(())
 }
 
+/// How `drive` starts a renegotiation from our side: only a client can
+/// (the server's HelloRequest is a message the peer side plays).
+pub trait Renegotiate {
+    fn start_renegotiation(&mut self) -> Result<(), Error>;
+}
+
+impl<R: rand_core::CryptoRng, B: Buffer> Renegotiate for ClientConnection<'_, R, B> {
+    fn start_renegotiation(&mut self) -> Result<(), Error> {
+        self.renegotiate(NOW)
+    }
+}
+
+impl<R: rand_core::CryptoRng, B: Buffer> Renegotiate for ServerConnection<'_, R, B> {
+    fn start_renegotiation(&mut self) -> Result<(), Error> {
+        Err(Error::InvalidState)
+    }
+}
+
 /// Plays the peer against `conn`: our connection's output goes to the peer,
 /// the peer's next flight (edited by `mutation`) to our connection, until
 /// one fails or neither has anything more to say. With `reneg`, once both
 /// finished the first handshake the client side starts a renegotiation.
-pub fn drive<R: rand_core::CryptoRng>(
-    conn: &mut Connection<'_, R>,
+pub fn drive<S: sansio_tls::Side, R: rand_core::CryptoRng, B: Buffer>(
+    conn: &mut Connection<S, R, B>,
     peer: &mut Peer,
     mutation: &Mutation,
     reneg: bool,
-) -> Outcome {
+) -> Outcome
+where
+    Connection<S, R, B>: Renegotiate,
+{
     let mut out = Outcome::default();
     let mut renegotiating = false;
     for _ in 0..64 {
@@ -107,7 +138,7 @@ pub fn drive<R: rand_core::CryptoRng>(
             match peer.side {
                 Side::Client => peer.begin_renegotiation(),
                 Side::Server => {
-                    if let Err(e) = conn.renegotiate(NOW) {
+                    if let Err(e) = conn.start_renegotiation() {
                         out.trouble = Some(format!("renegotiate() failed: {e:?}"));
                         break;
                     }
@@ -170,7 +201,7 @@ fn against_server(case: &Case) -> Outcome {
     let mut offer = None;
     if matches!(sc.flow, Flow::ResumeId | Flow::ResumeTicket) {
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-        let mut conn = Connection::server(&cfg, &mut rx, &mut tx, TestRng::new(12), NOW).unwrap();
+        let mut conn = ServerConnection::new(&cfg, &mut rx, &mut tx, TestRng::new(12), NOW).unwrap();
         let mut peer = Peer::new(Side::Client, sc.setup.clone(), 11);
         let out = drive(&mut conn, &mut peer, &Mutation::Honest, false);
         match made(&out, &peer) {
@@ -179,7 +210,7 @@ fn against_server(case: &Case) -> Outcome {
         }
     }
     let (mut rx, mut tx) = (vec![0; sc.env.rx], vec![0; BUF]);
-    let mut conn = Connection::server(&cfg, &mut rx, &mut tx, TestRng::new(2), NOW).unwrap();
+    let mut conn = ServerConnection::new(&cfg, &mut rx, &mut tx, TestRng::new(2), NOW).unwrap();
     let mut peer = Peer::new(Side::Client, sc.knobs.clone(), 1);
     peer.offer = offer;
     drive(&mut conn, &mut peer, &case.mutation, sc.flow == Flow::Reneg)
@@ -200,7 +231,7 @@ fn against_client(case: &Case) -> Outcome {
     let mut session: Option<ClientSession> = None;
     if matches!(sc.flow, Flow::ResumeId | Flow::ResumeTicket) {
         let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-        let mut conn = Connection::client(&cfg, "localhost", &mut rx, &mut tx, TestRng::new(13), NOW).unwrap();
+        let mut conn = ClientConnection::new(&cfg, "localhost", &mut rx, &mut tx, TestRng::new(13), NOW).unwrap();
         let mut peer = Peer::new(Side::Server, sc.setup.clone(), 14);
         let out = drive(&mut conn, &mut peer, &Mutation::Honest, false);
         match (made(&out, &peer), conn.client_session()) {
@@ -213,7 +244,7 @@ fn against_client(case: &Case) -> Outcome {
     }
     let params = ClientParams { server_name: "localhost", port: 0, session: session.as_ref() };
     let (mut rx, mut tx) = (vec![0; sc.env.rx], vec![0; BUF]);
-    let mut conn = Connection::client_with(&cfg, params, &mut rx, &mut tx, TestRng::new(1), NOW).unwrap();
+    let mut conn = ClientConnection::with_params(&cfg, params, &mut rx, &mut tx, TestRng::new(1), NOW).unwrap();
     let mut peer = Peer::new(Side::Server, sc.knobs.clone(), 3);
     peer.offer = offer;
     drive(&mut conn, &mut peer, &case.mutation, sc.flow == Flow::Reneg)

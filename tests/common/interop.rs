@@ -143,8 +143,8 @@ fn rng() -> UnwrapErr<SysRng> {
 
 /// Reads plaintext until `done(received)` holds, the peer closes, or
 /// `deadline`. Socket reads must have a timeout set.
-fn read_until<R: rand_core::CryptoRng>(
-    tls: &mut TlsStream<'_, R, TcpStream>,
+fn read_until<S: Side, R: rand_core::CryptoRng, B: Buffer>(
+    tls: &mut TlsStream<Connection<S, R, B>, TcpStream>,
     out: &mut Outcome,
     deadline: StdInstant,
     mut done: impl FnMut(&[u8]) -> bool,
@@ -166,7 +166,10 @@ fn read_until<R: rand_core::CryptoRng>(
     Ok(())
 }
 
-fn collect<R: rand_core::CryptoRng>(tls: &mut TlsStream<'_, R, TcpStream>, out: &mut Outcome) {
+fn collect<S: Side, R: rand_core::CryptoRng, B: Buffer>(
+    tls: &mut TlsStream<Connection<S, R, B>, TcpStream>,
+    out: &mut Outcome,
+) {
     for ev in tls.take_events() {
         if let StreamEvent::Closed(r) = ev {
             out.close.get_or_insert(r);
@@ -194,7 +197,7 @@ pub fn run_client(port: u16, ca: &[u8], opts: ClientOpts, send: &[u8], expect: &
     sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
     let (mut rx, mut tx) = (vec![0; opts.rx], vec![0; opts.tx]);
-    let conn = Connection::client(&config, "localhost", &mut rx, &mut tx, rng(), now())
+    let conn = ClientConnection::new(&config, "localhost", &mut rx, &mut tx, rng(), now())
         .map_err(|e| format!("Connection::client: {e}"))?;
     let mut tls = TlsStream::new(conn, sock);
     let mut out = Outcome::default();
@@ -307,7 +310,7 @@ fn echo_server(
     sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
     let (mut rx, mut tx) = (vec![0; BIG], vec![0; BIG]);
-    let conn = Connection::server(&config, &mut rx, &mut tx, rng(), now()).map_err(|e| format!("{e}"))?;
+    let conn = ServerConnection::new(&config, &mut rx, &mut tx, rng(), now()).map_err(|e| format!("{e}"))?;
     let mut tls = TlsStream::new(conn, sock);
     let mut out = Outcome::default();
     while tls.connection().is_handshaking() {
@@ -555,10 +558,10 @@ fn serve_one(
     sock.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
     let (mut rx, mut tx) = (vec![0; BIG], vec![0; BIG]);
-    let conn = Connection::server(config, &mut rx, &mut tx, rng(), now()).map_err(|e| format!("{e}"))?;
+    let conn = ServerConnection::new(config, &mut rx, &mut tx, rng(), now()).map_err(|e| format!("{e}"))?;
     let mut tls = TlsStream::new(conn, sock);
     let mut out = Outcome::default();
-    let mut collect_all = |tls: &mut TlsStream<'_, _, TcpStream>, out: &mut Outcome| {
+    let mut collect_all = |tls: &mut TlsStream<_, TcpStream>, out: &mut Outcome| {
         for ev in tls.take_events() {
             log(&ev);
             if let StreamEvent::Closed(r) = ev {
@@ -647,11 +650,10 @@ pub enum HelloRequestAnswer {
     Ignore,
 }
 
-/// Our client over TCP, driven step by step by a test. Its buffers are
-/// leaked (a few tens of KiB per connection, in tests only) so that it can
-/// own its connection.
+/// Our client over TCP, driven step by step by a test; its connection owns
+/// its buffers.
 pub struct Client<'a> {
-    pub tls: TlsStream<'a, UnwrapErr<SysRng>, TcpStream>,
+    pub tls: TlsStream<ClientConnection<'a, UnwrapErr<SysRng>, Vec<u8>>, TcpStream>,
     pub out: Outcome,
     pub on_hello_request: HelloRequestAnswer,
     deadline: StdInstant,
@@ -669,10 +671,9 @@ impl<'a> Client<'a> {
         let sock = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| format!("connect {addr}: {e}"))?;
         sock.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
         sock.set_write_timeout(Some(TIMEOUT)).unwrap();
-        let rx: &'static mut [u8] = Box::leak(vec![0u8; BIG].into_boxed_slice());
-        let tx: &'static mut [u8] = Box::leak(vec![0u8; BIG].into_boxed_slice());
+        let (rx, tx) = (vec![0u8; BIG], vec![0u8; BIG]);
         let params = ClientParams { server_name: "localhost", port, session };
-        let conn = Connection::client_with(config, params, rx, tx, rng(), now())
+        let conn = ClientConnection::with_params(config, params, rx, tx, rng(), now())
             .map_err(|e| format!("Connection::client_with: {e}"))?;
         let mut client = Client {
             tls: TlsStream::new(conn, sock),

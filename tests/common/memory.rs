@@ -4,7 +4,10 @@
 #![allow(dead_code)]
 
 use sansio_tls::testing::TestRng;
-use sansio_tls::{AlertDescription, AlertLevel, CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
+use sansio_tls::{
+    AlertDescription, AlertLevel, Buffer, ClientConnection, CloseReason, Connection, Error, Event, HandshakeInfo,
+    Instant, ServerConnection, Side,
+};
 
 /// A time inside the test PKI's validity (2027-01-15).
 pub const NOW: Instant = Instant::from_secs(1_800_000_000);
@@ -33,13 +36,16 @@ pub enum Ev {
 
 /// Drains every event `conn` has now; data is appended to `data` instead
 /// of being listed (to keep big transfers cheap).
-pub fn drain<R: rand_core::CryptoRng>(conn: &mut Connection<'_, R>, data: &mut Vec<u8>) -> Result<Vec<Ev>, Error> {
+pub fn drain<R: rand_core::CryptoRng>(
+    conn: &mut Connection<impl Side, R, impl Buffer>,
+    data: &mut Vec<u8>,
+) -> Result<Vec<Ev>, Error> {
     drain_at(conn, data, NOW)
 }
 
 /// [`drain`] at a given time.
 pub fn drain_at<R: rand_core::CryptoRng>(
-    conn: &mut Connection<'_, R>,
+    conn: &mut Connection<impl Side, R, impl Buffer>,
     data: &mut Vec<u8>,
     now: Instant,
 ) -> Result<Vec<Ev>, Error> {
@@ -65,8 +71,8 @@ pub fn drain_at<R: rand_core::CryptoRng>(
 /// Moves as many pending bytes from `from` to `to` as `to` takes. Returns
 /// how many moved.
 pub fn transfer<R1: rand_core::CryptoRng, R2: rand_core::CryptoRng>(
-    from: &mut Connection<'_, R1>,
-    to: &mut Connection<'_, R2>,
+    from: &mut Connection<impl Side, R1, impl Buffer>,
+    to: &mut Connection<impl Side, R2, impl Buffer>,
 ) -> usize {
     let n = to.feed(from.transmit_pending());
     from.transmit_done(n);
@@ -86,14 +92,18 @@ pub struct Outcome {
 
 /// Runs both sides until no bytes move, or one fails. Errors are recorded,
 /// not returned.
-pub fn run(client: &mut Connection<'_, &mut TestRng>, server: &mut Connection<'_, &mut TestRng>, out: &mut Outcome) {
+pub fn run(
+    client: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    server: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    out: &mut Outcome,
+) {
     run_at(client, server, out, NOW)
 }
 
 /// [`run`] at a given time.
 pub fn run_at(
-    client: &mut Connection<'_, &mut TestRng>,
-    server: &mut Connection<'_, &mut TestRng>,
+    client: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+    server: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
     out: &mut Outcome,
     now: Instant,
 ) {
@@ -123,8 +133,8 @@ pub fn run_at(
 /// The server asks for a renegotiation (HelloRequest), the client sees the
 /// request and renegotiates; returns what both sides did until it settled.
 pub fn renegotiate_on_request(
-    client: &mut Connection<'_, &mut TestRng>,
-    server: &mut Connection<'_, &mut TestRng>,
+    client: &mut ClientConnection<'_, &mut TestRng, impl Buffer>,
+    server: &mut ServerConnection<'_, &mut TestRng, impl Buffer>,
 ) -> Outcome {
     server.request_renegotiation(NOW, None).unwrap();
     let mut sink = Vec::new();
@@ -172,7 +182,7 @@ macro_rules! pair {
     ($client:ident, $server:ident, $ccfg:expr, $params:expr, $scfg:expr, $seeds:expr, $now:expr) => {
         let (mut crx, mut ctx, mut srx, mut stx) = (vec![0; BUF], vec![0; BUF], vec![0; BUF], vec![0; BUF]);
         let (mut r1, mut r2) = (TestRng::new($seeds.0), TestRng::new($seeds.1));
-        let mut $client = Connection::client_with($ccfg, $params, &mut crx, &mut ctx, &mut r1, $now).unwrap();
-        let mut $server = Connection::server($scfg, &mut srx, &mut stx, &mut r2, $now).unwrap();
+        let mut $client = ClientConnection::with_params($ccfg, $params, &mut crx, &mut ctx, &mut r1, $now).unwrap();
+        let mut $server = ServerConnection::new($scfg, &mut srx, &mut stx, &mut r2, $now).unwrap();
     };
 }

@@ -6,7 +6,7 @@
 use getrandom::SysRng;
 use rand_core::UnwrapErr;
 use sansio_tls::io::{StreamEvent, TlsStream};
-use sansio_tls::{CloseReason, Connection, Error, HandshakeInfo, Instant, ServerConfig};
+use sansio_tls::{CloseReason, Error, HandshakeInfo, Instant, ServerConfig, ServerConnection};
 use std::io::{self, Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant as StdInstant};
 /// How long one served connection may take.
 pub const TIMEOUT: Duration = Duration::from_secs(8);
 /// Buffers that hold any record plus a certificate chain.
-pub const BUF: usize = sansio_tls::connection::RECOMMENDED_RECEIVE_BUFFER;
+pub const BUF: usize = sansio_tls::conn::RECOMMENDED_RECEIVE_BUFFER;
 
 /// Whether a socket error is a read timeout.
 pub fn is_timeout(e: &io::Error) -> bool {
@@ -60,7 +60,7 @@ pub fn serve_one(listener: &TcpListener, config: &ServerConfig<'_>) -> Served {
     sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);
-    let conn = Connection::server(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).unwrap();
+    let conn = ServerConnection::new(config, &mut rx, &mut tx, UnwrapErr(SysRng), Instant::now()).unwrap();
     let mut tls = TlsStream::new(conn, sock);
     let mut buf = [0u8; 4096];
     let result = (|| {

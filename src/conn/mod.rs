@@ -1,0 +1,607 @@
+//! The public sans-IO facade: caller buffers in and out, events, send,
+//! close and timeouts. [`ClientConnection`] and [`ServerConnection`] are one
+//! [`Connection`] core over the handshake of their side; calls that belong
+//! to one side exist only there. The core routes what the
+//! [`Deframer`](crate::record) yields to the handshake, owns the connection
+//! policy, and turns every error into its alert exactly once.
+
+#[cfg(feature = "client")]
+mod client;
+#[cfg(feature = "server")]
+mod server;
+
+#[cfg(feature = "client")]
+pub use client::{ClientConnection, ClientParams};
+#[cfg(feature = "server")]
+pub use server::ServerConnection;
+
+use crate::codec::{self, AlertDescription, AlertLevel, ContentType};
+use crate::error::Error;
+use crate::event::{CloseReason, Event, HandshakeInfo};
+use crate::handshake::{Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
+use crate::record::RecordLayer;
+use crate::record::deframer::{Deframer, Inbound, Transmit};
+use crate::time::Instant;
+use core::ops::Range;
+
+/// The most warning alerts accepted in a row without other traffic between.
+const MAX_WARNING_ALERTS: u8 = 8;
+
+/// The largest handshake message a [`RECOMMENDED_RECEIVE_BUFFER`]
+/// reassembles: 64 KiB of body and its header. RFC 5246 allows 2^24, but
+/// real peers stay far below: the biggest ClientHellos seen (thousands of
+/// signature schemes, many extensions, padding) are 32-65 KiB, certificate
+/// chains a few KiB.
+pub const LARGE_HANDSHAKE_MESSAGE: usize = (1 << 16) + codec::HANDSHAKE_HEADER_LEN;
+
+/// A receive buffer that takes any record and, besides it, a handshake
+/// message up to [`LARGE_HANDSHAKE_MESSAGE`] being reassembled: what a
+/// server facing unknown clients should use (about 80 KiB; the std adapter's
+/// users and the example server do). A smaller buffer works with every peer
+/// whose messages fit; a message that can never fit fails the connection with
+/// [`Error::HandshakeMessageTooLarge`].
+pub const RECOMMENDED_RECEIVE_BUFFER: usize = LARGE_HANDSHAKE_MESSAGE + crate::record::MAX_RECORD;
+
+/// The smallest receive or transmit buffer a connection accepts: below this
+/// not even a ClientHello or an alert record fits.
+pub const MIN_BUFFER: usize = 128;
+
+/// The most events queued between two [`Connection::poll_event`] calls; one
+/// message or record yields at most two, and the end of the transport one.
+const EVENT_QUEUE: usize = 4;
+
+/// A buffer a connection can work in: `&mut [u8]`, `[u8; N]`, `Vec<u8>`,
+/// `Box<[u8]>`, or anything else that is a mutable byte slice. Owned
+/// buffers make a connection `'static` (to keep in a map, or move across
+/// tasks); [`Connection::into_parts`] gives them back.
+pub trait Buffer: AsRef<[u8]> + AsMut<[u8]> {}
+
+impl<T: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for T {}
+
+/// Which side a [`Connection`] is: the client or server handshake. Sealed;
+/// name it in code generic over both (`fn pump<S: Side, R, B>(c: &mut
+/// Connection<S, R, B>)`).
+pub trait Side: HandshakeSide {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Handshaking,
+    Open,
+    /// Closed for reading (close_notify received or transport ended).
+    Closed,
+    Failed(Error),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Pending {
+    HandshakeDone(HandshakeInfo),
+    Alert(AlertLevel, AlertDescription),
+    RenegotiationRequested,
+    RenegotiationRefused,
+    Closed(CloseReason),
+    PeerCertificates,
+    Side(SideEvent),
+}
+
+/// What one processing step produced.
+enum Step {
+    /// Nothing more can be done with the bytes received so far.
+    Idle,
+    /// Progress was made; look again.
+    Again,
+    /// Application data at this range of the receive buffer.
+    Data(Range<usize>),
+}
+
+/// A TLS 1.2 connection over caller-owned buffers: the core shared by
+/// [`ClientConnection`] and [`ServerConnection`] (`S` is the side's
+/// handshake, `R` the RNG, `B` the buffer type).
+///
+/// The connection owns no socket, clock or heap. The caller moves bytes:
+/// network input into [`receive_window`](Self::receive_window) (or
+/// [`feed`](Self::feed)), network output from
+/// [`transmit_pending`](Self::transmit_pending); calls
+/// [`poll_event`](Self::poll_event) until it returns `None`; and calls
+/// [`handle_timeout`](Self::handle_timeout) when
+/// [`poll_timeout`](Self::poll_timeout) says.
+///
+/// Buffer sizes: the receive buffer must hold the largest record the peer
+/// sends ([`MAX_RECORD`](crate::record::MAX_RECORD), 16 KiB + 261, unless a
+/// smaller max_fragment_length was negotiated) plus the largest handshake
+/// message being reassembled (the server's Certificate, usually 1-3 KiB);
+/// [`RECOMMENDED_RECEIVE_BUFFER`] takes any peer. The transmit buffer must
+/// hold one whole flight (the server's first flight includes its
+/// certificate chain).
+pub struct Connection<S, R, B> {
+    rx: Deframer<B>,
+    tx: Transmit<B>,
+    record: RecordLayer,
+    side: S,
+    state: State,
+    sent_close: bool,
+    rng: R,
+    now: Instant,
+    deadline: Option<Instant>,
+    events: heapless::Deque<Pending, EVENT_QUEUE>,
+    info: Option<HandshakeInfo>,
+    /// A new handshake runs on the established connection.
+    renegotiating: bool,
+    /// Server: when a client must have answered our HelloRequest.
+    hello_request_deadline: Option<Instant>,
+}
+
+impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
+    fn with_side(side: S, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
+        if rx.as_ref().len() < MIN_BUFFER || tx.as_ref().len() < MIN_BUFFER {
+            return Err(Error::BufferTooSmall);
+        }
+        let deadline = side.handshake_timeout_ms().map(|t| now.add_millis(t));
+        Ok(Connection {
+            rx: Deframer::new(rx),
+            tx: Transmit::new(tx),
+            record: RecordLayer::new(),
+            side,
+            state: State::Handshaking,
+            sent_close: false,
+            rng,
+            now,
+            deadline,
+            events: heapless::Deque::new(),
+            info: None,
+            renegotiating: false,
+            hello_request_deadline: None,
+        })
+    }
+
+    /// Takes the connection apart: the receive and transmit buffers (both
+    /// zeroed: they held plaintext and keys' output) and the RNG, e.g. to
+    /// pool them for the next connection.
+    pub fn into_parts(self) -> (B, B, R) {
+        (self.rx.into_buffer(), self.tx.into_buffer(), self.rng)
+    }
+
+    // ----- inbound -------------------------------------------------------
+
+    /// Free space at the end of the receive buffer: read network bytes
+    /// straight into it, then call [`receive_commit`](Self::receive_commit).
+    /// Empty once the connection has failed or closed.
+    pub fn receive_window(&mut self) -> &mut [u8] {
+        if matches!(self.state, State::Failed(_) | State::Closed) {
+            return &mut [];
+        }
+        self.rx.window()
+    }
+
+    /// Records that `n` bytes were written into the
+    /// [`receive_window`](Self::receive_window) (clamped to the buffer).
+    pub fn receive_commit(&mut self, n: usize) {
+        self.rx.commit(n);
+    }
+
+    /// Copies as much of `data` as fits into the receive buffer; returns how
+    /// many bytes were taken. Call [`poll_event`](Self::poll_event) to make
+    /// room, then feed the rest.
+    pub fn feed(&mut self, data: &[u8]) -> usize {
+        let window = self.receive_window();
+        let n = window.len().min(data.len());
+        window[..n].copy_from_slice(&data[..n]);
+        self.receive_commit(n);
+        n
+    }
+
+    /// The transport reached end of stream. Without a close_notify first,
+    /// this is a truncation ([`CloseReason::Truncated`]).
+    pub fn receive_eof(&mut self) {
+        if matches!(self.state, State::Handshaking | State::Open) {
+            self.state = State::Closed;
+            if let Err(e) = self.queue(Pending::Closed(CloseReason::Truncated)) {
+                self.fail(e);
+            }
+        }
+    }
+
+    // ----- outbound ------------------------------------------------------
+
+    /// Bytes waiting to go to the network.
+    pub fn transmit_pending(&self) -> &[u8] {
+        self.tx.pending()
+    }
+
+    /// Records that the first `n` bytes of
+    /// [`transmit_pending`](Self::transmit_pending) were sent (clamped).
+    pub fn transmit_done(&mut self, n: usize) {
+        self.tx.done(n);
+    }
+
+    /// Encrypts application data into the transmit buffer, in records of at
+    /// most the fragment limit. Returns how many bytes were taken: fewer than
+    /// `data.len()` when the transmit buffer is full (send it, then call
+    /// again).
+    pub fn send(&mut self, data: &[u8]) -> Result<usize, Error> {
+        match self.state {
+            State::Failed(e) => return Err(e),
+            State::Handshaking => return Err(Error::InvalidState),
+            State::Open | State::Closed if self.sent_close => return Err(Error::Closed),
+            State::Open | State::Closed => {}
+        }
+        let mut sent = 0;
+        while sent < data.len() {
+            let overhead = self.record.overhead();
+            let free = self.tx.free();
+            if free <= overhead {
+                break;
+            }
+            let chunk = (data.len() - sent).min(self.record.max_fragment_out()).min(free - overhead);
+            let part = &data[sent..sent + chunk];
+            let written =
+                self.tx.writer(&mut self.record).write(ContentType::ApplicationData, |w| w.bytes(part), |_| {});
+            written.map_err(|e| self.fail(e))?;
+            sent += chunk;
+        }
+        Ok(sent)
+    }
+
+    /// Sends close_notify: nothing more will be sent. Keep polling to read
+    /// what the peer still sends until its close_notify
+    /// ([`CloseReason::CloseNotify`]).
+    pub fn close(&mut self) -> Result<(), Error> {
+        if let State::Failed(e) = self.state {
+            return Err(e);
+        }
+        if !self.sent_close {
+            let sent = self.tx.writer(&mut self.record).alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+            sent.map_err(|e| self.fail(e))?;
+            self.sent_close = true;
+        }
+        Ok(())
+    }
+
+    // ----- time ----------------------------------------------------------
+
+    /// When [`handle_timeout`](Self::handle_timeout) must be called next, if
+    /// ever: the handshake deadline while a handshake (or renegotiation)
+    /// runs, or the deadline of a server's renegotiation request.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let handshake = match self.state {
+            State::Handshaking => self.deadline,
+            State::Open if self.renegotiating => self.deadline,
+            State::Open => None,
+            _ => return None,
+        };
+        match (handshake, self.hello_request_deadline) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Checks timeouts against `now`: a handshake (or renegotiation, or a
+    /// server's renegotiation request) past its deadline fails with
+    /// [`Error::Timeout`] (a `user_canceled` alert is queued).
+    pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
+        self.now = now;
+        if let State::Failed(e) = self.state {
+            return Err(e);
+        }
+        match self.poll_timeout() {
+            Some(d) if now >= d => Err(self.fail(Error::Timeout)),
+            _ => Ok(()),
+        }
+    }
+
+    // ----- state ---------------------------------------------------------
+
+    /// Whether the (first) handshake is still running.
+    pub fn is_handshaking(&self) -> bool {
+        self.state == State::Handshaking
+    }
+
+    /// Whether the connection is open for application data.
+    pub fn is_established(&self) -> bool {
+        self.state == State::Open
+    }
+
+    /// Whether the connection is over: closed for reading, or failed.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed | State::Failed(_))
+    }
+
+    /// The error that ended the connection, if one did.
+    pub fn error(&self) -> Option<Error> {
+        match self.state {
+            State::Failed(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// What the last completed handshake negotiated.
+    pub fn handshake_info(&self) -> Option<HandshakeInfo> {
+        self.info
+    }
+
+    /// The application protocol agreed with ALPN (RFC 7301), one of the
+    /// config's `alpn_protocols`.
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.side.alpn()
+    }
+
+    /// Whether secure renegotiation (RFC 5746) is in use: the counterpart of
+    /// `gnutls_safe_renegotiation_status`.
+    pub fn secure_renegotiation(&self) -> bool {
+        self.side.common().secure_renegotiation
+    }
+
+    /// Whether a renegotiation is running on the established connection.
+    pub fn is_renegotiating(&self) -> bool {
+        self.renegotiating
+    }
+
+    /// Whether the handshake waits for the application (a server's session
+    /// lookup): buffered input is not touched until it answers.
+    #[cfg(any(feature = "std", feature = "embedded-io"))]
+    pub(crate) fn waits_for_application(&self) -> bool {
+        self.side.waits_for_application()
+    }
+
+    /// Removes this connection's session from the store or cache so it is
+    /// never resumed (the counterpart of NSS's `SSL_InvalidateSession`). In
+    /// [`ServerSessions::Events`](crate::session::ServerSessions::Events)
+    /// mode the application removes it itself.
+    pub fn invalidate_session(&mut self) {
+        self.side.invalidate_session();
+    }
+
+    /// A renegotiation may start: established, secure (RFC 5746), none
+    /// running, not closing.
+    fn check_can_renegotiate(&mut self, now: Instant) -> Result<(), Error> {
+        self.check_open()?;
+        self.now = now;
+        if self.renegotiating || !self.side.common().secure_renegotiation || self.sent_close {
+            return Err(Error::NoRenegotiation);
+        }
+        Ok(())
+    }
+
+    /// The connection is open for application data (and renegotiation).
+    fn check_open(&self) -> Result<(), Error> {
+        match self.state {
+            State::Failed(e) => Err(e),
+            State::Open => Ok(()),
+            State::Closed => Err(Error::Closed),
+            State::Handshaking => Err(Error::InvalidState),
+        }
+    }
+
+    fn start_renegotiation(&mut self) {
+        self.renegotiating = true;
+        self.hello_request_deadline = None;
+        self.deadline = self.side.handshake_timeout_ms().map(|t| self.now.add_millis(t));
+    }
+
+    /// RFC 5746 §4.2 / RFC 5246 §7.2.2: a renegotiation is refused with a
+    /// warning.
+    fn send_no_renegotiation(&mut self) -> Result<(), Error> {
+        self.tx.writer(&mut self.record).alert(AlertLevel::Warning, AlertDescription::NoRenegotiation)
+    }
+
+    // ----- processing ----------------------------------------------------
+
+    /// Processes received bytes until something happens. Returns the next
+    /// event, or `None` when more input is needed. After a fatal error every
+    /// call returns that error; the alert it sends is in
+    /// [`transmit_pending`](Self::transmit_pending).
+    pub fn poll_event(&mut self, now: Instant) -> Result<Option<Event<'_>>, Error> {
+        if let State::Failed(e) = self.state {
+            return Err(e);
+        }
+        self.now = now;
+        let data = loop {
+            if !self.events.is_empty() {
+                break None;
+            }
+            if self.state == State::Closed {
+                return Ok(None);
+            }
+            match self.step() {
+                Ok(Step::Idle) => return Ok(None),
+                Ok(Step::Again) => {}
+                Ok(Step::Data(r)) => break Some(r),
+                Err(e) => return Err(self.fail(e)),
+            }
+        };
+        if let Some(r) = data {
+            return Ok(Some(Event::Data(self.rx.data(r))));
+        }
+        let Some(pending) = self.events.pop_front() else { return Ok(None) };
+        // Whatever can fail is checked before the event borrows the
+        // connection, so a failure goes through `fail` like any other.
+        if let Err(e) = self.check_event(pending) {
+            return Err(self.fail(e));
+        }
+        Ok(self.event(pending))
+    }
+
+    fn check_event(&self, pending: Pending) -> Result<(), Error> {
+        match pending {
+            Pending::PeerCertificates => codec::CertificateMsg::parse(self.kept_body()).map(drop),
+            Pending::Side(e) => self.side.event(e).map(drop).ok_or(Error::Internal),
+            _ => Ok(()),
+        }
+    }
+
+    /// The event `pending` stands for ([`check_event`](Self::check_event)
+    /// passed).
+    fn event(&self, pending: Pending) -> Option<Event<'_>> {
+        Some(match pending {
+            Pending::HandshakeDone(i) => Event::HandshakeDone(i),
+            Pending::Alert(level, description) => Event::Alert { level, description },
+            Pending::RenegotiationRequested => Event::RenegotiationRequested,
+            Pending::RenegotiationRefused => Event::RenegotiationRefused,
+            Pending::Closed(r) => Event::Closed(r),
+            Pending::PeerCertificates => Event::PeerCertificates(codec::CertificateMsg::parse(self.kept_body()).ok()?),
+            Pending::Side(e) => self.side.event(e)?,
+        })
+    }
+
+    /// The body of the handshake message kept for an event.
+    fn kept_body(&self) -> &[u8] {
+        self.rx.kept().get(codec::HANDSHAKE_HEADER_LEN..).unwrap_or(&[])
+    }
+
+    fn queue(&mut self, pending: Pending) -> Result<(), Error> {
+        self.events.push_back(pending).map_err(|_| Error::Internal)
+    }
+
+    /// Ends the connection with `e`: queues its alert (once), wipes keys,
+    /// secrets and the whole receive buffer, and forgets queued events.
+    fn fail(&mut self, e: Error) -> Error {
+        if !e.is_fatal() {
+            return e;
+        }
+        if let State::Failed(first) = self.state {
+            return first;
+        }
+        if let Some(desc) = e.alert() {
+            // With the transmit buffer full the alert cannot be sent; the
+            // connection fails all the same.
+            let _unsent = self.tx.writer(&mut self.record).alert(AlertLevel::Fatal, desc);
+        }
+        self.record.wipe();
+        self.side.invalidate_session();
+        self.side.wipe();
+        self.rx.wipe();
+        self.events.clear();
+        self.state = State::Failed(e);
+        e
+    }
+
+    fn step(&mut self) -> Result<Step, Error> {
+        if self.side.waits_for_application() {
+            return Ok(Step::Idle);
+        }
+        let Some(item) = self.rx.next(&mut self.record)? else { return Ok(Step::Idle) };
+        match item {
+            Inbound::Handshake(len) => self.handle_message(len)?,
+            Inbound::ChangeCipherSpec => {
+                if !self.side.expects_ccs() || !self.record.has_pending_read() {
+                    return Err(Error::UnexpectedMessage);
+                }
+                self.record.activate_read()?;
+                self.side.got_ccs();
+            }
+            Inbound::Alert(level, description) => {
+                // Not from a client before its ClientHello: OpenSSL and
+                // GnuTLS answer that with unexpected_message.
+                if self.state == State::Handshaking && self.side.refuses_alerts() {
+                    return Err(Error::UnexpectedMessage);
+                }
+                self.handle_alert(level, description)?;
+            }
+            Inbound::ApplicationData(range) => {
+                // RFC 5246 §7.4.9: the peer's Finished comes right after its
+                // ChangeCipherSpec; nothing else may come between.
+                if self.state != State::Open || !self.record.is_read_protected() || self.side.expects_finished() {
+                    return Err(Error::UnexpectedMessage);
+                }
+                if !range.is_empty() {
+                    return Ok(Step::Data(range));
+                }
+            }
+        }
+        Ok(Step::Again)
+    }
+
+    fn handle_alert(&mut self, level: AlertLevel, description: AlertDescription) -> Result<(), Error> {
+        match (level, description) {
+            (AlertLevel::Unknown(_), _) => Err(Error::IllegalParameter),
+            (_, AlertDescription::CloseNotify) => {
+                // RFC 5246 §7.2.1: answer close_notify with close_notify.
+                self.close()?;
+                self.state = State::Closed;
+                self.queue(Pending::Closed(CloseReason::CloseNotify))
+            }
+            (AlertLevel::Fatal, d) => Err(Error::AlertReceived(d)),
+            (AlertLevel::Warning, d) => {
+                // The server refused our renegotiation (RFC 5746 §4.2): the
+                // connection goes on with the current keys.
+                if d == AlertDescription::NoRenegotiation && self.renegotiating && self.side.abandon_renegotiation() {
+                    self.renegotiating = false;
+                    self.deadline = None;
+                }
+                if self.rx.alerts_in_a_row() > MAX_WARNING_ALERTS {
+                    return Err(Error::UnexpectedMessage);
+                }
+                self.queue(Pending::Alert(AlertLevel::Warning, d))
+            }
+        }
+    }
+
+    /// Hands the buffered handshake message of `len` bytes to the handshake.
+    fn dispatch(&mut self, len: usize) -> Result<Progress, Error> {
+        let msg = self.rx.message(len);
+        let (typ, body, _) = codec::split_handshake(msg).ok_or(Error::Decode)?;
+        let mut ctx = Ctx { out: self.tx.writer(&mut self.record), rng: &mut self.rng, now: self.now };
+        self.side.handle(&mut ctx, typ, msg, body)
+    }
+
+    fn handle_message(&mut self, len: usize) -> Result<(), Error> {
+        let mut progress = self.dispatch(len)?;
+        if progress == Progress::RenegotiationRequested {
+            match self.side.renegotiation_requested(self.now, self.renegotiating)? {
+                Renegotiation::Started => {
+                    self.start_renegotiation();
+                    progress = self.dispatch(len)?;
+                }
+                Renegotiation::Refused => {
+                    self.send_no_renegotiation()?;
+                    self.queue(Pending::RenegotiationRefused)?;
+                    progress = Progress::Continue;
+                }
+                Renegotiation::AskApplication => {}
+            }
+        }
+        if progress == Progress::SessionLookup {
+            // The ClientHello stays buffered until the application answers.
+            return self.queue(Pending::Side(SideEvent::SessionLookup));
+        }
+        // A verified, non-empty peer chain is shown to the application while
+        // it is still in the receive buffer: consumed at the next call.
+        let message = self.rx.message(len);
+        let peer_chain = message.first() == Some(&codec::HandshakeType::Certificate.to_wire())
+            && len > codec::HANDSHAKE_HEADER_LEN + 3;
+        if peer_chain {
+            self.rx.keep(len);
+            self.queue(Pending::PeerCertificates)?;
+        } else {
+            self.rx.consume(len);
+        }
+        match progress {
+            Progress::Continue | Progress::SessionLookup => Ok(()),
+            Progress::Done => {
+                let info = self.side.common().info()?;
+                self.info = Some(info);
+                self.state = State::Open;
+                self.renegotiating = false;
+                self.deadline = None;
+                self.queue(Pending::HandshakeDone(info))?;
+                match self.side.completion_event() {
+                    Some(e) => self.queue(Pending::Side(e)),
+                    None => Ok(()),
+                }
+            }
+            // A HelloRequest to an established client: the application
+            // decides (renegotiate, refuse, or ignore).
+            Progress::RenegotiationRequested if !self.renegotiating => self.queue(Pending::RenegotiationRequested),
+            Progress::RenegotiationRequested => Ok(()),
+        }
+    }
+}
+
+impl<S, R, B> core::fmt::Debug for Connection<S, R, B> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Connection")
+            .field("state", &self.state)
+            .field("renegotiating", &self.renegotiating)
+            .field("info", &self.info)
+            .finish_non_exhaustive()
+    }
+}
