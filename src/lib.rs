@@ -27,6 +27,6 @@ pub mod time;
 pub use codec::{AlertDescription, AlertLevel, CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 pub use config::{ClientConfig, ServerConfig};
 pub use connection::{ClientParams, Connection};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use event::{CloseReason, Event, HandshakeInfo};
 pub use time::Instant;

@@ -158,7 +158,6 @@ fn map_webpki_error(e: webpki::Error) -> Error {
     match e {
         E::CertExpired { .. } | E::CertNotValidYet { .. } => Error::CertificateExpired,
         E::UnknownIssuer => Error::UnknownCa,
-        E::CertRevoked => Error::CertificateRevoked,
         E::UnsupportedSignatureAlgorithm
         | E::UnsupportedSignatureAlgorithmContext(_)
         | E::UnsupportedSignatureAlgorithmForPublicKey

@@ -21,7 +21,7 @@ use super::verify::PublicKey;
 #[cfg(feature = "alloc")]
 use super::verify::RsaPublicKey;
 use crate::codec::SignatureScheme;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// The longest signature [`SigningKey::sign`] can produce, for any key type
 /// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-384: 104 bytes).
@@ -175,8 +175,8 @@ impl SigningKey {
     /// Loads a DER private key: PKCS#8 first, then SEC1, then PKCS#1.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         match Self::from_pkcs8_der(der) {
-            Err(Error::Decode) => match Self::from_sec1_der(der) {
-                Err(Error::Decode) => Self::from_pkcs1_der(der),
+            Err(e) if e == ErrorKind::Decode => match Self::from_sec1_der(der) {
+                Err(e) if e == ErrorKind::Decode => Self::from_pkcs1_der(der),
                 other => other,
             },
             other => other,
