@@ -264,6 +264,41 @@ pub struct RenegotiationLimits {
 pub const DEFAULT_RENEGOTIATION_LIMITS: RenegotiationLimits =
     RenegotiationLimits { max_per_connection: 16, max_per_window: 4, window_ms: 60_000 };
 
+impl ServerConfig<'_> {
+    /// Why no credential, suite, group and signature scheme fit `ch` (the
+    /// server's choice failed): the first of suites, groups, signature
+    /// schemes and certificate curves with nothing in common.
+    pub(crate) fn no_common_parameters(&self, ch: &crate::codec::ClientHello<'_>) -> Error {
+        let fail = Error::HandshakeFailure;
+        let suite_for = |c: &CertifiedKey<'_>| {
+            let kind = c.key.kind();
+            self.cipher_suites
+                .iter()
+                .filter_map(|s| crate::suites::lookup(*s))
+                .any(|s| s.auth == kind && ch.offers_suite(s.suite))
+        };
+        if !self.credentials().any(|c| suite_for(&c)) {
+            return fail.because("no cipher suite in common");
+        }
+        let mut ours = self.groups.iter().filter(|g| crate::crypto::SUPPORTED_GROUPS.contains(g));
+        let group = match &ch.supported_groups {
+            Some(theirs) => ours.any(|g| theirs.contains(g.to_wire())),
+            None => ours.next().is_some(),
+        };
+        if !group {
+            return fail.because("no ECDHE group in common");
+        }
+        let Some(offered) = ch.signature_algorithms else {
+            return fail.because("client sent no signature_algorithms (its default, SHA-1, is not supported)");
+        };
+        let scheme_for = |c: &CertifiedKey<'_>| c.key.schemes().iter().any(|s| offered.contains(s.to_wire()));
+        if !self.credentials().any(|c| suite_for(&c) && scheme_for(&c)) {
+            return fail.because("no signature scheme in common");
+        }
+        fail.because("client's supported_groups lack the curve of every certificate it could use")
+    }
+}
+
 impl<'a> ServerConfig<'a> {
     /// Every credential, the default first.
     pub fn credentials(&self) -> impl Iterator<Item = CertifiedKey<'a>> + '_ {
