@@ -51,10 +51,10 @@ impl<'a> CertifiedKey<'a> {
     /// end-entity certificate certifies (`Err(BadCertificate)` if not,
     /// `Err(UnsupportedCertificate)` for a key type this crate cannot use).
     pub fn new(chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Result<Self, Error> {
-        let ee = chain.first().ok_or(Error::BadCertificate)?;
+        let ee = chain.first().ok_or(Error::BadCertificate.because("empty certificate chain"))?;
         let public = crate::crypto::PublicKey::from_certificate_der(ee)?;
         if public != key.public_key() {
-            return Err(Error::BadCertificate);
+            return Err(Error::BadCertificate.because("private key is not the key of the certificate"));
         }
         Ok(CertifiedKey { chain, key })
     }
