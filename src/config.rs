@@ -138,7 +138,8 @@ pub struct ClientConfig<'a> {
     pub allow_legacy_resumption: bool,
     /// Let a renegotiation switch the server's certificate (like
     /// GNUTLS_ALLOW_ID_CHANGE). Off by default: a different certificate
-    /// fails the handshake with [`Error::PeerIdentityChanged`].
+    /// fails the handshake with
+    /// [`ErrorKind::PeerIdentityChanged`](crate::ErrorKind::PeerIdentityChanged).
     pub allow_peer_identity_change: bool,
     /// Credentials for client authentication; the first that fits the
     /// server's CertificateRequest (key type, signature schemes, CA names)

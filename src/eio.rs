@@ -87,7 +87,8 @@ impl<F: FnMut() -> Instant> Hooks for F {
 #[non_exhaustive]
 pub enum EioError<E> {
     /// The TLS connection failed (its alert, if any, was sent), or the
-    /// stream's carry buffer was too small ([`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall)).
+    /// stream's carry buffer was too small
+    /// ([`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall)).
     /// Every later call fails again.
     Tls(Error),
     /// The transport failed.
@@ -109,8 +110,8 @@ pub enum EioError<E> {
 }
 
 impl<E> From<Error> for EioError<E> {
-    /// [`ErrorKind::Closed`](crate::ErrorKind::Closed) becomes [`EioError::Closed`]; the rest
-    /// [`EioError::Tls`].
+    /// [`ErrorKind::Closed`](crate::ErrorKind::Closed) becomes
+    /// [`EioError::Closed`]; the rest [`EioError::Tls`].
     fn from(e: Error) -> Self {
         match e.kind() {
             crate::ErrorKind::Closed => EioError::Closed,

@@ -202,8 +202,8 @@ impl Session {
     }
 
     /// Parses [`encode`](Self::encode)'s output. A wrong version, length,
-    /// flag or checksum is [`Error::Decode`]: a damaged blob never yields a
-    /// session with wrong keys.
+    /// flag or checksum is [`ErrorKind::Decode`](crate::ErrorKind::Decode):
+    /// a damaged blob never yields a session with wrong keys.
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() != SESSION_ENCODED_LEN || bytes[0] != SESSION_FORMAT_VERSION {
             return Err(Error::Decode.because("session blob has the wrong length or format version"));
@@ -496,7 +496,7 @@ impl ClientSession {
     }
 
     /// Reads what [`export`](Self::export) wrote. A damaged blob is
-    /// [`Error::Decode`].
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode).
     pub fn import(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes);
         let session = Session::decode(r.take(SESSION_ENCODED_LEN)?)?;

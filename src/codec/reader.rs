@@ -5,7 +5,8 @@
 use crate::error::Error;
 
 /// A cursor over borrowed bytes. Every getter checks the length first and
-/// returns [`ErrorKind::Decode`](crate::ErrorKind::Decode) when the input is short.
+/// returns [`ErrorKind::Decode`](crate::ErrorKind::Decode) when the input is
+/// short.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
     buf: &'a [u8],
@@ -33,8 +34,9 @@ impl<'a> Reader<'a> {
         self.remaining() == 0
     }
 
-    /// Fails with [`ErrorKind::Decode`](crate::ErrorKind::Decode) unless every byte was read (TLS forbids
-    /// trailing bytes in a message or a vector).
+    /// Fails with [`ErrorKind::Decode`](crate::ErrorKind::Decode) unless
+    /// every byte was read (TLS forbids trailing bytes in a message or a
+    /// vector).
     pub fn expect_end(&self) -> Result<(), Error> {
         if self.is_empty() { Ok(()) } else { Err(Error::Decode.because("trailing bytes after a message or vector")) }
     }
@@ -111,7 +113,8 @@ impl<'a> Reader<'a> {
 }
 
 /// A cursor writing into a caller slice. Writes past the end fail with
-/// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) and leave the slice's tail untouched.
+/// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) and leave
+/// the slice's tail untouched.
 #[derive(Debug)]
 pub struct Writer<'a> {
     buf: &'a mut [u8],

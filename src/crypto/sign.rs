@@ -3,7 +3,7 @@
 //! ECDSA P-256 always, P-384 with the `p384` feature; RSA (2048 to 4096
 //! bits, PKCS#1 v1.5 and PSS) with the
 //! `alloc` feature, since the `rsa` crate needs a heap. Without it an RSA key
-//! is recognised but refused with [`Error::UnsupportedCertificate`].
+//! is recognised but refused with [`ErrorKind::UnsupportedCertificate`].
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
