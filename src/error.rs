@@ -89,7 +89,6 @@ pub enum ErrorKind {
     InvalidState,
 }
 
-
 impl ErrorKind {
     /// The alert this error sends to the peer, if any.
     pub fn alert(self) -> Option<AlertDescription> {

@@ -503,7 +503,8 @@ impl ClientSession {
         let ticket_lifetime_hint = r.u32()?;
         let ticket = r.vec16()?;
         r.expect_end()?;
-        let ticket = heapless::Vec::from_slice(ticket).map_err(|_| Error::Decode.because("session ticket longer than this crate keeps"))?;
+        let ticket = heapless::Vec::from_slice(ticket)
+            .map_err(|_| Error::Decode.because("session ticket longer than this crate keeps"))?;
         Ok(ClientSession { session, ticket, ticket_lifetime_hint })
     }
 }

@@ -329,7 +329,8 @@ fn assert_refused_in_clear(outcome: Tampered, error: Error, alert: AlertDescript
 fn forbidden_server_message_orders_are_refused() {
     // The server's first flight is ServerHello, Certificate,
     // ServerKeyExchange, ServerHelloDone, one record each.
-    let unexpected = |e| assert_refused_in_clear(e, ErrorKind::UnexpectedMessage.into(), AlertDescription::UnexpectedMessage);
+    let unexpected =
+        |e| assert_refused_in_clear(e, ErrorKind::UnexpectedMessage.into(), AlertDescription::UnexpectedMessage);
     // Untouched: the handshake completes.
     let Tampered::Done(info) = tamper_server_flight(|_, r| r) else { panic!("untampered handshake did not finish") };
     assert!(!info.resumed && info.peer_cert_sha256.is_some());
@@ -583,7 +584,10 @@ fn buffers_too_small_are_refused_up_front() {
     let scfg = ServerConfig::new(&f.chain, &f.key);
     let (mut a, mut b) = (vec![0; 100], vec![0; BUF]);
     let mut r = TestRng::new(1);
-    assert_eq!(Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(), Some(ErrorKind::BufferTooSmall.into()));
+    assert_eq!(
+        Connection::client(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(),
+        Some(ErrorKind::BufferTooSmall.into())
+    );
     assert_eq!(Connection::server(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(ErrorKind::BufferTooSmall.into()));
 }
 
@@ -613,7 +617,10 @@ fn alpn_is_negotiated_by_server_preference() {
             }
             Err(e) => {
                 assert_eq!(out.server_error, Some(e));
-                assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::NoApplicationProtocol).into()));
+                assert_eq!(
+                    out.client_error,
+                    Some(ErrorKind::AlertReceived(AlertDescription::NoApplicationProtocol).into())
+                );
             }
         }
     }

@@ -80,7 +80,10 @@ fn ecdsa_with_every_hash_on_both_curves() {
                 Err(ErrorKind::IllegalParameter.into())
             );
         }
-        assert_eq!(public.verify(SignatureScheme::RSA_PSS_SHA256, b"m", &[0; 8]), Err(ErrorKind::IllegalParameter.into()));
+        assert_eq!(
+            public.verify(SignatureScheme::RSA_PSS_SHA256, b"m", &[0; 8]),
+            Err(ErrorKind::IllegalParameter.into())
+        );
     }
 }
 

@@ -125,7 +125,8 @@ pub static SUPPORTED_SIG_ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
 /// `Err(Error::BadCertificate)` if the certificate does not parse.
 pub fn trust_anchor_from_der(cert_der: &[u8]) -> Result<TrustAnchor<'_>, Error> {
     let cert = CertificateDer::from(cert_der);
-    let anchor = webpki::anchor_from_trusted_cert(&cert).map_err(|_| Error::BadCertificate.because("root certificate does not parse"))?;
+    let anchor = webpki::anchor_from_trusted_cert(&cert)
+        .map_err(|_| Error::BadCertificate.because("root certificate does not parse"))?;
     // The anchor's fields borrow `cert`, a local wrapper around `cert_der`;
     // webpki parses without copying, so they are sub-slices of `cert_der`.
     // Find them there again to give them `cert_der`'s lifetime.
@@ -500,7 +501,10 @@ mod tests {
         let roots = [trust_anchor_from_der(EC_ROOT).unwrap()];
         let v = WebPkiServerVerifier::new(&roots);
         let reason = |r: Result<(), Error>| r.unwrap_err().reason();
-        assert_eq!(reason(v.verify_server_cert(&chain(EC_LEAF), "example.com", NOW)), "certificate not valid for the server name");
+        assert_eq!(
+            reason(v.verify_server_cert(&chain(EC_LEAF), "example.com", NOW)),
+            "certificate not valid for the server name"
+        );
         assert_eq!(reason(v.verify_server_cert(&chain(EC_LEAF), "localhost", AFTER)), "certificate expired");
         assert_eq!(reason(v.verify_server_cert(&chain(EC_LEAF), "localhost", BEFORE)), "certificate not yet valid");
         assert_eq!(reason(v.verify_server_cert(&[], "localhost", NOW)), "empty certificate chain");

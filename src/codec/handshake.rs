@@ -155,7 +155,11 @@ fn non_empty(v: &[u8]) -> Result<&[u8], Error> {
 }
 
 fn parse_empty(body: &[u8]) -> Result<(), Error> {
-    if body.is_empty() { Ok(()) } else { Err(Error::Decode.because("message or extension that must be empty has content")) }
+    if body.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Decode.because("message or extension that must be empty has content"))
+    }
 }
 
 /// Parses an ALPN protocol_name_list (RFC 7301 §3.1): non-empty, and no
@@ -579,7 +583,9 @@ impl<'a> CertificateMsg<'a> {
             }
             count += 1;
             if count > MAX_CHAIN_LEN {
-                return Err(Error::BadCertificate.because("certificate chain has more certificates than this crate verifies"));
+                return Err(
+                    Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
+                );
             }
         }
         Ok(CertificateMsg { list, count })
@@ -640,7 +646,8 @@ impl<'a> ServerKeyExchange<'a> {
         if public.is_empty() {
             return Err(Error::IllegalParameter.because("ServerKeyExchange has an empty ECDH public key"));
         }
-        let params = body.get(..4 + public.len()).ok_or(Error::Decode.because("ServerKeyExchange parameters truncated"))?;
+        let params =
+            body.get(..4 + public.len()).ok_or(Error::Decode.because("ServerKeyExchange parameters truncated"))?;
         let scheme = SignatureScheme::from(r.u16()?);
         let signature = r.vec16()?;
         r.expect_end()?;

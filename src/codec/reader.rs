@@ -144,7 +144,10 @@ impl<'a> Writer<'a> {
 
     /// Reserves `n` bytes and returns them for the caller to fill.
     pub fn reserve(&mut self, n: usize) -> Result<&mut [u8], Error> {
-        let end = self.pos.checked_add(n).ok_or(Error::BufferTooSmall.because("buffer too small for the message being written"))?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or(Error::BufferTooSmall.because("buffer too small for the message being written"))?;
         if end > self.buf.len() {
             return Err(Error::BufferTooSmall.because("buffer too small for the message being written"));
         }

@@ -163,8 +163,9 @@ impl EphemeralSecret {
     pub fn agree(self, peer_public: &[u8]) -> Result<SharedSecret, Error> {
         match self {
             EphemeralSecret::X25519(secret) => {
-                let peer: [u8; 32] =
-                    peer_public.try_into().map_err(|_| Error::IllegalParameter.because("peer X25519 share is not 32 bytes"))?;
+                let peer: [u8; 32] = peer_public
+                    .try_into()
+                    .map_err(|_| Error::IllegalParameter.because("peer X25519 share is not 32 bytes"))?;
                 let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(peer));
                 if !shared.was_contributory() {
                     return Err(Error::IllegalParameter.because("peer X25519 share is a small-order point"));

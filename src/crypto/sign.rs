@@ -100,7 +100,8 @@ impl SigningKey {
     /// `alloc` feature); `Err(Error::Decode)` if it does not parse or is not a
     /// consistent key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
-        let info = PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode.because("private key is not PKCS#8 DER"))?;
+        let info =
+            PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode.because("private key is not PKCS#8 DER"))?;
         if info.algorithm.oid == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 8017 appendix C); tolerate absent.
             if info.algorithm.parameters.is_some_and(|p| !p.is_null()) {
@@ -114,12 +115,14 @@ impl SigningKey {
         }
         match curve {
             Some(c) if c == OID_SECP256R1.as_bytes() => {
-                let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
+                let secret = p256::SecretKey::from_pkcs8_der(der)
+                    .map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
                 Ok(SigningKey::EcdsaP256(secret.into()))
             }
             #[cfg(feature = "p384")]
             Some(c) if c == OID_SECP384R1.as_bytes() => {
-                let secret = p384::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
+                let secret = p384::SecretKey::from_pkcs8_der(der)
+                    .map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
                 Ok(SigningKey::EcdsaP384(secret.into()))
             }
             _ => Err(Error::UnsupportedCertificate.because("EC private key on an unsupported curve")),
@@ -145,18 +148,27 @@ impl SigningKey {
     /// P-384 with the `p384` feature); `Err(Error::Decode)` if it does not
     /// parse. Without curve parameters the key's length tells the curve.
     pub fn from_sec1_der(der: &[u8]) -> Result<Self, Error> {
-        let key = sec1::EcPrivateKey::try_from(der).map_err(|_| Error::Decode.because("private key is not SEC1 DER"))?;
+        let key =
+            sec1::EcPrivateKey::try_from(der).map_err(|_| Error::Decode.because("private key is not SEC1 DER"))?;
         let curve = key.parameters.and_then(|p| p.named_curve());
         let p256 = || p256::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP256(s.into()));
         #[cfg(feature = "p384")]
         let p384 = || p384::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP384(s.into()));
         match (curve, key.parameters.is_some()) {
-            (Some(c), _) if c == OID_SECP256R1 => p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve")),
+            (Some(c), _) if c == OID_SECP256R1 => {
+                p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
             #[cfg(feature = "p384")]
-            (Some(c), _) if c == OID_SECP384R1 => p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve")),
+            (Some(c), _) if c == OID_SECP384R1 => {
+                p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
             #[cfg(feature = "p384")]
-            (None, false) if key.private_key.len() == 48 => p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve")),
-            (None, false) => p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve")),
+            (None, false) if key.private_key.len() == 48 => {
+                p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
+            (None, false) => {
+                p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
             _ => Err(Error::UnsupportedCertificate.because("EC private key on an unsupported curve")),
         }
     }
@@ -187,8 +199,9 @@ impl SigningKey {
         match Self::from_pkcs8_der(der) {
             Err(e) if e == ErrorKind::Decode => match Self::from_sec1_der(der) {
                 // Not PKCS#1 either: say it is none of the three.
-                Err(e) if e == ErrorKind::Decode => Self::from_pkcs1_der(der)
-                    .map_err(|e| if e.reason() == NOT_PKCS1.reason() { NOT_A_KEY } else { e }),
+                Err(e) if e == ErrorKind::Decode => {
+                    Self::from_pkcs1_der(der).map_err(|e| if e.reason() == NOT_PKCS1.reason() { NOT_A_KEY } else { e })
+                }
                 other => other,
             },
             other => other,
@@ -242,7 +255,11 @@ impl SigningKey {
     /// key type we do not support).
     pub fn matches_certificate(&self, cert_der: &[u8]) -> Result<(), Error> {
         let cert_key = PublicKey::from_certificate_der(cert_der)?;
-        if self.public_key() == cert_key { Ok(()) } else { Err(Error::BadCertificate.because("private key is not the key of the certificate")) }
+        if self.public_key() == cert_key {
+            Ok(())
+        } else {
+            Err(Error::BadCertificate.because("private key is not the key of the certificate"))
+        }
     }
 
     /// Signs `message`, hashed with the scheme's hash, and writes the
@@ -406,11 +423,21 @@ impl RsaSigningKey {
         let exponent = parts.e.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
         // Refuses moduli outside 2048..=4096 bits (UnsupportedCertificate);
         // an even modulus or exponent is not a key at all.
-        let public = RsaPublicKey::new(parts.n, exponent)
-            .map_err(|e| if e == Error::UnsupportedCertificate { e } else { Error::Decode.because("RSA key has an even modulus or an invalid exponent") })?;
-        let bits = |b: &[u8]| u32::try_from(b.len() * 8).map_err(|_| Error::Decode.because("RSA private key component too long"));
+        let public = RsaPublicKey::new(parts.n, exponent).map_err(|e| {
+            if e == Error::UnsupportedCertificate {
+                e
+            } else {
+                Error::Decode.because("RSA key has an even modulus or an invalid exponent")
+            }
+        })?;
+        let bits = |b: &[u8]| {
+            u32::try_from(b.len() * 8).map_err(|_| Error::Decode.because("RSA private key component too long"))
+        };
         let n_bits = bits(parts.n)?;
-        let uint = |b: &[u8], precision: u32| BoxedUint::from_be_slice(b, precision).map_err(|_| Error::Decode.because("RSA private key component too long"));
+        let uint = |b: &[u8], precision: u32| {
+            BoxedUint::from_be_slice(b, precision)
+                .map_err(|_| Error::Decode.because("RSA private key component too long"))
+        };
         let key = rsa::PrivateKey::from_components(
             uint(parts.n, n_bits)?,
             uint(parts.e, bits(parts.e)?)?,

@@ -82,7 +82,10 @@ impl RsaPublicKey {
             return Err(Error::BadCertificate.because("RSA key has an even modulus or an invalid exponent"));
         }
         let mut key = RsaPublicKey { modulus: [0u8; RSA_MAX_MODULUS_LEN], len, exponent };
-        key.modulus.get_mut(..len).ok_or(Error::UnsupportedCertificate.because("RSA key outside 2048 to 4096 bits"))?.copy_from_slice(modulus);
+        key.modulus
+            .get_mut(..len)
+            .ok_or(Error::UnsupportedCertificate.because("RSA key outside 2048 to 4096 bits"))?
+            .copy_from_slice(modulus);
         Ok(key)
     }
 
@@ -348,12 +351,16 @@ impl PublicKey {
     /// moduli outside 2048..=4096 bits;
     /// `Err(Error::BadCertificate)` if it does not parse.
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, Error> {
-        let spki = SubjectPublicKeyInfoRef::from_der(spki).map_err(|_| Error::BadCertificate.because("public key (SubjectPublicKeyInfo) does not parse"))?;
+        let spki = SubjectPublicKeyInfoRef::from_der(spki)
+            .map_err(|_| Error::BadCertificate.because("public key (SubjectPublicKeyInfo) does not parse"))?;
         Self::from_spki(&spki)
     }
 
     fn from_spki(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<Self, Error> {
-        let key = spki.subject_public_key.as_bytes().ok_or(Error::BadCertificate.because("public key bit string has unused bits"))?;
+        let key = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(Error::BadCertificate.because("public key bit string has unused bits"))?;
         let alg = &spki.algorithm;
         if alg.oid == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 3279 §2.3.1); tolerate absent.
@@ -380,14 +387,18 @@ impl PublicKey {
     /// A P-256 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
     /// it is not a point on the curve.
     pub fn from_p256_point(point: &[u8]) -> Result<Self, Error> {
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P256).map_err(|_| Error::BadCertificate.because("EC public key is not a point on P-256"))
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+            .map(PublicKey::P256)
+            .map_err(|_| Error::BadCertificate.because("EC public key is not a point on P-256"))
     }
 
     /// A P-384 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
     /// it is not a point on the curve.
     #[cfg(feature = "p384")]
     pub fn from_p384_point(point: &[u8]) -> Result<Self, Error> {
-        p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P384).map_err(|_| Error::BadCertificate.because("EC public key is not a point on P-384"))
+        p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+            .map(PublicKey::P384)
+            .map_err(|_| Error::BadCertificate.because("EC public key is not a point on P-384"))
     }
 
     /// Extracts the key from a DER X.509 certificate (without checking
@@ -459,13 +470,15 @@ impl PublicKey {
         match self {
             PublicKey::P256(key) => {
                 let digest = ecdsa_digest()?;
-                let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
+                let sig = p256::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
                 key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
             #[cfg(feature = "p384")]
             PublicKey::P384(key) => {
                 let digest = ecdsa_digest()?;
-                let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
+                let sig = p384::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
                 key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
             PublicKey::Rsa(key) => key.verify(scheme, message, digest, signature),

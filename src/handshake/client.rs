@@ -211,14 +211,18 @@ impl<'a> ClientHandshake<'a> {
         ctx.rng.fill_bytes(&mut self.common.client_random);
         let mut suites = heapless::Vec::<CipherSuite, MAX_SUITES>::new();
         for s in self.config.cipher_suites.iter().filter(|s| suites::lookup(**s).is_some()) {
-            suites.push(*s).map_err(|_| Error::Internal.because("more cipher suites configured than a ClientHello carries"))?;
+            suites
+                .push(*s)
+                .map_err(|_| Error::Internal.because("more cipher suites configured than a ClientHello carries"))?;
         }
         if suites.is_empty() {
             return Err(Error::HandshakeFailure.because("no configured cipher suite is implemented by this crate"));
         }
         let mut groups = heapless::Vec::<_, 4>::new();
         for g in self.config.groups.iter().filter(|g| crypto::SUPPORTED_GROUPS.contains(g)) {
-            groups.push(*g).map_err(|_| Error::Internal.because("more groups configured than a ClientHello carries"))?;
+            groups
+                .push(*g)
+                .map_err(|_| Error::Internal.because("more groups configured than a ClientHello carries"))?;
         }
         let cached = match session {
             Some(_) => None,
@@ -382,7 +386,8 @@ impl<'a> ClientHandshake<'a> {
         if !self.config.cipher_suites.contains(&suite) {
             return Err(Error::IllegalParameter.because("server chose a cipher suite we did not offer"));
         }
-        let info = suites::lookup(suite).ok_or(Error::IllegalParameter.because("server chose a cipher suite we did not offer"))?;
+        let info = suites::lookup(suite)
+            .ok_or(Error::IllegalParameter.because("server chose a cipher suite we did not offer"))?;
         // RFC 5246 §7.4.1.4: a server must not send an extension the client
         // did not offer.
         if sh.unsolicited.is_some()
@@ -394,9 +399,14 @@ impl<'a> ClientHandshake<'a> {
         }
         // RFC 7301 §3.1: the server picks one of ours.
         self.alpn = match sh.alpn {
-            Some(p) => {
-                Some(self.config.alpn_protocols.iter().copied().find(|q| *q == p).ok_or(Error::IllegalParameter.because("server chose an ALPN protocol we did not offer"))?)
-            }
+            Some(p) => Some(
+                self.config
+                    .alpn_protocols
+                    .iter()
+                    .copied()
+                    .find(|q| *q == p)
+                    .ok_or(Error::IllegalParameter.because("server chose an ALPN protocol we did not offer"))?,
+            ),
             None => None,
         };
         if let Some(f) = sh.ec_point_formats {
@@ -415,25 +425,38 @@ impl<'a> ClientHandshake<'a> {
                 self.common.max_fragment_length = Some(got);
             }
             // RFC 6066 §4: a different value is illegal_parameter.
-            (Some(_), Some(_)) => return Err(Error::IllegalParameter.because("server answered max_fragment_length with another length")),
-            (Some(_), None) => return Err(Error::UnsupportedExtension.because("server sent max_fragment_length, which we did not offer")),
+            (Some(_), Some(_)) => {
+                return Err(Error::IllegalParameter.because("server answered max_fragment_length with another length"));
+            }
+            (Some(_), None) => {
+                return Err(
+                    Error::UnsupportedExtension.because("server sent max_fragment_length, which we did not offer")
+                );
+            }
         }
         self.common.ems = sh.extended_master_secret;
         if self.config.require_extended_master_secret && !self.common.ems {
-            return Err(Error::HandshakeFailure.because("server does not support extended master secret, which the configuration requires"));
+            return Err(Error::HandshakeFailure
+                .because("server does not support extended master secret, which the configuration requires"));
         }
         self.common.secure_renegotiation = match (sh.renegotiation_info, &self.common.prev) {
             (None, None) => false,
             (Some([]), None) => true,
             // RFC 5746 §3.4: a non-empty one on an initial handshake aborts.
-            (Some(_), None) => return Err(Error::HandshakeFailure.because("server sent a non-empty renegotiation_info in an initial handshake")),
+            (Some(_), None) => {
+                return Err(Error::HandshakeFailure
+                    .because("server sent a non-empty renegotiation_info in an initial handshake"));
+            }
             // §3.5: in a renegotiation it must be both verify_data values.
             (Some(ri), Some(p)) if ri == p.both() => true,
-            (_, Some(_)) => return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake")),
+            (_, Some(_)) => {
+                return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake"));
+            }
         };
         self.common.server_random = sh.random;
         self.common.suite = Some(info);
-        self.session_id = heapless::Vec::from_slice(sh.session_id).map_err(|_| Error::IllegalParameter.because("server session ID longer than 32 bytes"))?;
+        self.session_id = heapless::Vec::from_slice(sh.session_id)
+            .map_err(|_| Error::IllegalParameter.because("server session ID longer than 32 bytes"))?;
         self.ticket_expected = sh.session_ticket_ack;
 
         let resumed = !self.offered_id.is_empty() && sh.session_id == &self.offered_id[..];
@@ -446,7 +469,8 @@ impl<'a> ClientHandshake<'a> {
                     return Err(Error::IllegalParameter.because("server resumed the session with another cipher suite"));
                 }
                 if s.extended_master_secret() != self.common.ems {
-                    return Err(Error::HandshakeFailure.because("server resumed the session with another extended master secret state"));
+                    return Err(Error::HandshakeFailure
+                        .because("server resumed the session with another extended master secret state"));
                 }
                 if let Some(p) = &self.common.prev {
                     p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
@@ -470,7 +494,9 @@ impl<'a> ClientHandshake<'a> {
         let msg = CertificateMsg::parse(body)?;
         let mut chain = heapless::Vec::<CertificateDer<'_>, MAX_CHAIN_LEN>::new();
         for c in msg.iter() {
-            chain.push(CertificateDer::from(c)).map_err(|_| Error::BadCertificate.because("certificate chain has more certificates than this crate verifies"))?;
+            chain.push(CertificateDer::from(c)).map_err(|_| {
+                Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
+            })?;
         }
         // RFC 5246 §7.4.2: a server's certificate_list holds its
         // certificate; an empty one is decode_error, as OpenSSL and GnuTLS
@@ -479,7 +505,9 @@ impl<'a> ClientHandshake<'a> {
         self.config.verifier.verify_server_cert(&chain, self.server_name, ctx.now.as_secs())?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         if key.kind() != self.common.suite()?.auth {
-            return Err(Error::UnsupportedCertificate.because("server certificate key type does not fit the cipher suite"));
+            return Err(
+                Error::UnsupportedCertificate.because("server certificate key type does not fit the cipher suite")
+            );
         }
         let d = crypto::sha256(ee.as_ref());
         // A renegotiation must not switch the server's identity unless the

@@ -420,15 +420,21 @@ impl<'a> ServerHandshake<'a> {
         let secure_renegotiation = match (ch.renegotiation_info, &self.common.prev) {
             (Some([]), None) => true,
             // RFC 5746 §3.6: non-empty on an initial handshake aborts.
-            (Some(_), None) => return Err(Error::HandshakeFailure.because("client sent a non-empty renegotiation_info in an initial handshake")),
+            (Some(_), None) => {
+                return Err(Error::HandshakeFailure
+                    .because("client sent a non-empty renegotiation_info in an initial handshake"));
+            }
             (None, None) => scsv,
             // §3.7: a renegotiating ClientHello carries the client's last
             // verify_data, and never the SCSV.
             (Some(ri), Some(p)) if ri == p.client_verify_data && !scsv => true,
-            (_, Some(_)) => return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake")),
+            (_, Some(_)) => {
+                return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake"));
+            }
         };
         if self.config.require_extended_master_secret && !ch.extended_master_secret {
-            return Err(Error::HandshakeFailure.because("client does not support extended master secret, which the configuration requires"));
+            return Err(Error::HandshakeFailure
+                .because("client does not support extended master secret, which the configuration requires"));
         }
         self.context = self.session_context();
         let resume = match self.find_session(&ch, ctx) {
@@ -573,7 +579,9 @@ impl<'a> ServerHandshake<'a> {
         if msg.is_empty() {
             // "request" lets an anonymous client go on; "require" refuses it.
             if self.client_auth == ClientAuth::Require {
-                return Err(Error::HandshakeFailure.because("client sent no certificate, which the configuration requires"));
+                return Err(
+                    Error::HandshakeFailure.because("client sent no certificate, which the configuration requires")
+                );
             }
             if let Some(p) = &self.common.prev {
                 p.check_identity(None, self.config.allow_peer_identity_change)?;
@@ -582,7 +590,9 @@ impl<'a> ServerHandshake<'a> {
         }
         let mut chain = heapless::Vec::<pki_types::CertificateDer<'_>, { codec::MAX_CHAIN_LEN }>::new();
         for c in msg.iter() {
-            chain.push(pki_types::CertificateDer::from(c)).map_err(|_| Error::BadCertificate.because("certificate chain has more certificates than this crate verifies"))?;
+            chain.push(pki_types::CertificateDer::from(c)).map_err(|_| {
+                Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
+            })?;
         }
         let verifier = self.config.client_verifier.ok_or(Error::Internal)?;
         verifier.verify_client_cert(&chain, ctx.now.as_secs())?;
@@ -602,9 +612,12 @@ impl<'a> ServerHandshake<'a> {
     fn certificate_verify(&mut self, body: &[u8]) -> Result<(), Error> {
         let cv = DigitallySigned::parse(body)?;
         if !CERTIFICATE_VERIFY_SCHEMES.contains(&cv.scheme) {
-            return Err(Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer"));
+            return Err(
+                Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer")
+            );
         }
-        let hash = crypto::scheme_transcript_hash(cv.scheme).ok_or(Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer"))?;
+        let hash = crypto::scheme_transcript_hash(cv.scheme)
+            .ok_or(Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer"))?;
         let digest = self.common.transcript.current(hash);
         let key = self.peer_key.take().ok_or(Error::Internal)?;
         key.verify_prehashed(cv.scheme, digest.as_ref(), cv.signature)

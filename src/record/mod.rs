@@ -120,7 +120,8 @@ impl RecordHeader {
 
     /// Writes a header.
     pub fn write(out: &mut [u8], content_type: ContentType, len: usize) -> Result<(), Error> {
-        let h = out.get_mut(..HEADER_LEN).ok_or(Error::BufferTooSmall.because("buffer too small for a record header"))?;
+        let h =
+            out.get_mut(..HEADER_LEN).ok_or(Error::BufferTooSmall.because("buffer too small for a record header"))?;
         let len = u16::try_from(len).map_err(|_| Error::Internal)?;
         h[0] = content_type.to_wire();
         h[1..3].copy_from_slice(&TLS12.to_be_bytes());
@@ -186,7 +187,10 @@ impl RecordLayer {
 
     /// The peer's ChangeCipherSpec: switch reading to the pending keys.
     pub fn activate_read(&mut self) -> Result<(), Error> {
-        let keys = self.pending_read.take().ok_or(Error::UnexpectedMessage.because("ChangeCipherSpec with no new keys to switch to"))?;
+        let keys = self
+            .pending_read
+            .take()
+            .ok_or(Error::UnexpectedMessage.because("ChangeCipherSpec with no new keys to switch to"))?;
         self.read.activate(&keys)
     }
 
@@ -216,7 +220,8 @@ impl RecordLayer {
         }
         let off = self.payload_offset();
         let total = off + payload_len + if self.write.cipher.is_some() { TAG_LEN } else { 0 };
-        let rec = out.get_mut(..total).ok_or(Error::BufferTooSmall.because("transmit buffer too small for the record"))?;
+        let rec =
+            out.get_mut(..total).ok_or(Error::BufferTooSmall.because("transmit buffer too small for the record"))?;
         RecordHeader::write(rec, content_type, total - HEADER_LEN)?;
         if let Direction { cipher: Some(cipher), seq } = &mut self.write {
             let seq = next_seq(seq)?;
@@ -314,10 +319,14 @@ impl<'b> RecordWriter<'b> {
         let off = self.layer.payload_offset();
         let overhead = self.layer.overhead();
         let free = self.buf.get_mut(*self.end..).ok_or(Error::Internal)?;
-        let cap = free.len().checked_sub(overhead).ok_or_else(|| Error::BufferTooSmall.because(TX_FULL).with_sizes(free.len(), overhead + 1))?;
+        let cap = free
+            .len()
+            .checked_sub(overhead)
+            .ok_or_else(|| Error::BufferTooSmall.because(TX_FULL).with_sizes(free.len(), overhead + 1))?;
         let mut w = crate::codec::Writer::new(&mut free[off..off + cap]);
         // The writer's own "buffer too small" is this buffer's.
-        encode(&mut w).map_err(|e| if e == ErrorKind::BufferTooSmall { Error::BufferTooSmall.because(TX_FULL) } else { e })?;
+        encode(&mut w)
+            .map_err(|e| if e == ErrorKind::BufferTooSmall { Error::BufferTooSmall.because(TX_FULL) } else { e })?;
         let n = w.len();
         observe(&free[off..off + n]);
         let max = self.layer.max_fragment_out();
