@@ -183,7 +183,7 @@ impl U24 {
 /// Equality compares only the kinds: the reason is diagnostic text, and two
 /// errors are the same failure when their kinds are. An `Error` also
 /// compares equal to its [`ErrorKind`].
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy)]
 pub struct Error {
     reason: &'static str,
     kind: ErrorKind,
@@ -320,6 +320,17 @@ impl PartialEq<ErrorKind> for Error {
     }
 }
 
+impl core::fmt::Debug for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("reason", &self.reason());
+        if let Some(sizes) = self.sizes() {
+            d.field("sizes", &sizes);
+        }
+        d.finish()
+    }
+}
+
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(self.reason())?;
@@ -405,6 +416,11 @@ mod tests {
         assert_eq!(Error::Timeout.to_string(), "handshake timed out (sends user_canceled)");
         // An empty reason falls back to the kind's.
         assert_eq!(Error::Decode.because("").reason(), "malformed message");
+        assert_eq!(std::format!("{:?}", Error::Decode.because("x")), r#"Error { kind: Decode, reason: "x" }"#);
+        assert_eq!(
+            std::format!("{:?}", Error::Internal.with_sizes(1, 2)),
+            r#"Error { kind: Internal, reason: "internal error", sizes: (1, 2) }"#
+        );
     }
 
     #[test]
