@@ -48,7 +48,7 @@ use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{CLIENT_SESSION_MAX_ENCODED_LEN, ClientCacheSlot, ClientSession, LruClientCache};
 use sansio_tls::{
-    CipherSuite, ClientConfig, ClientConnection, ClientParams, CloseReason, Error, Instant, MaxFragmentLength, pem,
+    CipherSuite, ClientConfig, ClientConnection, ClientParams, CloseReason, ErrorKind, Instant, MaxFragmentLength, pem,
 };
 use std::io::{self, BufRead, Read, Write};
 use std::net::TcpStream;
@@ -162,7 +162,7 @@ fn start_renegotiation(tls: &mut Stream<'_>) -> io::Result<()> {
             tls.flush_transmit()
         }
         // Not fatal: the server lacks secure renegotiation, or one runs.
-        Err(Error::NoRenegotiation) => {
+        Err(e) if e.kind() == ErrorKind::NoRenegotiation => {
             log!("event: renegotiation not possible (no secure renegotiation, or one is running)");
             Ok(())
         }

@@ -51,10 +51,10 @@ impl<'a> CertifiedKey<'a> {
     /// end-entity certificate certifies (`Err(BadCertificate)` if not,
     /// `Err(UnsupportedCertificate)` for a key type this crate cannot use).
     pub fn new(chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Result<Self, Error> {
-        let ee = chain.first().ok_or(Error::BadCertificate)?;
+        let ee = chain.first().ok_or(Error::BadCertificate.because("empty certificate chain"))?;
         let public = crate::crypto::PublicKey::from_certificate_der(ee)?;
         if public != key.public_key() {
-            return Err(Error::BadCertificate);
+            return Err(Error::BadCertificate.because("private key is not the key of the certificate"));
         }
         Ok(CertifiedKey { chain, key })
     }
@@ -138,7 +138,8 @@ pub struct ClientConfig<'a> {
     pub allow_legacy_resumption: bool,
     /// Let a renegotiation switch the server's certificate (like
     /// GNUTLS_ALLOW_ID_CHANGE). Off by default: a different certificate
-    /// fails the handshake with [`Error::PeerIdentityChanged`].
+    /// fails the handshake with
+    /// [`ErrorKind::PeerIdentityChanged`](crate::ErrorKind::PeerIdentityChanged).
     pub allow_peer_identity_change: bool,
     /// Credentials for client authentication; the first that fits the
     /// server's CertificateRequest (key type, signature schemes, CA names)
@@ -263,6 +264,42 @@ pub struct RenegotiationLimits {
 /// The default: 16 per connection, 4 a minute.
 pub const DEFAULT_RENEGOTIATION_LIMITS: RenegotiationLimits =
     RenegotiationLimits { max_per_connection: 16, max_per_window: 4, window_ms: 60_000 };
+
+impl ServerConfig<'_> {
+    /// Why no credential, suite, group and signature scheme fit `ch` (the
+    /// server's choice failed): the first of suites, groups, signature
+    /// schemes and certificate curves with nothing in common.
+    #[cfg(feature = "server")]
+    pub(crate) fn no_common_parameters(&self, ch: &crate::codec::ClientHello<'_>) -> Error {
+        let fail = Error::HandshakeFailure;
+        let suite_for = |c: &CertifiedKey<'_>| {
+            let kind = c.key.kind();
+            self.cipher_suites
+                .iter()
+                .filter_map(|s| crate::suites::lookup(*s))
+                .any(|s| s.auth == kind && ch.offers_suite(s.suite))
+        };
+        if !self.credentials().any(|c| suite_for(&c)) {
+            return fail.because("no cipher suite in common");
+        }
+        let mut ours = self.groups.iter().filter(|g| crate::crypto::SUPPORTED_GROUPS.contains(g));
+        let group = match &ch.supported_groups {
+            Some(theirs) => ours.any(|g| theirs.contains(g.to_wire())),
+            None => ours.next().is_some(),
+        };
+        if !group {
+            return fail.because("no ECDHE group in common");
+        }
+        let Some(offered) = ch.signature_algorithms else {
+            return fail.because("client sent no signature_algorithms (its default, SHA-1, is not supported)");
+        };
+        let scheme_for = |c: &CertifiedKey<'_>| c.key.schemes().iter().any(|s| offered.contains(s.to_wire()));
+        if !self.credentials().any(|c| suite_for(&c) && scheme_for(&c)) {
+            return fail.because("no signature scheme in common");
+        }
+        fail.because("client's supported_groups lack the curve of every certificate it could use")
+    }
+}
 
 impl<'a> ServerConfig<'a> {
     /// Every credential, the default first.

@@ -21,7 +21,7 @@
 //!   "largest record − `CARRY`" bytes, and the peer sends no data in the same
 //!   flight as its last handshake message (that data goes to the carry
 //!   whole). A record that does not fit ends the stream with
-//!   [`EioError::Tls`]`(`[`Error::BufferTooSmall`]`)`.
+//!   [`EioError::Tls`]`(`[`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall)`)`.
 //!
 //! # Time
 //!
@@ -88,7 +88,8 @@ impl<F: FnMut() -> Instant> Hooks for F {
 #[non_exhaustive]
 pub enum EioError<E> {
     /// The TLS connection failed (its alert, if any, was sent), or the
-    /// stream's carry buffer was too small ([`Error::BufferTooSmall`]).
+    /// stream's carry buffer was too small
+    /// ([`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall)).
     /// Every later call fails again.
     Tls(Error),
     /// The transport failed.
@@ -110,12 +111,12 @@ pub enum EioError<E> {
 }
 
 impl<E> From<Error> for EioError<E> {
-    /// [`Error::Closed`] becomes [`EioError::Closed`]; the rest
-    /// [`EioError::Tls`].
+    /// [`ErrorKind::Closed`](crate::ErrorKind::Closed) becomes
+    /// [`EioError::Closed`]; the rest [`EioError::Tls`].
     fn from(e: Error) -> Self {
-        match e {
-            Error::Closed => EioError::Closed,
-            e => EioError::Tls(e),
+        match e.kind() {
+            crate::ErrorKind::Closed => EioError::Closed,
+            _ => EioError::Tls(e),
         }
     }
 }
@@ -147,12 +148,12 @@ impl<E: embedded_io::Error> embedded_io::Error for EioError<E> {
             EioError::Closed => ErrorKind::NotConnected,
             EioError::Truncated => ErrorKind::ConnectionAborted,
             EioError::SessionLookup => ErrorKind::Other,
-            EioError::Tls(e) => match e {
-                Error::Timeout => ErrorKind::TimedOut,
-                Error::AlertReceived(_) => ErrorKind::ConnectionAborted,
-                Error::Closed => ErrorKind::NotConnected,
-                Error::InvalidState | Error::NoRenegotiation => ErrorKind::InvalidInput,
-                Error::Internal | Error::BufferTooSmall => ErrorKind::Other,
+            EioError::Tls(e) => match e.kind() {
+                crate::ErrorKind::Timeout => ErrorKind::TimedOut,
+                crate::ErrorKind::AlertReceived(_) => ErrorKind::ConnectionAborted,
+                crate::ErrorKind::Closed => ErrorKind::NotConnected,
+                crate::ErrorKind::InvalidState | crate::ErrorKind::NoRenegotiation => ErrorKind::InvalidInput,
+                crate::ErrorKind::Internal | crate::ErrorKind::BufferTooSmall => ErrorKind::Other,
                 _ => ErrorKind::InvalidData,
             },
         }

@@ -1,16 +1,21 @@
 //! Errors, and the one mapping from an error to the alert it sends
 //! (RFC 5246 §7.2.2).
+//!
+//! An [`Error`] is an [`ErrorKind`] (what code matches on, and what decides
+//! the alert) plus a reason: a short sentence for a person, shown by
+//! `Display`, such as `certificate not valid for the server name`.
 
 use crate::codec::AlertDescription;
 
-/// Everything that can go wrong in a connection.
+/// What went wrong, as a kind: what code matches on.
 ///
 /// Every variant names the fatal alert it sends to the peer
-/// ([`Error::alert`]); a fatal error ends the connection, and every later call
-/// on it returns the same error.
+/// ([`ErrorKind::alert`]); a fatal error ends the connection, and every later
+/// call on it returns the same error. An [`Error`] is a kind plus the reason
+/// a person reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorKind {
     /// A message could not be parsed: bad lengths, trailing bytes, empty
     /// lists (`decode_error`). A duplicate extension is
     /// [`IllegalParameter`](Self::IllegalParameter), as OpenSSL sends.
@@ -47,18 +52,10 @@ pub enum Error {
     /// The peer's certificate has expired or is not yet valid
     /// (`certificate_expired`).
     CertificateExpired,
-    /// The peer's certificate has been revoked (`certificate_revoked`).
-    CertificateRevoked,
     /// The peer's chain does not lead to a trust anchor (`unknown_ca`).
     UnknownCa,
     /// A signature or Finished check failed (`decrypt_error`).
     DecryptError,
-    /// The peer lacks a security feature we require, e.g. extended master
-    /// secret (`insufficient_security`), or a downgrade was detected.
-    InsufficientSecurity,
-    /// A required extension is missing (`missing_extension` is TLS 1.3 only;
-    /// TLS 1.2 sends `handshake_failure`).
-    MissingExtension,
     /// The server sent an extension the client never offered
     /// (`unsupported_extension`).
     UnsupportedExtension,
@@ -92,54 +89,364 @@ pub enum Error {
     InvalidState,
 }
 
-impl Error {
+impl ErrorKind {
     /// The alert this error sends to the peer, if any.
     pub fn alert(self) -> Option<AlertDescription> {
         use AlertDescription as A;
+        use ErrorKind as K;
         Some(match self {
-            Error::Decode => A::DecodeError,
-            Error::IllegalParameter | Error::HandshakeMessageTooLarge => A::IllegalParameter,
-            Error::UnexpectedMessage => A::UnexpectedMessage,
-            Error::BadRecordMac => A::BadRecordMac,
-            Error::RecordOverflow => A::RecordOverflow,
-            Error::HandshakeFailure | Error::MissingExtension | Error::PeerIdentityChanged => A::HandshakeFailure,
-            Error::ProtocolVersion => A::ProtocolVersion,
-            Error::BadCertificate => A::BadCertificate,
-            Error::UnsupportedCertificate => A::UnsupportedCertificate,
-            Error::CertificateExpired => A::CertificateExpired,
-            Error::CertificateRevoked => A::CertificateRevoked,
-            Error::UnknownCa => A::UnknownCa,
-            Error::DecryptError => A::DecryptError,
-            Error::InsufficientSecurity => A::InsufficientSecurity,
-            Error::UnsupportedExtension => A::UnsupportedExtension,
-            Error::NoApplicationProtocol => A::NoApplicationProtocol,
-            Error::Internal | Error::BufferTooSmall => A::InternalError,
-            Error::Timeout => A::UserCanceled,
-            Error::AlertReceived(_) | Error::Closed | Error::InvalidState | Error::NoRenegotiation => return None,
+            K::Decode => A::DecodeError,
+            K::IllegalParameter | K::HandshakeMessageTooLarge => A::IllegalParameter,
+            K::UnexpectedMessage => A::UnexpectedMessage,
+            K::BadRecordMac => A::BadRecordMac,
+            K::RecordOverflow => A::RecordOverflow,
+            K::HandshakeFailure | K::PeerIdentityChanged => A::HandshakeFailure,
+            K::ProtocolVersion => A::ProtocolVersion,
+            K::BadCertificate => A::BadCertificate,
+            K::UnsupportedCertificate => A::UnsupportedCertificate,
+            K::CertificateExpired => A::CertificateExpired,
+            K::UnknownCa => A::UnknownCa,
+            K::DecryptError => A::DecryptError,
+            K::UnsupportedExtension => A::UnsupportedExtension,
+            K::NoApplicationProtocol => A::NoApplicationProtocol,
+            K::Internal | K::BufferTooSmall => A::InternalError,
+            K::Timeout => A::UserCanceled,
+            K::AlertReceived(_) | K::Closed | K::InvalidState | K::NoRenegotiation => return None,
         })
     }
 
-    /// Whether this error ends the connection. [`Error::InvalidState`] and
-    /// [`Error::NoRenegotiation`] do not.
+    /// Whether this error ends the connection. [`ErrorKind::InvalidState`]
+    /// and [`ErrorKind::NoRenegotiation`] do not.
     pub fn is_fatal(self) -> bool {
-        !matches!(self, Error::InvalidState | Error::NoRenegotiation)
+        !matches!(self, ErrorKind::InvalidState | ErrorKind::NoRenegotiation)
+    }
+
+    /// The reason an error of this kind shows when its construction site
+    /// gave none.
+    const fn default_reason(self) -> &'static str {
+        use ErrorKind as K;
+        match self {
+            K::Decode => "malformed message",
+            K::IllegalParameter => "a message field has a value that is not allowed",
+            K::UnexpectedMessage => "message not expected in this state",
+            K::BadRecordMac => "bad record MAC",
+            K::RecordOverflow => "record too large",
+            K::HandshakeMessageTooLarge => "handshake message larger than the receive buffer",
+            K::HandshakeFailure => "no acceptable handshake parameters",
+            K::ProtocolVersion => "protocol version not supported",
+            K::BadCertificate => "bad certificate",
+            K::UnsupportedCertificate => "unsupported certificate",
+            K::CertificateExpired => "certificate outside its validity period",
+            K::UnknownCa => "certificate issuer unknown",
+            K::DecryptError => "signature or Finished check failed",
+            K::UnsupportedExtension => "peer sent an extension that was not offered",
+            K::NoApplicationProtocol => "no application protocol in common",
+            K::Internal => "internal error",
+            K::BufferTooSmall => "caller buffer too small",
+            K::Timeout => "handshake timed out",
+            K::PeerIdentityChanged => "peer presented another certificate in renegotiation",
+            K::NoRenegotiation => "renegotiation not possible on this connection",
+            K::AlertReceived(_) => "peer sent fatal alert",
+            K::Closed => "connection closed",
+            K::InvalidState => "call not valid in this connection state",
+        }
+    }
+}
+
+/// Saturating 24-bit size, so that an [`Error`] with two sizes stays three
+/// words (16 MiB is past any TLS record or buffer this crate is given).
+#[derive(Clone, Copy, Debug)]
+struct U24([u8; 3]);
+
+impl U24 {
+    const ZERO: U24 = U24([0; 3]);
+
+    fn saturating(n: usize) -> U24 {
+        let n = u32::try_from(n).unwrap_or(u32::MAX).min(0xff_ffff);
+        let [_, a, b, c] = n.to_be_bytes();
+        U24([a, b, c])
+    }
+
+    fn get(self) -> u32 {
+        let [a, b, c] = self.0;
+        u32::from_be_bytes([0, a, b, c])
+    }
+}
+
+/// An error: its [`ErrorKind`] and the reason a person can act on.
+///
+/// `Display` shows the reason, the sizes involved if any, and the alert it
+/// sends, e.g. `no cipher suite in common (sends handshake_failure)` or
+/// `peer sent fatal alert unknown_ca`. Code matches on [`Error::kind`];
+/// the reason is for people and may change between versions.
+///
+/// Equality compares only the kinds: the reason is diagnostic text, and two
+/// errors are the same failure when their kinds are. An `Error` also
+/// compares equal to its [`ErrorKind`].
+#[derive(Clone, Copy)]
+pub struct Error {
+    reason: &'static str,
+    kind: ErrorKind,
+    /// Bytes available, bytes needed; `need` 0 means no sizes.
+    have: U24,
+    need: U24,
+}
+
+impl Error {
+    /// An error of `kind` with its default reason.
+    const fn of(kind: ErrorKind) -> Error {
+        Error { reason: "", kind, have: U24::ZERO, need: U24::ZERO }
+    }
+
+    /// What went wrong, for code to match on.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// Why, for a person: a short lower-case phrase in TLS terms. Never
+    /// empty: without a specific reason it is one for the kind.
+    pub const fn reason(&self) -> &'static str {
+        if self.reason.is_empty() { self.kind.default_reason() } else { self.reason }
+    }
+
+    /// The sizes involved, `(have, need)` in bytes, when the error is about
+    /// something not fitting (saturated at 2^24 - 1).
+    pub fn sizes(&self) -> Option<(usize, usize)> {
+        let need = self.need.get();
+        (need != 0).then(|| (self.have.get() as usize, need as usize))
+    }
+
+    /// The alert this error sends to the peer, if any (that of its kind).
+    pub fn alert(&self) -> Option<AlertDescription> {
+        self.kind.alert()
+    }
+
+    /// Whether this error ends the connection (whether its kind does).
+    pub fn is_fatal(&self) -> bool {
+        self.kind.is_fatal()
+    }
+
+    /// The same error with `reason` (a short lower-case phrase, as
+    /// [`reason`](Self::reason) describes); an empty one restores the
+    /// kind's. For custom verifiers: `Error::from(ErrorKind::BadCertificate)
+    /// .because("certificate key not pinned")`.
+    pub const fn because(self, reason: &'static str) -> Error {
+        Error { reason, ..self }
+    }
+
+    /// The same error with the sizes involved: `have` bytes of room where
+    /// `need` are needed. `Display` shows them after the reason. A `need` of
+    /// 0 shows none.
+    pub fn with_sizes(self, have: usize, need: usize) -> Error {
+        Error { have: U24::saturating(have), need: U24::saturating(need), ..self }
+    }
+
+    /// A fatal alert `description` came from the peer.
+    pub(crate) const fn alert_received(description: AlertDescription) -> Error {
+        Error::of(ErrorKind::AlertReceived(description))
+    }
+
+    /// A handshake message of `need` bytes (header included) can never be
+    /// reassembled in the `have` bytes of the receive buffer left for it.
+    pub(crate) fn handshake_message_too_large(have: usize, need: usize) -> Error {
+        Error::HandshakeMessageTooLarge
+            .because("receive buffer too small for the peer's handshake message")
+            .with_sizes(have, need)
+    }
+
+    /// A record of `need` bytes (header included) does not fit the `have`
+    /// bytes of the receive buffer.
+    pub(crate) fn record_too_large(have: usize, need: usize) -> Error {
+        Error::RecordOverflow.because("receive buffer too small for the peer's record").with_sizes(have, need)
+    }
+}
+
+/// One error per unit [`ErrorKind`], named like it, with the kind's default
+/// reason: construction sites write `Err(Error::Decode)`, and
+/// `Error::Decode.because("...")` where they can say more.
+/// Which of them a build uses depends on its roles (`client`, `server`).
+#[allow(non_upper_case_globals, dead_code)]
+impl Error {
+    pub(crate) const Decode: Error = Error::of(ErrorKind::Decode);
+    pub(crate) const IllegalParameter: Error = Error::of(ErrorKind::IllegalParameter);
+    pub(crate) const UnexpectedMessage: Error = Error::of(ErrorKind::UnexpectedMessage);
+    pub(crate) const BadRecordMac: Error = Error::of(ErrorKind::BadRecordMac);
+    pub(crate) const RecordOverflow: Error = Error::of(ErrorKind::RecordOverflow);
+    pub(crate) const HandshakeMessageTooLarge: Error = Error::of(ErrorKind::HandshakeMessageTooLarge);
+    pub(crate) const HandshakeFailure: Error = Error::of(ErrorKind::HandshakeFailure);
+    pub(crate) const ProtocolVersion: Error = Error::of(ErrorKind::ProtocolVersion);
+    pub(crate) const BadCertificate: Error = Error::of(ErrorKind::BadCertificate);
+    pub(crate) const UnsupportedCertificate: Error = Error::of(ErrorKind::UnsupportedCertificate);
+    pub(crate) const CertificateExpired: Error = Error::of(ErrorKind::CertificateExpired);
+    pub(crate) const UnknownCa: Error = Error::of(ErrorKind::UnknownCa);
+    pub(crate) const DecryptError: Error = Error::of(ErrorKind::DecryptError);
+    pub(crate) const UnsupportedExtension: Error = Error::of(ErrorKind::UnsupportedExtension);
+    pub(crate) const NoApplicationProtocol: Error = Error::of(ErrorKind::NoApplicationProtocol);
+    pub(crate) const Internal: Error = Error::of(ErrorKind::Internal);
+    pub(crate) const BufferTooSmall: Error = Error::of(ErrorKind::BufferTooSmall);
+    pub(crate) const Timeout: Error = Error::of(ErrorKind::Timeout);
+    pub(crate) const PeerIdentityChanged: Error = Error::of(ErrorKind::PeerIdentityChanged);
+    pub(crate) const NoRenegotiation: Error = Error::of(ErrorKind::NoRenegotiation);
+    pub(crate) const Closed: Error = Error::of(ErrorKind::Closed);
+    pub(crate) const InvalidState: Error = Error::of(ErrorKind::InvalidState);
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error::of(kind)
+    }
+}
+
+impl PartialEq for Error {
+    /// Same kind: the reason and sizes are diagnostic text.
+    fn eq(&self, other: &Error) -> bool {
+        self.kind == other.kind
+    }
+}
+
+impl Eq for Error {}
+
+impl PartialEq<ErrorKind> for Error {
+    fn eq(&self, other: &ErrorKind) -> bool {
+        self.kind == *other
+    }
+}
+
+impl core::fmt::Debug for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("reason", &self.reason());
+        if let Some(sizes) = self.sizes() {
+            d.field("sizes", &sizes);
+        }
+        d.finish()
     }
 }
 
 impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self {
-            Error::AlertReceived(d) => write!(f, "peer sent fatal alert {d:?}"),
-            Error::Closed => f.write_str("connection closed"),
-            Error::InvalidState => f.write_str("call not valid in this connection state"),
-            Error::BufferTooSmall => f.write_str("caller buffer too small"),
-            Error::Timeout => f.write_str("handshake timed out"),
-            other => match other.alert() {
-                Some(a) => write!(f, "{other:?} (sends alert {a:?})"),
-                None => write!(f, "{other:?}"),
-            },
+        f.write_str(self.reason())?;
+        if let ErrorKind::AlertReceived(d) = self.kind {
+            write!(f, " {d}")?;
+        }
+        if let Some((have, need)) = self.sizes() {
+            write!(f, ": have {have} bytes, need {need}")?;
+        }
+        match self.alert() {
+            Some(a) => write!(f, " (sends {a})"),
+            None => Ok(()),
         }
     }
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::ToString;
+
+    /// Every kind but `AlertReceived`, which takes a description.
+    const KINDS: &[ErrorKind] = &[
+        ErrorKind::Decode,
+        ErrorKind::IllegalParameter,
+        ErrorKind::UnexpectedMessage,
+        ErrorKind::BadRecordMac,
+        ErrorKind::RecordOverflow,
+        ErrorKind::HandshakeMessageTooLarge,
+        ErrorKind::HandshakeFailure,
+        ErrorKind::ProtocolVersion,
+        ErrorKind::BadCertificate,
+        ErrorKind::UnsupportedCertificate,
+        ErrorKind::CertificateExpired,
+        ErrorKind::UnknownCa,
+        ErrorKind::DecryptError,
+        ErrorKind::UnsupportedExtension,
+        ErrorKind::NoApplicationProtocol,
+        ErrorKind::Internal,
+        ErrorKind::BufferTooSmall,
+        ErrorKind::Timeout,
+        ErrorKind::PeerIdentityChanged,
+        ErrorKind::NoRenegotiation,
+        ErrorKind::Closed,
+        ErrorKind::InvalidState,
+    ];
+
+    #[test]
+    fn every_kind_has_a_reason_and_shows_its_alert() {
+        let all = KINDS.iter().copied().chain([ErrorKind::AlertReceived(AlertDescription::UnknownCa)]);
+        for kind in all {
+            let e = Error::from(kind);
+            assert!(!e.reason().is_empty(), "{kind:?}");
+            let text = e.to_string();
+            assert!(text.starts_with(e.reason()), "{kind:?}: {text}");
+            match kind.alert() {
+                Some(a) => assert!(text.ends_with(&std::format!(" (sends {a})")), "{kind:?}: {text}"),
+                None => assert!(!text.contains("sends"), "{kind:?}: {text}"),
+            }
+        }
+        // Each default is its own.
+        for (i, a) in KINDS.iter().enumerate() {
+            for b in &KINDS[i + 1..] {
+                assert_ne!(a.default_reason(), b.default_reason(), "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn display() {
+        let e = Error::HandshakeFailure.because("no cipher suite in common");
+        assert_eq!(e.to_string(), "no cipher suite in common (sends handshake_failure)");
+        assert_eq!(Error::Decode.to_string(), "malformed message (sends decode_error)");
+        assert_eq!(Error::Closed.to_string(), "connection closed");
+        assert_eq!(Error::alert_received(AlertDescription::UnknownCa).to_string(), "peer sent fatal alert unknown_ca");
+        assert_eq!(
+            Error::alert_received(AlertDescription::Unknown(200)).to_string(),
+            "peer sent fatal alert unknown(200)"
+        );
+        assert_eq!(Error::Timeout.to_string(), "handshake timed out (sends user_canceled)");
+        // An empty reason falls back to the kind's.
+        assert_eq!(Error::Decode.because("").reason(), "malformed message");
+        assert_eq!(std::format!("{:?}", Error::Decode.because("x")), r#"Error { kind: Decode, reason: "x" }"#);
+        assert_eq!(
+            std::format!("{:?}", Error::Internal.with_sizes(1, 2)),
+            r#"Error { kind: Internal, reason: "internal error", sizes: (1, 2) }"#
+        );
+    }
+
+    #[test]
+    fn sizes() {
+        let e = Error::handshake_message_too_large(1000, 4100);
+        assert_eq!(e.sizes(), Some((1000, 4100)));
+        assert_eq!(
+            e.to_string(),
+            "receive buffer too small for the peer's handshake message: have 1000 bytes, need 4100 \
+             (sends illegal_parameter)"
+        );
+        assert_eq!(
+            Error::record_too_large(1000, 4096).to_string(),
+            "receive buffer too small for the peer's record: have 1000 bytes, need 4096 (sends record_overflow)"
+        );
+        assert_eq!(Error::Decode.sizes(), None);
+        assert_eq!(Error::Decode.with_sizes(5, 0).sizes(), None);
+        // Saturated, not wrapped.
+        assert_eq!(Error::Internal.with_sizes(1 << 30, usize::MAX).sizes(), Some((0xff_ffff, 0xff_ffff)));
+    }
+
+    #[test]
+    fn equality_is_by_kind() {
+        assert_eq!(Error::Decode.because("a"), Error::Decode.because("b"));
+        assert_ne!(Error::Decode, Error::Internal);
+        assert_eq!(Error::UnknownCa, ErrorKind::UnknownCa);
+        assert_eq!(Error::from(ErrorKind::Timeout).kind(), ErrorKind::Timeout);
+        assert!(!Error::InvalidState.is_fatal() && !Error::NoRenegotiation.is_fatal() && Error::Decode.is_fatal());
+    }
+
+    #[test]
+    fn stays_small() {
+        // A reason (two words), a kind (two bytes) and two 24-bit sizes.
+        assert_eq!(core::mem::size_of::<ErrorKind>(), 2);
+        assert_eq!(core::mem::size_of::<Error>(), 2 * core::mem::size_of::<usize>() + 8);
+    }
+}

@@ -18,7 +18,7 @@ pub enum Event<'a> {
     /// connection goes on.
     Alert {
         /// Always [`AlertLevel::Warning`] here: fatal alerts end the
-        /// connection with [`Error::AlertReceived`](crate::Error::AlertReceived).
+        /// connection with [`ErrorKind::AlertReceived`](crate::ErrorKind::AlertReceived).
         level: AlertLevel,
         /// What the peer said.
         description: AlertDescription,

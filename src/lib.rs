@@ -34,6 +34,6 @@ pub use conn::ServerConnection;
 pub use conn::{Buffer, Connection, Side};
 #[cfg(feature = "client")]
 pub use conn::{ClientConnection, ClientParams};
-pub use error::Error;
+pub use error::{Error, ErrorKind};
 pub use event::{CloseReason, Event, HandshakeInfo};
 pub use time::Instant;

@@ -110,7 +110,7 @@ impl Session {
 
     pub(crate) fn set_id(&mut self, id: &[u8]) -> Result<(), Error> {
         if id.len() > SESSION_ID_LEN {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("session ID longer than 32 bytes"));
         }
         self.id = [0; SESSION_ID_LEN];
         self.id[..id.len()].copy_from_slice(id);
@@ -202,14 +202,14 @@ impl Session {
     }
 
     /// Parses [`encode`](Self::encode)'s output. A wrong version, length,
-    /// flag or checksum is [`Error::Decode`]: a damaged blob never yields a
-    /// session with wrong keys.
+    /// flag or checksum is [`ErrorKind::Decode`](crate::ErrorKind::Decode):
+    /// a damaged blob never yields a session with wrong keys.
     pub fn decode(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() != SESSION_ENCODED_LEN || bytes[0] != SESSION_FORMAT_VERSION {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("session blob has the wrong length or format version"));
         }
         if !bool::from(Self::check(&bytes[..CHECK_AT]).ct_eq(&bytes[CHECK_AT..])) {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("session blob checksum mismatch"));
         }
         let mut r = Reader::new(&bytes[1..CHECK_AT]);
         let id_len = r.u8()?;
@@ -222,10 +222,10 @@ impl Session {
         let context: [u8; 32] = r.array()?;
         let created = u64::from_be_bytes(r.array()?);
         if id_len as usize > SESSION_ID_LEN || flags & !(FLAG_EMS | FLAG_PEER_CERT | FLAG_SNI) != 0 {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("session blob has an invalid ID length or flags"));
         }
         if crate::suites::lookup(CipherSuite::from(suite)).is_none() {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("session blob names an unknown cipher suite"));
         }
         Ok(Session {
             id,
@@ -497,14 +497,15 @@ impl ClientSession {
     }
 
     /// Reads what [`export`](Self::export) wrote. A damaged blob is
-    /// [`Error::Decode`].
+    /// [`ErrorKind::Decode`](crate::ErrorKind::Decode).
     pub fn import(bytes: &[u8]) -> Result<Self, Error> {
         let mut r = Reader::new(bytes);
         let session = Session::decode(r.take(SESSION_ENCODED_LEN)?)?;
         let ticket_lifetime_hint = r.u32()?;
         let ticket = r.vec16()?;
         r.expect_end()?;
-        let ticket = heapless::Vec::from_slice(ticket).map_err(|_| Error::Decode)?;
+        let ticket = heapless::Vec::from_slice(ticket)
+            .map_err(|_| Error::Decode.because("session ticket longer than this crate keeps"))?;
         Ok(ClientSession { session, ticket, ticket_lifetime_hint })
     }
 }

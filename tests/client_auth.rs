@@ -92,8 +92,8 @@ fn require_with_a_certificate() {
 #[test]
 fn require_without_a_certificate_is_handshake_failure() {
     let (out, _) = run_auth(ClientAuth::Require, None, |_| {});
-    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
-    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+    assert_eq!(out.server_error, Some(ErrorKind::HandshakeFailure.into()));
+    assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::HandshakeFailure).into()));
 }
 
 #[test]
@@ -115,7 +115,7 @@ fn untrusted_client_certificate_is_refused() {
     // untrusted chain's issuer is not listed, so the client sends nothing
     // and "require" refuses.
     let (out, _) = run_auth(ClientAuth::Require, Some(cred), |_| {});
-    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
+    assert_eq!(out.server_error, Some(ErrorKind::HandshakeFailure.into()));
 }
 
 #[test]
@@ -129,14 +129,14 @@ fn bad_certificate_verify_signature_and_scheme() {
         let last = r[2].len() - 1;
         r[2][last] ^= 0x01;
     });
-    assert_eq!(out.server_error, Some(Error::DecryptError));
-    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::DecryptError)));
+    assert_eq!(out.server_error, Some(ErrorKind::DecryptError.into()));
+    assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::DecryptError).into()));
     let (out, _) = run_auth(ClientAuth::Require, Some(cred), |r| {
         // A scheme the server did not offer (rsa_pkcs1_sha512).
         r[2][9] = 0x06;
         r[2][10] = 0x01;
     });
-    assert_eq!(out.server_error, Some(Error::IllegalParameter));
+    assert_eq!(out.server_error, Some(ErrorKind::IllegalParameter.into()));
 }
 
 #[test]
@@ -211,12 +211,12 @@ fn untrusted_or_expired_client_certificates_are_refused_by_the_server() {
     let good_key = SigningKey::from_der(CLIENT_KEY).unwrap();
     for (cred, now, want) in [
         // From an unknown CA, and without the clientAuth usage: refused.
-        (CertifiedKey::new(&untrusted, &untrusted_key).unwrap(), NOW, Error::BadCertificate),
+        (CertifiedKey::new(&untrusted, &untrusted_key).unwrap(), NOW, ErrorKind::BadCertificate.into()),
         // The good client certificate, but at a time after it expired.
         (
             CertifiedKey::new(&CLIENT_CHAIN, &good_key).unwrap(),
             Instant::from_secs(2_400_000_000),
-            Error::CertificateExpired,
+            ErrorKind::CertificateExpired.into(),
         ),
     ] {
         let resolver = Always(cred);
@@ -244,14 +244,14 @@ fn untrusted_or_expired_client_certificates_are_refused_by_the_server() {
         let mut out = Outcome::default();
         run_at(&mut client, &mut server, &mut out, now);
         assert_eq!(out.server_error, Some(want));
-        assert_eq!(out.client_error, Some(Error::AlertReceived(want.alert().unwrap())));
+        assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(want.alert().unwrap()).into()));
     }
 }
 
 #[test]
 fn server_config_try_new_checks_the_key() {
     let key = SigningKey::from_der(CLIENT_KEY).unwrap();
-    assert_eq!(ServerConfig::try_new(&SERVER_CHAIN, &key).err(), Some(Error::BadCertificate));
+    assert_eq!(ServerConfig::try_new(&SERVER_CHAIN, &key).err(), Some(ErrorKind::BadCertificate.into()));
     let good = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
     assert!(ServerConfig::try_new(&SERVER_CHAIN, &good).is_ok());
 }
@@ -259,8 +259,8 @@ fn server_config_try_new_checks_the_key() {
 #[test]
 fn certified_key_must_match() {
     let key = SigningKey::from_der(CLIENT_KEY).unwrap();
-    assert_eq!(CertifiedKey::new(&SERVER_CHAIN, &key).err(), Some(Error::BadCertificate));
-    assert_eq!(CertifiedKey::new(&[], &key).err(), Some(Error::BadCertificate));
+    assert_eq!(CertifiedKey::new(&SERVER_CHAIN, &key).err(), Some(ErrorKind::BadCertificate.into()));
+    assert_eq!(CertifiedKey::new(&[], &key).err(), Some(ErrorKind::BadCertificate.into()));
     assert!(CertifiedKey::new(&CLIENT_CHAIN, &key).is_ok());
     let _: &dyn ClientCertVerifier = &WebPkiClientVerifier::new(&[]);
 }

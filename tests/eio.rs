@@ -412,8 +412,8 @@ fn blocking_carry_too_small_for_a_record() {
     // 1000 bytes into 16 + 984 for a 64-byte carry: the stream is over.
     let mut small = [0u8; 16];
     let err = tls.read(&mut small).unwrap_err();
-    assert_eq!(err, EioError::Tls(Error::BufferTooSmall));
-    assert_eq!(tls.read(&mut big), Err(EioError::Tls(Error::BufferTooSmall)));
+    assert_eq!(err, EioError::Tls(sansio_tls::ErrorKind::BufferTooSmall.into()));
+    assert_eq!(tls.read(&mut big), Err(EioError::Tls(sansio_tls::ErrorKind::BufferTooSmall.into())));
     drop(tls);
     server.join().unwrap();
 }
@@ -437,13 +437,13 @@ fn blocking_untrusted_ca_fails_the_handshake() {
     let conn = ClientConnection::new(&ccfg, "localhost", &mut rx, &mut tx, TestRng::new(7), NOW).unwrap();
     let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, a, clock);
     let err = tls.handshake().unwrap_err();
-    assert_eq!(err, EioError::Tls(Error::UnknownCa));
+    assert_eq!(err, EioError::Tls(sansio_tls::ErrorKind::UnknownCa.into()));
     assert_eq!(err.kind(), ErrorKind::InvalidData);
     // The failure sticks, for the handshake and for data.
-    assert_eq!(tls.handshake(), Err(EioError::Tls(Error::UnknownCa)));
-    assert_eq!(tls.write(b"x"), Err(EioError::Tls(Error::UnknownCa)));
+    assert_eq!(tls.handshake(), Err(EioError::Tls(sansio_tls::ErrorKind::UnknownCa.into())));
+    assert_eq!(tls.write(b"x"), Err(EioError::Tls(sansio_tls::ErrorKind::UnknownCa.into())));
     let server_err = server.join().unwrap();
-    assert_eq!(server_err, EioError::Tls(Error::AlertReceived(AlertDescription::UnknownCa)));
+    assert_eq!(server_err, EioError::Tls(sansio_tls::ErrorKind::AlertReceived(AlertDescription::UnknownCa).into()));
     assert_eq!(server_err.kind(), ErrorKind::ConnectionAborted);
 }
 
@@ -574,6 +574,6 @@ fn async_untrusted_ca_fails_the_handshake() {
         tls.handshake().await
     };
     let (c, s) = run_both(client, server);
-    assert_eq!(c, Err(EioError::Tls(Error::UnknownCa)));
-    assert_eq!(s, Err(EioError::Tls(Error::AlertReceived(AlertDescription::UnknownCa))));
+    assert_eq!(c, Err(EioError::Tls(sansio_tls::ErrorKind::UnknownCa.into())));
+    assert_eq!(s, Err(EioError::Tls(sansio_tls::ErrorKind::AlertReceived(AlertDescription::UnknownCa).into())));
 }

@@ -12,7 +12,7 @@ use rand_core::UnwrapErr;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::TlsStream;
-use sansio_tls::{ClientConfig, ClientConnection, Error, Instant, ServerConfig};
+use sansio_tls::{ClientConfig, ClientConnection, ErrorKind, Instant, ServerConfig};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::mpsc;
 use std::thread;
@@ -53,7 +53,7 @@ fn s_client_without_a_common_protocol_is_refused() {
     let (port, done) = server_with_alpn(&[b"spdy/3"]);
     let mut peer = openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2", "-alpn", "h2"]);
     let served = outcome(&done);
-    assert_eq!(served.error, Some(Error::NoApplicationProtocol), "{served:?}");
+    assert_eq!(served.error, Some(ErrorKind::NoApplicationProtocol.into()), "{served:?}");
     assert!(wait_until(HANDSHAKE_TIMEOUT, || peer.output().contains("no application protocol")), "{}", peer.describe());
 }
 

@@ -30,7 +30,7 @@ use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_
 use sansio_tls::config::{CertifiedKey, ClientAuth};
 use sansio_tls::crypto::{HashAlg, SigningKey, certificate_subject, hash};
 use sansio_tls::io::TlsStream;
-use sansio_tls::{ClientConfig, ClientConnection, CloseReason, Error, HandshakeInfo, Instant, ServerConfig};
+use sansio_tls::{ClientConfig, ClientConnection, CloseReason, ErrorKind, HandshakeInfo, Instant, ServerConfig};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::mpsc;
@@ -98,7 +98,7 @@ fn assert_authenticated(served: &Served, cred: ClientCert, token: &str, peer: &m
 
 /// Our server refused a client without a certificate.
 fn assert_refused(served: &Served, peer: &mut Peer) {
-    assert_eq!(served.error, Some(Error::HandshakeFailure), "our server: {served:?}\n{}", peer.describe());
+    assert_eq!(served.error, Some(ErrorKind::HandshakeFailure.into()), "our server: {served:?}\n{}", peer.describe());
     assert!(served.info.is_none());
     assert!(served.chain.is_empty());
 }

@@ -33,7 +33,7 @@ use interop::*;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::io::StreamEvent;
 use sansio_tls::session::{ClientCacheSlot, LruClientCache};
-use sansio_tls::{AlertDescription, AlertLevel, ClientConfig, CloseReason, Error, HandshakeInfo};
+use sansio_tls::{AlertDescription, AlertLevel, ClientConfig, CloseReason, Error, ErrorKind, HandshakeInfo};
 
 /// `s_client` and `s_server` print this after a handshake with RFC 5746.
 const OPENSSL_SECURE: &str = "Secure Renegotiation IS supported";
@@ -498,7 +498,7 @@ fn client_refuses_s_server_hello_request() {
     let end = client.pump_until("the end", |c| c.out.close.is_some());
     let error = client.tls.connection().error();
     assert!(end.is_err(), "{end:?}");
-    assert_eq!(error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)), "{end:?}");
+    assert_eq!(error, Some(ErrorKind::AlertReceived(AlertDescription::HandshakeFailure).into()), "{end:?}");
     assert_eq!(client.out.handshakes().len(), 1);
     expect_output(&mut server, "no renegotiation", "the refusal");
 }
@@ -524,7 +524,7 @@ fn client_cannot_renegotiate_without_rfc5746() {
         client.expect(b"before\n")?;
         let secure = client.tls.connection().secure_renegotiation();
         let refused = client.renegotiate();
-        if secure || refused != Err(Error::NoRenegotiation) {
+        if secure || refused != Err(ErrorKind::NoRenegotiation.into()) {
             return Err(format!("secure_renegotiation() = {secure}, renegotiate() = {refused:?}"));
         }
         client.send(b"after\n")?;
@@ -583,7 +583,7 @@ fn no_hello_request_to_a_client_without_rfc5746() {
     client.send(b"after\n").unwrap();
     expect_stdout(&mut client, "after");
     let out = server_outcome(&server, &mut client);
-    assert_eq!(out.refused_requests, [Error::NoRenegotiation]);
+    assert_eq!(out.refused_requests, [Error::from(ErrorKind::NoRenegotiation)]);
     assert_eq!(out.received, b"before\nafter\n");
     assert_eq!(out.handshakes().len(), 1);
     assert!(!out.secure_renegotiation);

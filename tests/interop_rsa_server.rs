@@ -24,7 +24,7 @@ use common::serve::{Served, outcome, serve_one};
 use interop::{RSA_SUITES, wait_for_stdout};
 use sansio_tls::config::CertifiedKey;
 use sansio_tls::crypto::SigningKey;
-use sansio_tls::{CipherSuite, CloseReason, Error, ServerConfig};
+use sansio_tls::{CipherSuite, CloseReason, ErrorKind, ServerConfig};
 use std::net::{Ipv4Addr, TcpListener};
 use std::sync::mpsc;
 use std::thread;
@@ -189,7 +189,7 @@ fn s_client_sigalgs_sha1_only_is_refused() {
     let mut client = openssl_s_client(port, &pki("rsa-ca.pem"), "localhost", &args);
     let exited = client.wait_exit(HANDSHAKE_TIMEOUT);
     let served = outcome(&done);
-    assert_eq!(served.error, Some(Error::HandshakeFailure), "our server: {served:?}\n{}", client.describe());
+    assert_eq!(served.error, Some(ErrorKind::HandshakeFailure.into()), "our server: {served:?}\n{}", client.describe());
     assert!(exited.is_some_and(|s| !s.success()), "{}", client.describe());
     assert!(client.wait_for_output("alert handshake failure", HANDSHAKE_TIMEOUT), "{}", client.describe());
 }

@@ -74,8 +74,8 @@ fn every_ecdsa_suite_and_group() {
             run(&mut client, &mut server, &mut out);
             assert_eq!(out.server_events.last(), Some(&Ev::Closed(CloseReason::CloseNotify)));
             assert_eq!(out.client_events.last(), Some(&Ev::Closed(CloseReason::CloseNotify)));
-            assert_eq!(client.send(b"x"), Err(Error::Closed));
-            assert_eq!(server.send(b"x"), Err(Error::Closed));
+            assert_eq!(client.send(b"x"), Err(ErrorKind::Closed.into()));
+            assert_eq!(server.send(b"x"), Err(ErrorKind::Closed.into()));
         }
     }
 }
@@ -177,26 +177,26 @@ fn cert_handshake(chain: Vec<&'static [u8]>, key: &[u8], name: &str, now_secs: u
 fn bad_certificates_are_refused_with_the_right_alert() {
     // Each refusal: the client's error, and the same alert received by the
     // server (so it was on the wire).
-    let refused = |e: Error, a: AlertDescription| (End::Failed(e), End::Failed(Error::AlertReceived(a)));
+    let refused = |e: Error, a: AlertDescription| (End::Failed(e), End::Failed(ErrorKind::AlertReceived(a).into()));
     // Unknown CA: the client sends unknown_ca, the server reports it.
     assert_eq!(
         cert_handshake(vec![ECDSA_UNTRUSTED], ECDSA_UNTRUSTED_KEY, "localhost", 1_800_000_000),
-        refused(Error::UnknownCa, AlertDescription::UnknownCa)
+        refused(ErrorKind::UnknownCa.into(), AlertDescription::UnknownCa)
     );
     // Wrong name.
     assert_eq!(
         cert_handshake(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "example.com", 1_800_000_000),
-        refused(Error::BadCertificate, AlertDescription::BadCertificate)
+        refused(ErrorKind::BadCertificate.into(), AlertDescription::BadCertificate)
     );
     // Expired leaf.
     assert_eq!(
         cert_handshake(vec![ECDSA_EXPIRED], ECDSA_EXPIRED_KEY, "localhost", 1_800_000_000),
-        refused(Error::CertificateExpired, AlertDescription::CertificateExpired)
+        refused(ErrorKind::CertificateExpired.into(), AlertDescription::CertificateExpired)
     );
     // The good chain at a time before it is valid.
     assert_eq!(
         cert_handshake(vec![ECDSA_SERVER], ECDSA_SERVER_KEY, "localhost", 1_000_000_000),
-        refused(Error::CertificateExpired, AlertDescription::CertificateExpired)
+        refused(ErrorKind::CertificateExpired.into(), AlertDescription::CertificateExpired)
     );
     // The good chain: by name, and by IP address, both sides finish.
     assert_eq!(
@@ -219,8 +219,8 @@ fn no_common_suite_is_handshake_failure() {
     ccfg.cipher_suites = &rsa_only;
     let scfg = ServerConfig::new(&f.chain, &f.key);
     let out = handshake(&ccfg, &scfg, "localhost");
-    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
-    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+    assert_eq!(out.server_error, Some(ErrorKind::HandshakeFailure.into()));
+    assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::HandshakeFailure).into()));
 }
 
 #[test]
@@ -233,8 +233,8 @@ fn ecdsa_server_needs_p256_in_supported_groups() {
     ccfg.groups = &x25519_only;
     let scfg = ServerConfig::new(&f.chain, &f.key);
     let out = handshake(&ccfg, &scfg, "localhost");
-    assert_eq!(out.server_error, Some(Error::HandshakeFailure));
-    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+    assert_eq!(out.server_error, Some(ErrorKind::HandshakeFailure.into()));
+    assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::HandshakeFailure).into()));
 }
 
 #[test]
@@ -251,11 +251,11 @@ fn handshake_timeout_fires_from_caller_time() {
     assert_eq!(client.poll_timeout(), Some(NOW.add_millis(5_000)));
     assert_eq!(client.handle_timeout(NOW.add_millis(4_999)), Ok(()));
     let hello_len = client.transmit_pending().len();
-    assert_eq!(client.handle_timeout(NOW.add_millis(5_000)), Err(Error::Timeout));
+    assert_eq!(client.handle_timeout(NOW.add_millis(5_000)), Err(ErrorKind::Timeout.into()));
     // A user_canceled alert follows the ClientHello.
     let pending = client.transmit_pending();
     assert_eq!(&pending[hello_len..], &[21, 3, 3, 0, 2, 2, 90]);
-    assert_eq!(client.poll_event(NOW), Err(Error::Timeout));
+    assert_eq!(client.poll_event(NOW), Err(ErrorKind::Timeout.into()));
     assert_eq!(client.poll_timeout(), None);
 }
 
@@ -320,7 +320,7 @@ fn assert_refused_in_clear(outcome: Tampered, error: Error, alert: AlertDescript
         Tampered::Failed {
             error,
             wire: vec![21, 3, 3, 0, 2, 2, u8::from(alert)],
-            server: Some(Error::AlertReceived(alert))
+            server: Some(ErrorKind::AlertReceived(alert).into())
         }
     );
 }
@@ -329,7 +329,8 @@ fn assert_refused_in_clear(outcome: Tampered, error: Error, alert: AlertDescript
 fn forbidden_server_message_orders_are_refused() {
     // The server's first flight is ServerHello, Certificate,
     // ServerKeyExchange, ServerHelloDone, one record each.
-    let unexpected = |e| assert_refused_in_clear(e, Error::UnexpectedMessage, AlertDescription::UnexpectedMessage);
+    let unexpected =
+        |e| assert_refused_in_clear(e, ErrorKind::UnexpectedMessage.into(), AlertDescription::UnexpectedMessage);
     // Untouched: the handshake completes.
     let Tampered::Done(info) = tamper_server_flight(|_, r| r) else { panic!("untampered handshake did not finish") };
     assert!(!info.resumed && info.peer_cert_sha256.is_some());
@@ -384,7 +385,7 @@ fn forbidden_server_message_orders_are_refused() {
         }
         r
     });
-    assert_refused_in_clear(outcome, Error::DecryptError, AlertDescription::DecryptError);
+    assert_refused_in_clear(outcome, ErrorKind::DecryptError.into(), AlertDescription::DecryptError);
     // A flipped bit in the encrypted Finished: bad_record_mac.
     let outcome = tamper_server_flight(|f, mut r| {
         if f == 1 {
@@ -395,13 +396,13 @@ fn forbidden_server_message_orders_are_refused() {
         r
     });
     let Tampered::Failed { error, wire, server } = outcome else { panic!("{outcome:?}") };
-    assert_eq!(error, Error::BadRecordMac);
+    assert_eq!(error, ErrorKind::BadRecordMac);
     // The alert goes out encrypted, alone: a 2-byte alert in an AES-GCM
     // record (8-byte explicit nonce, 16-byte tag), which the server
     // decrypts as bad_record_mac.
     assert_eq!(wire.len(), 5 + 8 + 2 + 16, "{wire:?}");
     assert_eq!(&wire[..5], &[21, 3, 3, 0, 26]);
-    assert_eq!(server, Some(Error::AlertReceived(AlertDescription::BadRecordMac)));
+    assert_eq!(server, Some(ErrorKind::AlertReceived(AlertDescription::BadRecordMac).into()));
     // Handshake message split over records, and two messages in one
     // record, are both fine: the handshake completes.
     let outcome = tamper_server_flight(|f, r| {
@@ -437,12 +438,12 @@ fn fatal_error_is_sticky_and_nothing_more_is_processed() {
     let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
     // A Finished as the first message.
     server.feed(&record(22, &[20, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
-    assert_eq!(server.poll_event(NOW), Err(Error::UnexpectedMessage));
+    assert_eq!(server.poll_event(NOW), Err(ErrorKind::UnexpectedMessage.into()));
     assert_eq!(server.transmit_pending(), &[21, 3, 3, 0, 2, 2, 10]);
     assert_eq!(server.feed(&[22, 3, 3, 0, 1, 1]), 0);
-    assert_eq!(server.poll_event(NOW), Err(Error::UnexpectedMessage));
-    assert_eq!(server.send(b"x"), Err(Error::UnexpectedMessage));
-    assert_eq!(server.close(), Err(Error::UnexpectedMessage));
+    assert_eq!(server.poll_event(NOW), Err(ErrorKind::UnexpectedMessage.into()));
+    assert_eq!(server.send(b"x"), Err(ErrorKind::UnexpectedMessage.into()));
+    assert_eq!(server.close(), Err(ErrorKind::UnexpectedMessage.into()));
     // Exactly one alert was queued.
     assert_eq!(server.transmit_pending().len(), 7);
 }
@@ -484,10 +485,10 @@ fn warning_alerts_are_reported_and_the_connection_goes_on() {
     // illegal_parameter and a one-byte alert unexpected_message; before it,
     // any alert is unexpected_message (as OpenSSL and GnuTLS answer).
     let cases: [(bool, &[u8], Error); 4] = [
-        (true, &[3, 0], Error::IllegalParameter),
-        (true, &[1], Error::UnexpectedMessage),
-        (false, &[1, 90], Error::UnexpectedMessage),
-        (false, &[2, 40], Error::UnexpectedMessage),
+        (true, &[3, 0], ErrorKind::IllegalParameter.into()),
+        (true, &[1], ErrorKind::UnexpectedMessage.into()),
+        (false, &[1, 90], ErrorKind::UnexpectedMessage.into()),
+        (false, &[2, 40], ErrorKind::UnexpectedMessage.into()),
     ];
     for (after_hello, alert, err) in cases {
         pair!(c2, s2, &ccfg, ClientParams::new("localhost"), &scfg, (3, 4), NOW);
@@ -540,10 +541,10 @@ struct PinningVerifier<'a> {
 impl cert::ServerCertVerifier for PinningVerifier<'_> {
     fn verify_server_cert(&self, chain: &[cert::CertificateDer<'_>], name: &str, now: u64) -> Result<(), Error> {
         match self.inner.verify_server_cert(chain, name, now) {
-            Err(Error::UnknownCa) => {
-                *self.seen.lock().unwrap() = Some(Error::UnknownCa);
+            Err(e) if e.kind() == ErrorKind::UnknownCa => {
+                *self.seen.lock().unwrap() = Some(ErrorKind::UnknownCa.into());
                 let digest = crypto::hash(crypto::HashAlg::Sha256, &chain[0]);
-                if digest.as_ref() == self.pinned_sha256 { Ok(()) } else { Err(Error::UnknownCa) }
+                if digest.as_ref() == self.pinned_sha256 { Ok(()) } else { Err(ErrorKind::UnknownCa.into()) }
             }
             other => other,
         }
@@ -563,13 +564,13 @@ fn a_wrapping_verifier_sees_the_precise_failure_and_may_override_it() {
             PinningVerifier { inner: WebPkiServerVerifier::new(&roots), pinned_sha256, seen: Default::default() };
         let ccfg = ClientConfig::new(&verifier);
         let out = handshake(&ccfg, &scfg, "localhost");
-        assert_eq!(*verifier.seen.lock().unwrap(), Some(Error::UnknownCa));
+        assert_eq!(*verifier.seen.lock().unwrap(), Some(ErrorKind::UnknownCa.into()));
         if ok {
             assert_eq!((out.client_error, out.server_error), (None, None), "{out:?}");
             assert!(done(&out.client_events).is_some() && done(&out.server_events).is_some(), "{out:?}");
         } else {
-            assert_eq!(out.client_error, Some(Error::UnknownCa), "{out:?}");
-            assert_eq!(out.server_error, Some(Error::AlertReceived(AlertDescription::UnknownCa)), "{out:?}");
+            assert_eq!(out.client_error, Some(ErrorKind::UnknownCa.into()), "{out:?}");
+            assert_eq!(out.server_error, Some(ErrorKind::AlertReceived(AlertDescription::UnknownCa).into()), "{out:?}");
         }
     }
 }
@@ -585,9 +586,9 @@ fn buffers_too_small_are_refused_up_front() {
     let mut r = TestRng::new(1);
     assert_eq!(
         ClientConnection::new(&ccfg, "localhost", &mut a, &mut b, &mut r, NOW).err(),
-        Some(Error::BufferTooSmall)
+        Some(ErrorKind::BufferTooSmall.into())
     );
-    assert_eq!(ServerConnection::new(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(Error::BufferTooSmall));
+    assert_eq!(ServerConnection::new(&scfg, &mut b, &mut a, &mut r, NOW).err(), Some(ErrorKind::BufferTooSmall.into()));
 }
 
 #[test]
@@ -602,7 +603,7 @@ fn alpn_is_negotiated_by_server_preference() {
         (&[&b"http/1.1"[..], b"h2"][..], Ok(Some(&b"http/1.1"[..]))),
         (&[&b"h2"[..]][..], Ok(Some(&b"h2"[..]))),
         (&[][..], Ok(None)),
-        (&[&b"spdy/3"[..]][..], Err(Error::NoApplicationProtocol)),
+        (&[&b"spdy/3"[..]][..], Err(ErrorKind::NoApplicationProtocol.into())),
     ] {
         let mut scfg = ServerConfig::new(&f.chain, &f.key);
         scfg.alpn_protocols = server_list;
@@ -616,7 +617,10 @@ fn alpn_is_negotiated_by_server_preference() {
             }
             Err(e) => {
                 assert_eq!(out.server_error, Some(e));
-                assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::NoApplicationProtocol)));
+                assert_eq!(
+                    out.client_error,
+                    Some(ErrorKind::AlertReceived(AlertDescription::NoApplicationProtocol).into())
+                );
             }
         }
     }

@@ -40,7 +40,7 @@ fn p384_keys_load_in_every_encoding_and_match_their_certificate() {
     ] {
         assert_eq!(key.kind(), KeyKind::Ecdsa);
         key.matches_certificate(P384_SERVER).unwrap();
-        assert_eq!(key.matches_certificate(ECDSA_SERVER), Err(Error::BadCertificate));
+        assert_eq!(key.matches_certificate(ECDSA_SERVER), Err(ErrorKind::BadCertificate.into()));
         assert_eq!(key.schemes()[0], SignatureScheme::ECDSA_NISTP384_SHA384);
         assert_eq!(key.public_key().curve(), Some(NamedGroup::Secp384r1));
     }
@@ -67,20 +67,23 @@ fn ecdsa_with_every_hash_on_both_curves() {
             let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
             let n = key.sign(scheme, b"signed message", &mut rng, &mut sig).unwrap();
             public.verify(scheme, b"signed message", &sig[..n]).unwrap();
-            assert_eq!(public.verify(scheme, b"another message", &sig[..n]), Err(Error::DecryptError));
+            assert_eq!(public.verify(scheme, b"another message", &sig[..n]), Err(ErrorKind::DecryptError.into()));
             let other = schemes.iter().find(|(s, _)| *s != scheme).unwrap().0;
-            assert_eq!(public.verify(other, b"signed message", &sig[..n]), Err(Error::DecryptError));
+            assert_eq!(public.verify(other, b"signed message", &sig[..n]), Err(ErrorKind::DecryptError.into()));
             let wrong_key = if std::ptr::eq(key, &p384) { p256.public_key() } else { p384.public_key() };
-            assert_eq!(wrong_key.verify(scheme, b"signed message", &sig[..n]), Err(Error::DecryptError));
+            assert_eq!(wrong_key.verify(scheme, b"signed message", &sig[..n]), Err(ErrorKind::DecryptError.into()));
             let digest = [7u8; 64];
             let n = key.sign_prehashed(scheme, &digest[..digest_len], &mut rng, &mut sig).unwrap();
             public.verify_prehashed(scheme, &digest[..digest_len], &sig[..n]).unwrap();
             assert_eq!(
                 public.verify_prehashed(scheme, &digest[..digest_len - 1], &sig[..n]),
-                Err(Error::IllegalParameter)
+                Err(ErrorKind::IllegalParameter.into())
             );
         }
-        assert_eq!(public.verify(SignatureScheme::RSA_PSS_SHA256, b"m", &[0; 8]), Err(Error::IllegalParameter));
+        assert_eq!(
+            public.verify(SignatureScheme::RSA_PSS_SHA256, b"m", &[0; 8]),
+            Err(ErrorKind::IllegalParameter.into())
+        );
     }
 }
 
@@ -146,8 +149,8 @@ fn a_p384_key_needs_the_client_to_list_secp384r1() {
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &only_p384, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);
-    assert_eq!(out.server_error, Some(Error::HandshakeFailure), "{out:?}");
-    assert_eq!(out.client_error, Some(Error::AlertReceived(AlertDescription::HandshakeFailure)));
+    assert_eq!(out.server_error, Some(ErrorKind::HandshakeFailure.into()), "{out:?}");
+    assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::HandshakeFailure).into()));
     let more = [CertifiedKey::new(&p256_chain, &p256_key).unwrap()];
     let both = ServerConfig { more_certs: &more, ..only_p384 };
     let (c, _) = handshake_done(&ccfg, &both);

@@ -76,7 +76,7 @@ fn client_initiated_with_data_flowing_throughout() {
     send(&mut client, &mut server, "before");
     client.renegotiate(NOW).unwrap();
     assert!(client.is_renegotiating());
-    assert_eq!(client.renegotiate(NOW), Err(Error::NoRenegotiation));
+    assert_eq!(client.renegotiate(NOW), Err(ErrorKind::NoRenegotiation.into()));
     send(&mut client, &mut server, "after-clienthello");
     // ClientHello reaches the server; it answers with its flight.
     step(&mut client, &mut server, &mut up, &mut sev);
@@ -173,10 +173,10 @@ fn server_requested_accepted_refused_and_deadline() {
     assert_eq!(server.poll_timeout(), Some(deadline));
     step(&mut server, &mut client, &mut data, &mut cev);
     assert_eq!(server.handle_timeout(NOW.add_millis(999)), Ok(()));
-    assert_eq!(server.handle_timeout(deadline), Err(Error::Timeout));
+    assert_eq!(server.handle_timeout(deadline), Err(ErrorKind::Timeout.into()));
     // The client learns of it through the alert.
     transfer(&mut server, &mut client);
-    assert_eq!(drain(&mut client, &mut data), Err(Error::AlertReceived(AlertDescription::UserCanceled)));
+    assert_eq!(drain(&mut client, &mut data), Err(ErrorKind::AlertReceived(AlertDescription::UserCanceled).into()));
 }
 
 #[test]
@@ -226,7 +226,7 @@ fn server_policy_refuses_and_limits() {
             break;
         }
     }
-    assert_eq!(last, Some(Error::UnexpectedMessage));
+    assert_eq!(last, Some(ErrorKind::UnexpectedMessage.into()));
 
     // Per window: two a minute.
     let mut scfg = ServerConfig::new(&CHAIN, &k);
@@ -286,7 +286,7 @@ fn hello_request_to_a_server_and_client_hello_to_a_client_are_refused() {
     let mut r2 = TestRng::new(2);
     let mut server = ServerConnection::new(&scfg, &mut srx, &mut stx, &mut r2, NOW).unwrap();
     server.feed(&record(22, &[0, 0, 0, 0]));
-    assert_eq!(server.poll_event(NOW), Err(Error::UnexpectedMessage));
+    assert_eq!(server.poll_event(NOW), Err(ErrorKind::UnexpectedMessage.into()));
 
     let (mut crx, mut ctx) = (vec![0; BUF], vec![0; BUF]);
     let (mut ca, mut cb) = (vec![0; BUF], vec![0; BUF]);
@@ -295,7 +295,7 @@ fn hello_request_to_a_server_and_client_hello_to_a_client_are_refused() {
     // Another client's ClientHello sent to this client.
     let other = ClientConnection::new(&ccfg, "localhost", &mut ca, &mut cb, &mut r3, NOW).unwrap();
     client.feed(other.transmit_pending());
-    assert_eq!(client.poll_event(NOW), Err(Error::UnexpectedMessage));
+    assert_eq!(client.poll_event(NOW), Err(ErrorKind::UnexpectedMessage.into()));
 }
 
 #[test]
@@ -308,10 +308,10 @@ fn renegotiation_api_before_and_after_the_handshake() {
     let (mut crx, mut ctx) = (vec![0; BUF], vec![0; BUF]);
     let mut r1 = TestRng::new(1);
     let mut client = ClientConnection::new(&ccfg, "localhost", &mut crx, &mut ctx, &mut r1, NOW).unwrap();
-    assert_eq!(client.renegotiate(NOW), Err(Error::InvalidState));
+    assert_eq!(client.renegotiate(NOW), Err(ErrorKind::InvalidState.into()));
     established!(&ccfg, &scfg, c2, s2, out);
     c2.close().unwrap();
-    assert_eq!(c2.renegotiate(NOW), Err(Error::NoRenegotiation));
+    assert_eq!(c2.renegotiate(NOW), Err(ErrorKind::NoRenegotiation.into()));
     let _ = s2;
 }
 

@@ -229,7 +229,7 @@ fn lookup_events_let_the_application_answer_later() {
         assert_eq!(server.poll_event(NOW).unwrap(), None);
         assert!(server.transmit_pending().is_empty());
         server.answer_session_lookup(answer_with_session.then(|| stored.clone())).unwrap();
-        assert_eq!(server.answer_session_lookup(None), Err(Error::InvalidState));
+        assert_eq!(server.answer_session_lookup(None), Err(ErrorKind::InvalidState.into()));
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
         assert_eq!(resumed(&out), answer_with_session);
@@ -408,7 +408,7 @@ fn resumed_server_hello_must_keep_suite_and_ems() {
             r[suite_at..suite_at + 2].copy_from_slice(&[0xc0, 0x2c]);
         }),
         Resumption::Failed {
-            error: Error::IllegalParameter,
+            error: ErrorKind::IllegalParameter.into(),
             wire: vec![21, 3, 3, 0, 2, 2, u8::from(AlertDescription::IllegalParameter)]
         }
     );
@@ -441,7 +441,7 @@ fn fatal_error_on_a_resumed_connection_removes_the_session() {
         23, 3, 3, 0, 30, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26,
         27, 28, 29, 30,
     ]);
-    assert_eq!(server.poll_event(NOW), Err(Error::BadRecordMac));
+    assert_eq!(server.poll_event(NOW), Err(ErrorKind::BadRecordMac.into()));
     assert!(store.retrieve(s.session.id()).is_none());
 }
 

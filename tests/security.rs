@@ -104,7 +104,7 @@ fn server_done(out: &Outcome) -> HandshakeInfo {
 /// seeing the matching alert, and no HandshakeDone on either side.
 fn assert_refused(out: &Outcome, err: Error) {
     assert_eq!(out.server_error, Some(err), "{out:?}");
-    assert_eq!(out.client_error, Some(Error::AlertReceived(err.alert().unwrap())), "{out:?}");
+    assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(err.alert().unwrap()).into()), "{out:?}");
     assert!(done(&out.server_events).is_none() && done(&out.client_events).is_none(), "{out:?}");
 }
 
@@ -145,7 +145,7 @@ fn renegotiation_asking_for_a_certificate_never_resumes() {
             assert_eq!(info.peer_cert_sha256, Some(sha256(ECDSA_CLIENT)));
             assert_eq!(done(&out.client_events).map(|i| i.resumed), Some(false));
         } else {
-            assert_refused(&out, Error::HandshakeFailure);
+            assert_refused(&out, ErrorKind::HandshakeFailure.into());
         }
     }
 }
@@ -192,7 +192,7 @@ fn sessions_never_cross_client_auth_policies() {
         assert!(server_done(&out).resumed, "tickets={tickets}: {out:?}");
         // The strict config does not: full handshake, no certificate.
         let (out, _) = connect(&ccfg, &strict, Some(&s), 3);
-        assert_refused(&out, Error::HandshakeFailure);
+        assert_refused(&out, ErrorKind::HandshakeFailure.into());
         // Nor does another policy (request): a full handshake that passes
         // without a certificate.
         let (out, _) = connect(&ccfg, &request, Some(&s), 4);
@@ -293,7 +293,7 @@ fn client_sessions_are_bound_to_the_config_that_verified_them() {
     // offers it when handed it: it verifies, and fails.
     for session in [None, Some(&s)] {
         let (out, _) = connect(&bad, &scfg, session, 3);
-        assert_eq!(out.client_error, Some(Error::UnknownCa), "{out:?}");
+        assert_eq!(out.client_error, Some(ErrorKind::UnknownCa.into()), "{out:?}");
         assert!(done(&out.client_events).is_none());
     }
     // Another namespace: a full handshake.
@@ -369,7 +369,7 @@ fn a_retrieved_session_is_removed_after_a_fatal_error() {
     run(&mut client, &mut server, &mut out);
     assert!(server_done(&out).resumed);
     server.feed(&record(23, &[0; 40]));
-    assert_eq!(server.poll_event(NOW), Err(Error::BadRecordMac));
+    assert_eq!(server.poll_event(NOW), Err(ErrorKind::BadRecordMac.into()));
     assert!(store.retrieve(s.session.id()).is_none());
 }
 
@@ -401,7 +401,7 @@ fn a_fatal_error_wipes_the_whole_receive_buffer() {
         transfer(&mut client, &mut server);
         server.feed(&record(23, &[0; 40]));
         let mut sink = Vec::new();
-        assert_eq!(drain(&mut server, &mut sink), Err(Error::BadRecordMac));
+        assert_eq!(drain(&mut server, &mut sink), Err(ErrorKind::BadRecordMac.into()));
     }
     let needle = &secret[..16];
     assert!(!srx.windows(needle.len()).any(|w| w == needle), "plaintext survived in the receive buffer");
@@ -451,7 +451,7 @@ fn a_change_cipher_spec_body_other_than_one_is_unexpected_message() {
         assert_eq!(recs[1], [20, 3, 3, 0, 1, 1]);
         recs[1] = record(20, body);
         server.feed(&recs.concat());
-        assert_eq!(drain(&mut server, &mut sink), Err(Error::UnexpectedMessage), "body {body:?}");
+        assert_eq!(drain(&mut server, &mut sink), Err(ErrorKind::UnexpectedMessage.into()), "body {body:?}");
         assert_eq!(server.transmit_pending(), [21, 3, 3, 0, 2, 2, 10], "body {body:?}");
     }
 }
@@ -495,7 +495,7 @@ fn big_client_hellos_are_accepted_when_they_fit() {
                 assert_eq!(result, Ok(None), "{case}");
                 assert_eq!(first_message_type(server.transmit_pending()), Some(2), "{case}: a ServerHello");
             } else {
-                assert_eq!(result, Err(Error::HandshakeMessageTooLarge), "{case}");
+                assert_eq!(result, Err(ErrorKind::HandshakeMessageTooLarge.into()), "{case}");
                 assert_eq!(server.transmit_pending(), [21, 3, 3, 0, 2, 2, 47], "{case}");
             }
         }

@@ -610,7 +610,7 @@ pub fn record_session(s: &Scenario) -> Result<Recording, Error> {
         }
     }
     eprintln!("session did not finish: client events: {:#?}\nserver events: {:#?}", cp.events, sp.events);
-    Err(Error::Internal)
+    Err(Error::from(sansio_tls::ErrorKind::Internal).because("the recorded session did not finish"))
 }
 
 /// The length of the first record in `stream` (header included).

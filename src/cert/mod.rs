@@ -12,6 +12,8 @@ use pki_types::{
 use crate::codec::SignatureScheme;
 use crate::crypto::{PublicKey, RsaPublicKey};
 use crate::error::Error;
+#[cfg(doc)]
+use crate::error::ErrorKind;
 
 /// The NIST curves certificates may be signed on.
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +125,8 @@ pub static SUPPORTED_SIG_ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
 /// `Err(Error::BadCertificate)` if the certificate does not parse.
 pub fn trust_anchor_from_der(cert_der: &[u8]) -> Result<TrustAnchor<'_>, Error> {
     let cert = CertificateDer::from(cert_der);
-    let anchor = webpki::anchor_from_trusted_cert(&cert).map_err(|_| Error::BadCertificate)?;
+    let anchor = webpki::anchor_from_trusted_cert(&cert)
+        .map_err(|_| Error::BadCertificate.because("root certificate does not parse"))?;
     // The anchor's fields borrow `cert`, a local wrapper around `cert_der`;
     // webpki parses without copying, so they are sub-slices of `cert_der`.
     // Find them there again to give them `cert_der`'s lifetime.
@@ -143,30 +146,65 @@ pub fn trust_anchor_from_der(cert_der: &[u8]) -> Result<TrustAnchor<'_>, Error> 
 /// The part of `outer` that `inner` points into, checked by position and
 /// content. `Err(Error::BadCertificate)` if `inner` is not inside `outer`.
 fn subslice<'a>(outer: &'a [u8], inner: &[u8]) -> Result<&'a [u8], Error> {
-    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize).ok_or(Error::BadCertificate)?;
-    let end = start.checked_add(inner.len()).ok_or(Error::BadCertificate)?;
+    let outside = Error::BadCertificate.because("trust anchor field not inside the root certificate");
+    let start = (inner.as_ptr() as usize).checked_sub(outer.as_ptr() as usize).ok_or(outside)?;
+    let end = start.checked_add(inner.len()).ok_or(outside)?;
     match outer.get(start..end) {
         Some(s) if s == inner => Ok(s),
-        _ => Err(Error::BadCertificate),
+        _ => Err(outside),
     }
 }
 
-/// Maps a webpki verdict to the error (and so the alert) we report.
+/// Maps a webpki verdict to the error (and so the alert) we report, with a
+/// reason for each verdict a person can act on.
 #[allow(deprecated)] // the unit variants are still matched in case they appear
 fn map_webpki_error(e: webpki::Error) -> Error {
     use webpki::Error as E;
+    let bad = Error::BadCertificate;
+    let unsupported = Error::UnsupportedCertificate;
     match e {
-        E::CertExpired { .. } | E::CertNotValidYet { .. } => Error::CertificateExpired,
-        E::UnknownIssuer => Error::UnknownCa,
-        E::CertRevoked => Error::CertificateRevoked,
-        E::UnsupportedSignatureAlgorithm
-        | E::UnsupportedSignatureAlgorithmContext(_)
-        | E::UnsupportedSignatureAlgorithmForPublicKey
-        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => Error::UnsupportedCertificate,
-        // Name mismatch, bad signatures, bad encodings, wrong usage, ...
-        _ => Error::BadCertificate,
+        E::CertExpired { .. } => Error::CertificateExpired.because("certificate expired"),
+        E::CertNotValidYet { .. } => Error::CertificateExpired.because("certificate not yet valid"),
+        E::UnknownIssuer => Error::UnknownCa.because("certificate chain does not lead to a trusted root"),
+        E::CertNotValidForName(_) => bad.because("certificate not valid for the server name"),
+        E::UnsupportedSignatureAlgorithm | E::UnsupportedSignatureAlgorithmContext(_) => {
+            unsupported.because("certificate signed with an unsupported signature algorithm")
+        }
+        E::UnsupportedSignatureAlgorithmForPublicKey | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            unsupported.because("certificate signature algorithm not supported for its issuer's key")
+        }
+        E::InvalidSignatureForPublicKey => bad.because("certificate signature does not verify"),
+        E::SignatureAlgorithmMismatch => bad.because("certificate's two signature algorithm fields differ"),
+        E::BadDer | E::BadDerTime | E::TrailingData(_) => bad.because("certificate is not valid DER"),
+        E::MalformedExtensions | E::ExtensionValueInvalid => bad.because("certificate extension malformed"),
+        E::UnsupportedCriticalExtension => bad.because("certificate has an unsupported critical extension"),
+        E::UnsupportedCertVersion => bad.because("certificate is not X.509 v3"),
+        E::InvalidSerialNumber => bad.because("certificate serial number invalid"),
+        E::InvalidCertValidity => bad.because("certificate validity period invalid (notAfter before notBefore)"),
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) | E::EmptyEkuExtension => {
+            bad.because("certificate extended key usage does not allow this use")
+        }
+        E::CaUsedAsEndEntity => bad.because("CA certificate used as the end-entity certificate"),
+        E::EndEntityUsedAsCa => bad.because("end-entity certificate used as a CA"),
+        E::NameConstraintViolation => bad.because("certificate violates its issuer's name constraints"),
+        E::MalformedNameConstraint | E::InvalidNetworkMaskConstraint | E::UnsupportedNameType => {
+            bad.because("certificate name constraints malformed or unsupported")
+        }
+        E::MalformedDnsIdentifier => bad.because("malformed DNS name in the certificate or the server name"),
+        E::PathLenConstraintViolated => bad.because("certificate chain longer than a CA's path length constraint"),
+        E::MaximumPathDepthExceeded
+        | E::MaximumSignatureChecksExceeded
+        | E::MaximumPathBuildCallsExceeded
+        | E::MaximumNameConstraintComparisonsExceeded => bad.because("certificate chain too long or complex to verify"),
+        E::CertDistrusted => bad.because("certificate key explicitly distrusted"),
+        E::CertRevoked => bad.because("certificate revoked"),
+        // Revocation-list errors (no lists are given) and anything newer.
+        _ => bad,
     }
 }
+
+/// A verifier was handed no certificate at all.
+const EMPTY_CHAIN: Error = Error::BadCertificate.because("empty certificate chain");
 
 fn unix_time(now_unix_secs: u64) -> UnixTime {
     UnixTime::since_unix_epoch(Duration::from_secs(now_unix_secs))
@@ -238,10 +276,11 @@ fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
 /// with the serverAuth EKU, the name check (DNS name or IP address against the
 /// subjectAltNames), and validity at `now`.
 ///
-/// Errors: expired or not yet valid → [`Error::CertificateExpired`]; no path
-/// to a root → [`Error::UnknownCa`]; name mismatch, bad signature or anything
-/// else → [`Error::BadCertificate`]; unsupported signature algorithm →
-/// [`Error::UnsupportedCertificate`]; an empty chain → [`Error::BadCertificate`].
+/// Errors: expired or not yet valid → [`ErrorKind::CertificateExpired`]; no
+/// path to a root → [`ErrorKind::UnknownCa`]; name mismatch, bad signature or
+/// anything else → [`ErrorKind::BadCertificate`]; unsupported signature
+/// algorithm → [`ErrorKind::UnsupportedCertificate`]; an empty chain →
+/// [`ErrorKind::BadCertificate`]. Each with a reason saying which.
 #[derive(Clone, Copy, Debug)]
 pub struct WebPkiServerVerifier<'a> {
     roots: &'a [TrustAnchor<'a>],
@@ -262,8 +301,9 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
         server_name: &str,
         now_unix_secs: u64,
     ) -> Result<(), Error> {
-        let (ee, intermediates) = chain.split_first().ok_or(Error::BadCertificate)?;
-        let name = ServerName::try_from(server_name).map_err(|_| Error::BadCertificate)?;
+        let (ee, intermediates) = chain.split_first().ok_or(EMPTY_CHAIN)?;
+        let name = ServerName::try_from(server_name)
+            .map_err(|_| Error::BadCertificate.because("server name is neither a DNS name nor an IP address"))?;
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
             SUPPORTED_SIG_ALGS,
@@ -301,7 +341,7 @@ impl<'a> WebPkiClientVerifier<'a> {
 
 impl ClientCertVerifier for WebPkiClientVerifier<'_> {
     fn verify_client_cert(&self, chain: &[CertificateDer<'_>], now_unix_secs: u64) -> Result<(), Error> {
-        let (ee, intermediates) = chain.split_first().ok_or(Error::BadCertificate)?;
+        let (ee, intermediates) = chain.split_first().ok_or(EMPTY_CHAIN)?;
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
             SUPPORTED_SIG_ALGS,
@@ -454,6 +494,35 @@ mod tests {
         assert_eq!(map_webpki_error(E::UnsupportedSignatureAlgorithm), Error::UnsupportedCertificate);
         assert_eq!(map_webpki_error(E::InvalidSignatureForPublicKey), Error::BadCertificate);
         assert_eq!(map_webpki_error(E::BadDer), Error::BadCertificate);
+    }
+
+    #[test]
+    fn verdicts_carry_their_reasons() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&roots);
+        let reason = |r: Result<(), Error>| r.unwrap_err().reason();
+        assert_eq!(
+            reason(v.verify_server_cert(&chain(EC_LEAF), "example.com", NOW)),
+            "certificate not valid for the server name"
+        );
+        assert_eq!(reason(v.verify_server_cert(&chain(EC_LEAF), "localhost", AFTER)), "certificate expired");
+        assert_eq!(reason(v.verify_server_cert(&chain(EC_LEAF), "localhost", BEFORE)), "certificate not yet valid");
+        assert_eq!(reason(v.verify_server_cert(&[], "localhost", NOW)), "empty certificate chain");
+        assert_eq!(
+            reason(v.verify_server_cert(&chain(EC_LEAF), "", NOW)),
+            "server name is neither a DNS name nor an IP address"
+        );
+        let other = [trust_anchor_from_der(OTHER_ROOT).unwrap()];
+        assert_eq!(
+            reason(WebPkiServerVerifier::new(&other).verify_server_cert(&chain(EC_LEAF), "localhost", NOW)),
+            "certificate chain does not lead to a trusted root"
+        );
+        let c = WebPkiClientVerifier::new(&roots);
+        assert_eq!(
+            reason(c.verify_client_cert(&chain(EC_LEAF), NOW)),
+            "certificate extended key usage does not allow this use"
+        );
+        assert_eq!(trust_anchor_from_der(b"not a cert").unwrap_err().reason(), "root certificate does not parse");
     }
 
     #[test]

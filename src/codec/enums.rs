@@ -152,6 +152,51 @@ wire_enum! {
     }
 }
 
+impl AlertDescription {
+    /// The alert's name in the RFCs (`unknown_ca`); `None` for a code point
+    /// this crate does not know.
+    pub fn name(self) -> Option<&'static str> {
+        use AlertDescription as A;
+        Some(match self {
+            A::CloseNotify => "close_notify",
+            A::UnexpectedMessage => "unexpected_message",
+            A::BadRecordMac => "bad_record_mac",
+            A::RecordOverflow => "record_overflow",
+            A::HandshakeFailure => "handshake_failure",
+            A::BadCertificate => "bad_certificate",
+            A::UnsupportedCertificate => "unsupported_certificate",
+            A::CertificateRevoked => "certificate_revoked",
+            A::CertificateExpired => "certificate_expired",
+            A::CertificateUnknown => "certificate_unknown",
+            A::IllegalParameter => "illegal_parameter",
+            A::UnknownCa => "unknown_ca",
+            A::AccessDenied => "access_denied",
+            A::DecodeError => "decode_error",
+            A::DecryptError => "decrypt_error",
+            A::ProtocolVersion => "protocol_version",
+            A::InsufficientSecurity => "insufficient_security",
+            A::InternalError => "internal_error",
+            A::InappropriateFallback => "inappropriate_fallback",
+            A::UserCanceled => "user_canceled",
+            A::NoRenegotiation => "no_renegotiation",
+            A::UnsupportedExtension => "unsupported_extension",
+            A::UnrecognizedName => "unrecognized_name",
+            A::NoApplicationProtocol => "no_application_protocol",
+            A::Unknown(_) => return None,
+        })
+    }
+}
+
+impl core::fmt::Display for AlertDescription {
+    /// The RFC name (`unknown_ca`), or `unknown(N)` for an unknown code.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(n) => f.write_str(n),
+            None => write!(f, "unknown({})", u8::from(*self)),
+        }
+    }
+}
+
 wire_enum! {
     /// Cipher suites this crate implements, by IANA value.
     CipherSuite: u16 {
@@ -294,5 +339,18 @@ mod tests {
         assert_eq!(HandshakeType::from(3), HandshakeType::Unknown(3));
         assert_eq!(MaxFragmentLength::from(2).bytes(), Some(1024));
         assert_eq!(MaxFragmentLength::from(5).bytes(), None);
+    }
+
+    #[test]
+    fn alert_names_are_the_rfc_ones() {
+        // Every known code has a snake_case name; unknown ones have none.
+        for v in 0..=255u8 {
+            let d = AlertDescription::from(v);
+            if let Some(name) = d.name() {
+                assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{name}");
+            }
+        }
+        assert_eq!(AlertDescription::UnknownCa.name(), Some("unknown_ca"));
+        assert_eq!(AlertDescription::from(255).name(), None);
     }
 }

@@ -28,7 +28,7 @@ impl<'a> U16List<'a> {
     /// Validates `raw` (even length, non-empty if `non_empty`).
     pub fn parse(raw: &'a [u8], non_empty: bool) -> Result<Self, Error> {
         if raw.len() % 2 != 0 || (non_empty && raw.is_empty()) {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("list of 16-bit values has an odd length or is empty"));
         }
         Ok(U16List(raw))
     }
@@ -111,7 +111,7 @@ impl SeenExtensions {
     fn insert(&mut self, t: ExtensionType) -> Result<(), Error> {
         if let Some(b) = Self::bit(t) {
             if self.0 & (1 << b) != 0 {
-                return Err(Error::IllegalParameter);
+                return Err(Error::IllegalParameter.because("duplicate extension"));
             }
             self.0 |= 1 << b;
         }
@@ -151,11 +151,15 @@ fn whole<'a, T>(body: &'a [u8], f: impl FnOnce(&mut Reader<'a>) -> Result<T, Err
 
 /// A vector that must not be empty.
 fn non_empty(v: &[u8]) -> Result<&[u8], Error> {
-    if v.is_empty() { Err(Error::Decode) } else { Ok(v) }
+    if v.is_empty() { Err(Error::Decode.because("empty ec_point_formats list")) } else { Ok(v) }
 }
 
 fn parse_empty(body: &[u8]) -> Result<(), Error> {
-    if body.is_empty() { Ok(()) } else { Err(Error::Decode) }
+    if body.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Decode.because("message or extension that must be empty has content"))
+    }
 }
 
 /// Parses an ALPN protocol_name_list (RFC 7301 §3.1): non-empty, and no
@@ -165,12 +169,12 @@ fn parse_alpn(body: &[u8]) -> Result<&[u8], Error> {
     let list = r.vec16()?;
     r.expect_end()?;
     if list.is_empty() {
-        return Err(Error::Decode);
+        return Err(Error::Decode.because("empty ALPN protocol list"));
     }
     let mut l = Reader::new(list);
     while !l.is_empty() {
         if l.vec8()?.is_empty() {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("empty ALPN protocol name"));
         }
     }
     Ok(list)
@@ -228,12 +232,12 @@ impl<'a> ClientHello<'a> {
         // RFC 5246 §7.4.1.2: opaque SessionID<0..32>; a longer vector is a
         // malformed message (decode_error, as OpenSSL and GnuTLS send).
         if ch.session_id.len() > 32 {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("ClientHello session ID longer than 32 bytes"));
         }
         ch.cipher_suites = U16List::parse(r.vec16()?, true)?;
         ch.compression_methods = r.vec8()?;
         if ch.compression_methods.is_empty() {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("ClientHello offers no compression method"));
         }
         // RFC 5246 §7.4.1.4: a known extension twice in a ClientHello is
         // illegal_parameter, as OpenSSL (tls_collect_extensions) sends;
@@ -299,7 +303,7 @@ fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
     let mut list = b.sub16()?;
     b.expect_end()?;
     if list.is_empty() {
-        return Err(Error::Decode);
+        return Err(Error::Decode.because("empty server_name list"));
     }
     let mut host = None;
     while !list.is_empty() {
@@ -307,7 +311,7 @@ fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
         let name = list.vec16()?;
         if typ == 0 {
             if host.is_some() || name.is_empty() {
-                return Err(Error::Decode);
+                return Err(Error::Decode.because("server_name has an empty or a second host_name"));
             }
             host = Some(name);
         }
@@ -445,7 +449,7 @@ impl<'a> ServerHello<'a> {
         // illegal_parameter, as OpenSSL and GnuTLS clients send (a vector
         // running past the message stays decode_error, as OpenSSL).
         if sh.session_id.len() > 32 {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("server session ID longer than 32 bytes"));
         }
         sh.cipher_suite = r.u16()?;
         sh.compression_method = r.u8()?;
@@ -575,11 +579,13 @@ impl<'a> CertificateMsg<'a> {
         let mut count = 0;
         while !l.is_empty() {
             if l.vec24()?.is_empty() {
-                return Err(Error::Decode);
+                return Err(Error::Decode.because("empty certificate in the certificate list"));
             }
             count += 1;
             if count > MAX_CHAIN_LEN {
-                return Err(Error::BadCertificate);
+                return Err(
+                    Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
+                );
             }
         }
         Ok(CertificateMsg { list, count })
@@ -630,7 +636,7 @@ impl<'a> ServerKeyExchange<'a> {
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
         if r.u8()? != NAMED_CURVE {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("ServerKeyExchange curve type is not named_curve"));
         }
         let group = NamedGroup::from(r.u16()?);
         let public = r.vec8()?;
@@ -638,9 +644,10 @@ impl<'a> ServerKeyExchange<'a> {
         // illegal_parameter (a bad point), as OpenSSL sends
         // (SSL_R_BAD_ECPOINT); GnuTLS sends internal_error.
         if public.is_empty() {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("ServerKeyExchange has an empty ECDH public key"));
         }
-        let params = body.get(..4 + public.len()).ok_or(Error::Decode)?;
+        let params =
+            body.get(..4 + public.len()).ok_or(Error::Decode.because("ServerKeyExchange parameters truncated"))?;
         let scheme = SignatureScheme::from(r.u16()?);
         let signature = r.vec16()?;
         r.expect_end()?;
@@ -672,7 +679,7 @@ impl<'a> CertificateRequest<'a> {
         let mut r = Reader::new(body);
         let certificate_types = r.vec8()?;
         if certificate_types.is_empty() {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("CertificateRequest lists no certificate types"));
         }
         let signature_algorithms = U16List::parse(r.vec16()?, true)?;
         let certificate_authorities = r.vec16()?;
@@ -680,7 +687,7 @@ impl<'a> CertificateRequest<'a> {
         let mut cas = Reader::new(certificate_authorities);
         while !cas.is_empty() {
             if cas.vec16()?.is_empty() {
-                return Err(Error::Decode);
+                return Err(Error::Decode.because("CertificateRequest names an empty CA"));
             }
         }
         Ok(CertificateRequest { certificate_types, signature_algorithms, certificate_authorities })
@@ -725,7 +732,7 @@ impl<'a> DigitallySigned<'a> {
         let signature = r.vec16()?;
         r.expect_end()?;
         if signature.is_empty() {
-            return Err(Error::Decode);
+            return Err(Error::Decode.because("empty signature"));
         }
         Ok(DigitallySigned { scheme, signature })
     }
@@ -738,7 +745,7 @@ pub fn parse_client_key_exchange(body: &[u8]) -> Result<&[u8], Error> {
     let public = r.vec8()?;
     r.expect_end()?;
     if public.is_empty() {
-        return Err(Error::Decode);
+        return Err(Error::Decode.because("ClientKeyExchange has an empty ECDH public key"));
     }
     Ok(public)
 }
@@ -746,7 +753,7 @@ pub fn parse_client_key_exchange(body: &[u8]) -> Result<&[u8], Error> {
 /// Parses a Finished body: exactly 12 bytes of verify_data for every suite
 /// this crate has (RFC 5246 §7.4.9).
 pub fn parse_finished(body: &[u8]) -> Result<&[u8; 12], Error> {
-    body.try_into().map_err(|_| Error::Decode)
+    body.try_into().map_err(|_| Error::Decode.because("Finished is not 12 bytes"))
 }
 
 /// A NewSessionTicket (RFC 5077 §3.3).

@@ -5,7 +5,8 @@
 use crate::error::Error;
 
 /// A cursor over borrowed bytes. Every getter checks the length first and
-/// returns [`Error::Decode`] when the input is short.
+/// returns [`ErrorKind::Decode`](crate::ErrorKind::Decode) when the input is
+/// short.
 #[derive(Debug, Clone)]
 pub struct Reader<'a> {
     buf: &'a [u8],
@@ -33,16 +34,17 @@ impl<'a> Reader<'a> {
         self.remaining() == 0
     }
 
-    /// Fails with [`Error::Decode`] unless every byte was read (TLS forbids
-    /// trailing bytes in a message or a vector).
+    /// Fails with [`ErrorKind::Decode`](crate::ErrorKind::Decode) unless
+    /// every byte was read (TLS forbids trailing bytes in a message or a
+    /// vector).
     pub fn expect_end(&self) -> Result<(), Error> {
-        if self.is_empty() { Ok(()) } else { Err(Error::Decode) }
+        if self.is_empty() { Ok(()) } else { Err(Error::Decode.because("trailing bytes after a message or vector")) }
     }
 
     /// The next `n` bytes.
     pub fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
-        let end = self.pos.checked_add(n).ok_or(Error::Decode)?;
-        let out = self.buf.get(self.pos..end).ok_or(Error::Decode)?;
+        let end = self.pos.checked_add(n).ok_or(Error::Decode.because("message or vector truncated"))?;
+        let out = self.buf.get(self.pos..end).ok_or(Error::Decode.because("message or vector truncated"))?;
         self.pos = end;
         Ok(out)
     }
@@ -111,7 +113,8 @@ impl<'a> Reader<'a> {
 }
 
 /// A cursor writing into a caller slice. Writes past the end fail with
-/// [`Error::BufferTooSmall`] and leave the slice's tail untouched.
+/// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) and leave
+/// the slice's tail untouched.
 #[derive(Debug)]
 pub struct Writer<'a> {
     buf: &'a mut [u8],
@@ -141,9 +144,12 @@ impl<'a> Writer<'a> {
 
     /// Reserves `n` bytes and returns them for the caller to fill.
     pub fn reserve(&mut self, n: usize) -> Result<&mut [u8], Error> {
-        let end = self.pos.checked_add(n).ok_or(Error::BufferTooSmall)?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .ok_or(Error::BufferTooSmall.because("buffer too small for the message being written"))?;
         if end > self.buf.len() {
-            return Err(Error::BufferTooSmall);
+            return Err(Error::BufferTooSmall.because("buffer too small for the message being written"));
         }
         let start = self.pos;
         self.pos = end;
@@ -169,7 +175,7 @@ impl<'a> Writer<'a> {
     /// Appends a big-endian u24; fails if `v` does not fit.
     pub fn u24(&mut self, v: usize) -> Result<(), Error> {
         if v > 0xff_ffff {
-            return Err(Error::Internal);
+            return Err(Error::Internal.because("value does not fit its 24-bit length field"));
         }
         self.bytes(&(v as u32).to_be_bytes()[1..])
     }
@@ -196,7 +202,7 @@ impl<'a> Writer<'a> {
         let n = self.pos - body_start;
         let max = (1usize << (8 * len_bytes)) - 1;
         if n > max {
-            return Err(Error::Internal);
+            return Err(Error::Internal.because("vector longer than its length prefix allows"));
         }
         let be = (n as u32).to_be_bytes();
         self.buf[start..body_start].copy_from_slice(&be[4 - len_bytes..]);

@@ -81,8 +81,8 @@ where
     /// checked against the certificate, or an IP address literal, checked
     /// against the certificate only). The ClientHello is queued at once; a
     /// session cached for this name in the config's cache is offered.
-    /// [`Error::BufferTooSmall`] for buffers under
-    /// [`MIN_BUFFER`](super::MIN_BUFFER), [`Error::InvalidState`] for a name
+    /// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) for buffers under
+    /// [`MIN_BUFFER`](super::MIN_BUFFER), [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) for a name
     /// longer than 253 bytes.
     pub fn new(config: C, server_name: &str, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
         Self::with_params(config, ClientParams::new(server_name), rx, tx, rng, now)
@@ -91,7 +91,8 @@ where
     /// A client connection with [`ClientParams`]: the port for the session
     /// cache key, or an explicit session to resume.
     pub fn with_params(config: C, params: ClientParams<'_>, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
-        let name = ServerName::try_from(params.server_name).map_err(|_| Error::InvalidState)?;
+        let name = ServerName::try_from(params.server_name)
+            .map_err(|_| Error::InvalidState.because("server name longer than 253 bytes"))?;
         let side = ClientHandshake::new(config, name, params.port);
         let mut c = Connection::with_side(side, rx, tx, rng, now)?;
         let mut ctx = Ctx { out: c.tx.writer(&mut c.record), rng: &mut c.rng, now };
@@ -102,7 +103,7 @@ where
     /// Starts a renegotiation (a new handshake under the current keys,
     /// RFC 5746 secure renegotiation only). Application data keeps flowing
     /// both ways meanwhile; a new [`Event::HandshakeDone`](crate::Event::HandshakeDone)
-    /// follows. [`Error::NoRenegotiation`] (not fatal) if the server lacks
+    /// follows. [`ErrorKind::NoRenegotiation`](crate::ErrorKind::NoRenegotiation) (not fatal) if the server lacks
     /// RFC 5746 or a renegotiation already runs. `now` starts its handshake
     /// timeout.
     pub fn renegotiate(&mut self, now: Instant) -> Result<(), Error> {

@@ -20,7 +20,7 @@ pub const LARGE_HANDSHAKE_MESSAGE: usize = (1 << 16) + codec::HANDSHAKE_HEADER_L
 /// server facing unknown clients should use (about 80 KiB; the std adapter's
 /// users and the example server do). A smaller buffer works with every peer
 /// whose messages fit; a message that can never fit fails the connection with
-/// [`Error::HandshakeMessageTooLarge`].
+/// [`ErrorKind::HandshakeMessageTooLarge`](crate::ErrorKind::HandshakeMessageTooLarge).
 pub const RECOMMENDED_RECEIVE_BUFFER: usize = LARGE_HANDSHAKE_MESSAGE + crate::record::MAX_RECORD;
 
 /// The smallest receive or transmit buffer a connection accepts: below this
@@ -96,8 +96,10 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     pub fn send(&mut self, data: &[u8]) -> Result<usize, Error> {
         match self.state {
             State::Failed(e) => return Err(e),
-            State::Handshaking => return Err(Error::InvalidState),
-            State::Open | State::Closed if self.sent_close => return Err(Error::Closed),
+            State::Handshaking => return Err(Error::InvalidState.because("the handshake has not finished yet")),
+            State::Open | State::Closed if self.sent_close => {
+                return Err(Error::Closed.because("close_notify already sent"));
+            }
             State::Open | State::Closed => {}
         }
         let mut sent = 0;
@@ -152,14 +154,20 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
 
     /// Checks timeouts against `now`: a handshake (or renegotiation, or a
     /// server's renegotiation request) past its deadline fails with
-    /// [`Error::Timeout`] (a `user_canceled` alert is queued).
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) (a `user_canceled` alert is queued).
     pub fn handle_timeout(&mut self, now: Instant) -> Result<(), Error> {
         self.now = now;
         if let State::Failed(e) = self.state {
             return Err(e);
         }
         match self.poll_timeout() {
-            Some(d) if now >= d => Err(self.fail(Error::Timeout)),
+            Some(d) if now >= d => {
+                let why = match self.hello_request_deadline {
+                    Some(h) if h == d => "the client did not renegotiate before the deadline",
+                    _ => "the handshake did not finish in time",
+                };
+                Err(self.fail(Error::Timeout.because(why)))
+            }
             _ => Ok(()),
         }
     }

@@ -109,7 +109,10 @@ pub struct Connection<S, R, B> {
 impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     fn with_side(side: S, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
         if rx.as_ref().len() < MIN_BUFFER || tx.as_ref().len() < MIN_BUFFER {
-            return Err(Error::BufferTooSmall);
+            let have = rx.as_ref().len().min(tx.as_ref().len());
+            return Err(Error::BufferTooSmall
+                .because("connection buffer smaller than MIN_BUFFER")
+                .with_sizes(have, MIN_BUFFER));
         }
         let deadline = side.handshake_timeout_ms().map(|t| now.add_millis(t));
         Ok(Connection {
@@ -141,10 +144,16 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     fn check_can_renegotiate(&mut self, now: Instant) -> Result<(), Error> {
         self.check_open()?;
         self.now = now;
-        if self.renegotiating || !self.side.common().secure_renegotiation || self.sent_close {
-            return Err(Error::NoRenegotiation);
-        }
-        Ok(())
+        let why = if self.renegotiating {
+            "a renegotiation is already running"
+        } else if !self.side.common().secure_renegotiation {
+            "the peer lacks secure renegotiation (RFC 5746)"
+        } else if self.sent_close {
+            "close_notify already sent"
+        } else {
+            return Ok(());
+        };
+        Err(Error::NoRenegotiation.because(why))
     }
 
     /// The connection is open for application data (and renegotiation).
@@ -153,7 +162,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
             State::Failed(e) => Err(e),
             State::Open => Ok(()),
             State::Closed => Err(Error::Closed),
-            State::Handshaking => Err(Error::InvalidState),
+            State::Handshaking => Err(Error::InvalidState.because("the handshake has not finished yet")),
         }
     }
 
@@ -209,7 +218,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     fn check_event(&self, pending: Pending) -> Result<(), Error> {
         match pending {
             Pending::PeerCertificates => codec::CertificateMsg::parse(self.kept_body()).map(drop),
-            Pending::Side(e) => self.side.event(e).map(drop).ok_or(Error::Internal),
+            Pending::Side(e) => self.side.event(e).map(drop).ok_or(Error::Internal.because("event without its data")),
             _ => Ok(()),
         }
     }
@@ -234,7 +243,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     }
 
     fn queue(&mut self, pending: Pending) -> Result<(), Error> {
-        self.events.push_back(pending).map_err(|_| Error::Internal)
+        self.events.push_back(pending).map_err(|_| Error::Internal.because("event queue full"))
     }
 
     /// Ends the connection with `e`: queues its alert (once), wipes keys,
@@ -269,7 +278,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
             Inbound::Handshake(len) => self.handle_message(len)?,
             Inbound::ChangeCipherSpec => {
                 if !self.side.expects_ccs() || !self.record.has_pending_read() {
-                    return Err(Error::UnexpectedMessage);
+                    return Err(Error::UnexpectedMessage.because("ChangeCipherSpec not expected now"));
                 }
                 self.record.activate_read()?;
                 self.side.got_ccs();
@@ -278,15 +287,20 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
                 // Not from a client before its ClientHello: OpenSSL and
                 // GnuTLS answer that with unexpected_message.
                 if self.state == State::Handshaking && self.side.refuses_alerts() {
-                    return Err(Error::UnexpectedMessage);
+                    return Err(Error::UnexpectedMessage.because("alert before the ClientHello"));
                 }
                 self.handle_alert(level, description)?;
             }
             Inbound::ApplicationData(range) => {
                 // RFC 5246 §7.4.9: the peer's Finished comes right after its
                 // ChangeCipherSpec; nothing else may come between.
-                if self.state != State::Open || !self.record.is_read_protected() || self.side.expects_finished() {
-                    return Err(Error::UnexpectedMessage);
+                if self.state != State::Open || !self.record.is_read_protected() {
+                    return Err(Error::UnexpectedMessage.because("application data before the handshake finished"));
+                }
+                if self.side.expects_finished() {
+                    return Err(
+                        Error::UnexpectedMessage.because("application data between ChangeCipherSpec and Finished")
+                    );
                 }
                 if !range.is_empty() {
                     return Ok(Step::Data(range));
@@ -298,14 +312,14 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
 
     fn handle_alert(&mut self, level: AlertLevel, description: AlertDescription) -> Result<(), Error> {
         match (level, description) {
-            (AlertLevel::Unknown(_), _) => Err(Error::IllegalParameter),
+            (AlertLevel::Unknown(_), _) => Err(Error::IllegalParameter.because("alert of unknown level")),
             (_, AlertDescription::CloseNotify) => {
                 // RFC 5246 §7.2.1: answer close_notify with close_notify.
                 self.close()?;
                 self.state = State::Closed;
                 self.queue(Pending::Closed(CloseReason::CloseNotify))
             }
-            (AlertLevel::Fatal, d) => Err(Error::AlertReceived(d)),
+            (AlertLevel::Fatal, d) => Err(Error::alert_received(d)),
             (AlertLevel::Warning, d) => {
                 // The server refused our renegotiation (RFC 5746 §4.2): the
                 // connection goes on with the current keys.
@@ -314,7 +328,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
                     self.deadline = None;
                 }
                 if self.rx.alerts_in_a_row() > MAX_WARNING_ALERTS {
-                    return Err(Error::UnexpectedMessage);
+                    return Err(Error::UnexpectedMessage.because("too many warning alerts in a row"));
                 }
                 self.queue(Pending::Alert(AlertLevel::Warning, d))
             }

@@ -29,12 +29,12 @@ where
     B: Buffer,
 {
     /// A server connection; it waits for a ClientHello.
-    /// [`Error::InvalidState`] for a config without a certificate,
-    /// [`Error::BufferTooSmall`] for buffers under
+    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) for a config without a certificate,
+    /// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) for buffers under
     /// [`MIN_BUFFER`](super::MIN_BUFFER).
     pub fn new(config: C, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
         if config.cert_chain.is_empty() {
-            return Err(Error::InvalidState);
+            return Err(Error::InvalidState.because("server configuration has no certificate"));
         }
         Connection::with_side(ServerHandshake::new(config, now), rx, tx, rng, now)
     }
@@ -47,7 +47,7 @@ where
 
     /// Asks the client to renegotiate (sends HelloRequest,
     /// RFC 5246 §7.4.1.1). With a `deadline`, a client that has not started
-    /// by then fails the connection with [`Error::Timeout`] (see
+    /// by then fails the connection with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout) (see
     /// [`poll_timeout`](Self::poll_timeout)); a refusal arrives as an
     /// [`Event::Alert`](crate::Event::Alert) with `no_renegotiation`.
     pub fn request_renegotiation(&mut self, now: Instant, deadline: Option<Instant>) -> Result<(), Error> {
@@ -80,7 +80,7 @@ where
     /// Answers an [`Event::SessionLookup`](crate::Event::SessionLookup): the
     /// stored session for that ID, or `None` (the handshake then is a full
     /// one). Processing resumes at the next [`poll_event`](Self::poll_event).
-    /// [`Error::InvalidState`] (not fatal) if no lookup is pending.
+    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) (not fatal) if no lookup is pending.
     pub fn answer_session_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
         self.side.answer_lookup(session)
     }

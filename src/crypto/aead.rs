@@ -97,6 +97,10 @@ fn aad(seq: u64, content_type: u8, len: usize) -> Option<[u8; 13]> {
     Some(aad)
 }
 
+/// A record that fails authentication: tampered, truncated, or under other
+/// keys (the AEAD cannot tell which).
+const BAD_RECORD: Error = Error::BadRecordMac.because("record authentication failed");
+
 impl RecordCipher {
     /// Sets up one direction from the `write_key` and `write_IV` cut from the
     /// key block. `Err(Error::Internal)` if a length does not fit `alg`.
@@ -196,16 +200,16 @@ impl RecordCipher {
         payload: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
-        let nonce = self.nonce(seq, explicit_nonce).ok_or(Error::BadRecordMac)?;
-        let aad = aad(seq, content_type, payload.len()).ok_or(Error::BadRecordMac)?;
-        let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::BadRecordMac)?;
+        let nonce = self.nonce(seq, explicit_nonce).ok_or(BAD_RECORD)?;
+        let aad = aad(seq, content_type, payload.len()).ok_or(BAD_RECORD)?;
+        let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| BAD_RECORD)?;
         let tag = (*tag).into();
         match &self.inner {
             Inner::Aes128(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
             Inner::Aes256(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
             Inner::ChaCha(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
         }
-        .map_err(|_| Error::BadRecordMac)
+        .map_err(|_| BAD_RECORD)
     }
 }
 

@@ -70,13 +70,17 @@ impl PublicShare {
     }
 }
 
+/// A peer ECDHE share of the wrong length or form, or not on the curve.
+const BAD_SHARE: Error =
+    Error::IllegalParameter.because("peer ECDHE share is not an uncompressed point on the group's curve");
+
 /// A NIST-curve peer share: an uncompressed point of `len` bytes (RFC 8422
 /// §5.4: the only format we announce), checked on the curve by `parse`.
 fn nist_point<P>(peer: &[u8], len: usize, parse: impl FnOnce(&[u8]) -> Option<P>) -> Result<P, Error> {
     if peer.len() != len || peer.first() != Some(&0x04) {
-        return Err(Error::IllegalParameter);
+        return Err(BAD_SHARE);
     }
-    parse(peer).ok_or(Error::IllegalParameter)
+    parse(peer).ok_or(BAD_SHARE)
 }
 
 impl AsRef<[u8]> for PublicShare {
@@ -137,7 +141,7 @@ impl EphemeralSecret {
                 let share = PublicShare::from_slice(secret.public_key().to_sec1_point(false).as_bytes())?;
                 Ok((EphemeralSecret::P384(secret), share))
             }
-            _ => Err(Error::HandshakeFailure),
+            _ => Err(Error::HandshakeFailure.because("ECDHE group not supported")),
         }
     }
 
@@ -159,10 +163,12 @@ impl EphemeralSecret {
     pub fn agree(self, peer_public: &[u8]) -> Result<SharedSecret, Error> {
         match self {
             EphemeralSecret::X25519(secret) => {
-                let peer: [u8; 32] = peer_public.try_into().map_err(|_| Error::IllegalParameter)?;
+                let peer: [u8; 32] = peer_public
+                    .try_into()
+                    .map_err(|_| Error::IllegalParameter.because("peer X25519 share is not 32 bytes"))?;
                 let shared = secret.diffie_hellman(&x25519_dalek::PublicKey::from(peer));
                 if !shared.was_contributory() {
-                    return Err(Error::IllegalParameter);
+                    return Err(Error::IllegalParameter.because("peer X25519 share is a small-order point"));
                 }
                 SharedSecret::from_slice(shared.as_bytes())
             }

@@ -3,7 +3,7 @@
 //! ECDSA P-256 always, P-384 with the `p384` feature; RSA (2048 to 4096
 //! bits, PKCS#1 v1.5 and PSS) with the
 //! `alloc` feature, since the `rsa` crate needs a heap. Without it an RSA key
-//! is recognised but refused with [`Error::UnsupportedCertificate`].
+//! is recognised but refused with [`ErrorKind::UnsupportedCertificate`].
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -21,7 +21,17 @@ use super::verify::PublicKey;
 #[cfg(feature = "alloc")]
 use super::verify::RsaPublicKey;
 use crate::codec::SignatureScheme;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+
+/// A key of no format `from_der` knows.
+const NOT_A_KEY: Error = Error::Decode.because("private key is not PKCS#8, SEC1 or PKCS#1 DER");
+/// Not a PKCS#1 `RSAPrivateKey`.
+const NOT_PKCS1: Error = Error::Decode.because("private key is not PKCS#1 DER");
+/// An RSA private key in a build without `alloc`.
+#[cfg_attr(feature = "alloc", allow(dead_code))]
+const RSA_NEEDS_ALLOC: Error = Error::UnsupportedCertificate.because("RSA private keys need the alloc feature");
+/// A scheme this key cannot sign with.
+const CANNOT_SIGN: Error = Error::HandshakeFailure.because("key cannot sign with this signature scheme");
 
 /// The longest signature [`SigningKey::sign`] can produce, for any key type
 /// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-384: 104 bytes).
@@ -90,29 +100,32 @@ impl SigningKey {
     /// `alloc` feature); `Err(Error::Decode)` if it does not parse or is not a
     /// consistent key.
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
-        let info = PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode)?;
+        let info =
+            PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode.because("private key is not PKCS#8 DER"))?;
         if info.algorithm.oid == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 8017 appendix C); tolerate absent.
             if info.algorithm.parameters.is_some_and(|p| !p.is_null()) {
-                return Err(Error::Decode);
+                return Err(Error::Decode.because("RSA key algorithm parameters are not NULL"));
             }
             return Self::from_rsa_pkcs8(info.private_key.as_bytes());
         }
         let curve = info.algorithm.parameters.filter(|p| p.tag() == der::Tag::ObjectIdentifier).map(|p| p.value());
         if info.algorithm.oid != OID_EC_PUBLIC_KEY {
-            return Err(Error::UnsupportedCertificate);
+            return Err(Error::UnsupportedCertificate.because("private key type not supported (only ECDSA and RSA)"));
         }
         match curve {
             Some(c) if c == OID_SECP256R1.as_bytes() => {
-                let secret = p256::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode)?;
+                let secret = p256::SecretKey::from_pkcs8_der(der)
+                    .map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
                 Ok(SigningKey::EcdsaP256(secret.into()))
             }
             #[cfg(feature = "p384")]
             Some(c) if c == OID_SECP384R1.as_bytes() => {
-                let secret = p384::SecretKey::from_pkcs8_der(der).map_err(|_| Error::Decode)?;
+                let secret = p384::SecretKey::from_pkcs8_der(der)
+                    .map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
                 Ok(SigningKey::EcdsaP384(secret.into()))
             }
-            _ => Err(Error::UnsupportedCertificate),
+            _ => Err(Error::UnsupportedCertificate.because("EC private key on an unsupported curve")),
         }
     }
 
@@ -126,7 +139,7 @@ impl SigningKey {
     /// unsupported whatever its content: RSA keys need the `alloc` feature.
     #[cfg(not(feature = "alloc"))]
     fn from_rsa_pkcs8(_pkcs1: &[u8]) -> Result<Self, Error> {
-        Err(Error::UnsupportedCertificate)
+        Err(RSA_NEEDS_ALLOC)
     }
 
     /// Loads a DER SEC1 `ECPrivateKey` (RFC 5915).
@@ -135,19 +148,28 @@ impl SigningKey {
     /// P-384 with the `p384` feature); `Err(Error::Decode)` if it does not
     /// parse. Without curve parameters the key's length tells the curve.
     pub fn from_sec1_der(der: &[u8]) -> Result<Self, Error> {
-        let key = sec1::EcPrivateKey::try_from(der).map_err(|_| Error::Decode)?;
+        let key =
+            sec1::EcPrivateKey::try_from(der).map_err(|_| Error::Decode.because("private key is not SEC1 DER"))?;
         let curve = key.parameters.and_then(|p| p.named_curve());
         let p256 = || p256::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP256(s.into()));
         #[cfg(feature = "p384")]
         let p384 = || p384::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP384(s.into()));
         match (curve, key.parameters.is_some()) {
-            (Some(c), _) if c == OID_SECP256R1 => p256().map_err(|_| Error::Decode),
+            (Some(c), _) if c == OID_SECP256R1 => {
+                p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
             #[cfg(feature = "p384")]
-            (Some(c), _) if c == OID_SECP384R1 => p384().map_err(|_| Error::Decode),
+            (Some(c), _) if c == OID_SECP384R1 => {
+                p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
             #[cfg(feature = "p384")]
-            (None, false) if key.private_key.len() == 48 => p384().map_err(|_| Error::Decode),
-            (None, false) => p256().map_err(|_| Error::Decode),
-            _ => Err(Error::UnsupportedCertificate),
+            (None, false) if key.private_key.len() == 48 => {
+                p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
+            (None, false) => {
+                p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
+            }
+            _ => Err(Error::UnsupportedCertificate.because("EC private key on an unsupported curve")),
         }
     }
 
@@ -168,15 +190,18 @@ impl SigningKey {
         #[cfg(not(feature = "alloc"))]
         {
             let _ = parts;
-            Err(Error::UnsupportedCertificate)
+            Err(RSA_NEEDS_ALLOC)
         }
     }
 
     /// Loads a DER private key: PKCS#8 first, then SEC1, then PKCS#1.
     pub fn from_der(der: &[u8]) -> Result<Self, Error> {
         match Self::from_pkcs8_der(der) {
-            Err(Error::Decode) => match Self::from_sec1_der(der) {
-                Err(Error::Decode) => Self::from_pkcs1_der(der),
+            Err(e) if e == ErrorKind::Decode => match Self::from_sec1_der(der) {
+                // Not PKCS#1 either: say it is none of the three.
+                Err(e) if e == ErrorKind::Decode => {
+                    Self::from_pkcs1_der(der).map_err(|e| if e.reason() == NOT_PKCS1.reason() { NOT_A_KEY } else { e })
+                }
                 other => other,
             },
             other => other,
@@ -230,7 +255,11 @@ impl SigningKey {
     /// key type we do not support).
     pub fn matches_certificate(&self, cert_der: &[u8]) -> Result<(), Error> {
         let cert_key = PublicKey::from_certificate_der(cert_der)?;
-        if self.public_key() == cert_key { Ok(()) } else { Err(Error::BadCertificate) }
+        if self.public_key() == cert_key {
+            Ok(())
+        } else {
+            Err(Error::BadCertificate.because("private key is not the key of the certificate"))
+        }
     }
 
     /// Signs `message`, hashed with the scheme's hash, and writes the
@@ -279,7 +308,7 @@ impl SigningKey {
         match (self.kind(), scheme_parts(scheme)) {
             (KeyKind::Ecdsa, Some((SchemeAlg::Ecdsa, hash)))
             | (KeyKind::Rsa, Some((SchemeAlg::RsaPkcs1 | SchemeAlg::RsaPss, hash))) => Ok(hash),
-            _ => Err(Error::HandshakeFailure),
+            _ => Err(CANNOT_SIGN),
         }
     }
 
@@ -311,7 +340,7 @@ impl SigningKey {
 
 /// Copies a finished signature into the caller's `out`; returns its length.
 fn write_signature(sig: &[u8], out: &mut [u8]) -> Result<usize, Error> {
-    out.get_mut(..sig.len()).ok_or(Error::BufferTooSmall)?.copy_from_slice(sig);
+    out.get_mut(..sig.len()).ok_or(Error::BufferTooSmall.because("signature buffer too small"))?.copy_from_slice(sig);
     Ok(sig.len())
 }
 
@@ -352,11 +381,11 @@ impl<'a> RsaKeyParts<'a> {
             reader.finish()?;
             Ok(parsed)
         };
-        let (version, [n, e, d, p, q]) = parse().map_err(|_| Error::Decode)?;
+        let (version, [n, e, d, p, q]) = parse().map_err(|_| NOT_PKCS1)?;
         match version {
             0 => Ok(RsaKeyParts { n, e, d, p, q }),
-            1 => Err(Error::UnsupportedCertificate),
-            _ => Err(Error::Decode),
+            1 => Err(Error::UnsupportedCertificate.because("multi-prime RSA keys not supported")),
+            _ => Err(Error::Decode.because("unknown PKCS#1 RSA key version")),
         }
     }
 }
@@ -389,23 +418,33 @@ impl RsaSigningKey {
         use rsa::BoxedUint;
 
         if parts.e.len() > 4 {
-            return Err(Error::UnsupportedCertificate);
+            return Err(Error::UnsupportedCertificate.because("RSA public exponent longer than 32 bits"));
         }
         let exponent = parts.e.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
         // Refuses moduli outside 2048..=4096 bits (UnsupportedCertificate);
         // an even modulus or exponent is not a key at all.
-        let public = RsaPublicKey::new(parts.n, exponent)
-            .map_err(|e| if e == Error::UnsupportedCertificate { e } else { Error::Decode })?;
-        let bits = |b: &[u8]| u32::try_from(b.len() * 8).map_err(|_| Error::Decode);
+        let public = RsaPublicKey::new(parts.n, exponent).map_err(|e| {
+            if e == Error::UnsupportedCertificate {
+                e
+            } else {
+                Error::Decode.because("RSA key has an even modulus or an invalid exponent")
+            }
+        })?;
+        let bits = |b: &[u8]| {
+            u32::try_from(b.len() * 8).map_err(|_| Error::Decode.because("RSA private key component too long"))
+        };
         let n_bits = bits(parts.n)?;
-        let uint = |b: &[u8], precision: u32| BoxedUint::from_be_slice(b, precision).map_err(|_| Error::Decode);
+        let uint = |b: &[u8], precision: u32| {
+            BoxedUint::from_be_slice(b, precision)
+                .map_err(|_| Error::Decode.because("RSA private key component too long"))
+        };
         let key = rsa::PrivateKey::from_components(
             uint(parts.n, n_bits)?,
             uint(parts.e, bits(parts.e)?)?,
             uint(parts.d, n_bits)?,
             alloc::vec![uint(parts.p, n_bits)?, uint(parts.q, n_bits)?],
         )
-        .map_err(|_| Error::Decode)?;
+        .map_err(|_| Error::Decode.because("RSA private key components are inconsistent"))?;
         Ok(RsaSigningKey(alloc::boxed::Box::new(RsaKeyPair { key, public })))
     }
 
@@ -425,7 +464,7 @@ impl RsaSigningKey {
         use sha2::{Sha256, Sha384, Sha512};
 
         let k = self.0.public.modulus().len();
-        let out = out.get_mut(..k).ok_or(Error::BufferTooSmall)?;
+        let out = out.get_mut(..k).ok_or(Error::BufferTooSmall.because("signature buffer too small"))?;
         // PSS: salt length = hash length, MGF1 with the same hash. Both
         // paddings blind with `rng`, and the `rsa` crate checks the result
         // with the public key (against CRT fault attacks).
@@ -437,7 +476,7 @@ impl RsaSigningKey {
             SignatureScheme::RSA_PKCS1_SHA256 => key.pkcs1v15_sign_prehash_with_rng::<Sha256, R>(rng, h),
             SignatureScheme::RSA_PKCS1_SHA384 => key.pkcs1v15_sign_prehash_with_rng::<Sha384, R>(rng, h),
             SignatureScheme::RSA_PKCS1_SHA512 => key.pkcs1v15_sign_prehash_with_rng::<Sha512, R>(rng, h),
-            _ => return Err(Error::HandshakeFailure),
+            _ => return Err(CANNOT_SIGN),
         }
         .map_err(|_| Error::Internal)?;
         if sig.len() != k {
@@ -503,7 +542,7 @@ pub fn sign_message(
     rng: &mut dyn rand_core::CryptoRng,
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    let (_, hash) = scheme_parts(scheme).ok_or(Error::HandshakeFailure)?;
+    let (_, hash) = scheme_parts(scheme).ok_or(CANNOT_SIGN)?;
     let digest = hash.digest(&[message]);
     key.sign_digest(scheme, digest.as_ref(), rng, out)
 }

@@ -34,7 +34,9 @@ pub fn ticket_open(
     tag: &[u8; 16],
 ) -> Result<(), Error> {
     let cipher = Aes256Gcm::new(key.into());
-    cipher.decrypt_inout_detached(nonce.into(), aad, inout.into(), tag.into()).map_err(|_| Error::DecryptError)
+    cipher
+        .decrypt_inout_detached(nonce.into(), aad, inout.into(), tag.into())
+        .map_err(|_| Error::DecryptError.because("session ticket not sealed by these ticket keys"))
 }
 
 #[cfg(test)]

@@ -76,13 +76,16 @@ impl RsaPublicKey {
             None => 0,
         };
         if !(RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
-            return Err(Error::UnsupportedCertificate);
+            return Err(Error::UnsupportedCertificate.because("RSA key outside 2048 to 4096 bits"));
         }
         if modulus.last().is_none_or(|b| b & 1 == 0) || exponent < 3 || exponent & 1 == 0 {
-            return Err(Error::BadCertificate);
+            return Err(Error::BadCertificate.because("RSA key has an even modulus or an invalid exponent"));
         }
         let mut key = RsaPublicKey { modulus: [0u8; RSA_MAX_MODULUS_LEN], len, exponent };
-        key.modulus.get_mut(..len).ok_or(Error::UnsupportedCertificate)?.copy_from_slice(modulus);
+        key.modulus
+            .get_mut(..len)
+            .ok_or(Error::UnsupportedCertificate.because("RSA key outside 2048 to 4096 bits"))?
+            .copy_from_slice(modulus);
         Ok(key)
     }
 
@@ -102,9 +105,9 @@ impl RsaPublicKey {
             reader.finish()?;
             Ok((n, e))
         };
-        let (n, e) = parse().map_err(|_| Error::BadCertificate)?;
+        let (n, e) = parse().map_err(|_| Error::BadCertificate.because("RSA public key does not parse"))?;
         if e.len() > 4 {
-            return Err(Error::BadCertificate);
+            return Err(Error::BadCertificate.because("RSA public exponent longer than 32 bits"));
         }
         let exponent = e.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b));
         Self::new(n, exponent)
@@ -134,7 +137,7 @@ impl RsaPublicKey {
     fn public_op<'o>(&self, signature: &[u8], out: &'o mut [u8; RSA_MAX_MODULUS_LEN]) -> Result<&'o [u8], Error> {
         let k = self.len;
         if signature.len() != k {
-            return Err(Error::DecryptError);
+            return Err(Error::DecryptError.because("RSA signature length differs from the modulus length"));
         }
         let em = out.get_mut(..k).ok_or(Error::Internal)?;
         if k <= U2048::BYTES {
@@ -156,13 +159,13 @@ impl RsaPublicKey {
         digest: &[u8],
         signature: &[u8],
     ) -> Result<(), Error> {
-        let (padding, hash) = rsa_scheme(scheme).ok_or(Error::IllegalParameter)?;
+        let (padding, hash) = rsa_scheme(scheme).ok_or(SCHEME_NOT_FOR_KEY)?;
         let mut buf = [0u8; RSA_MAX_MODULUS_LEN];
         let em = self.public_op(signature, &mut buf)?;
         let m_hash = match message {
             Some(m) => hash.digest(&[m]),
             None if digest.len() == hash.output_len() => HashOutput::from_slice(digest),
-            None => return Err(Error::IllegalParameter),
+            None => return Err(DIGEST_NOT_FOR_SCHEME),
         };
         match padding {
             RsaPadding::Pkcs1 => emsa_pkcs1_v15_verify(em, hash, &m_hash),
@@ -189,9 +192,9 @@ fn modexp<const LIMBS: usize>(n: &[u8], e: u32, s: &[u8], out: &mut [u8]) -> Res
     let s = Uint::<LIMBS>::from_be_slice(wide);
 
     if s.cmp_vartime(&n) != Ordering::Less {
-        return Err(Error::DecryptError);
+        return Err(Error::DecryptError.because("RSA signature not smaller than the modulus"));
     }
-    let n = Odd::new(n).into_option().ok_or(Error::DecryptError)?;
+    let n = Odd::new(n).into_option().ok_or(BAD_SIGNATURE)?;
     // Public values only: variable time is fine.
     let params = FixedMontyParams::new_vartime(n);
     let m = FixedMontyForm::new(&s, &params).pow_vartime(&U64::from_u32(e)).retrieve();
@@ -240,7 +243,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
     let prefix = digest_info_prefix(hash);
     let t_len = prefix.len() + m_hash.as_ref().len();
     // Step 3 of §9.2: at least 8 bytes of padding.
-    let ps_len = em.len().checked_sub(t_len + 3).filter(|&n| n >= 8).ok_or(Error::DecryptError)?;
+    let ps_len = em.len().checked_sub(t_len + 3).filter(|&n| n >= 8).ok_or(BAD_SIGNATURE)?;
     // The expected encoding has exactly em.len() bytes by construction.
     let expected = [0x00u8, 0x01]
         .iter()
@@ -254,7 +257,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
         diff |= e ^ m;
         compared += 1;
     }
-    if diff == 0 && compared == em.len() { Ok(()) } else { Err(Error::DecryptError) }
+    if diff == 0 && compared == em.len() { Ok(()) } else { Err(BAD_SIGNATURE) }
 }
 
 /// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with MGF1 over the same hash and a salt
@@ -263,7 +266,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
 /// `em_k` is the k-byte big-endian result of the RSA operation; the encoded
 /// message is its last `emLen = ceil(em_bits / 8)` bytes, `em_bits = modBits - 1`.
 fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutput) -> Result<(), Error> {
-    let bad = Err(Error::DecryptError);
+    let bad = Err(BAD_SIGNATURE);
     let em_len = em_bits.div_ceil(8);
     let Some(lead_len) = em_k.len().checked_sub(em_len) else {
         return bad;
@@ -286,7 +289,7 @@ fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutp
     // Step 5.
     let db_len = em_len - h_len - 1;
     let (masked_db, rest) = em.split_at(db_len);
-    let h = rest.get(..h_len).ok_or(Error::DecryptError)?;
+    let h = rest.get(..h_len).ok_or(BAD_SIGNATURE)?;
     // Step 6: the leftmost 8*emLen - emBits bits of maskedDB must be zero.
     let unused_bits = 8 * em_len - em_bits; // 0..=7
     let top_mask: u8 = 0xff >> unused_bits;
@@ -309,7 +312,7 @@ fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutp
         return bad;
     }
     // Step 11.
-    let salt = db.get(db_len - s_len..).ok_or(Error::DecryptError)?;
+    let salt = db.get(db_len - s_len..).ok_or(BAD_SIGNATURE)?;
     // Steps 12, 13: H' = Hash(0x00 * 8 || mHash || salt).
     let h2 = hash.digest(&[&[0u8; 8], m_hash.as_ref(), salt]);
     // Step 14.
@@ -348,46 +351,54 @@ impl PublicKey {
     /// moduli outside 2048..=4096 bits;
     /// `Err(Error::BadCertificate)` if it does not parse.
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, Error> {
-        let spki = SubjectPublicKeyInfoRef::from_der(spki).map_err(|_| Error::BadCertificate)?;
+        let spki = SubjectPublicKeyInfoRef::from_der(spki)
+            .map_err(|_| Error::BadCertificate.because("public key (SubjectPublicKeyInfo) does not parse"))?;
         Self::from_spki(&spki)
     }
 
     fn from_spki(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<Self, Error> {
-        let key = spki.subject_public_key.as_bytes().ok_or(Error::BadCertificate)?;
+        let key = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(Error::BadCertificate.because("public key bit string has unused bits"))?;
         let alg = &spki.algorithm;
         if alg.oid == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 3279 §2.3.1); tolerate absent.
             if alg.parameters.is_some_and(|p| !p.is_null()) {
-                return Err(Error::BadCertificate);
+                return Err(Error::BadCertificate.because("RSA key algorithm parameters are not NULL"));
             }
             Ok(PublicKey::Rsa(RsaPublicKey::from_pkcs1_der(key)?))
         } else if alg.oid == OID_EC_PUBLIC_KEY {
-            let curve = alg.parameters.ok_or(Error::BadCertificate)?;
+            let curve = alg.parameters.ok_or(Error::BadCertificate.because("EC key names no curve"))?;
             if curve.tag() != Tag::ObjectIdentifier {
-                return Err(Error::UnsupportedCertificate);
+                return Err(Error::UnsupportedCertificate.because("EC key with explicit curve parameters"));
             }
             match curve.value() {
                 c if c == OID_SECP256R1.as_bytes() => Self::from_p256_point(key),
                 #[cfg(feature = "p384")]
                 c if c == OID_SECP384R1.as_bytes() => Self::from_p384_point(key),
-                _ => Err(Error::UnsupportedCertificate),
+                _ => Err(Error::UnsupportedCertificate.because("EC key on an unsupported curve")),
             }
         } else {
-            Err(Error::UnsupportedCertificate)
+            Err(Error::UnsupportedCertificate.because("public key type not supported (only ECDSA and RSA)"))
         }
     }
 
     /// A P-256 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
     /// it is not a point on the curve.
     pub fn from_p256_point(point: &[u8]) -> Result<Self, Error> {
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P256).map_err(|_| Error::BadCertificate)
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+            .map(PublicKey::P256)
+            .map_err(|_| Error::BadCertificate.because("EC public key is not a point on P-256"))
     }
 
     /// A P-384 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
     /// it is not a point on the curve.
     #[cfg(feature = "p384")]
     pub fn from_p384_point(point: &[u8]) -> Result<Self, Error> {
-        p384::ecdsa::VerifyingKey::from_sec1_bytes(point).map(PublicKey::P384).map_err(|_| Error::BadCertificate)
+        p384::ecdsa::VerifyingKey::from_sec1_bytes(point)
+            .map(PublicKey::P384)
+            .map_err(|_| Error::BadCertificate.because("EC public key is not a point on P-384"))
     }
 
     /// Extracts the key from a DER X.509 certificate (without checking
@@ -396,7 +407,7 @@ impl PublicKey {
     /// `Err(Error::BadCertificate)` if the certificate does not parse; key
     /// errors as [`PublicKey::from_spki_der`].
     pub fn from_certificate_der(cert: &[u8]) -> Result<Self, Error> {
-        let spki = certificate_spki(cert).map_err(|_| Error::BadCertificate)?;
+        let spki = certificate_spki(cert).map_err(|_| CERT_DOES_NOT_PARSE)?;
         Self::from_spki_der(spki)
     }
 
@@ -449,24 +460,26 @@ impl PublicKey {
     ) -> Result<(), Error> {
         // ECDSA: the digest of the scheme's hash, computed or given.
         let ecdsa_digest = || {
-            let hash = ecdsa_hash(scheme).ok_or(Error::IllegalParameter)?;
+            let hash = ecdsa_hash(scheme).ok_or(SCHEME_NOT_FOR_KEY)?;
             match message {
                 Some(m) => Ok(hash.digest(&[m])),
                 None if digest.len() == hash.output_len() => Ok(HashOutput::from_slice(digest)),
-                None => Err(Error::IllegalParameter),
+                None => Err(DIGEST_NOT_FOR_SCHEME),
             }
         };
         match self {
             PublicKey::P256(key) => {
                 let digest = ecdsa_digest()?;
-                let sig = p256::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError)?;
-                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| Error::DecryptError)
+                let sig = p256::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
+                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
             #[cfg(feature = "p384")]
             PublicKey::P384(key) => {
                 let digest = ecdsa_digest()?;
-                let sig = p384::ecdsa::Signature::from_der(signature).map_err(|_| Error::DecryptError)?;
-                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| Error::DecryptError)
+                let sig = p384::ecdsa::Signature::from_der(signature)
+                    .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
+                key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
             PublicKey::Rsa(key) => key.verify(scheme, message, digest, signature),
         }
@@ -518,13 +531,22 @@ pub(crate) fn certificate_fields(cert: &[u8]) -> der::Result<CertFields<'_>> {
 /// CertificateRequest lists, RFC 5246 §7.4.4). `Err(BadCertificate)` if the
 /// certificate does not parse.
 pub fn certificate_subject(cert: &[u8]) -> Result<&[u8], Error> {
-    certificate_fields(cert).map(|f| f.subject).map_err(|_| Error::BadCertificate)
+    certificate_fields(cert).map(|f| f.subject).map_err(|_| CERT_DOES_NOT_PARSE)
 }
 
 /// The issuer DistinguishedName of a certificate, DER.
 pub fn certificate_issuer(cert: &[u8]) -> Result<&[u8], Error> {
-    certificate_fields(cert).map(|f| f.issuer).map_err(|_| Error::BadCertificate)
+    certificate_fields(cert).map(|f| f.issuer).map_err(|_| CERT_DOES_NOT_PARSE)
 }
+
+/// A signature that does not verify (whatever step of its check failed).
+const BAD_SIGNATURE: Error = Error::DecryptError.because("signature does not verify");
+/// A signature scheme of another key type, or one this crate does not know.
+const SCHEME_NOT_FOR_KEY: Error = Error::IllegalParameter.because("signature scheme does not fit the key type");
+/// A prehashed digest whose length is not the scheme's hash length.
+const DIGEST_NOT_FOR_SCHEME: Error = Error::IllegalParameter.because("digest length does not fit the signature scheme");
+/// A certificate this crate cannot walk to its fields.
+const CERT_DOES_NOT_PARSE: Error = Error::BadCertificate.because("certificate does not parse");
 
 #[cfg(test)]
 mod tests {

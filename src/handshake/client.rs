@@ -211,14 +211,18 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         ctx.rng.fill_bytes(&mut self.common.client_random);
         let mut suites = heapless::Vec::<CipherSuite, MAX_SUITES>::new();
         for s in self.config.cipher_suites.iter().filter(|s| suites::lookup(**s).is_some()) {
-            suites.push(*s).map_err(|_| Error::Internal)?;
+            suites
+                .push(*s)
+                .map_err(|_| Error::Internal.because("more cipher suites configured than a ClientHello carries"))?;
         }
         if suites.is_empty() {
-            return Err(Error::HandshakeFailure);
+            return Err(Error::HandshakeFailure.because("no configured cipher suite is implemented by this crate"));
         }
         let mut groups = heapless::Vec::<_, 4>::new();
         for g in self.config.groups.iter().filter(|g| crypto::SUPPORTED_GROUPS.contains(g)) {
-            groups.push(*g).map_err(|_| Error::Internal)?;
+            groups
+                .push(*g)
+                .map_err(|_| Error::Internal.because("more groups configured than a ClientHello carries"))?;
         }
         let cached = match session {
             Some(_) => None,
@@ -334,7 +338,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                 self.save_session(ctx)?;
                 return Ok(Progress::Done);
             }
-            _ => return Err(Error::UnexpectedMessage),
+            _ => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the server")),
         }
         self.common.transcript.update(msg);
         Ok(Progress::Continue)
@@ -373,16 +377,17 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8]) -> Result<(), Error> {
         let sh = ServerHello::parse(body)?;
         if sh.version != TLS12 {
-            return Err(Error::ProtocolVersion);
+            return Err(Error::ProtocolVersion.because("server chose a protocol version other than TLS 1.2"));
         }
         if sh.compression_method != 0 {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("server chose a compression method"));
         }
         let suite = CipherSuite::from(sh.cipher_suite);
         if !self.config.cipher_suites.contains(&suite) {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("server chose a cipher suite we did not offer"));
         }
-        let info = suites::lookup(suite).ok_or(Error::IllegalParameter)?;
+        let info = suites::lookup(suite)
+            .ok_or(Error::IllegalParameter.because("server chose a cipher suite we did not offer"))?;
         // RFC 5246 §7.4.1.4: a server must not send an extension the client
         // did not offer.
         if sh.unsolicited.is_some()
@@ -390,13 +395,18 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             || (sh.server_name_ack && self.sni().is_none())
             || (sh.alpn.is_some() && self.config.alpn_protocols.is_empty())
         {
-            return Err(Error::UnsupportedExtension);
+            return Err(Error::UnsupportedExtension.because("server sent an extension we did not offer"));
         }
         // RFC 7301 §3.1: the server picks one of ours.
         self.alpn = match sh.alpn {
-            Some(p) => {
-                Some(self.config.alpn_protocols.iter().copied().find(|q| *q == p).ok_or(Error::IllegalParameter)?)
-            }
+            Some(p) => Some(
+                self.config
+                    .alpn_protocols
+                    .iter()
+                    .copied()
+                    .find(|q| *q == p)
+                    .ok_or(Error::IllegalParameter.because("server chose an ALPN protocol we did not offer"))?,
+            ),
             None => None,
         };
         if let Some(f) = sh.ec_point_formats {
@@ -404,36 +414,49 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             // server cannot read our (uncompressed) point: handshake_failure,
             // as GnuTLS sends (OpenSSL ignores the list).
             if !f.contains(&0) {
-                return Err(Error::HandshakeFailure);
+                return Err(Error::HandshakeFailure.because("server does not accept uncompressed EC points"));
             }
         }
         match (sh.max_fragment_length, self.config.max_fragment_length) {
             (None, _) => {}
             (Some(got), Some(asked)) if got == asked => {
-                let n = got.bytes().ok_or(Error::IllegalParameter)?;
+                let n = got.bytes().ok_or(Error::IllegalParameter.because("unknown max_fragment_length value"))?;
                 ctx.out.layer().set_max_fragment(n);
                 self.common.max_fragment_length = Some(got);
             }
             // RFC 6066 §4: a different value is illegal_parameter.
-            (Some(_), Some(_)) => return Err(Error::IllegalParameter),
-            (Some(_), None) => return Err(Error::UnsupportedExtension),
+            (Some(_), Some(_)) => {
+                return Err(Error::IllegalParameter.because("server answered max_fragment_length with another length"));
+            }
+            (Some(_), None) => {
+                return Err(
+                    Error::UnsupportedExtension.because("server sent max_fragment_length, which we did not offer")
+                );
+            }
         }
         self.common.ems = sh.extended_master_secret;
         if self.config.require_extended_master_secret && !self.common.ems {
-            return Err(Error::HandshakeFailure);
+            return Err(Error::HandshakeFailure
+                .because("server does not support extended master secret, which the configuration requires"));
         }
         self.common.secure_renegotiation = match (sh.renegotiation_info, &self.common.prev) {
             (None, None) => false,
             (Some([]), None) => true,
             // RFC 5746 §3.4: a non-empty one on an initial handshake aborts.
-            (Some(_), None) => return Err(Error::HandshakeFailure),
+            (Some(_), None) => {
+                return Err(Error::HandshakeFailure
+                    .because("server sent a non-empty renegotiation_info in an initial handshake"));
+            }
             // §3.5: in a renegotiation it must be both verify_data values.
             (Some(ri), Some(p)) if ri == p.both() => true,
-            (_, Some(_)) => return Err(Error::HandshakeFailure),
+            (_, Some(_)) => {
+                return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake"));
+            }
         };
         self.common.server_random = sh.random;
         self.common.suite = Some(info);
-        self.session_id = heapless::Vec::from_slice(sh.session_id).map_err(|_| Error::IllegalParameter)?;
+        self.session_id = heapless::Vec::from_slice(sh.session_id)
+            .map_err(|_| Error::IllegalParameter.because("server session ID longer than 32 bytes"))?;
         self.ticket_expected = sh.session_ticket_ack;
 
         let resumed = !self.offered_id.is_empty() && sh.session_id == &self.offered_id[..];
@@ -443,10 +466,11 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                 // RFC 5246 §7.4.1.3: a resumption keeps the suite; RFC 7627
                 // §5.3: and the extended master secret state.
                 if s.suite() != suite {
-                    return Err(Error::IllegalParameter);
+                    return Err(Error::IllegalParameter.because("server resumed the session with another cipher suite"));
                 }
                 if s.extended_master_secret() != self.common.ems {
-                    return Err(Error::HandshakeFailure);
+                    return Err(Error::HandshakeFailure
+                        .because("server resumed the session with another extended master secret state"));
                 }
                 if let Some(p) = &self.common.prev {
                     p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
@@ -470,16 +494,20 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         let msg = CertificateMsg::parse(body)?;
         let mut chain = heapless::Vec::<CertificateDer<'_>, MAX_CHAIN_LEN>::new();
         for c in msg.iter() {
-            chain.push(CertificateDer::from(c)).map_err(|_| Error::BadCertificate)?;
+            chain.push(CertificateDer::from(c)).map_err(|_| {
+                Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
+            })?;
         }
         // RFC 5246 §7.4.2: a server's certificate_list holds its
         // certificate; an empty one is decode_error, as OpenSSL and GnuTLS
         // clients send.
-        let ee = chain.first().ok_or(Error::Decode)?;
+        let ee = chain.first().ok_or(Error::Decode.because("server sent an empty certificate list"))?;
         self.config.verifier.verify_server_cert(&chain, &self.server_name, ctx.now.as_secs())?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         if key.kind() != self.common.suite()?.auth {
-            return Err(Error::UnsupportedCertificate);
+            return Err(
+                Error::UnsupportedCertificate.because("server certificate key type does not fit the cipher suite")
+            );
         }
         let d = crypto::sha256(ee.as_ref());
         // A renegotiation must not switch the server's identity unless the
@@ -496,16 +524,16 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     fn server_key_exchange<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8]) -> Result<(), Error> {
         let ske = ServerKeyExchange::parse(body)?;
         if !self.config.groups.contains(&ske.group) || !crypto::SUPPORTED_GROUPS.contains(&ske.group) {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("server chose an ECDHE group we did not offer"));
         }
         if !self.config.signature_schemes.contains(&ske.scheme) {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("server chose a signature scheme we did not offer"));
         }
         // The signature covers client_random || server_random || params
         // (RFC 8422 §5.4); params are at most 4 + 255 bytes.
         let mut signed = [0u8; 64 + 4 + 255];
         let n = 64 + ske.params.len();
-        let dst = signed.get_mut(..n).ok_or(Error::Decode)?;
+        let dst = signed.get_mut(..n).ok_or(Error::Decode.because("ServerKeyExchange parameters too long"))?;
         dst[..32].copy_from_slice(&self.common.client_random);
         dst[32..64].copy_from_slice(&self.common.server_random);
         dst[64..].copy_from_slice(ske.params);

@@ -233,7 +233,7 @@ impl Common {
         let got = crate::codec::parse_finished(body)?;
         let want = self.verify_data(from_client)?;
         if !bool::from(got.ct_eq(&want)) {
-            return Err(Error::DecryptError);
+            return Err(Error::DecryptError.because("Finished verify_data mismatch"));
         }
         if from_client {
             self.client_verify_data = want;

@@ -55,7 +55,7 @@ impl RenegotiationBudget {
         } else {
             self.refused_in_a_row += 1;
             if self.refused_in_a_row > MAX_REFUSED_RENEGOTIATIONS {
-                return Err(Error::UnexpectedMessage);
+                return Err(Error::UnexpectedMessage.because("peer kept asking for renegotiation after refusals"));
             }
         }
         Ok(ok)

@@ -188,7 +188,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     /// The application's answer to the lookup.
     pub(crate) fn answer_lookup(&mut self, session: Option<Session>) -> Result<(), Error> {
         if !self.lookup_pending() {
-            return Err(Error::InvalidState);
+            return Err(Error::InvalidState.because("no session lookup is waiting for an answer"));
         }
         self.lookup = Lookup::Answered(session);
         Ok(())
@@ -267,7 +267,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 self.state = State::Established;
                 Ok(Progress::Done)
             }
-            _ => Err(Error::UnexpectedMessage),
+            _ => Err(Error::UnexpectedMessage.because("unexpected handshake message from the client")),
         }
     }
 
@@ -290,7 +290,9 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             .credentials()
             .filter(|c| sni.is_some_and(|n| crate::cert::certificate_matches_name(c.end_entity(), n)))
             .find_map(|c| self.choose_for(ch, c));
-        named.or_else(|| self.config.credentials().find_map(|c| self.choose_for(ch, c))).ok_or(Error::HandshakeFailure)
+        named
+            .or_else(|| self.config.credentials().find_map(|c| self.choose_for(ch, c)))
+            .ok_or_else(|| self.config.no_common_parameters(ch))
     }
 
     fn choose_for(&self, ch: &ClientHello<'_>, cred: CertifiedKey<'a>) -> Option<Choice<'a>> {
@@ -415,11 +417,11 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     ) -> Result<Progress, Error> {
         let ch = ClientHello::parse(body)?;
         if ch.version < TLS12 {
-            return Err(Error::ProtocolVersion);
+            return Err(Error::ProtocolVersion.because("client does not offer TLS 1.2"));
         }
         // RFC 5246 §7.4.1.2: null compression must be offered.
         if !ch.compression_methods.contains(&0) {
-            return Err(Error::IllegalParameter);
+            return Err(Error::IllegalParameter.because("client does not offer null compression"));
         }
         // RFC 8422 §5.1.2 says ec_point_formats MUST contain uncompressed;
         // a list without it is not refused, as OpenSSL and GnuTLS do not:
@@ -428,15 +430,21 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         let secure_renegotiation = match (ch.renegotiation_info, &self.common.prev) {
             (Some([]), None) => true,
             // RFC 5746 §3.6: non-empty on an initial handshake aborts.
-            (Some(_), None) => return Err(Error::HandshakeFailure),
+            (Some(_), None) => {
+                return Err(Error::HandshakeFailure
+                    .because("client sent a non-empty renegotiation_info in an initial handshake"));
+            }
             (None, None) => scsv,
             // §3.7: a renegotiating ClientHello carries the client's last
             // verify_data, and never the SCSV.
             (Some(ri), Some(p)) if ri == p.client_verify_data && !scsv => true,
-            (_, Some(_)) => return Err(Error::HandshakeFailure),
+            (_, Some(_)) => {
+                return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake"));
+            }
         };
         if self.config.require_extended_master_secret && !ch.extended_master_secret {
-            return Err(Error::HandshakeFailure);
+            return Err(Error::HandshakeFailure
+                .because("client does not support extended master secret, which the configuration requires"));
         }
         self.context = self.session_context();
         let resume = match self.find_session(&ch, ctx) {
@@ -465,7 +473,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             None => None,
             Some(m) => {
                 // RFC 6066 §4: an unknown value is illegal_parameter.
-                let n = m.bytes().ok_or(Error::IllegalParameter)?;
+                let n = m.bytes().ok_or(Error::IllegalParameter.because("unknown max_fragment_length value"))?;
                 ctx.out.layer().set_max_fragment(n);
                 Some(m)
             }
@@ -480,7 +488,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                     .iter()
                     .copied()
                     .find(|p| codec::alpn_names(list).any(|q| q == *p))
-                    .ok_or(Error::NoApplicationProtocol)?,
+                    .ok_or(Error::NoApplicationProtocol.because("no ALPN protocol in common"))?,
             ),
             _ => None,
         };
@@ -587,7 +595,9 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         if msg.is_empty() {
             // "request" lets an anonymous client go on; "require" refuses it.
             if self.client_auth == ClientAuth::Require {
-                return Err(Error::HandshakeFailure);
+                return Err(
+                    Error::HandshakeFailure.because("client sent no certificate, which the configuration requires")
+                );
             }
             if let Some(p) = &self.common.prev {
                 p.check_identity(None, self.config.allow_peer_identity_change)?;
@@ -596,11 +606,13 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         }
         let mut chain = heapless::Vec::<pki_types::CertificateDer<'_>, { codec::MAX_CHAIN_LEN }>::new();
         for c in msg.iter() {
-            chain.push(pki_types::CertificateDer::from(c)).map_err(|_| Error::BadCertificate)?;
+            chain.push(pki_types::CertificateDer::from(c)).map_err(|_| {
+                Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
+            })?;
         }
         let verifier = self.config.client_verifier.ok_or(Error::Internal)?;
         verifier.verify_client_cert(&chain, ctx.now.as_secs())?;
-        let ee = chain.first().ok_or(Error::BadCertificate)?;
+        let ee = chain.first().ok_or(Error::BadCertificate.because("empty certificate chain"))?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         let digest = crypto::sha256(ee.as_ref());
         if let Some(p) = &self.common.prev {
@@ -616,9 +628,12 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     fn certificate_verify(&mut self, body: &[u8]) -> Result<(), Error> {
         let cv = DigitallySigned::parse(body)?;
         if !CERTIFICATE_VERIFY_SCHEMES.contains(&cv.scheme) {
-            return Err(Error::IllegalParameter);
+            return Err(
+                Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer")
+            );
         }
-        let hash = crypto::scheme_transcript_hash(cv.scheme).ok_or(Error::IllegalParameter)?;
+        let hash = crypto::scheme_transcript_hash(cv.scheme)
+            .ok_or(Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer"))?;
         let digest = self.common.transcript.current(hash);
         let key = self.peer_key.take().ok_or(Error::Internal)?;
         key.verify_prehashed(cv.scheme, digest.as_ref(), cv.signature)

@@ -86,9 +86,10 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Deframer<B> {
         self.release_kept();
         loop {
             if let Some(total) = codec::handshake_message_len(&self.buf.as_ref()[..self.message_len]) {
-                if total > self.capacity().saturating_sub(HEADER_LEN) {
+                let room = self.capacity().saturating_sub(HEADER_LEN);
+                if total > room {
                     // It could never be reassembled in this buffer.
-                    return Err(Error::HandshakeMessageTooLarge);
+                    return Err(Error::handshake_message_too_large(room, total));
                 }
                 if total <= self.message_len {
                     return Ok(Some(Inbound::Handshake(total)));
@@ -106,7 +107,7 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Deframer<B> {
                 ContentType::Handshake => {
                     // RFC 5246 §6.2.1: no zero-length handshake fragments.
                     if body.is_empty() {
-                        return Err(Error::UnexpectedMessage);
+                        return Err(Error::UnexpectedMessage.because("empty handshake record"));
                     }
                     let n = plain.len();
                     let to = self.message_len;
@@ -120,25 +121,34 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Deframer<B> {
                 // anything else with unexpected_message.
                 ContentType::ChangeCipherSpec if self.message_len == 0 && body == [1] => Inbound::ChangeCipherSpec,
                 ContentType::Alert if self.message_len == 0 => {
-                    let &[level, description] = body else { return Err(Error::UnexpectedMessage) };
+                    let &[level, description] = body else {
+                        return Err(Error::UnexpectedMessage.because("alert record is not two bytes"));
+                    };
                     self.alerts_in_a_row = self.alerts_in_a_row.saturating_add(1);
                     Inbound::Alert(AlertLevel::from(level), AlertDescription::from(description))
                 }
-                ContentType::ChangeCipherSpec | ContentType::Alert => return Err(Error::UnexpectedMessage),
+                ContentType::ChangeCipherSpec if self.message_len == 0 => {
+                    return Err(Error::UnexpectedMessage.because("ChangeCipherSpec body is not the single byte 1"));
+                }
+                ContentType::ChangeCipherSpec | ContentType::Alert => {
+                    return Err(Error::UnexpectedMessage.because("record between the fragments of a handshake message"));
+                }
                 // During a renegotiation data keeps flowing, even between
                 // the fragments of a handshake message.
                 ContentType::ApplicationData => {
                     if plain.is_empty() {
                         self.empty_records += 1;
                         if self.empty_records > MAX_EMPTY_RECORDS {
-                            return Err(Error::UnexpectedMessage);
+                            return Err(Error::UnexpectedMessage.because("too many empty application data records"));
                         }
                     } else {
                         self.empty_records = 0;
                     }
                     Inbound::ApplicationData(plain)
                 }
-                ContentType::Unknown(_) => return Err(Error::UnexpectedMessage),
+                ContentType::Unknown(_) => {
+                    return Err(Error::UnexpectedMessage.because("record of unknown content type"));
+                }
             }));
         }
     }
@@ -153,7 +163,12 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Deframer<B> {
             // Beside a message being reassembled, the record carrying more
             // of it does not fit: the message is too big for this buffer.
             // Alone, the record is bigger than the buffer.
-            return Err(if self.message_len > 0 { Error::HandshakeMessageTooLarge } else { Error::RecordOverflow });
+            let (have, need) = (self.capacity(), self.message_len + record_len);
+            return Err(if self.message_len > 0 {
+                Error::handshake_message_too_large(have, need)
+            } else {
+                Error::record_too_large(have, need)
+            });
         }
         if raw.len() < record_len {
             return Ok(None);

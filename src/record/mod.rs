@@ -6,7 +6,7 @@
 
 use crate::codec::{ContentType, TLS12};
 use crate::crypto::{AeadAlg, RecordCipher, TAG_LEN};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use core::ops::Range;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -30,6 +30,9 @@ pub const MAX_RECORD: usize = HEADER_LEN + MAX_CIPHERTEXT;
 
 /// The most bytes protection adds to a record: explicit nonce (8) plus tag.
 pub const MAX_OVERHEAD: usize = 8 + TAG_LEN;
+
+/// Our transmit buffer cannot take the next record or message.
+const TX_FULL: &str = "transmit buffer too small for the message";
 
 /// Key material for one direction, kept raw until the ChangeCipherSpec that
 /// activates it (cheaper to hold than an expanded key schedule).
@@ -102,25 +105,26 @@ impl RecordHeader {
         let Some(h) = buf.get(..HEADER_LEN) else { return Ok(None) };
         let content_type = ContentType::from(h[0]);
         if let ContentType::Unknown(_) = content_type {
-            return Err(Error::UnexpectedMessage);
+            return Err(Error::UnexpectedMessage.because("record of unknown content type"));
         }
         let version = u16::from_be_bytes([h[1], h[2]]);
         // A ClientHello record may carry {3,1} for compatibility
         // (RFC 5246 Appendix E.1); only the major version is checked here,
         // the handshake checks the negotiated one.
         if version >> 8 != 3 {
-            return Err(Error::ProtocolVersion);
+            return Err(Error::ProtocolVersion.because("record protocol major version is not 3"));
         }
         let len = u16::from_be_bytes([h[3], h[4]]) as usize;
         if len > MAX_CIPHERTEXT {
-            return Err(Error::RecordOverflow);
+            return Err(Error::RecordOverflow.because("record longer than 2^14 + 256 bytes"));
         }
         Ok(Some(RecordHeader { content_type, version, len }))
     }
 
     /// Writes a header.
     pub fn write(out: &mut [u8], content_type: ContentType, len: usize) -> Result<(), Error> {
-        let h = out.get_mut(..HEADER_LEN).ok_or(Error::BufferTooSmall)?;
+        let h =
+            out.get_mut(..HEADER_LEN).ok_or(Error::BufferTooSmall.because("buffer too small for a record header"))?;
         let len = u16::try_from(len).map_err(|_| Error::Internal)?;
         h[0] = content_type.to_wire();
         h[1..3].copy_from_slice(&TLS12.to_be_bytes());
@@ -186,7 +190,10 @@ impl RecordLayer {
 
     /// The peer's ChangeCipherSpec: switch reading to the pending keys.
     pub fn activate_read(&mut self) -> Result<(), Error> {
-        let keys = self.pending_read.take().ok_or(Error::UnexpectedMessage)?;
+        let keys = self
+            .pending_read
+            .take()
+            .ok_or(Error::UnexpectedMessage.because("ChangeCipherSpec with no new keys to switch to"))?;
         self.read.activate(&keys)
     }
 
@@ -216,7 +223,8 @@ impl RecordLayer {
         }
         let off = self.payload_offset();
         let total = off + payload_len + if self.write.cipher.is_some() { TAG_LEN } else { 0 };
-        let rec = out.get_mut(..total).ok_or(Error::BufferTooSmall)?;
+        let rec =
+            out.get_mut(..total).ok_or(Error::BufferTooSmall.because("transmit buffer too small for the record"))?;
         RecordHeader::write(rec, content_type, total - HEADER_LEN)?;
         if let Direction { cipher: Some(cipher), seq } = &mut self.write {
             let seq = next_seq(seq)?;
@@ -243,11 +251,11 @@ impl RecordLayer {
                 // §6.2.3.3) and the AAD carries TLS 1.2: a protected record
                 // with another version is refused outright.
                 if hdr.version != TLS12 {
-                    return Err(Error::ProtocolVersion);
+                    return Err(Error::ProtocolVersion.because("protected record version is not TLS 1.2"));
                 }
                 let nonce_len = cipher.alg().explicit_nonce_len();
                 if hdr.len < nonce_len + TAG_LEN {
-                    return Err(Error::BadRecordMac);
+                    return Err(Error::BadRecordMac.because("protected record shorter than its nonce and tag"));
                 }
                 let seq = next_seq(seq)?;
                 let (head, body) = record.split_at_mut(HEADER_LEN + nonce_len);
@@ -258,7 +266,7 @@ impl RecordLayer {
             }
         };
         if range.len() > self.max_fragment_in {
-            return Err(Error::RecordOverflow);
+            return Err(Error::RecordOverflow.because("record plaintext longer than the maximum fragment length"));
         }
         Ok((hdr.content_type, range))
     }
@@ -314,16 +322,21 @@ impl<'b> RecordWriter<'b> {
         let off = self.layer.payload_offset();
         let overhead = self.layer.overhead();
         let free = self.buf.get_mut(*self.end..).ok_or(Error::Internal)?;
-        let cap = free.len().checked_sub(overhead).ok_or(Error::BufferTooSmall)?;
+        let cap = free
+            .len()
+            .checked_sub(overhead)
+            .ok_or_else(|| Error::BufferTooSmall.because(TX_FULL).with_sizes(free.len(), overhead + 1))?;
         let mut w = crate::codec::Writer::new(&mut free[off..off + cap]);
-        encode(&mut w)?;
+        // The writer's own "buffer too small" is this buffer's.
+        encode(&mut w)
+            .map_err(|e| if e == ErrorKind::BufferTooSmall { Error::BufferTooSmall.because(TX_FULL) } else { e })?;
         let n = w.len();
         observe(&free[off..off + n]);
         let max = self.layer.max_fragment_out();
         let count = n.div_ceil(max).max(1);
         let total = n + count * overhead;
         if total > free.len() {
-            return Err(Error::BufferTooSmall);
+            return Err(Error::BufferTooSmall.because(TX_FULL).with_sizes(free.len(), total));
         }
         // Spread the fragments out, last first so no source is overwritten
         // before it moved, leaving room for each record's header and tag.

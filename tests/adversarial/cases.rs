@@ -10,7 +10,7 @@ use crate::run::{self, BUF, Flight};
 use crate::wire::{self, Item, ext};
 use sansio_tls::codec::{CipherSuite, NamedGroup, SignatureScheme};
 use sansio_tls::config::ClientAuth;
-use sansio_tls::{AlertDescription as A, Error};
+use sansio_tls::{AlertDescription as A, ErrorKind};
 
 /// The application data the peer interleaves.
 pub const DATA: &[u8] = b"adversarial application data";
@@ -109,7 +109,7 @@ impl Scenario {
 pub enum Expect {
     /// `poll_event` returns this error and exactly this fatal alert is on
     /// the wire.
-    Fatal(Error, A),
+    Fatal(ErrorKind, A),
     /// Some fatal alert on the wire and an error (the description is not
     /// pinned).
     AnyFatal,
@@ -121,15 +121,15 @@ pub enum Expect {
     Done { resumed: bool, ems: bool, secure: Option<bool>, data: bool },
 }
 
-const UNEXPECTED: Expect = Expect::Fatal(Error::UnexpectedMessage, A::UnexpectedMessage);
-const DECODE: Expect = Expect::Fatal(Error::Decode, A::DecodeError);
-const HANDSHAKE_FAILURE: Expect = Expect::Fatal(Error::HandshakeFailure, A::HandshakeFailure);
-const ILLEGAL: Expect = Expect::Fatal(Error::IllegalParameter, A::IllegalParameter);
-const DECRYPT: Expect = Expect::Fatal(Error::DecryptError, A::DecryptError);
-const PROTOCOL_VERSION: Expect = Expect::Fatal(Error::ProtocolVersion, A::ProtocolVersion);
-const UNSUPPORTED_EXTENSION: Expect = Expect::Fatal(Error::UnsupportedExtension, A::UnsupportedExtension);
-const UNSUPPORTED_CERTIFICATE: Expect = Expect::Fatal(Error::UnsupportedCertificate, A::UnsupportedCertificate);
-const BAD_RECORD_MAC: Expect = Expect::Fatal(Error::BadRecordMac, A::BadRecordMac);
+const UNEXPECTED: Expect = Expect::Fatal(ErrorKind::UnexpectedMessage, A::UnexpectedMessage);
+const DECODE: Expect = Expect::Fatal(ErrorKind::Decode, A::DecodeError);
+const HANDSHAKE_FAILURE: Expect = Expect::Fatal(ErrorKind::HandshakeFailure, A::HandshakeFailure);
+const ILLEGAL: Expect = Expect::Fatal(ErrorKind::IllegalParameter, A::IllegalParameter);
+const DECRYPT: Expect = Expect::Fatal(ErrorKind::DecryptError, A::DecryptError);
+const PROTOCOL_VERSION: Expect = Expect::Fatal(ErrorKind::ProtocolVersion, A::ProtocolVersion);
+const UNSUPPORTED_EXTENSION: Expect = Expect::Fatal(ErrorKind::UnsupportedExtension, A::UnsupportedExtension);
+const UNSUPPORTED_CERTIFICATE: Expect = Expect::Fatal(ErrorKind::UnsupportedCertificate, A::UnsupportedCertificate);
+const BAD_RECORD_MAC: Expect = Expect::Fatal(ErrorKind::BadRecordMac, A::BadRecordMac);
 
 /// A completed full handshake with extended master secret.
 const DONE: Expect = done(false, true);

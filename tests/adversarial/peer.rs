@@ -428,7 +428,11 @@ impl Peer {
             hs.ems = k.resume_ems.unwrap_or(s.ems);
             self.due = Due::ServerResumed;
         } else {
-            let suite = k.suites.iter().find(|s| ch.offers_suite(**s)).ok_or(sansio_tls::Error::HandshakeFailure)?;
+            let suite = k
+                .suites
+                .iter()
+                .find(|s| ch.offers_suite(**s))
+                .ok_or(sansio_tls::Error::from(sansio_tls::ErrorKind::HandshakeFailure))?;
             hs.suite = suites::lookup(*suite);
             hs.group = k.groups.iter().copied().find(|g| ch.supported_groups.is_none_or(|l| l.contains(g.to_wire())));
             hs.ems = k.ems && ch.extended_master_secret;

@@ -13,8 +13,8 @@ use sansio_tls::crypto::SigningKey;
 use sansio_tls::session::{ClientSession, LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
-    AlertLevel, Buffer, ClientConfig, ClientConnection, ClientParams, Connection, Error, Event, HandshakeInfo,
-    ServerConfig, ServerConnection,
+    AlertLevel, Buffer, ClientConfig, ClientConnection, ClientParams, Connection, Error, ErrorKind, Event,
+    HandshakeInfo, ServerConfig, ServerConnection,
 };
 
 /// The default buffer size: the largest record plus room for a handshake
@@ -104,7 +104,7 @@ impl<R: rand_core::CryptoRng, B: Buffer> Renegotiate for ClientConnection<'_, R,
 
 impl<R: rand_core::CryptoRng, B: Buffer> Renegotiate for ServerConnection<'_, R, B> {
     fn start_renegotiation(&mut self) -> Result<(), Error> {
-        Err(Error::InvalidState)
+        Err(ErrorKind::InvalidState.into())
     }
 }
 

@@ -778,7 +778,7 @@ impl<'a> Client<'a> {
     /// Starts a renegotiation.
     pub fn renegotiate(&mut self) -> Result<(), Error> {
         self.tls.connection().renegotiate(sansio_tls::Instant::now())?;
-        self.tls.flush_transmit().map_err(|_| Error::Closed)
+        self.tls.flush_transmit().map_err(|_| ErrorKind::Closed.into())
     }
 
     /// Sends close_notify and waits briefly for the server's; returns what
