@@ -1015,35 +1015,23 @@ fn one_script_same_results_on_both_streams() {
         assert!(ok(&r[7]) && ok(&r[8]), "{r:?}");
         assert_eq!(r[9], "Write(\"late\") -> Err(Closed)");
     }
+    // Whole pieces, with these write faults and this clock step.
+    let client = |faults: &[(usize, Option<ErrorKind>)], step_ms| {
+        both_streams(script_client, &server_writes, usize::MAX, faults, step_ms, CLIENT_CALLS, renegotiate)
+    };
     // The client's close_notify answer finds the server gone: tolerated
     // after the peer's close_notify; another transport error is not.
     let answer = 3;
-    let r = both_streams(
-        script_client,
-        &server_writes,
-        usize::MAX,
-        &[(answer, Some(ErrorKind::BrokenPipe))],
-        0,
-        CLIENT_CALLS,
-        renegotiate,
-    );
+    let r = client(&[(answer, Some(ErrorKind::BrokenPipe))], 0);
     assert!(ok(&r[7]), "{r:?}");
-    let r = both_streams(
-        script_client,
-        &server_writes,
-        usize::MAX,
-        &[(answer, Some(ErrorKind::Other))],
-        0,
-        CLIENT_CALLS,
-        renegotiate,
-    );
+    let r = client(&[(answer, Some(ErrorKind::Other))], 0);
     assert_eq!(r[7], "Read(64) -> Err(Transport(Other))");
     // A transport write that takes nothing: the connection is closed.
-    let r = both_streams(script_client, &server_writes, usize::MAX, &[(2, None)], 0, CLIENT_CALLS, renegotiate);
+    let r = client(&[(2, None)], 0);
     assert_eq!(r[4], "Write(\"ping\") -> Err(Closed)");
     // A clock that runs 10 s a reading: the handshake times out before a
     // transport read (its alert is sent), and stays failed.
-    let r = both_streams(script_client, &server_writes, usize::MAX, &[], 10_000, CLIENT_CALLS, renegotiate);
+    let r = client(&[], 10_000);
     assert_eq!(r[2], "Handshake -> Err(Tls(Timeout))");
     assert_eq!(r[9], "Write(\"late\") -> Err(Tls(Timeout))");
 
