@@ -161,6 +161,7 @@ impl<E: embedded_io::Error> embedded_io::Error for EioError<E> {
 }
 
 /// What one round of event polling produced.
+#[derive(Clone, Copy)]
 enum Polled {
     /// Nothing more to do with the buffered input.
     Idle,
@@ -282,6 +283,309 @@ fn peer_gone<E: embedded_io::Error>(e: &E) -> bool {
     matches!(e.kind(), ErrorKind::BrokenPipe | ErrorKind::ConnectionReset)
 }
 
+// ----- the driver --------------------------------------------------------
+
+/// A public call on a stream, for its [`Driver`].
+enum Goal<'b> {
+    /// `handshake`.
+    Handshake,
+    /// `read` into this buffer.
+    Read(&'b mut [u8]),
+    /// `write` of this plaintext.
+    Write(&'b [u8]),
+    /// `flush` and `flush_transmit`.
+    Flush,
+    /// `close`.
+    Close,
+}
+
+/// The loop a call is in.
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    /// The handshake's: poll, send what that queued, read the transport,
+    /// until the handshake is over.
+    Handshake,
+    /// `read`'s: the carry, then the same, until there is plaintext or the
+    /// stream ended.
+    Data,
+}
+
+/// What the outcome of a flush (transmit bytes written, transport flushed)
+/// decides.
+#[derive(Clone, Copy)]
+enum Then {
+    /// A TLS error: the flush only tried to send its alert; the call fails
+    /// with the error whatever it did.
+    Fail(Error),
+    /// The loop goes on with what the poll produced.
+    Polled(Phase, Polled),
+    /// `write`: the transmit buffer was full; encrypt again.
+    Resend,
+    /// `write`: this many plaintext bytes were encrypted (0: none fitted).
+    Sent(usize),
+    /// The call is the flush (`flush`, `close`).
+    Finish,
+}
+
+/// Where a call stands.
+enum Stage<E> {
+    /// Not started.
+    Start,
+    /// At the top of a loop.
+    Loop(Phase),
+    /// `write`: encrypt what the transmit buffer takes; `retried` once it
+    /// was emptied because it was full.
+    Send { retried: bool },
+    /// Writing the transmit bytes ([`Io::Write`]); once none are left,
+    /// flushing.
+    Transmit(Then),
+    /// The transport flush is asked for ([`Io::Flush`]).
+    Flush(Then),
+    /// The flush is over, with this outcome.
+    Flushed(Then, Result<(), EioError<E>>),
+    /// The transport read is asked for ([`Io::Read`]); then the loop goes
+    /// on.
+    Receive(Phase),
+    /// The call is over.
+    Done(Result<usize, EioError<E>>),
+}
+
+/// What a stream does next on its transport for a call.
+enum Io<E> {
+    /// Write [`Driver::pending`], then report to [`Driver::wrote`].
+    Write,
+    /// Flush, then report to [`Driver::flushed`].
+    Flush,
+    /// Read into [`Driver::window`], then report to [`Driver::received`].
+    Read,
+    /// The call is over: its result (for `handshake`, `flush` and `close`
+    /// `Ok(0)` when it succeeded).
+    Done(Result<usize, EioError<E>>),
+}
+
+/// The logic of every stream call, once for both streams: a sans-IO state
+/// machine over the [`Core`]. A stream asks [`next`](Self::next) what to
+/// do, does it on its transport (blocking or async), reports the result,
+/// and asks again until [`Io::Done`]. `E` is the transport's error.
+struct Driver<'c, 'b, C, H, const CARRY: usize, E> {
+    core: &'c mut Core<C, H, CARRY>,
+    goal: Goal<'b>,
+    stage: Stage<E>,
+}
+
+/// A TLS error: send the alert it queued (if the transport still takes
+/// it), then fail.
+fn fail<E>(e: Error) -> Stage<E> {
+    Stage::Transmit(Then::Fail(e))
+}
+
+impl<'c, 'b, D, R, B, H, const CARRY: usize, E> Driver<'c, 'b, Connection<D, R, B>, H, CARRY, E>
+where
+    D: Side,
+    R: rand_core::CryptoRng,
+    B: Buffer,
+    H: Hooks,
+    E: embedded_io::Error,
+{
+    /// The call `goal` on `core`, not started.
+    fn new(core: &'c mut Core<Connection<D, R, B>, H, CARRY>, goal: Goal<'b>) -> Self {
+        Driver { core, goal, stage: Stage::Start }
+    }
+
+    /// The bytes to write for [`Io::Write`].
+    fn pending(&self) -> &[u8] {
+        self.core.conn.transmit_pending()
+    }
+
+    /// Where to read for [`Io::Read`].
+    fn window(&mut self) -> &mut [u8] {
+        self.core.conn.receive_window()
+    }
+
+    /// What the transport's `write` returned; taking nothing closes.
+    fn wrote(&mut self, r: Result<usize, E>) {
+        if let Stage::Transmit(then) = self.stage {
+            match r {
+                Ok(0) => self.stage = Stage::Flushed(then, Err(EioError::Closed)),
+                Ok(n) => self.core.conn.transmit_done(n),
+                Err(e) => self.stage = Stage::Flushed(then, Err(EioError::Transport(e))),
+            }
+        }
+    }
+
+    /// What the transport's `flush` returned.
+    fn flushed(&mut self, r: Result<(), E>) {
+        if let Stage::Flush(then) = self.stage {
+            self.stage = Stage::Flushed(then, r.map_err(EioError::Transport));
+        }
+    }
+
+    /// What the transport's `read` returned (0: end of stream).
+    fn received(&mut self, r: Result<usize, E>) {
+        if let Stage::Receive(phase) = self.stage {
+            self.stage = match r {
+                Ok(n) => {
+                    self.core.commit(n);
+                    Stage::Loop(phase)
+                }
+                Err(e) => Stage::Done(Err(EioError::Transport(e))),
+            };
+        }
+    }
+
+    /// Runs the call up to its next transport operation, or to its end
+    /// (then the driver is spent).
+    fn next(&mut self) -> Io<E> {
+        loop {
+            self.stage = match core::mem::replace(&mut self.stage, Stage::Start) {
+                Stage::Start => self.start(),
+                Stage::Loop(phase) => self.turn(phase),
+                Stage::Send { retried } => self.send(retried),
+                Stage::Transmit(then) if self.pending().is_empty() => Stage::Flush(then),
+                Stage::Flushed(then, outcome) => self.then(then, outcome),
+                Stage::Done(r) => return Io::Done(r),
+                waiting => {
+                    let io = match waiting {
+                        Stage::Transmit(_) => Io::Write,
+                        Stage::Flush(_) => Io::Flush,
+                        _ => Io::Read,
+                    };
+                    self.stage = waiting;
+                    return io;
+                }
+            };
+        }
+    }
+
+    /// A call's first step: `read` and `write` of nothing return `Ok(0)`
+    /// at once; otherwise they and `handshake` run the handshake first if
+    /// it has not finished, and `handshake` reports how it ended if it has.
+    fn start(&mut self) -> Stage<E> {
+        match &self.goal {
+            Goal::Read([]) | Goal::Write([]) => Stage::Done(Ok(0)),
+            Goal::Flush => Stage::Transmit(Then::Finish),
+            Goal::Close => match self.core.conn.close() {
+                Ok(()) => Stage::Transmit(Then::Finish),
+                Err(e) => fail(e),
+            },
+            _ if self.core.conn.is_handshaking() => Stage::Loop(Phase::Handshake),
+            Goal::Handshake => self.handshaken(),
+            _ => self.resume(),
+        }
+    }
+
+    /// The handshake is over: its failure, or the call's own work.
+    fn handshaken(&mut self) -> Stage<E> {
+        match self.core.handshake_result() {
+            Ok(_) => self.resume(),
+            Err(e) => Stage::Done(Err(e)),
+        }
+    }
+
+    /// The call's own work after the handshake.
+    fn resume(&self) -> Stage<E> {
+        match self.goal {
+            Goal::Read(_) => Stage::Loop(Phase::Data),
+            Goal::Write(_) => Stage::Send { retried: false },
+            Goal::Handshake | Goal::Flush | Goal::Close => Stage::Done(Ok(0)),
+        }
+    }
+
+    /// One turn of a loop: `read` takes carried plaintext first; then the
+    /// events are polled (plaintext into the read buffer and the carry) and
+    /// what they queued (answers, alerts) is sent.
+    fn turn(&mut self, phase: Phase) -> Stage<E> {
+        let out: &mut [u8] = match (&mut self.goal, phase) {
+            (Goal::Read(buf), Phase::Data) => buf,
+            _ => &mut [],
+        };
+        if phase == Phase::Data {
+            let n = self.core.take_carry(out);
+            if n > 0 {
+                return Stage::Done(Ok(n));
+            }
+        }
+        match self.core.poll(out) {
+            Err(e) => fail(e),
+            Ok(polled) if self.pending().is_empty() => self.polled(phase, polled),
+            Ok(polled) => Stage::Transmit(Then::Polled(phase, polled)),
+        }
+    }
+
+    /// What a loop does with what the poll produced.
+    fn polled(&mut self, phase: Phase, polled: Polled) -> Stage<E> {
+        match (phase, polled) {
+            (_, Polled::Lookup) => Stage::Done(Err(EioError::SessionLookup)),
+            (Phase::Data, Polled::Data(0)) => Stage::Loop(Phase::Data),
+            (Phase::Data, Polled::Data(n)) => Stage::Done(Ok(n)),
+            (Phase::Data, Polled::Idle) => match self.core.end_of_stream() {
+                Some(end) => Stage::Done(end),
+                None => self.read_transport(phase),
+            },
+            (Phase::Handshake, _) if !self.core.conn.is_handshaking() => self.handshaken(),
+            (Phase::Handshake, _) if self.core.conn.waits_for_application() => {
+                Stage::Done(Err(EioError::SessionLookup))
+            }
+            (Phase::Handshake, _) => self.read_transport(phase),
+        }
+    }
+
+    /// Before a transport read: the handshake timeout, and room to read
+    /// into.
+    fn read_transport(&mut self, phase: Phase) -> Stage<E> {
+        if let Err(e) = self.core.check_timeout() {
+            return fail(e);
+        }
+        if self.window().is_empty() {
+            // Cannot happen for a connection still open: a record that
+            // could never fit fails it with record_overflow first.
+            return Stage::Done(Err(EioError::Tls(Error::BufferTooSmall)));
+        }
+        Stage::Receive(phase)
+    }
+
+    /// `write`: encrypts as much of the plaintext as the transmit buffer
+    /// takes.
+    fn send(&mut self, retried: bool) -> Stage<E> {
+        // Only `write` gets here.
+        let data = match self.goal {
+            Goal::Write(data) => data,
+            _ => &[],
+        };
+        match self.core.conn.send(data) {
+            Err(e) => fail(e),
+            // The transmit buffer is full: empty it and try again.
+            Ok(0) if !retried => Stage::Transmit(Then::Resend),
+            Ok(n) => Stage::Transmit(Then::Sent(n)),
+        }
+    }
+
+    /// What the outcome of a flush means for the call.
+    fn then(&mut self, then: Then, outcome: Result<(), EioError<E>>) -> Stage<E> {
+        match (then, outcome) {
+            (Then::Fail(e), _) => Stage::Done(Err(e.into())),
+            (Then::Polled(phase, polled), Ok(())) => self.polled(phase, polled),
+            // Plaintext already handed out must not be lost: the error
+            // comes back at the next call.
+            (Then::Polled(phase, polled @ Polled::Data(1..)), Err(_)) => self.polled(phase, polled),
+            // The peer closed and went away before our close_notify answer
+            // got out.
+            (Then::Polled(phase, polled), Err(EioError::Transport(e)))
+                if self.core.conn.is_closed() && peer_gone(&e) =>
+            {
+                self.polled(phase, polled)
+            }
+            (Then::Resend, Ok(())) => Stage::Send { retried: true },
+            (Then::Sent(0), Ok(())) => Stage::Done(Err(EioError::Tls(Error::BufferTooSmall))),
+            (Then::Sent(n), Ok(())) => Stage::Done(Ok(n)),
+            (Then::Finish, Ok(())) => Stage::Done(Ok(0)),
+            (_, Err(e)) => Stage::Done(Err(e)),
+        }
+    }
+}
+
+// ----- the streams ---------------------------------------------------------
+
 /// A TLS connection over a blocking [`embedded_io`] transport; reads and
 /// writes plaintext through [`embedded_io::Read`] and
 /// [`embedded_io::Write`].
@@ -335,82 +639,39 @@ where
         self.core.closed
     }
 
+    /// Runs a call: does on the transport what its [`Driver`] asks.
+    fn run(&mut self, goal: Goal<'_>) -> Result<usize, EioError<S::Error>> {
+        let mut call = Driver::new(&mut self.core, goal);
+        loop {
+            match call.next() {
+                Io::Write => call.wrote(self.transport.write(call.pending())),
+                Io::Flush => call.flushed(self.transport.flush()),
+                Io::Read => {
+                    let r = self.transport.read(call.window());
+                    call.received(r);
+                }
+                Io::Done(r) => return r,
+            }
+        }
+    }
+
     /// Writes every pending transmit byte to the transport, then flushes it.
     pub fn flush_transmit(&mut self) -> Result<(), EioError<S::Error>> {
-        while !self.core.conn.transmit_pending().is_empty() {
-            let n = self.transport.write(self.core.conn.transmit_pending()).map_err(EioError::Transport)?;
-            if n == 0 {
-                return Err(EioError::Closed);
-            }
-            self.core.conn.transmit_done(n);
-        }
-        self.transport.flush().map_err(EioError::Transport)
-    }
-
-    /// A TLS error: sends the alert it queued, if the transport still takes
-    /// it.
-    fn fail(&mut self, e: Error) -> EioError<S::Error> {
-        let _ = self.flush_transmit();
-        e.into()
-    }
-
-    /// Polls events into `out` and the carry, then sends what they queued
-    /// (answers, alerts).
-    fn process(&mut self, out: &mut [u8]) -> Result<Polled, EioError<S::Error>> {
-        let polled = self.core.poll(out).map_err(|e| self.fail(e))?;
-        if self.core.conn.transmit_pending().is_empty() {
-            return Ok(polled);
-        }
-        match self.flush_transmit() {
-            Ok(()) => Ok(polled),
-            // Plaintext already handed out must not be lost: the error
-            // comes back at the next call.
-            Err(_) if matches!(polled, Polled::Data(n) if n > 0) => Ok(polled),
-            Err(EioError::Transport(e)) if self.core.conn.is_closed() && peer_gone(&e) => Ok(polled),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Reads the transport once into the receive buffer.
-    fn read_transport(&mut self) -> Result<(), EioError<S::Error>> {
-        self.core.check_timeout().map_err(|e| self.fail(e))?;
-        let window = self.core.conn.receive_window();
-        if window.is_empty() {
-            // Cannot happen for a connection still open: a record that
-            // could never fit fails it with record_overflow first.
-            return Err(EioError::Tls(Error::BufferTooSmall));
-        }
-        let n = self.transport.read(window).map_err(EioError::Transport)?;
-        self.core.commit(n);
-        Ok(())
+        self.run(Goal::Flush).map(drop)
     }
 
     /// Runs the (first) handshake to completion and returns what it
     /// negotiated; returns at once if it is already done. A server may get
     /// [`EioError::SessionLookup`]: answer, then call again.
     pub fn handshake(&mut self) -> Result<HandshakeInfo, EioError<S::Error>> {
-        if !self.core.conn.is_handshaking() {
-            return self.core.handshake_result();
-        }
-        loop {
-            if let Polled::Lookup = self.process(&mut [])? {
-                return Err(EioError::SessionLookup);
-            }
-            if !self.core.conn.is_handshaking() {
-                return self.core.handshake_result();
-            }
-            if self.core.conn.waits_for_application() {
-                return Err(EioError::SessionLookup);
-            }
-            self.read_transport()?;
-        }
+        self.run(Goal::Handshake)?;
+        self.core.handshake_result()
     }
 
     /// Sends close_notify and flushes. Reading goes on until the peer's
     /// close_notify.
     pub fn close(&mut self) -> Result<(), EioError<S::Error>> {
-        self.core.conn.close().map_err(|e| self.fail(e))?;
-        self.flush_transmit()
+        self.run(Goal::Close).map(drop)
     }
 }
 
@@ -430,28 +691,7 @@ where
     /// after the peer's close_notify; [`EioError::Truncated`] if the
     /// transport ended without one.
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.core.conn.is_handshaking() {
-            self.handshake()?;
-        }
-        loop {
-            let n = self.core.take_carry(buf);
-            if n > 0 {
-                return Ok(n);
-            }
-            match self.process(buf)? {
-                Polled::Data(n) if n > 0 => return Ok(n),
-                Polled::Data(_) => continue,
-                Polled::Lookup => return Err(EioError::SessionLookup),
-                Polled::Idle => {}
-            }
-            if let Some(end) = self.core.end_of_stream() {
-                return end;
-            }
-            self.read_transport()?;
-        }
+        self.run(Goal::Read(buf))
     }
 }
 
@@ -466,23 +706,7 @@ where
     /// Encrypts as much of `buf` as the transmit buffer takes and writes
     /// the records to the transport.
     fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.core.conn.is_handshaking() {
-            self.handshake()?;
-        }
-        let mut n = self.core.conn.send(buf).map_err(|e| self.fail(e))?;
-        if n == 0 {
-            // The transmit buffer is full: empty it and try again.
-            self.flush_transmit()?;
-            n = self.core.conn.send(buf).map_err(|e| self.fail(e))?;
-        }
-        self.flush_transmit()?;
-        if n == 0 {
-            return Err(EioError::Tls(Error::BufferTooSmall));
-        }
-        Ok(n)
+        self.run(Goal::Write(buf))
     }
 
     /// Writes every pending transmit byte and flushes the transport.
@@ -538,91 +762,38 @@ where
         self.core.closed
     }
 
+    /// Runs a call: awaits on the transport what its [`Driver`] asks.
+    async fn run(&mut self, goal: Goal<'_>) -> Result<usize, EioError<S::Error>> {
+        let mut call = Driver::new(&mut self.core, goal);
+        loop {
+            match call.next() {
+                Io::Write => call.wrote(self.transport.write(call.pending()).await),
+                Io::Flush => call.flushed(self.transport.flush().await),
+                Io::Read => {
+                    let r = self.transport.read(call.window()).await;
+                    call.received(r);
+                }
+                Io::Done(r) => return r,
+            }
+        }
+    }
+
     /// Writes every pending transmit byte to the transport, then flushes it.
     pub async fn flush_transmit(&mut self) -> Result<(), EioError<S::Error>> {
-        while !self.core.conn.transmit_pending().is_empty() {
-            let n = self.transport.write(self.core.conn.transmit_pending()).await.map_err(EioError::Transport)?;
-            if n == 0 {
-                return Err(EioError::Closed);
-            }
-            self.core.conn.transmit_done(n);
-        }
-        self.transport.flush().await.map_err(EioError::Transport)
-    }
-
-    /// A TLS error: sends the alert it queued, if the transport still takes
-    /// it.
-    async fn fail(&mut self, e: Error) -> EioError<S::Error> {
-        let _ = self.flush_transmit().await;
-        e.into()
-    }
-
-    /// Polls events into `out` and the carry, then sends what they queued.
-    async fn process(&mut self, out: &mut [u8]) -> Result<Polled, EioError<S::Error>> {
-        let polled = match self.core.poll(out) {
-            Ok(p) => p,
-            Err(e) => return Err(self.fail(e).await),
-        };
-        if self.core.conn.transmit_pending().is_empty() {
-            return Ok(polled);
-        }
-        match self.flush_transmit().await {
-            Ok(()) => Ok(polled),
-            Err(_) if matches!(polled, Polled::Data(n) if n > 0) => Ok(polled),
-            Err(EioError::Transport(e)) if self.core.conn.is_closed() && peer_gone(&e) => Ok(polled),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Reads the transport once into the receive buffer.
-    async fn read_transport(&mut self) -> Result<(), EioError<S::Error>> {
-        if let Err(e) = self.core.check_timeout() {
-            return Err(self.fail(e).await);
-        }
-        let window = self.core.conn.receive_window();
-        if window.is_empty() {
-            return Err(EioError::Tls(Error::BufferTooSmall));
-        }
-        let n = self.transport.read(window).await.map_err(EioError::Transport)?;
-        self.core.commit(n);
-        Ok(())
+        self.run(Goal::Flush).await.map(drop)
     }
 
     /// Runs the (first) handshake to completion (see
     /// [`TlsStream::handshake`]).
     pub async fn handshake(&mut self) -> Result<HandshakeInfo, EioError<S::Error>> {
-        if !self.core.conn.is_handshaking() {
-            return self.core.handshake_result();
-        }
-        loop {
-            if let Polled::Lookup = self.process(&mut []).await? {
-                return Err(EioError::SessionLookup);
-            }
-            if !self.core.conn.is_handshaking() {
-                return self.core.handshake_result();
-            }
-            if self.core.conn.waits_for_application() {
-                return Err(EioError::SessionLookup);
-            }
-            self.read_transport().await?;
-        }
+        self.run(Goal::Handshake).await?;
+        self.core.handshake_result()
     }
 
     /// Sends close_notify and flushes. Reading goes on until the peer's
     /// close_notify.
     pub async fn close(&mut self) -> Result<(), EioError<S::Error>> {
-        if let Err(e) = self.core.conn.close() {
-            return Err(self.fail(e).await);
-        }
-        self.flush_transmit().await
-    }
-
-    /// `send` that reports a fatal error after flushing its alert.
-    async fn send(&mut self, buf: &[u8]) -> Result<usize, EioError<S::Error>> {
-        match self.core.conn.send(buf) {
-            Ok(n) => Ok(n),
-            Err(e) => Err(self.fail(e).await),
-        }
+        self.run(Goal::Close).await.map(drop)
     }
 }
 
@@ -640,28 +811,7 @@ where
 {
     /// Reads plaintext (see [`TlsStream`]'s `read`).
     async fn read(&mut self, buf: &mut [u8]) -> Result<usize, Self::Error> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.core.conn.is_handshaking() {
-            self.handshake().await?;
-        }
-        loop {
-            let n = self.core.take_carry(buf);
-            if n > 0 {
-                return Ok(n);
-            }
-            match self.process(buf).await? {
-                Polled::Data(n) if n > 0 => return Ok(n),
-                Polled::Data(_) => continue,
-                Polled::Lookup => return Err(EioError::SessionLookup),
-                Polled::Idle => {}
-            }
-            if let Some(end) = self.core.end_of_stream() {
-                return end;
-            }
-            self.read_transport().await?;
-        }
+        self.run(Goal::Read(buf)).await
     }
 }
 
@@ -676,22 +826,7 @@ where
     /// Encrypts as much of `buf` as the transmit buffer takes and writes
     /// the records to the transport.
     async fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
-        if buf.is_empty() {
-            return Ok(0);
-        }
-        if self.core.conn.is_handshaking() {
-            self.handshake().await?;
-        }
-        let mut n = self.send(buf).await?;
-        if n == 0 {
-            self.flush_transmit().await?;
-            n = self.send(buf).await?;
-        }
-        self.flush_transmit().await?;
-        if n == 0 {
-            return Err(EioError::Tls(Error::BufferTooSmall));
-        }
-        Ok(n)
+        self.run(Goal::Write(buf)).await
     }
 
     /// Writes every pending transmit byte and flushes the transport.

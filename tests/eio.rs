@@ -2,7 +2,10 @@
 //! threads over an in-memory duplex pipe, and an async pair joined on one
 //! thread by a tiny executor (as on embassy). Handshake, 40 KiB both ways
 //! read in small chunks, close_notify, truncation, a carry buffer too
-//! small, an untrusted CA, and a server answering session lookups.
+//! small, an untrusted CA, and a server answering session lookups. Then one
+//! recorded conversation played back through both streams, with transport
+//! faults and a running clock: both must make the same transport and hook
+//! calls and return the same results.
 
 #![cfg(feature = "embedded-io")]
 
@@ -10,12 +13,14 @@ use embedded_io::{Error as _, ErrorKind, Read, Write};
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::eio::{AsyncTlsStream, EioError, FULL_CARRY, Hooks, TlsStream};
-use sansio_tls::session::{ServerSessions, Session};
+use sansio_tls::session::{ClientSession, ServerSessions, Session};
 use sansio_tls::testing::TestRng;
 use sansio_tls::*;
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
+use std::rc::Rc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::task::{Context, Poll, Wake, Waker};
 
@@ -576,4 +581,476 @@ fn async_untrusted_ca_fails_the_handshake() {
     let (c, s) = run_both(client, server);
     assert_eq!(c, Err(EioError::Tls(sansio_tls::ErrorKind::UnknownCa.into())));
     assert_eq!(s, Err(EioError::Tls(sansio_tls::ErrorKind::AlertReceived(AlertDescription::UnknownCa).into())));
+}
+
+// ----- one script through both streams -----------------------------------------
+
+/// A call a scenario makes on a stream.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Call {
+    Handshake,
+    /// `read` into a buffer of this many bytes (at most 64).
+    Read(usize),
+    Write(&'static str),
+    Flush,
+    Close,
+    /// The application's turn on the connection (see [`play`]).
+    App,
+}
+
+/// What a call returned, as text (a read's bytes as a string).
+type Outcome = Result<String, EioError<ErrorKind>>;
+
+/// Everything a scripted run did, in order: transport calls, hook calls,
+/// call results.
+type Log = Rc<RefCell<Vec<String>>>;
+
+/// The calls of a scenario, made the same way on a blocking and an async
+/// stream.
+trait Calls {
+    type Conn;
+    fn conn(&mut self) -> &mut Self::Conn;
+    fn call(&mut self, call: Call) -> Outcome;
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl<D, R, B, S, H, const N: usize> Calls for TlsStream<Connection<D, R, B>, S, H, N>
+where
+    D: Side,
+    R: rand_core::CryptoRng,
+    B: Buffer,
+    S: Read + Write<Error = ErrorKind>,
+    H: Hooks,
+{
+    type Conn = Connection<D, R, B>;
+
+    fn conn(&mut self) -> &mut Self::Conn {
+        self.connection()
+    }
+
+    fn call(&mut self, call: Call) -> Outcome {
+        let mut buf = [0u8; 64];
+        match call {
+            Call::Handshake => self.handshake().map(|info| format!("{info:?}")),
+            Call::Read(n) => self.read(&mut buf[..n]).map(|k| text(&buf[..k])),
+            Call::Write(data) => self.write(data.as_bytes()).map(|n| n.to_string()),
+            Call::Flush => self.flush().map(|()| String::new()),
+            Call::Close => self.close().map(|()| String::new()),
+            Call::App => unreachable!("play handles it"),
+        }
+    }
+}
+
+/// Polls a future that never waits (its transport is a [`Script`]).
+fn now_or_never<F: Future>(fut: F) -> F::Output {
+    match pin!(fut).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("a scripted transport never waits"),
+    }
+}
+
+impl<D, R, B, S, H, const N: usize> Calls for AsyncTlsStream<Connection<D, R, B>, S, H, N>
+where
+    D: Side,
+    R: rand_core::CryptoRng,
+    B: Buffer,
+    S: embedded_io_async::Read + embedded_io_async::Write<Error = ErrorKind>,
+    H: Hooks,
+{
+    type Conn = Connection<D, R, B>;
+
+    fn conn(&mut self) -> &mut Self::Conn {
+        self.connection()
+    }
+
+    fn call(&mut self, call: Call) -> Outcome {
+        use embedded_io_async::{Read as _, Write as _};
+        now_or_never(async {
+            let mut buf = [0u8; 64];
+            match call {
+                Call::Handshake => self.handshake().await.map(|info| format!("{info:?}")),
+                Call::Read(n) => self.read(&mut buf[..n]).await.map(|k| text(&buf[..k])),
+                Call::Write(data) => self.write(data.as_bytes()).await.map(|n| n.to_string()),
+                Call::Flush => self.flush().await.map(|()| String::new()),
+                Call::Close => self.close().await.map(|()| String::new()),
+                Call::App => unreachable!("play handles it"),
+            }
+        })
+    }
+}
+
+/// Makes `calls` on `s` and returns (and logs) each result. At
+/// [`Call::App`], and after [`EioError::SessionLookup`] (then the call is
+/// made again), `app` gets the connection.
+fn play<T: Calls>(s: &mut T, calls: &[Call], log: &Log, mut app: impl FnMut(&mut T::Conn)) -> Vec<String> {
+    let mut results = Vec::new();
+    for &call in calls {
+        if call == Call::App {
+            app(s.conn());
+            continue;
+        }
+        loop {
+            let r = s.call(call);
+            let line = format!("{call:?} -> {r:?}");
+            log.borrow_mut().push(line.clone());
+            results.push(line);
+            if r != Err(EioError::SessionLookup) {
+                break;
+            }
+            app(s.conn());
+        }
+    }
+    results
+}
+
+/// A pipe end that keeps a copy of each write (what the peer will read, in
+/// the pieces it was sent in).
+struct Tap {
+    end: PipeEnd,
+    writes: Vec<Vec<u8>>,
+}
+
+impl embedded_io::ErrorType for Tap {
+    type Error = ErrorKind;
+}
+
+impl Read for Tap {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        self.end.read(buf)
+    }
+}
+
+impl Write for Tap {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+        let n = self.end.write(buf)?;
+        self.writes.push(buf.to_vec());
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> Result<(), ErrorKind> {
+        self.end.flush()
+    }
+}
+
+/// A transport that plays back what a peer sent: a read returns at most
+/// `chunk` bytes and never crosses the end of one of the peer's writes.
+/// Writes take at most `chunk` bytes; the ones numbered in `faults` (from
+/// 0) fail with that kind, or take nothing (`None`). Every call is logged.
+struct Script {
+    input: VecDeque<Vec<u8>>,
+    chunk: usize,
+    faults: Vec<(usize, Option<ErrorKind>)>,
+    writes: usize,
+    written: Vec<u8>,
+    log: Log,
+}
+
+impl Script {
+    fn take(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        let n = match self.input.front_mut() {
+            Some(piece) => {
+                let n = piece.len().min(buf.len()).min(self.chunk);
+                buf[..n].copy_from_slice(&piece[..n]);
+                piece.drain(..n);
+                if piece.is_empty() {
+                    self.input.pop_front();
+                }
+                n
+            }
+            None => 0,
+        };
+        self.log.borrow_mut().push(format!("transport read {} -> {n}", buf.len()));
+        Ok(n)
+    }
+
+    fn put(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+        let fault = self.faults.iter().find(|(i, _)| *i == self.writes).map(|&(_, f)| f);
+        self.writes += 1;
+        let r = match fault {
+            Some(Some(kind)) => Err(kind),
+            Some(None) => Ok(0),
+            None => {
+                let n = buf.len().min(self.chunk);
+                self.written.extend_from_slice(&buf[..n]);
+                Ok(n)
+            }
+        };
+        self.log.borrow_mut().push(format!("transport write {} -> {r:?}", buf.len()));
+        r
+    }
+
+    fn flushed(&mut self) -> Result<(), ErrorKind> {
+        self.log.borrow_mut().push("transport flush".into());
+        Ok(())
+    }
+}
+
+impl embedded_io::ErrorType for Script {
+    type Error = ErrorKind;
+}
+
+impl Read for Script {
+    fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        self.take(buf)
+    }
+}
+
+impl Write for Script {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+        self.put(buf)
+    }
+
+    fn flush(&mut self) -> Result<(), ErrorKind> {
+        self.flushed()
+    }
+}
+
+impl embedded_io_async::Read for Script {
+    async fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+        self.take(buf)
+    }
+}
+
+impl embedded_io_async::Write for Script {
+    async fn write(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+        self.put(buf)
+    }
+
+    async fn flush(&mut self) -> Result<(), ErrorKind> {
+        self.flushed()
+    }
+}
+
+/// Hooks that log every call; the clock moves `step_ms` at each reading.
+struct LogHooks {
+    log: Log,
+    now: Instant,
+    step_ms: u64,
+}
+
+impl Hooks for LogHooks {
+    fn now(&mut self) -> Instant {
+        let t = self.now;
+        self.now = t.add_millis(self.step_ms);
+        self.log.borrow_mut().push(format!("now {}", t.as_millis()));
+        t
+    }
+
+    fn event(&mut self, event: &Event<'_>) {
+        self.log.borrow_mut().push(format!("event {event:?}"));
+    }
+}
+
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+/// The scenario's client config: the test CA, no tickets.
+fn script_client_config() -> &'static ClientConfig<'static> {
+    let roots = leak([trust_anchor_from_der(ECDSA_CA).unwrap()]);
+    let mut ccfg = ClientConfig::new(leak(WebPkiServerVerifier::new(roots)));
+    ccfg.session_tickets = false;
+    leak(ccfg)
+}
+
+/// The scenario's server config: sessions looked up by the application, no
+/// renegotiation (a client's attempt gets a no_renegotiation warning).
+fn script_server_config() -> &'static ServerConfig<'static> {
+    let key = leak(SigningKey::from_der(ECDSA_SERVER_KEY).unwrap());
+    let chain: &'static [&'static [u8]] = leak([ECDSA_SERVER, ECDSA_CA]);
+    let mut scfg = ServerConfig::new(chain, key);
+    scfg.sessions = ServerSessions::Events;
+    scfg.renegotiation = None;
+    leak(scfg)
+}
+
+type ScriptClient = ClientConnection<'static, TestRng, Vec<u8>>;
+type ScriptServer = ServerConnection<'static, TestRng, Vec<u8>>;
+
+/// The scenario's client, offering `session` (the server looks it up).
+fn script_client(session: Option<&ClientSession>) -> ScriptClient {
+    let params = ClientParams { session, ..ClientParams::new("localhost") };
+    ClientConnection::with_params(script_client_config(), params, vec![0; BUF], vec![0; BUF], TestRng::new(51), NOW)
+        .unwrap()
+}
+
+/// The scenario's server; `seed` for its RNG (another one for each run,
+/// or it picks the same session ID again).
+fn script_server(seed: u64) -> ScriptServer {
+    ServerConnection::new(script_server_config(), vec![0; BUF], vec![0; BUF], TestRng::new(seed), NOW).unwrap()
+}
+
+/// The client's calls: empty reads and writes (no I/O), the handshake
+/// twice, a renegotiation attempt the server refuses, "ping", reads to the
+/// end, a late write, close and flush.
+const CLIENT_CALLS: &[Call] = &[
+    Call::Read(0),
+    Call::Write(""),
+    Call::Handshake,
+    Call::Handshake,
+    Call::App,
+    Call::Write("ping"),
+    Call::Read(3),
+    Call::Read(64),
+    Call::Read(64),
+    Call::Read(64),
+    Call::Write("late"),
+    Call::Close,
+    Call::Flush,
+];
+
+/// The server's calls: a read that runs the handshake (with a session
+/// lookup), "pong", close, and a read to the client's close_notify.
+const SERVER_CALLS: &[Call] = &[Call::Read(64), Call::Write("pong"), Call::Close, Call::Read(1), Call::Read(1)];
+
+/// The client's turn: a renegotiation (refused by a connection that failed).
+fn renegotiate(c: &mut ScriptClient) {
+    let _ = c.renegotiate(NOW);
+}
+
+fn answer_lookup(c: &mut ScriptServer) {
+    c.answer_session_lookup(None).unwrap();
+}
+
+/// What each side of a live run wrote, write by write (client, server),
+/// and the client's session.
+type LiveRun = (Vec<Vec<u8>>, Vec<Vec<u8>>, Option<ClientSession>);
+
+/// A live run of the scenario over the duplex pipe, the client offering
+/// `session`, the server's RNG seeded with `seed`.
+fn live_run(session: Option<&ClientSession>, seed: u64) -> LiveRun {
+    let (a, b) = pipe(usize::MAX);
+    let server = std::thread::spawn(move || {
+        let mut tls: TlsStream<_, _, _, FULL_CARRY> =
+            TlsStream::new(script_server(seed), Tap { end: b, writes: Vec::new() }, clock);
+        let results = play(&mut tls, SERVER_CALLS, &Log::default(), answer_lookup);
+        assert_eq!(results.iter().filter(|r| r.ends_with("Ok(\"ping\")")).count(), 1, "{results:?}");
+        tls.into_parts().1.writes
+    });
+    let mut tls: TlsStream<_, _, _, FULL_CARRY> =
+        TlsStream::new(script_client(session), Tap { end: a, writes: Vec::new() }, clock);
+    // The session, as the handshake left it (before the renegotiation).
+    let mut client_session = None;
+    let results = play(&mut tls, CLIENT_CALLS, &Log::default(), |c| {
+        client_session = c.client_session().cloned();
+        renegotiate(c);
+    });
+    assert_eq!(results[4], "Write(\"ping\") -> Ok(\"4\")");
+    let client = tls.into_parts().1.writes;
+    (client, server.join().unwrap(), client_session)
+}
+
+/// One scripted run: the log, and the bytes written.
+type Run = (Vec<String>, Vec<u8>);
+
+/// Runs `calls` on a blocking and on an async stream over the same script
+/// (`input`, `chunk`, `faults`, a clock moving `step_ms` a reading) and
+/// checks that both did exactly the same; returns the results of the calls.
+fn both_streams<C: Side>(
+    new_conn: impl Fn() -> Connection<C, TestRng, Vec<u8>>,
+    input: &[Vec<u8>],
+    chunk: usize,
+    faults: &[(usize, Option<ErrorKind>)],
+    step_ms: u64,
+    calls: &[Call],
+    app: impl Fn(&mut Connection<C, TestRng, Vec<u8>>),
+) -> Vec<String> {
+    let setup = || {
+        let log = Log::default();
+        let script = Script {
+            input: input.iter().cloned().collect(),
+            chunk,
+            faults: faults.to_vec(),
+            writes: 0,
+            written: Vec::new(),
+            log: log.clone(),
+        };
+        let hooks = LogHooks { log: log.clone(), now: NOW, step_ms };
+        (log, script, hooks)
+    };
+    let finish = |log: Log, script: Script| -> Run { (log.take(), script.written) };
+
+    let (log, script, hooks) = setup();
+    let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(new_conn(), script, hooks);
+    let results = play(&mut tls, calls, &log, &app);
+    let blocking = finish(log, tls.into_parts().1);
+
+    let (log, script, hooks) = setup();
+    let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(new_conn(), script, hooks);
+    let async_results = play(&mut tls, calls, &log, &app);
+    let asynchronous = finish(log, tls.into_parts().1);
+
+    assert_eq!(results, async_results);
+    assert_eq!(blocking.0.len(), asynchronous.0.len());
+    for (i, (b, a)) in blocking.0.iter().zip(&asynchronous.0).enumerate() {
+        assert_eq!(b, a, "log line {i}");
+    }
+    assert_eq!(blocking.1, asynchronous.1, "bytes written");
+    results
+}
+
+#[test]
+fn one_script_same_results_on_both_streams() {
+    // A first run gives the client a session to offer in the second: the
+    // server, in Events mode, looks it up.
+    let session = live_run(None, 50).2.expect("a session");
+    let (client_writes, server_writes, _) = live_run(Some(&session), 52);
+    let script_client = || script_client(Some(&session));
+    let script_server = || script_server(52);
+    let ok = |s: &str| s.ends_with("Ok(\"\")");
+
+    // The client, in pieces of 1, 7 and 100 bytes and whole.
+    for chunk in [1, 7, 100, usize::MAX] {
+        let r = both_streams(script_client, &server_writes, chunk, &[], 0, CLIENT_CALLS, renegotiate);
+        assert_eq!(r[0], "Read(0) -> Ok(\"\")");
+        assert_eq!(r[1], "Write(\"\") -> Ok(\"0\")");
+        assert!(r[2].starts_with("Handshake -> Ok(\"HandshakeInfo {"), "{}", r[2]);
+        assert_eq!(r[2], r[3]);
+        assert_eq!(r[4], "Write(\"ping\") -> Ok(\"4\")");
+        assert_eq!(r[5], "Read(3) -> Ok(\"pon\")");
+        assert_eq!(r[6], "Read(64) -> Ok(\"g\")");
+        assert!(ok(&r[7]) && ok(&r[8]), "{r:?}");
+        assert_eq!(r[9], "Write(\"late\") -> Err(Closed)");
+    }
+    // Whole pieces, with these write faults and this clock step.
+    let client = |faults: &[(usize, Option<ErrorKind>)], step_ms| {
+        both_streams(script_client, &server_writes, usize::MAX, faults, step_ms, CLIENT_CALLS, renegotiate)
+    };
+    // The client's close_notify answer finds the server gone: tolerated
+    // after the peer's close_notify; another transport error is not.
+    let answer = 3;
+    let r = client(&[(answer, Some(ErrorKind::BrokenPipe))], 0);
+    assert!(ok(&r[7]), "{r:?}");
+    let r = client(&[(answer, Some(ErrorKind::Other))], 0);
+    assert_eq!(r[7], "Read(64) -> Err(Transport(Other))");
+    // A transport write that takes nothing: the connection is closed.
+    let r = client(&[(2, None)], 0);
+    assert_eq!(r[4], "Write(\"ping\") -> Err(Closed)");
+    // A clock that runs 10 s a reading: the handshake times out before a
+    // transport read (its alert is sent), and stays failed.
+    let r = client(&[], 10_000);
+    assert_eq!(r[2], "Handshake -> Err(Tls(Timeout))");
+    assert_eq!(r[9], "Write(\"late\") -> Err(Tls(Timeout))");
+
+    // The server: a read runs the handshake and stops for the session
+    // lookup; the renegotiation attempt is refused with a warning.
+    for chunk in [1, 7, 100, usize::MAX] {
+        let r = both_streams(script_server, &client_writes, chunk, &[], 0, SERVER_CALLS, answer_lookup);
+        assert_eq!(r[0], "Read(64) -> Err(SessionLookup)");
+        assert_eq!(r[1], "Read(64) -> Ok(\"ping\")");
+        assert_eq!(r[2], "Write(\"pong\") -> Ok(\"4\")");
+        assert_eq!(r[3], "Close -> Ok(\"\")");
+        assert_eq!(r[4], "Read(1) -> Ok(\"\")");
+        assert_eq!(r[5], "Read(1) -> Ok(\"\")");
+    }
+    // Sending the warning fails after "ping" was decrypted: the read still
+    // returns it, the error comes with the next call.
+    let warning = 2;
+    let faults = [(warning, Some(ErrorKind::Other)), (warning + 1, Some(ErrorKind::Other))];
+    let r = both_streams(script_server, &client_writes, usize::MAX, &faults, 0, SERVER_CALLS, answer_lookup);
+    assert_eq!(r[1], "Read(64) -> Ok(\"ping\")");
+    assert_eq!(r[2], "Write(\"pong\") -> Err(Transport(Other))");
 }
