@@ -373,6 +373,33 @@ fn a_retrieved_session_is_removed_after_a_fatal_error() {
     assert!(store.retrieve(s.session.id()).is_none());
 }
 
+/// The same when the state machine itself refuses a message in the middle
+/// of the resumption (a ClientKeyExchange where the client's
+/// ChangeCipherSpec is due): the state that held the session is gone, the
+/// session must go from the store too.
+#[test]
+fn a_resumed_session_is_removed_after_a_refused_message() {
+    let Pki { skey, sverifier: verifier, .. } = pki();
+    let mut sslots = [SessionSlot::EMPTY; 4];
+    let store = LruSessionStore::new(&mut sslots);
+    let mut scfg = ServerConfig::new(&CHAIN, skey);
+    scfg.sessions = ServerSessions::Store(&store);
+    let ccfg = ClientConfig { session_tickets: false, ..ClientConfig::new(verifier) };
+    let (_, s) = connect(&ccfg, &scfg, None, 1);
+    let s = s.unwrap();
+    let params = ClientParams { session: Some(&s), ..ClientParams::new("localhost") };
+    pair!(client, server, &ccfg, params, &scfg, (5, 6), NOW);
+    transfer(&mut client, &mut server);
+    let mut sink = Vec::new();
+    assert_eq!(drain(&mut server, &mut sink).unwrap(), vec![]);
+    // The server resumed: ServerHello, ChangeCipherSpec, Finished are out.
+    assert_eq!(records(server.transmit_pending()).len(), 3);
+    assert!(store.retrieve(s.session.id()).is_some());
+    server.feed(&record(22, &[16, 0, 0, 1, 0]));
+    assert_eq!(server.poll_event(NOW).map_err(|e| e.kind()), Err(ErrorKind::UnexpectedMessage));
+    assert!(store.retrieve(s.session.id()).is_none());
+}
+
 // ----- 5. the whole receive buffer is wiped after a fatal error ------------
 
 /// Item 5: plaintext decrypted in place and consumed lies past `rx_end`

@@ -376,8 +376,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
         }
         match progress {
             Progress::Continue | Progress::SessionLookup => Ok(()),
-            Progress::Done => {
-                let info = self.side.common().info()?;
+            Progress::Done(info) => {
                 self.info = Some(info);
                 self.state = State::Open;
                 self.renegotiating = false;

@@ -2,6 +2,7 @@
 //! server resumes an offered session (by ID or RFC 5077 ticket).
 
 use super::{Common, Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
+use crate::codec::NamedGroup;
 use crate::codec::{
     self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, NewSessionTicket,
     ServerHello, ServerKeyExchange, TLS12,
@@ -11,7 +12,7 @@ use crate::crypto::{self, EphemeralSecret, PublicKey, PublicShare};
 use crate::error::Error;
 use crate::event::Event;
 use crate::session::{ClientSession, SESSION_ID_LEN, Session};
-use crate::suites;
+use crate::suites::{self, SuiteInfo};
 use core::ops::Deref;
 use pki_types::CertificateDer;
 use zeroize::Zeroizing;
@@ -19,16 +20,91 @@ use zeroize::Zeroizing;
 /// The most suites a client offers (a bound on the stack copy).
 const MAX_SUITES: usize = 16;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    ExpectServerHello,
-    ExpectCertificate,
-    ExpectServerKeyExchange,
-    ExpectServerHelloDone,
-    ExpectNewSessionTicket,
-    ExpectCcs,
-    ExpectFinished,
-    Established,
+/// A session ID (empty: none).
+type SessionId = heapless::Vec<u8, SESSION_ID_LEN>;
+
+/// Where the client handshake stands, holding exactly what is valid there
+/// (RFC 5246 §7.3: the server's messages in order).
+enum State<'a> {
+    /// The ClientHello went out, maybe offering a session.
+    ExpectServerHello {
+        offer: Option<Offer>,
+    },
+    /// A full handshake: the server's Certificate is next.
+    ExpectCertificate {
+        full: Full,
+    },
+    /// The server's key, between its Certificate and ServerKeyExchange.
+    ExpectServerKeyExchange {
+        full: Full,
+        server_key: PublicKey,
+    },
+    /// The key exchange is agreed; a CertificateRequest may come before
+    /// ServerHelloDone.
+    ExpectServerHelloDone {
+        full: Full,
+        exchange: KeyExchange,
+        request: CertRequest<'a>,
+    },
+    /// The master secret is known; the server's NewSessionTicket is due.
+    ExpectNewSessionTicket {
+        keys: Keyed,
+    },
+    ExpectCcs {
+        keys: Keyed,
+    },
+    ExpectFinished {
+        keys: Keyed,
+    },
+    /// The handshake finished; the session it made or resumed, if any.
+    Established {
+        session: Option<ClientSession>,
+    },
+    /// A message failed half-way: the connection is failing. Whether the
+    /// state before held a session (offered, resumed or made): a fatal
+    /// error removes it from the cache.
+    Failed {
+        held_session: bool,
+    },
+}
+
+/// A session offered for resumption, with the ID it was offered under (a
+/// fresh random one with a ticket, RFC 5077 §3.4).
+struct Offer {
+    session: ClientSession,
+    id: SessionId,
+}
+
+/// What a full handshake agreed in the ServerHello.
+struct Full {
+    suite: &'static SuiteInfo,
+    session_id: SessionId,
+    ticket_expected: bool,
+}
+
+/// Our ECDHE share and the premaster secret it makes with the server's.
+struct KeyExchange {
+    group: NamedGroup,
+    premaster: crypto::SharedSecret,
+    share: PublicShare,
+}
+
+/// Whether the server asked for a certificate, and what we answer.
+enum CertRequest<'a> {
+    NotAsked,
+    /// Asked: the credential and CertificateVerify scheme chosen, or none
+    /// (an empty Certificate).
+    Asked(Option<(CertifiedKey<'a>, codec::SignatureScheme)>),
+}
+
+/// After the master secret: the suite, the ECDHE group (none when
+/// resumed), and the session so far (the offered one when resumed, the one
+/// a ticket came with).
+struct Keyed {
+    suite: &'static SuiteInfo,
+    group: Option<NamedGroup>,
+    session_id: SessionId,
+    session: Option<ClientSession>,
 }
 
 /// The key a session is cached under: a digest of the config's session
@@ -57,18 +133,6 @@ fn sni_of(name: &str) -> Option<&[u8]> {
     }
 }
 
-/// Session and key material whose lifetimes do not overlap, in one place.
-enum Slot {
-    Empty,
-    /// The session offered for resumption, with its ticket (kept in case
-    /// the server resumes without issuing a new one).
-    Offered(ClientSession),
-    /// The server's key, between its Certificate and ServerKeyExchange.
-    PeerKey(PublicKey),
-    /// The session this connection established or resumed.
-    Session(ClientSession),
-}
-
 /// The longest server name a client connects to: a DNS name is at most
 /// 253 bytes (RFC 1035 §2.3.4); an IP address literal is shorter.
 pub(crate) const MAX_SERVER_NAME: usize = 253;
@@ -86,20 +150,9 @@ pub struct ClientHandshake<'a, C> {
     /// The context this config's sessions are bound to (see [`Session`]).
     context: [u8; 32],
     cache_key: CacheKey,
-    state: State,
-    slot: Slot,
-    pms: crypto::SharedSecret,
-    our_share: Option<PublicShare>,
-    cert_requested: bool,
+    state: State<'a>,
     /// The ALPN protocol the server chose (one of the config's).
     alpn: Option<&'a [u8]>,
-    /// The ID a session was offered under.
-    offered_id: heapless::Vec<u8, SESSION_ID_LEN>,
-    session_id: heapless::Vec<u8, SESSION_ID_LEN>,
-    ticket_expected: bool,
-    /// The credential (and CertificateVerify scheme) chosen for the
-    /// server's CertificateRequest.
-    client_cred: Option<(CertifiedKey<'a>, codec::SignatureScheme)>,
 }
 
 impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
@@ -115,16 +168,8 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             cache_key: CacheKey::new(&context, &server_name, port),
             server_name,
             context,
-            state: State::ExpectServerHello,
-            slot: Slot::Empty,
-            pms: crypto::SharedSecret::default(),
-            our_share: None,
-            cert_requested: false,
+            state: State::ExpectServerHello { offer: None },
             alpn: None,
-            offered_id: heapless::Vec::new(),
-            session_id: heapless::Vec::new(),
-            ticket_expected: false,
-            client_cred: None,
         }
     }
 
@@ -141,13 +186,13 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     /// to the established state, keeping the values a later renegotiation
     /// needs. Returns false if the renegotiation is too far along to abandon.
     fn abandon(&mut self) -> bool {
-        match (&self.common.prev, self.state) {
-            (Some(p), State::ExpectServerHello) => {
+        match (&self.common.prev, &self.state) {
+            (Some(p), State::ExpectServerHello { .. }) => {
                 self.common.client_verify_data = p.client_verify_data;
                 self.common.server_verify_data = p.server_verify_data;
                 self.common.peer_cert_sha256 = p.peer_cert_sha256;
                 self.common.secure_renegotiation = true;
-                self.state = State::Established;
+                self.state = State::Established { session: None };
                 true
             }
             _ => false,
@@ -156,26 +201,45 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
 
     fn wipe_secrets(&mut self) {
         self.common.wipe();
-        self.pms = crypto::SharedSecret::default();
-        self.slot = Slot::Empty;
-        self.our_share = None;
+        // Key shares, premaster secret and sessions go with the state.
+        self.state = State::Failed { held_session: false };
     }
 
-    /// A fatal error: forget the session this connection used or made
+    /// A fatal error, or the application's request: forget the session
+    /// this connection offered, resumed or made, here and in the cache
     /// (RFC 5246 §7.2.2).
     fn forget_session(&mut self) {
-        if let Some(cache) = self.config.session_cache {
-            if matches!(self.slot, Slot::Offered(_) | Slot::Session(_)) {
-                cache.remove(self.cache_key.as_bytes());
+        let held = match &mut self.state {
+            State::ExpectServerHello { offer } => offer.take().is_some(),
+            State::ExpectNewSessionTicket { keys } | State::ExpectCcs { keys } | State::ExpectFinished { keys } => {
+                keys.session.take().is_some()
             }
+            State::Established { session } => session.take().is_some(),
+            State::Failed { held_session } => core::mem::take(held_session),
+            _ => false,
+        };
+        if let (true, Some(cache)) = (held, self.config.session_cache) {
+            cache.remove(self.cache_key.as_bytes());
         }
-        self.slot = Slot::Empty;
+    }
+
+    /// Whether the state holds a session: offered, resumed, or made.
+    fn holds_session(&self) -> bool {
+        match &self.state {
+            State::ExpectServerHello { offer } => offer.is_some(),
+            State::ExpectNewSessionTicket { keys } | State::ExpectCcs { keys } | State::ExpectFinished { keys } => {
+                keys.session.is_some()
+            }
+            State::Established { session } => session.is_some(),
+            State::Failed { held_session } => *held_session,
+            _ => false,
+        }
     }
 
     /// The session established by the last handshake, if resumable.
     pub(crate) fn session(&self) -> Option<&ClientSession> {
-        match &self.slot {
-            Slot::Session(s) => Some(s),
+        match &self.state {
+            State::Established { session } => session.as_ref(),
             _ => None,
         }
     }
@@ -228,30 +292,29 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             Some(_) => None,
             None => self.config.session_cache.and_then(|c| c.get(self.cache_key.as_bytes())),
         };
-        let offer = session.or(cached.as_ref()).filter(|cs| self.resumable(&cs.session));
+        let candidate = session.or(cached.as_ref()).filter(|cs| self.resumable(&cs.session));
         let mut ticket: Option<&[u8]> = None;
-        if let Some(cs) = offer {
+        let mut id = SessionId::new();
+        if let Some(cs) = candidate {
             // In a renegotiation a session resumes by ID only: deployed
             // servers (GnuTLS 3.7) fail resuming a ticket there.
             let t = cs.ticket().filter(|_| self.config.session_tickets && self.common.prev.is_none());
             if let Some(t) = t {
                 // RFC 5077 §3.4: with a ticket, offer a fresh random session
                 // ID; an echo of it means the ticket was accepted.
-                let mut id = [0u8; SESSION_ID_LEN];
-                ctx.rng.fill_bytes(&mut id);
-                self.offered_id = heapless::Vec::from_slice(&id).map_err(|_| Error::Internal)?;
+                let mut fresh = [0u8; SESSION_ID_LEN];
+                ctx.rng.fill_bytes(&mut fresh);
+                id = SessionId::from_slice(&fresh).unwrap_or_default();
                 ticket = Some(t);
-            } else if !cs.session.id().is_empty() {
-                self.offered_id = heapless::Vec::from_slice(cs.session.id()).map_err(|_| Error::Internal)?;
-            }
-            if !self.offered_id.is_empty() {
-                self.slot = Slot::Offered(cs.clone());
+            } else {
+                // A session's ID is at most 32 bytes by construction.
+                id = SessionId::from_slice(cs.session.id()).unwrap_or_default();
             }
         }
         let session_ticket = if self.config.session_tickets { Some(ticket.unwrap_or(&[])) } else { None };
         let hello = ClientHelloRepr {
             random: self.common.client_random,
-            session_id: &self.offered_id,
+            session_id: &id,
             cipher_suites: &suites,
             server_name: sni_of(&self.server_name),
             max_fragment_length: self.config.max_fragment_length,
@@ -269,7 +332,10 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             session_ticket,
         };
         let transcript = &mut self.common.transcript;
-        ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
+        ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))?;
+        let offer = candidate.filter(|_| !id.is_empty()).map(|cs| Offer { session: cs.clone(), id });
+        self.state = State::ExpectServerHello { offer };
+        Ok(())
     }
 
     fn handle_message<R: rand_core::CryptoRng>(
@@ -279,77 +345,107 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         msg: &[u8],
         body: &[u8],
     ) -> Result<Progress, Error> {
-        match (self.state, typ) {
-            // RFC 5246 §7.4.1.1: a HelloRequest during a handshake is ignored
-            // and is not part of the transcript; but nothing may come between
-            // the server's ChangeCipherSpec and its Finished (§7.4.9).
-            (s, HandshakeType::HelloRequest) if s != State::ExpectFinished => {
-                codec::parse_empty_body(body)?;
-                return Ok(if s == State::Established { Progress::RenegotiationRequested } else { Progress::Continue });
-            }
-            (State::ExpectServerHello, HandshakeType::ServerHello) => {
-                self.server_hello(ctx, body)?;
+        // RFC 5246 §7.4.1.1: a HelloRequest during a handshake is ignored
+        // and is not part of the transcript; but nothing may come between
+        // the server's ChangeCipherSpec and its Finished (§7.4.9).
+        if typ == HandshakeType::HelloRequest
+            && !matches!(self.state, State::ExpectFinished { .. } | State::Failed { .. })
+        {
+            codec::parse_empty_body(body)?;
+            let established = matches!(self.state, State::Established { .. });
+            return Ok(if established { Progress::RenegotiationRequested } else { Progress::Continue });
+        }
+        // Each arm moves the data of its state into the next one; on an
+        // error the state stays `Failed`, and so does the connection.
+        let failed = State::Failed { held_session: self.holds_session() };
+        let (next, progress) = match (core::mem::replace(&mut self.state, failed), typ) {
+            (State::ExpectServerHello { offer }, HandshakeType::ServerHello) => {
+                let next = self.server_hello(ctx, body, offer)?;
                 self.common.transcript.update(msg);
-                if self.common.resumed {
-                    self.common.install_keys(ctx, true)?;
+                if let State::ExpectNewSessionTicket { keys } | State::ExpectCcs { keys } = &next {
+                    // Resumed: the keys are known now.
+                    self.common.install_keys(ctx, keys.suite, true)?;
                 }
-                return Ok(Progress::Continue);
+                return self.go(next, Progress::Continue);
             }
-            (State::ExpectCertificate, HandshakeType::Certificate) => self.certificate(ctx, body)?,
-            (State::ExpectServerKeyExchange, HandshakeType::ServerKeyExchange) => {
-                self.server_key_exchange(ctx, body)?
+            (State::ExpectCertificate { full }, HandshakeType::Certificate) => {
+                let server_key = self.certificate(ctx, body, &full)?;
+                (State::ExpectServerKeyExchange { full, server_key }, Progress::Continue)
             }
-            (State::ExpectServerHelloDone, HandshakeType::CertificateRequest) if !self.cert_requested => {
+            (State::ExpectServerKeyExchange { full, server_key }, HandshakeType::ServerKeyExchange) => {
+                let exchange = self.server_key_exchange(ctx, body, &server_key)?;
+                (State::ExpectServerHelloDone { full, exchange, request: CertRequest::NotAsked }, Progress::Continue)
+            }
+            (
+                State::ExpectServerHelloDone { full, exchange, request: CertRequest::NotAsked },
+                HandshakeType::CertificateRequest,
+            ) => {
                 let cr = codec::CertificateRequest::parse(body)?;
-                self.client_cred = self.choose_credential(&cr);
-                self.cert_requested = true;
+                let request = CertRequest::Asked(self.choose_credential(&cr));
+                (State::ExpectServerHelloDone { full, exchange, request }, Progress::Continue)
             }
-            (State::ExpectServerHelloDone, HandshakeType::ServerHelloDone) => {
+            (State::ExpectServerHelloDone { full, exchange, request }, HandshakeType::ServerHelloDone) => {
                 codec::parse_empty_body(body)?;
                 self.common.transcript.update(msg);
-                self.send_second_flight(ctx)?;
-                self.state = if self.ticket_expected { State::ExpectNewSessionTicket } else { State::ExpectCcs };
-                return Ok(Progress::Continue);
+                self.send_second_flight(ctx, full.suite, exchange.share, exchange.premaster, request)?;
+                let keys = Keyed {
+                    suite: full.suite,
+                    group: Some(exchange.group),
+                    session_id: full.session_id,
+                    session: None,
+                };
+                let next = if full.ticket_expected {
+                    State::ExpectNewSessionTicket { keys }
+                } else {
+                    State::ExpectCcs { keys }
+                };
+                return self.go(next, Progress::Continue);
             }
-            (State::ExpectNewSessionTicket, HandshakeType::NewSessionTicket) => {
+            (State::ExpectNewSessionTicket { mut keys }, HandshakeType::NewSessionTicket) => {
                 let nst = NewSessionTicket::parse(body)?;
                 // An empty ticket means "no ticket this time" (RFC 5077
                 // §3.3); one too big to keep is dropped.
                 let ticket = Some(nst.ticket).filter(|t| !t.is_empty());
-                match &mut self.slot {
+                match &mut keys.session {
                     // Resumed: the new ticket replaces the offered one.
-                    Slot::Offered(cs) => cs.set_ticket(ticket, nst.lifetime_hint),
+                    Some(cs) => cs.set_ticket(ticket, nst.lifetime_hint),
                     // Full handshake: the master secret is known by now.
-                    _ => {
-                        let session = self.new_session(ctx)?;
-                        self.slot = Slot::Session(ClientSession::new(session, ticket, nst.lifetime_hint));
+                    None => {
+                        let session = self.new_session(ctx, &keys)?;
+                        keys.session = Some(ClientSession::new(session, ticket, nst.lifetime_hint));
                     }
                 }
-                self.state = State::ExpectCcs;
+                (State::ExpectCcs { keys }, Progress::Continue)
             }
-            (State::ExpectFinished, HandshakeType::Finished) => {
-                self.common.check_finished(msg, body, false)?;
-                if self.common.resumed {
+            (State::ExpectFinished { keys }, HandshakeType::Finished) => {
+                self.common.check_finished(msg, body, keys.suite.hash, false)?;
+                if keys.group.is_none() {
+                    // Resumed: our ChangeCipherSpec and Finished close it.
                     ctx.out.change_cipher_spec()?;
-                    self.common.send_finished(ctx, true)?;
+                    self.common.send_finished(ctx, keys.suite.hash, true)?;
                 }
-                self.state = State::Established;
-                self.pms = crypto::SharedSecret::default();
-                self.save_session(ctx)?;
-                return Ok(Progress::Done);
+                let info = self.common.info(keys.suite, keys.group);
+                let session = self.save_session(ctx, keys)?;
+                return self.go(State::Established { session }, Progress::Done(info));
             }
-            _ => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the server")),
-        }
+            (_, _) => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the server")),
+        };
         self.common.transcript.update(msg);
-        Ok(Progress::Continue)
+        self.go(next, progress)
+    }
+
+    /// Moves to `next`.
+    fn go(&mut self, next: State<'a>, progress: Progress) -> Result<Progress, Error> {
+        self.state = next;
+        Ok(progress)
     }
 
     /// The session a full handshake established.
-    fn new_session<R>(&self, ctx: &Ctx<'_, R>) -> Result<Session, Error> {
+    fn new_session<R>(&self, ctx: &Ctx<'_, R>, keys: &Keyed) -> Result<Session, Error> {
         Session::new(
-            &self.session_id,
+            &keys.session_id,
             &self.common.master_secret,
-            self.common.suite()?.suite,
+            keys.suite.suite,
             self.common.ems,
             self.sni().map(crypto::sha256),
             self.common.peer_cert_sha256,
@@ -358,23 +454,25 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         )
     }
 
-    /// Keeps the established session (for the event, and the cache).
-    fn save_session<R>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
-        self.slot = match core::mem::replace(&mut self.slot, Slot::Empty) {
-            Slot::Offered(cs) | Slot::Session(cs) => Slot::Session(cs),
-            Slot::Empty | Slot::PeerKey(_) if !self.session_id.is_empty() => {
-                Slot::Session(ClientSession::new(self.new_session(ctx)?, None, 0))
-            }
+    /// The session to keep after the Finished (for the event, and the
+    /// cache): the resumed one or the one a ticket came with, else a new
+    /// one if the server gave it an ID.
+    fn save_session<R>(&self, ctx: &Ctx<'_, R>, keys: Keyed) -> Result<Option<ClientSession>, Error> {
+        let session = match keys.session {
+            Some(cs) => Some(cs),
+            None if !keys.session_id.is_empty() => Some(ClientSession::new(self.new_session(ctx, &keys)?, None, 0)),
             // No ID and no ticket: nothing to resume with.
-            Slot::Empty | Slot::PeerKey(_) => Slot::Empty,
+            None => None,
         };
-        if let (Some(cache), Slot::Session(cs)) = (self.config.session_cache, &self.slot) {
+        if let (Some(cache), Some(cs)) = (self.config.session_cache, &session) {
             cache.put(self.cache_key.as_bytes(), cs);
         }
-        Ok(())
+        Ok(session)
     }
 
-    fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8]) -> Result<(), Error> {
+    /// Checks the ServerHello against what we offered; returns the next
+    /// state: a full handshake, or the resumption of the offered session.
+    fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8], offer: Option<Offer>) -> Result<State<'a>, Error> {
         let sh = ServerHello::parse(body)?;
         if sh.version != TLS12 {
             return Err(Error::ProtocolVersion.because("server chose a protocol version other than TLS 1.2"));
@@ -386,7 +484,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         if !self.config.cipher_suites.contains(&suite) {
             return Err(Error::IllegalParameter.because("server chose a cipher suite we did not offer"));
         }
-        let info = suites::lookup(suite)
+        let suite_info = suites::lookup(suite)
             .ok_or(Error::IllegalParameter.because("server chose a cipher suite we did not offer"))?;
         // RFC 5246 §7.4.1.4: a server must not send an extension the client
         // did not offer.
@@ -454,43 +552,37 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             }
         };
         self.common.server_random = sh.random;
-        self.common.suite = Some(info);
-        self.session_id = heapless::Vec::from_slice(sh.session_id)
+        let session_id = SessionId::from_slice(sh.session_id)
             .map_err(|_| Error::IllegalParameter.because("server session ID longer than 32 bytes"))?;
-        self.ticket_expected = sh.session_ticket_ack;
-
-        let resumed = !self.offered_id.is_empty() && sh.session_id == &self.offered_id[..];
-        match &self.slot {
-            Slot::Offered(cs) if resumed => {
-                let s = &cs.session;
-                // RFC 5246 §7.4.1.3: a resumption keeps the suite; RFC 7627
-                // §5.3: and the extended master secret state.
-                if s.suite() != suite {
-                    return Err(Error::IllegalParameter.because("server resumed the session with another cipher suite"));
-                }
-                if s.extended_master_secret() != self.common.ems {
-                    return Err(Error::HandshakeFailure
-                        .because("server resumed the session with another extended master secret state"));
-                }
-                if let Some(p) = &self.common.prev {
-                    p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
-                }
-                self.common.master_secret = Zeroizing::new(*s.master_secret());
-                self.common.peer_cert_sha256 = s.peer_cert_sha256();
-                self.common.resumed = true;
-                self.state = if self.ticket_expected { State::ExpectNewSessionTicket } else { State::ExpectCcs };
-            }
-            _ => {
-                // Not resumed: the offered session and its ticket are of no
-                // further use in this connection.
-                self.slot = Slot::Empty;
-                self.state = State::ExpectCertificate;
-            }
+        let ticket_expected = sh.session_ticket_ack;
+        let Some(offer) = offer.filter(|o| sh.session_id == &o.id[..]) else {
+            // Not resumed: the offered session and its ticket are of no
+            // further use in this connection.
+            return Ok(State::ExpectCertificate { full: Full { suite: suite_info, session_id, ticket_expected } });
+        };
+        let s = &offer.session.session;
+        // RFC 5246 §7.4.1.3: a resumption keeps the suite; RFC 7627 §5.3:
+        // and the extended master secret state.
+        if s.suite() != suite {
+            return Err(Error::IllegalParameter.because("server resumed the session with another cipher suite"));
         }
-        Ok(())
+        if s.extended_master_secret() != self.common.ems {
+            return Err(
+                Error::HandshakeFailure.because("server resumed the session with another extended master secret state")
+            );
+        }
+        if let Some(p) = &self.common.prev {
+            p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
+        }
+        self.common.master_secret = Zeroizing::new(*s.master_secret());
+        self.common.peer_cert_sha256 = s.peer_cert_sha256();
+        let keys = Keyed { suite: suite_info, group: None, session_id, session: Some(offer.session) };
+        Ok(if ticket_expected { State::ExpectNewSessionTicket { keys } } else { State::ExpectCcs { keys } })
     }
 
-    fn certificate<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8]) -> Result<(), Error> {
+    /// The server's Certificate: verified, and fitting the suite; returns
+    /// its key.
+    fn certificate<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8], full: &Full) -> Result<PublicKey, Error> {
         let msg = CertificateMsg::parse(body)?;
         let mut chain = heapless::Vec::<CertificateDer<'_>, MAX_CHAIN_LEN>::new();
         for c in msg.iter() {
@@ -504,7 +596,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         let ee = chain.first().ok_or(Error::Decode.because("server sent an empty certificate list"))?;
         self.config.verifier.verify_server_cert(&chain, &self.server_name, ctx.now.as_secs())?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
-        if key.kind() != self.common.suite()?.auth {
+        if key.kind() != full.suite.auth {
             return Err(
                 Error::UnsupportedCertificate.because("server certificate key type does not fit the cipher suite")
             );
@@ -516,12 +608,17 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             p.check_identity(Some(d), self.config.allow_peer_identity_change)?;
         }
         self.common.peer_cert_sha256 = Some(d);
-        self.slot = Slot::PeerKey(key);
-        self.state = State::ExpectServerKeyExchange;
-        Ok(())
+        Ok(key)
     }
 
-    fn server_key_exchange<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8]) -> Result<(), Error> {
+    /// The server's ServerKeyExchange, signed with `server_key`: our share
+    /// and the premaster secret.
+    fn server_key_exchange<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        body: &[u8],
+        server_key: &PublicKey,
+    ) -> Result<KeyExchange, Error> {
         let ske = ServerKeyExchange::parse(body)?;
         if !self.config.groups.contains(&ske.group) || !crypto::SUPPORTED_GROUPS.contains(&ske.group) {
             return Err(Error::IllegalParameter.because("server chose an ECDHE group we did not offer"));
@@ -537,14 +634,10 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         dst[..32].copy_from_slice(&self.common.client_random);
         dst[32..64].copy_from_slice(&self.common.server_random);
         dst[64..].copy_from_slice(ske.params);
-        let Slot::PeerKey(key) = core::mem::replace(&mut self.slot, Slot::Empty) else { return Err(Error::Internal) };
-        key.verify(ske.scheme, dst, ske.signature)?;
+        server_key.verify(ske.scheme, dst, ske.signature)?;
         let (secret, share) = EphemeralSecret::generate(ske.group, ctx.rng)?;
-        self.pms = secret.agree(ske.public)?;
-        self.our_share = Some(share);
-        self.common.group = Some(ske.group);
-        self.state = State::ExpectServerHelloDone;
-        Ok(())
+        let premaster = secret.agree(ske.public)?;
+        Ok(KeyExchange { group: ske.group, premaster, share })
     }
 
     /// The credential to answer a CertificateRequest with: the resolver's
@@ -586,28 +679,43 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
 
     /// Certificate (if asked), ClientKeyExchange, CertificateVerify (if a
     /// certificate was sent), ChangeCipherSpec, Finished.
-    fn send_second_flight<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>) -> Result<(), Error> {
+    fn send_second_flight<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        suite: &SuiteInfo,
+        share: PublicShare,
+        premaster: crypto::SharedSecret,
+        request: CertRequest<'a>,
+    ) -> Result<(), Error> {
         let transcript = &mut self.common.transcript;
-        if self.cert_requested {
-            let chain: &[&[u8]] = self.client_cred.as_ref().map_or(&[], |(c, _)| c.chain);
-            ctx.out.write(ContentType::Handshake, |w| CertificateMsg::encode(w, chain), |m| transcript.update(m))?;
-        }
-        let share = self.our_share.take().ok_or(Error::Internal)?;
+        let credential = match request {
+            CertRequest::NotAsked => None,
+            CertRequest::Asked(credential) => {
+                let chain: &[&[u8]] = credential.as_ref().map_or(&[], |(c, _)| c.chain);
+                ctx.out.write(
+                    ContentType::Handshake,
+                    |w| CertificateMsg::encode(w, chain),
+                    |m| transcript.update(m),
+                )?;
+                credential
+            }
+        };
         ctx.out.write(
             ContentType::Handshake,
             |w| codec::write_handshake(w, HandshakeType::ClientKeyExchange, |w| w.vec8(share.as_ref())),
             |m| transcript.update(m),
         )?;
-        let pms = core::mem::take(&mut self.pms);
-        self.common.derive_master_secret(pms.as_ref())?;
-        if let Some((cred, scheme)) = self.client_cred.take() {
+        self.common.derive_master_secret(suite.hash, premaster.as_ref());
+        if let Some((cred, scheme)) = credential {
             // RFC 5246 §7.4.8: a signature over every handshake message so
-            // far, with a hash the transcript keeps.
-            let hash = crypto::scheme_transcript_hash(scheme).ok_or(Error::Internal)?;
+            // far, with a hash the transcript keeps (the scheme was chosen
+            // for that).
+            let hash = crypto::scheme_transcript_hash(scheme)
+                .ok_or(Error::Internal.because("client certificate scheme without a transcript hash"))?;
             let digest = self.common.transcript.current(hash);
             let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
             let len = cred.key.sign_digest(scheme, digest.as_ref(), ctx.rng, &mut sig)?;
-            let sig = sig.get(..len).ok_or(Error::Internal)?;
+            let sig = sig.get(..len).ok_or(Error::Internal.because("signature longer than its buffer"))?;
             let transcript = &mut self.common.transcript;
             ctx.out.write(
                 ContentType::Handshake,
@@ -620,9 +728,9 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                 |m| transcript.update(m),
             )?;
         }
-        self.common.install_keys(ctx, true)?;
+        self.common.install_keys(ctx, suite, true)?;
         ctx.out.change_cipher_spec()?;
-        self.common.send_finished(ctx, true)
+        self.common.send_finished(ctx, suite.hash, true)
     }
 }
 
@@ -642,15 +750,22 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
     }
 
     fn expects_ccs(&self) -> bool {
-        self.state == State::ExpectCcs
+        matches!(self.state, State::ExpectCcs { .. })
     }
 
     fn expects_finished(&self) -> bool {
-        self.state == State::ExpectFinished
+        matches!(self.state, State::ExpectFinished { .. })
     }
 
     fn got_ccs(&mut self) {
-        self.state = State::ExpectFinished;
+        // Only called when `expects_ccs`.
+        if let State::ExpectCcs { .. } = self.state {
+            if let State::ExpectCcs { keys } =
+                core::mem::replace(&mut self.state, State::Failed { held_session: false })
+            {
+                self.state = State::ExpectFinished { keys };
+            }
+        }
     }
 
     fn alpn(&self) -> Option<&[u8]> {

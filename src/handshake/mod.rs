@@ -46,8 +46,8 @@ pub struct HandshakeInfo {
 pub enum Progress {
     /// Keep going.
     Continue,
-    /// The handshake is complete.
-    Done,
+    /// The handshake is complete: what it negotiated.
+    Done(HandshakeInfo),
     /// A renegotiation request on an established connection: HelloRequest
     /// to a client, ClientHello to a server. The connection decides.
     RenegotiationRequested,
@@ -113,17 +113,14 @@ pub struct Common {
     pub transcript: Transcript,
     pub client_random: [u8; 32],
     pub server_random: [u8; 32],
-    pub suite: Option<&'static SuiteInfo>,
     pub master_secret: Zeroizing<[u8; 48]>,
     pub ems: bool,
     pub secure_renegotiation: bool,
     /// verify_data of the last Finished each side sent (RFC 5746 §3.1).
     pub client_verify_data: [u8; 12],
     pub server_verify_data: [u8; 12],
-    pub group: Option<NamedGroup>,
     pub max_fragment_length: Option<MaxFragmentLength>,
     pub peer_cert_sha256: Option<[u8; 32]>,
-    pub resumed: bool,
 }
 
 impl Common {
@@ -133,16 +130,13 @@ impl Common {
             transcript: Transcript::new(),
             client_random: [0; 32],
             server_random: [0; 32],
-            suite: None,
             master_secret: Zeroizing::new([0; 48]),
             ems: false,
             secure_renegotiation: false,
             client_verify_data: [0; 12],
             server_verify_data: [0; 12],
-            group: None,
             max_fragment_length: None,
             peer_cert_sha256: None,
-            resumed: false,
         }
     }
 
@@ -159,31 +153,20 @@ impl Common {
         c
     }
 
-    pub fn suite(&self) -> Result<&'static SuiteInfo, Error> {
-        self.suite.ok_or(Error::Internal)
-    }
-
-    pub fn hash(&self) -> Result<HashAlg, Error> {
-        Ok(self.suite()?.hash)
-    }
-
     /// Derives the master secret from the premaster secret: extended
     /// (RFC 7627 §4, over the transcript so far) or classic (RFC 5246 §8.1).
-    pub fn derive_master_secret(&mut self, pms: &[u8]) -> Result<(), Error> {
-        let hash = self.hash()?;
+    pub fn derive_master_secret(&mut self, hash: HashAlg, pms: &[u8]) {
         self.master_secret = if self.ems {
             let session_hash = self.transcript.current(hash);
             crypto::extended_master_secret(hash, pms, session_hash.as_ref())
         } else {
             crypto::master_secret(hash, pms, &self.client_random, &self.server_random)
         };
-        Ok(())
     }
 
     /// Expands the key block (RFC 5246 §6.3) and installs the keys the next
     /// ChangeCipherSpec in each direction activates.
-    pub fn install_keys<R>(&self, ctx: &mut Ctx<'_, R>, is_client: bool) -> Result<(), Error> {
-        let suite = self.suite()?;
+    pub fn install_keys<R>(&self, ctx: &mut Ctx<'_, R>, suite: &SuiteInfo, is_client: bool) -> Result<(), Error> {
         let (klen, ivlen) = (suite.aead.key_len(), suite.aead.fixed_iv_len());
         let mut block = Zeroizing::new([0u8; 2 * (32 + 12)]);
         let block = &mut block[..2 * (klen + ivlen)];
@@ -204,15 +187,14 @@ impl Common {
 
     /// verify_data for the Finished `from_client` sends, over the transcript
     /// so far (RFC 5246 §7.4.9).
-    pub fn verify_data(&self, from_client: bool) -> Result<[u8; 12], Error> {
-        let hash = self.hash()?;
+    pub fn verify_data(&self, hash: HashAlg, from_client: bool) -> [u8; 12] {
         let h = self.transcript.current(hash);
-        Ok(crypto::verify_data(hash, &self.master_secret, from_client, h.as_ref()))
+        crypto::verify_data(hash, &self.master_secret, from_client, h.as_ref())
     }
 
     /// Sends our Finished and remembers its verify_data.
-    pub fn send_finished<R>(&mut self, ctx: &mut Ctx<'_, R>, is_client: bool) -> Result<(), Error> {
-        let vd = self.verify_data(is_client)?;
+    pub fn send_finished<R>(&mut self, ctx: &mut Ctx<'_, R>, hash: HashAlg, is_client: bool) -> Result<(), Error> {
+        let vd = self.verify_data(hash, is_client);
         if is_client {
             self.client_verify_data = vd;
         } else {
@@ -228,10 +210,10 @@ impl Common {
 
     /// Checks the peer's Finished (constant time) and adds it to the
     /// transcript.
-    pub fn check_finished(&mut self, msg: &[u8], body: &[u8], from_client: bool) -> Result<(), Error> {
+    pub fn check_finished(&mut self, msg: &[u8], body: &[u8], hash: HashAlg, from_client: bool) -> Result<(), Error> {
         use subtle::ConstantTimeEq;
         let got = crate::codec::parse_finished(body)?;
-        let want = self.verify_data(from_client)?;
+        let want = self.verify_data(hash, from_client);
         if !bool::from(got.ct_eq(&want)) {
             return Err(Error::DecryptError.because("Finished verify_data mismatch"));
         }
@@ -244,17 +226,19 @@ impl Common {
         Ok(())
     }
 
-    pub fn info(&self) -> Result<HandshakeInfo, Error> {
-        Ok(HandshakeInfo {
-            suite: self.suite()?.suite,
+    /// What a handshake over `suite` (ECDHE over `group`, or resumed
+    /// without one) negotiated.
+    pub fn info(&self, suite: &SuiteInfo, group: Option<NamedGroup>) -> HandshakeInfo {
+        HandshakeInfo {
+            suite: suite.suite,
             version: crate::codec::TLS12,
-            group: self.group,
-            resumed: self.resumed,
+            group,
+            resumed: group.is_none(),
             secure_renegotiation: self.secure_renegotiation,
             extended_master_secret: self.ems,
             max_fragment_length: self.max_fragment_length,
             peer_cert_sha256: self.peer_cert_sha256,
-        })
+        }
     }
 }
 

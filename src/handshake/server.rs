@@ -12,7 +12,7 @@ use crate::config::{CertifiedKey, ClientAuth, ServerConfig};
 use crate::crypto::{self, EphemeralSecret, PublicKey};
 use crate::error::Error;
 use crate::event::Event;
-use crate::session::{SESSION_ID_LEN, ServerSessions, Session};
+use crate::session::{SESSION_ID_LEN, ServerSessions, Session, TicketKeys};
 use crate::suites::{self, SuiteInfo};
 use crate::time::Instant;
 use core::ops::Deref;
@@ -29,22 +29,80 @@ const CLIENT_CERT_TYPE_ECDSA_SIGN: u8 = 64;
 pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] =
     crate::config::DEFAULT_SIGNATURE_SCHEMES.split_at(6).0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
+/// A session ID (empty: none).
+type SessionId = heapless::Vec<u8, SESSION_ID_LEN>;
+
+/// Where the server handshake stands, holding exactly what is valid there
+/// (RFC 5246 §7.3: the client's messages in order).
+enum State<'a> {
     ExpectClientHello,
-    ExpectClientCertificate,
-    ExpectClientKeyExchange,
-    ExpectCertificateVerify,
-    ExpectCcs,
-    ExpectFinished,
-    Established,
+    /// Events mode: the application is asked to look this session ID up;
+    /// the ClientHello stays buffered until it answers.
+    AwaitingLookup {
+        id: SessionId,
+    },
+    /// The application answered; the buffered ClientHello is handled again
+    /// with the answer.
+    LookupAnswered {
+        session: Option<Session>,
+    },
+    /// Our first flight asked for a certificate.
+    ExpectClientCertificate {
+        full: Full<'a>,
+    },
+    /// With the client's certificate key, if it sent one.
+    ExpectClientKeyExchange {
+        full: Full<'a>,
+        client_key: Option<PublicKey>,
+    },
+    /// The client sent a certificate: it proves it holds the key.
+    ExpectCertificateVerify {
+        keys: Keyed<'a>,
+        client_key: PublicKey,
+    },
+    ExpectCcs {
+        keys: Keyed<'a>,
+    },
+    ExpectFinished {
+        keys: Keyed<'a>,
+    },
+    /// The handshake finished; the session it made or resumed, if any.
+    Established {
+        kept: Option<Kept>,
+    },
+    /// A message failed half-way: the connection is failing. The ID of the
+    /// session the state before held in the store: a fatal error removes it.
+    Failed {
+        stored_id: Option<SessionId>,
+    },
 }
 
-/// Where an application-answered session lookup stands.
-enum Lookup {
-    NotAsked,
-    Pending,
-    Answered(Option<Session>),
+/// A full handshake before the client's key share: our ECDHE secret.
+struct Full<'a> {
+    secret: EphemeralSecret,
+    keys: Keyed<'a>,
+}
+
+/// What the handshake agreed: the suite, the ECDHE group (none when
+/// resumed), the session ID we gave, the ticket keys to issue a ticket with
+/// after the client's Finished, and the session being resumed.
+struct Keyed<'a> {
+    suite: &'static SuiteInfo,
+    group: Option<NamedGroup>,
+    session_id: SessionId,
+    tickets: Option<TicketKeys<'a>>,
+    resumed: Option<Kept>,
+}
+
+/// A session this connection resumed or made, and where it is: whether
+/// this connection made it, and whether it is in the store because this
+/// connection retrieved or stored it (only then does a fatal error remove
+/// it: a client may name any ID it saw, with a ticket, and must not evict
+/// another client's session).
+struct Kept {
+    session: Session,
+    made_here: bool,
+    in_store: bool,
 }
 
 /// The longest server_name (SNI) a server keeps for the application to
@@ -64,31 +122,16 @@ pub struct ServerHandshake<'a, C> {
     next_client_auth: Option<ClientAuth>,
     /// The server_name the client sent, if it was a host name.
     sni: heapless::String<MAX_SNI>,
-    state: State,
-    key_share: Option<EphemeralSecret>,
-    lookup: Lookup,
-    lookup_id: heapless::Vec<u8, SESSION_ID_LEN>,
-    /// The session this connection established or resumed.
-    session: Option<Session>,
-    /// Whether `session` is in the store under its ID because this
-    /// connection retrieved it from there or stored it: only then does a
-    /// fatal error remove it (a client may name any ID it saw, with a
-    /// ticket, and must not evict another client's session).
-    session_in_store: bool,
+    state: State<'a>,
     /// The context sessions of this handshake are bound to (see
     /// [`Session`]'s docs): made when the ClientHello is handled.
     context: [u8; 32],
-    session_id: heapless::Vec<u8, SESSION_ID_LEN>,
     sni_hash: Option<[u8; 32]>,
-    issue_ticket: bool,
     /// The ALPN protocol chosen (RFC 7301).
     alpn: Option<&'a [u8]>,
     /// Client authentication for this handshake (the config's, or a
     /// per-connection override for a renegotiation).
     client_auth: ClientAuth,
-    /// The client's certificate key, between its Certificate and
-    /// CertificateVerify.
-    peer_key: Option<PublicKey>,
     /// Whether the client sent ec_point_formats (the server answers only
     /// then, RFC 8422 §5.2).
     point_formats: bool,
@@ -112,18 +155,10 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             client_auth: config.client_auth,
             config,
             state: State::ExpectClientHello,
-            key_share: None,
-            lookup: Lookup::NotAsked,
-            lookup_id: heapless::Vec::new(),
-            session: None,
-            session_in_store: false,
             context: [0; 32],
-            session_id: heapless::Vec::new(),
             sni_hash: None,
-            issue_ticket: false,
             point_formats: false,
             alpn: None,
-            peer_key: None,
         }
     }
 
@@ -145,7 +180,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     /// its ClientHello has not been handled yet, and every renegotiation (a
     /// server may ask for a certificate only in a renegotiation).
     pub(crate) fn set_client_auth(&mut self, auth: ClientAuth) {
-        if self.state == State::ExpectClientHello && self.common.prev.is_none() {
+        if matches!(self.state, State::ExpectClientHello) && self.common.prev.is_none() {
             self.client_auth = auth;
         }
         self.next_client_auth = Some(auth);
@@ -158,31 +193,40 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
 
     fn wipe_secrets(&mut self) {
         self.common.wipe();
-        self.key_share = None;
-        self.session = None;
-        self.lookup = Lookup::NotAsked;
+        // Key shares and sessions go with the state.
+        self.state = State::Failed { stored_id: None };
     }
 
     /// A fatal error: remove the session this connection used or made from
     /// the store (RFC 5246 §7.2.2).
     fn forget_session(&mut self) {
-        if let (Some(s), ServerSessions::Store(store), true) =
-            (&self.session, self.config.sessions, self.session_in_store)
-        {
-            store.remove(s.id());
+        let stored = self.stored_id();
+        match &mut self.state {
+            State::ExpectCcs { keys } | State::ExpectFinished { keys } => keys.resumed = None,
+            State::Established { kept } => *kept = None,
+            State::Failed { stored_id } => *stored_id = None,
+            _ => {}
         }
-        self.session = None;
-        self.session_in_store = false;
+        if let (Some(id), ServerSessions::Store(store)) = (stored, self.config.sessions) {
+            store.remove(&id);
+        }
     }
 
-    /// The session ID the application is asked to look up.
-    fn lookup_id(&self) -> &[u8] {
-        &self.lookup_id
+    /// The ID of the session the state holds, if it is in the store
+    /// because this connection retrieved or stored it.
+    fn stored_id(&self) -> Option<SessionId> {
+        let kept = match &self.state {
+            State::ExpectCcs { keys } | State::ExpectFinished { keys } => keys.resumed.as_ref(),
+            State::Established { kept } => kept.as_ref(),
+            State::Failed { stored_id } => return stored_id.clone(),
+            _ => None,
+        };
+        kept.filter(|k| k.in_store).and_then(|k| SessionId::from_slice(k.session.id()).ok())
     }
 
     /// Whether a lookup is waiting for the application.
     pub(crate) fn lookup_pending(&self) -> bool {
-        matches!(self.lookup, Lookup::Pending)
+        matches!(self.state, State::AwaitingLookup { .. })
     }
 
     /// The application's answer to the lookup.
@@ -190,15 +234,17 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         if !self.lookup_pending() {
             return Err(Error::InvalidState.because("no session lookup is waiting for an answer"));
         }
-        self.lookup = Lookup::Answered(session);
+        self.state = State::LookupAnswered { session };
         Ok(())
     }
 
     /// The session made by the last full handshake, for the application to
     /// store (events mode only).
     fn session_to_store(&self) -> Option<&Session> {
-        match self.config.sessions {
-            ServerSessions::Events if !self.common.resumed => self.session.as_ref().filter(|s| !s.id().is_empty()),
+        match (&self.state, self.config.sessions) {
+            (State::Established { kept: Some(k) }, ServerSessions::Events) if k.made_here => {
+                Some(&k.session).filter(|s| !s.id().is_empty())
+            }
             _ => None,
         }
     }
@@ -210,69 +256,92 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         msg: &[u8],
         body: &[u8],
     ) -> Result<Progress, Error> {
-        match (self.state, typ) {
-            (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body),
-            (State::Established, HandshakeType::ClientHello) => Ok(Progress::RenegotiationRequested),
-            (State::ExpectClientCertificate, HandshakeType::Certificate) => {
-                self.client_certificate(ctx, body)?;
-                self.common.transcript.update(msg);
-                self.state = State::ExpectClientKeyExchange;
-                Ok(Progress::Continue)
+        if let (State::Established { .. }, HandshakeType::ClientHello) = (&self.state, typ) {
+            // The connection decides ([`renegotiation_requested`]).
+            return Ok(Progress::RenegotiationRequested);
+        }
+        // Each arm moves the data of its state into the next one; on an
+        // error the state stays `Failed`, and so does the connection.
+        let failed = State::Failed { stored_id: self.stored_id() };
+        let (next, progress) = match (core::mem::replace(&mut self.state, failed), typ) {
+            (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body, None)?,
+            (State::LookupAnswered { session }, HandshakeType::ClientHello) => {
+                self.client_hello(ctx, msg, body, Some(session))?
             }
-            (State::ExpectCertificateVerify, HandshakeType::CertificateVerify) => {
-                self.certificate_verify(body)?;
+            (State::ExpectClientCertificate { full }, HandshakeType::Certificate) => {
+                let client_key = self.client_certificate(ctx, body)?;
                 self.common.transcript.update(msg);
-                self.state = State::ExpectCcs;
-                Ok(Progress::Continue)
+                (State::ExpectClientKeyExchange { full, client_key }, Progress::Continue)
             }
-            (State::ExpectClientKeyExchange, HandshakeType::ClientKeyExchange) => {
+            (State::ExpectClientKeyExchange { full, client_key }, HandshakeType::ClientKeyExchange) => {
                 let public = codec::parse_client_key_exchange(body)?;
-                let secret = self.key_share.take().ok_or(Error::Internal)?;
-                let pms = secret.agree(public)?;
+                let premaster = full.secret.agree(public)?;
+                let keys = full.keys;
                 // The session hash for extended master secret ends with the
                 // ClientKeyExchange (RFC 7627 §3).
                 self.common.transcript.update(msg);
-                self.common.derive_master_secret(pms.as_ref())?;
-                self.common.install_keys(ctx, false)?;
-                // A client that sent a certificate proves it holds the key.
-                self.state = if self.peer_key.is_some() { State::ExpectCertificateVerify } else { State::ExpectCcs };
-                Ok(Progress::Continue)
-            }
-            (State::ExpectFinished, HandshakeType::Finished) => {
-                self.common.check_finished(msg, body, true)?;
-                if !self.common.resumed {
-                    let session = Session::new(
-                        &self.session_id,
-                        &self.common.master_secret,
-                        self.common.suite()?.suite,
-                        self.common.ems,
-                        self.sni_hash,
-                        self.common.peer_cert_sha256,
-                        self.context,
-                        ctx.now,
-                    )?;
-                    if self.issue_ticket {
-                        self.send_ticket(ctx, &session)?;
-                    }
-                    ctx.out.change_cipher_spec()?;
-                    self.common.send_finished(ctx, false)?;
-                    if let ServerSessions::Store(store) = self.config.sessions {
-                        if !session.id().is_empty() {
-                            store.store(&session);
-                            self.session_in_store = true;
-                        }
-                    }
-                    self.session = Some(session);
+                self.common.derive_master_secret(keys.suite.hash, premaster.as_ref());
+                self.common.install_keys(ctx, keys.suite, false)?;
+                match client_key {
+                    Some(client_key) => (State::ExpectCertificateVerify { keys, client_key }, Progress::Continue),
+                    None => (State::ExpectCcs { keys }, Progress::Continue),
                 }
-                self.state = State::Established;
-                Ok(Progress::Done)
             }
-            _ => Err(Error::UnexpectedMessage.because("unexpected handshake message from the client")),
-        }
+            (State::ExpectCertificateVerify { keys, client_key }, HandshakeType::CertificateVerify) => {
+                self.certificate_verify(body, &client_key)?;
+                self.common.transcript.update(msg);
+                (State::ExpectCcs { keys }, Progress::Continue)
+            }
+            (State::ExpectFinished { keys }, HandshakeType::Finished) => {
+                self.common.check_finished(msg, body, keys.suite.hash, true)?;
+                let info = self.common.info(keys.suite, keys.group);
+                let kept = match keys.resumed {
+                    Some(kept) => Some(kept),
+                    None => Some(self.finish_full(ctx, &keys)?),
+                };
+                (State::Established { kept }, Progress::Done(info))
+            }
+            (_, _) => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the client")),
+        };
+        self.state = next;
+        Ok(progress)
     }
 
-    fn send_ticket<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, session: &Session) -> Result<(), Error> {
-        let keys = self.config.ticket_keys.ok_or(Error::Internal)?;
+    /// The end of a full handshake, after the client's Finished: the
+    /// session, a ticket for it, our ChangeCipherSpec and Finished, and the
+    /// session in the store.
+    fn finish_full<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, keys: &Keyed<'a>) -> Result<Kept, Error> {
+        let session = Session::new(
+            &keys.session_id,
+            &self.common.master_secret,
+            keys.suite.suite,
+            self.common.ems,
+            self.sni_hash,
+            self.common.peer_cert_sha256,
+            self.context,
+            ctx.now,
+        )?;
+        if let Some(tickets) = keys.tickets {
+            self.send_ticket(ctx, tickets, &session)?;
+        }
+        ctx.out.change_cipher_spec()?;
+        self.common.send_finished(ctx, keys.suite.hash, false)?;
+        let mut in_store = false;
+        if let ServerSessions::Store(store) = self.config.sessions {
+            if !session.id().is_empty() {
+                store.store(&session);
+                in_store = true;
+            }
+        }
+        Ok(Kept { session, made_here: true, in_store })
+    }
+
+    fn send_ticket<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R>,
+        keys: TicketKeys<'a>,
+        session: &Session,
+    ) -> Result<(), Error> {
         let ticket = keys.seal(session, ctx.rng)?;
         let nst = NewSessionTicket { lifetime_hint: keys.lifetime_secs, ticket: &ticket };
         let transcript = &mut self.common.transcript;
@@ -324,9 +393,14 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     }
 
     /// The session the ClientHello offers, if one is found: from a ticket,
-    /// the store, or the application's answer, with whether it came from the
-    /// store. `Err(())` means "ask the application first".
-    fn find_session(&mut self, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> Result<Option<(Session, bool)>, ()> {
+    /// the store, or the application's `answer`, with whether it came from
+    /// the store. `Err(id)` means "ask the application about `id` first".
+    fn find_session(
+        &self,
+        ch: &ClientHello<'_>,
+        ctx: &Ctx<'_, impl Sized>,
+        answer: Option<Option<Session>>,
+    ) -> Result<Option<(Session, bool)>, SessionId> {
         if ch.session_id.is_empty() {
             return Ok(None);
         }
@@ -335,8 +409,11 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 // A ticket that does not open means a full handshake
                 // (RFC 5077 §3.4), not an error.
                 let mut s = keys.open(ticket, ctx.now);
-                if let Some(s) = &mut s {
-                    s.set_id(ch.session_id).map_err(|_| ())?;
+                if let Some(session) = &mut s {
+                    // The ClientHello's ID is at most 32 bytes (parsed so).
+                    if session.set_id(ch.session_id).is_err() {
+                        return Ok(None);
+                    }
                 }
                 return Ok(s.map(|s| (s, false)));
             }
@@ -344,13 +421,9 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         match self.config.sessions {
             ServerSessions::None => Ok(None),
             ServerSessions::Store(store) => Ok(store.retrieve(ch.session_id).map(|s| (s, true))),
-            ServerSessions::Events => match core::mem::replace(&mut self.lookup, Lookup::NotAsked) {
-                Lookup::Answered(s) => Ok(s.map(|s| (s, false))),
-                Lookup::NotAsked | Lookup::Pending => {
-                    self.lookup_id = heapless::Vec::from_slice(ch.session_id).map_err(|_| ())?;
-                    self.lookup = Lookup::Pending;
-                    Err(())
-                }
+            ServerSessions::Events => match answer {
+                Some(s) => Ok(s.map(|s| (s, false))),
+                None => Err(SessionId::from_slice(ch.session_id).unwrap_or_default()),
             },
         }
     }
@@ -414,7 +487,8 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         ctx: &mut Ctx<'_, R>,
         msg: &[u8],
         body: &[u8],
-    ) -> Result<Progress, Error> {
+        answer: Option<Option<Session>>,
+    ) -> Result<(State<'a>, Progress), Error> {
         let ch = ClientHello::parse(body)?;
         if ch.version < TLS12 {
             return Err(Error::ProtocolVersion.because("client does not offer TLS 1.2"));
@@ -447,11 +521,11 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 .because("client does not support extended master secret, which the configuration requires"));
         }
         self.context = self.session_context();
-        let resume = match self.find_session(&ch, ctx) {
+        let resume = match self.find_session(&ch, ctx, answer) {
             Ok(s) => s.filter(|(s, _)| self.can_resume(s, &ch, ctx)),
             // The ClientHello stays buffered and is handled again once the
             // application answers.
-            Err(()) => return Ok(Progress::SessionLookup),
+            Err(id) => return Ok((State::AwaitingLookup { id }, Progress::SessionLookup)),
         };
         let choice = match &resume {
             Some(_) => None,
@@ -495,38 +569,40 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         self.alpn = alpn;
         self.common.client_random = ch.random;
         ctx.rng.fill_bytes(&mut self.common.server_random);
-        self.issue_ticket = self.config.ticket_keys.is_some() && ch.session_ticket.is_some() && self.resumable(&ch);
+        let tickets = self.config.ticket_keys.filter(|_| ch.session_ticket.is_some() && self.resumable(&ch));
         self.common.transcript.update(msg);
 
-        if let Some((session, from_store)) = resume {
-            self.common.suite = suites::lookup(session.suite());
-            self.common.master_secret = Zeroizing::new(*session.master_secret());
-            self.common.peer_cert_sha256 = session.peer_cert_sha256();
-            self.common.resumed = true;
-            self.session_id = heapless::Vec::from_slice(ch.session_id).map_err(|_| Error::Internal)?;
-            self.send_server_hello(ctx, alpn, mfl)?;
-            if self.issue_ticket {
-                self.send_ticket(ctx, &session)?;
+        let choice = match (resume, choice) {
+            (Some((session, in_store)), _) => {
+                // Its suite is one we speak (`can_resume` checked).
+                let suite = suites::lookup(session.suite())
+                    .ok_or(Error::Internal.because("resumed session of an unknown cipher suite"))?;
+                self.common.master_secret = Zeroizing::new(*session.master_secret());
+                self.common.peer_cert_sha256 = session.peer_cert_sha256();
+                // The ClientHello's ID is at most 32 bytes (parsed so).
+                let session_id = SessionId::from_slice(ch.session_id).unwrap_or_default();
+                self.send_server_hello(ctx, suite, &session_id, tickets.is_some(), alpn, mfl)?;
+                if let Some(tickets) = tickets {
+                    self.send_ticket(ctx, tickets, &session)?;
+                }
+                self.common.install_keys(ctx, suite, false)?;
+                ctx.out.change_cipher_spec()?;
+                self.common.send_finished(ctx, suite.hash, false)?;
+                let resumed = Some(Kept { session, made_here: false, in_store });
+                let keys = Keyed { suite, group: None, session_id, tickets: None, resumed };
+                return Ok((State::ExpectCcs { keys }, Progress::Continue));
             }
-            self.common.install_keys(ctx, false)?;
-            ctx.out.change_cipher_spec()?;
-            self.common.send_finished(ctx, false)?;
-            self.session = Some(session);
-            self.session_in_store = from_store;
-            self.state = State::ExpectCcs;
-            return Ok(Progress::Continue);
-        }
-
-        let choice = choice.ok_or(Error::Internal)?;
-        self.common.suite = Some(choice.suite);
-        self.common.group = Some(choice.group);
+            (None, Some(choice)) => choice,
+            (None, None) => return Err(self.config.no_common_parameters(&ch)),
+        };
         // A session ID only for a session that may be resumed.
+        let mut session_id = SessionId::new();
         if !matches!(self.config.sessions, ServerSessions::None) && self.resumable(&ch) {
             let mut id = [0u8; SESSION_ID_LEN];
             ctx.rng.fill_bytes(&mut id);
-            self.session_id = heapless::Vec::from_slice(&id).map_err(|_| Error::Internal)?;
+            session_id = SessionId::from_slice(&id).unwrap_or_default();
         }
-        self.send_server_hello(ctx, alpn, mfl)?;
+        self.send_server_hello(ctx, choice.suite, &session_id, tickets.is_some(), alpn, mfl)?;
         let transcript = &mut self.common.transcript;
         ctx.out.write(
             ContentType::Handshake,
@@ -535,7 +611,6 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         )?;
 
         let (secret, share) = EphemeralSecret::generate(choice.group, ctx.rng)?;
-        self.key_share = Some(secret);
         let (cr, sr) = (&self.common.client_random, &self.common.server_random);
         let key = choice.cred.key;
         let rng = &mut *ctx.rng;
@@ -581,16 +656,18 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             |w| codec::write_handshake(w, HandshakeType::ServerHelloDone, |_| Ok(())),
             |m| transcript.update(m),
         )?;
-        self.state = if self.client_auth != ClientAuth::None {
-            State::ExpectClientCertificate
+        let keys = Keyed { suite: choice.suite, group: Some(choice.group), session_id, tickets, resumed: None };
+        let full = Full { secret, keys };
+        let next = if self.client_auth != ClientAuth::None {
+            State::ExpectClientCertificate { full }
         } else {
-            State::ExpectClientKeyExchange
+            State::ExpectClientKeyExchange { full, client_key: None }
         };
-        Ok(Progress::Continue)
+        Ok((next, Progress::Continue))
     }
 
     /// The client's Certificate (RFC 5246 §7.4.6).
-    fn client_certificate(&mut self, ctx: &Ctx<'_, impl Sized>, body: &[u8]) -> Result<(), Error> {
+    fn client_certificate(&mut self, ctx: &Ctx<'_, impl Sized>, body: &[u8]) -> Result<Option<PublicKey>, Error> {
         let msg = CertificateMsg::parse(body)?;
         if msg.is_empty() {
             // "request" lets an anonymous client go on; "require" refuses it.
@@ -602,7 +679,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             if let Some(p) = &self.common.prev {
                 p.check_identity(None, self.config.allow_peer_identity_change)?;
             }
-            return Ok(());
+            return Ok(None);
         }
         let mut chain = heapless::Vec::<pki_types::CertificateDer<'_>, { codec::MAX_CHAIN_LEN }>::new();
         for c in msg.iter() {
@@ -610,7 +687,10 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
             })?;
         }
-        let verifier = self.config.client_verifier.ok_or(Error::Internal)?;
+        let verifier = self
+            .config
+            .client_verifier
+            .ok_or(Error::Internal.because("client authentication configured without a client verifier"))?;
         verifier.verify_client_cert(&chain, ctx.now.as_secs())?;
         let ee = chain.first().ok_or(Error::BadCertificate.because("empty certificate chain"))?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
@@ -619,13 +699,12 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             p.check_identity(Some(digest), self.config.allow_peer_identity_change)?;
         }
         self.common.peer_cert_sha256 = Some(digest);
-        self.peer_key = Some(key);
-        Ok(())
+        Ok(Some(key))
     }
 
     /// The client's CertificateVerify: a signature over the handshake so far
     /// (RFC 5246 §7.4.8) with a scheme we offered.
-    fn certificate_verify(&mut self, body: &[u8]) -> Result<(), Error> {
+    fn certificate_verify(&mut self, body: &[u8], key: &PublicKey) -> Result<(), Error> {
         let cv = DigitallySigned::parse(body)?;
         if !CERTIFICATE_VERIFY_SCHEMES.contains(&cv.scheme) {
             return Err(
@@ -635,13 +714,15 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         let hash = crypto::scheme_transcript_hash(cv.scheme)
             .ok_or(Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer"))?;
         let digest = self.common.transcript.current(hash);
-        let key = self.peer_key.take().ok_or(Error::Internal)?;
         key.verify_prehashed(cv.scheme, digest.as_ref(), cv.signature)
     }
 
     fn send_server_hello<R>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
+        suite: &SuiteInfo,
+        session_id: &[u8],
+        ticket: bool,
         alpn: Option<&[u8]>,
         mfl: Option<codec::MaxFragmentLength>,
     ) -> Result<(), Error> {
@@ -655,15 +736,15 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         };
         let hello = ServerHelloRepr {
             random: self.common.server_random,
-            session_id: &self.session_id,
-            cipher_suite: self.common.suite()?.suite.to_wire(),
+            session_id,
+            cipher_suite: suite.suite.to_wire(),
             server_name_ack: false,
             max_fragment_length: mfl,
             ec_point_formats: self.point_formats,
             alpn,
             extended_master_secret: self.common.ems,
             renegotiation_info: ri,
-            session_ticket_ack: self.issue_ticket,
+            session_ticket_ack: ticket,
         };
         let transcript = &mut self.common.transcript;
         ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
@@ -686,15 +767,20 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
     }
 
     fn expects_ccs(&self) -> bool {
-        self.state == State::ExpectCcs
+        matches!(self.state, State::ExpectCcs { .. })
     }
 
     fn expects_finished(&self) -> bool {
-        self.state == State::ExpectFinished
+        matches!(self.state, State::ExpectFinished { .. })
     }
 
     fn got_ccs(&mut self) {
-        self.state = State::ExpectFinished;
+        // Only called when `expects_ccs`.
+        if let State::ExpectCcs { .. } = self.state {
+            if let State::ExpectCcs { keys } = core::mem::replace(&mut self.state, State::Failed { stored_id: None }) {
+                self.state = State::ExpectFinished { keys };
+            }
+        }
     }
 
     fn alpn(&self) -> Option<&[u8]> {
@@ -711,7 +797,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
 
     /// No ClientHello handled yet.
     fn refuses_alerts(&self) -> bool {
-        self.state == State::ExpectClientHello && self.common.prev.is_none()
+        matches!(self.state, State::ExpectClientHello) && self.common.prev.is_none()
     }
 
     fn waits_for_application(&self) -> bool {
@@ -724,7 +810,10 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
 
     fn event(&self, e: SideEvent) -> Option<Event<'_>> {
         match e {
-            SideEvent::SessionLookup => Some(Event::SessionLookup(self.lookup_id())),
+            SideEvent::SessionLookup => match &self.state {
+                State::AwaitingLookup { id } => Some(Event::SessionLookup(id)),
+                _ => None,
+            },
             SideEvent::StoreSession => self.session_to_store().map(Event::StoreSession),
             SideEvent::NewSession => None,
         }
