@@ -21,6 +21,9 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// up to 32).
 pub const SESSION_ID_LEN: usize = 32;
 
+/// A session ID as a handshake keeps it (empty: none).
+pub(crate) type SessionId = heapless::Vec<u8, SESSION_ID_LEN>;
+
 /// The format version of [`Session::encode`] (2: sessions carry their
 /// context).
 pub const SESSION_FORMAT_VERSION: u8 = 2;

@@ -8,15 +8,17 @@ use crate::codec::{
     self, CertificateMsg, CertificateRequest, CipherSuite, ClientHello, ContentType, DigitallySigned, HandshakeType,
     NamedGroup, NewSessionTicket, ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
 };
-use crate::config::{CertifiedKey, ClientAuth, ServerConfig};
+use crate::config::{ClientAuth, ServerConfig};
 use crate::crypto::{self, EphemeralSecret, PublicKey};
 use crate::error::Error;
 use crate::event::Event;
-use crate::session::{SESSION_ID_LEN, ServerSessions, Session, TicketKeys};
-use crate::suites::{self, SuiteInfo};
+use crate::session::{SESSION_ID_LEN, ServerSessions, Session, SessionId, TicketKeys};
+use crate::suites::SuiteInfo;
 use crate::time::Instant;
 use core::ops::Deref;
 use zeroize::Zeroizing;
+
+mod choose;
 
 /// ClientCertificateType rsa_sign (RFC 5246 §7.4.4).
 const CLIENT_CERT_TYPE_RSA_SIGN: u8 = 1;
@@ -28,9 +30,6 @@ const CLIENT_CERT_TYPE_ECDSA_SIGN: u8 = 64;
 /// SHA-384 running.
 pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] =
     crate::config::DEFAULT_SIGNATURE_SCHEMES.split_at(6).0;
-
-/// A session ID (empty: none).
-type SessionId = heapless::Vec<u8, SESSION_ID_LEN>;
 
 /// Where the server handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the client's messages in order).
@@ -135,14 +134,6 @@ pub struct ServerHandshake<'a, C> {
     /// Whether the client sent ec_point_formats (the server answers only
     /// then, RFC 8422 §5.2).
     point_formats: bool,
-}
-
-/// What the server chose from a ClientHello.
-struct Choice<'a> {
-    cred: CertifiedKey<'a>,
-    suite: &'static SuiteInfo,
-    group: NamedGroup,
-    scheme: SignatureScheme,
 }
 
 impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
@@ -348,140 +339,6 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         ctx.out.write(ContentType::Handshake, |w| nst.encode(w), |m| transcript.update(m))
     }
 
-    /// Picks the credential, suite, group and signature scheme: the first
-    /// credential (default first) whose certificate matches the client's
-    /// server_name and that the client can verify; failing a name match,
-    /// the first the client can verify.
-    fn choose(&self, ch: &ClientHello<'_>) -> Result<Choice<'a>, Error> {
-        let sni = ch.server_name.and_then(|n| core::str::from_utf8(n).ok());
-        let named = self
-            .config
-            .credentials()
-            .filter(|c| sni.is_some_and(|n| crate::cert::certificate_matches_name(c.end_entity(), n)))
-            .find_map(|c| self.choose_for(ch, c));
-        named
-            .or_else(|| self.config.credentials().find_map(|c| self.choose_for(ch, c)))
-            .ok_or_else(|| self.config.no_common_parameters(ch))
-    }
-
-    fn choose_for(&self, ch: &ClientHello<'_>, cred: CertifiedKey<'a>) -> Option<Choice<'a>> {
-        let kind = cred.key.kind();
-        // RFC 8422 §5.1.1: in TLS 1.2 supported_groups also names the curves
-        // the client can verify ECDSA signatures on.
-        if let (Some(curve), Some(groups)) = (cred.key.public_key().curve(), &ch.supported_groups) {
-            if !groups.contains(curve.to_wire()) {
-                return None;
-            }
-        }
-        let suite = self
-            .config
-            .cipher_suites
-            .iter()
-            .filter_map(|s| suites::lookup(*s))
-            .find(|s| s.auth == kind && ch.offers_suite(s.suite))?;
-        let mut ours = self.config.groups.iter().copied().filter(|g| crypto::SUPPORTED_GROUPS.contains(g));
-        let group = match &ch.supported_groups {
-            Some(theirs) => ours.find(|g| theirs.contains(g.to_wire())),
-            // RFC 8422 §4: without the extension any curve may be used.
-            None => ours.next(),
-        }?;
-        // Without signature_algorithms a TLS 1.2 client means SHA-1
-        // (RFC 5246 §7.4.1.4.1), which this crate does not sign with.
-        let offered = ch.signature_algorithms?;
-        let scheme = cred.key.schemes().iter().copied().find(|s| offered.contains(s.to_wire()))?;
-        Some(Choice { cred, suite, group, scheme })
-    }
-
-    /// The session the ClientHello offers, if one is found: from a ticket,
-    /// the store, or the application's `answer`, with whether it came from
-    /// the store. `Err(id)` means "ask the application about `id` first".
-    fn find_session(
-        &self,
-        ch: &ClientHello<'_>,
-        ctx: &Ctx<'_, impl Sized>,
-        answer: Option<Option<Session>>,
-    ) -> Result<Option<(Session, bool)>, SessionId> {
-        if ch.session_id.is_empty() {
-            return Ok(None);
-        }
-        if let (Some(keys), Some(ticket)) = (self.config.ticket_keys, ch.session_ticket) {
-            if !ticket.is_empty() {
-                // A ticket that does not open means a full handshake
-                // (RFC 5077 §3.4), not an error.
-                let mut s = keys.open(ticket, ctx.now);
-                if let Some(session) = &mut s {
-                    // The ClientHello's ID is at most 32 bytes (parsed so).
-                    if session.set_id(ch.session_id).is_err() {
-                        return Ok(None);
-                    }
-                }
-                return Ok(s.map(|s| (s, false)));
-            }
-        }
-        match self.config.sessions {
-            ServerSessions::None => Ok(None),
-            ServerSessions::Store(store) => Ok(store.retrieve(ch.session_id).map(|s| (s, true))),
-            ServerSessions::Events => match answer {
-                Some(s) => Ok(s.map(|s| (s, false))),
-                None => Err(SessionId::from_slice(ch.session_id).unwrap_or_default()),
-            },
-        }
-    }
-
-    /// The context this handshake's sessions are bound to: the
-    /// application's `session_context`, the client-auth policy, and the
-    /// client verifier that policy uses.
-    fn session_context(&self) -> [u8; 32] {
-        let policy = match self.client_auth {
-            ClientAuth::None => 0u8,
-            ClientAuth::Request => 1,
-            ClientAuth::Require => 2,
-        };
-        let verifier = match self.client_auth {
-            ClientAuth::None => [0; 32],
-            _ => self.config.client_verifier.map_or([0; 32], |v| v.session_context()),
-        };
-        crypto::context_digest([&b"sansio-tls server"[..], &[policy], &verifier, self.config.session_context])
-    }
-
-    /// Whether sessions of a full handshake with this ClientHello may be
-    /// resumed later: extended master secret ones, or legacy ones when the
-    /// config allows (RFC 7627 §5.3).
-    fn resumable(&self, ch: &ClientHello<'_>) -> bool {
-        ch.extended_master_secret || self.config.allow_legacy_resumption
-    }
-
-    /// Whether `s` may be resumed for this ClientHello. Anything that fails
-    /// here means a full handshake, never an error.
-    fn can_resume(&self, s: &Session, ch: &ClientHello<'_>, ctx: &Ctx<'_, impl Sized>) -> bool {
-        let suite_ok = suites::lookup(s.suite())
-            .is_some_and(|i| self.config.credentials().any(|c| c.key.kind() == i.auth))
-            && ch.offers_suite(s.suite())
-            && self.config.cipher_suites.contains(&s.suite());
-        let renegotiation_ok = match &self.common.prev {
-            None => true,
-            // A renegotiation that asks for a client certificate wants one
-            // now, not a session; one from a legacy (non-EMS) handshake, or
-            // into another client identity, never resumes.
-            Some(p) => self.client_auth == ClientAuth::None && p.may_resume(s, self.config.allow_peer_identity_change),
-        };
-        suite_ok
-            && renegotiation_ok
-            && s.id() == ch.session_id
-            && !s.is_expired(ctx.now, self.config.session_lifetime_secs)
-            // Made under the same policy and verifier (like OpenSSL's
-            // sid_ctx), and never without the certificate the policy
-            // requires now.
-            && s.context() == &self.context
-            && (self.client_auth != ClientAuth::Require || s.peer_cert_sha256().is_some())
-            // RFC 7627 §5.3: resume only with the same extended master
-            // secret state, and by default only extended ones.
-            && s.extended_master_secret() == ch.extended_master_secret
-            && (s.extended_master_secret() || self.config.allow_legacy_resumption)
-            // RFC 6066 §3: never across server names.
-            && s.matches_sni(ch.server_name)
-    }
-
     fn client_hello<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
@@ -522,7 +379,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         }
         self.context = self.session_context();
         let resume = match self.find_session(&ch, ctx, answer) {
-            Ok(s) => s.filter(|(s, _)| self.can_resume(s, &ch, ctx)),
+            Ok(s) => s.and_then(|(s, in_store)| self.can_resume(&s, &ch, ctx).map(|suite| (s, in_store, suite))),
             // The ClientHello stays buffered and is handled again once the
             // application answers.
             Err(id) => return Ok((State::AwaitingLookup { id }, Progress::SessionLookup)),
@@ -573,10 +430,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         self.common.transcript.update(msg);
 
         let choice = match (resume, choice) {
-            (Some((session, in_store)), _) => {
-                // Its suite is one we speak (`can_resume` checked).
-                let suite = suites::lookup(session.suite())
-                    .ok_or(Error::Internal.because("resumed session of an unknown cipher suite"))?;
+            (Some((session, in_store, suite)), _) => {
                 self.common.master_secret = Zeroizing::new(*session.master_secret());
                 self.common.peer_cert_sha256 = session.peer_cert_sha256();
                 // The ClientHello's ID is at most 32 bytes (parsed so).
