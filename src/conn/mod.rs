@@ -8,6 +8,9 @@
 #[cfg(feature = "client")]
 mod client;
 mod common;
+mod events;
+
+use events::Pending;
 
 pub use common::{Buffer, LARGE_HANDSHAKE_MESSAGE, MIN_BUFFER, RECOMMENDED_RECEIVE_BUFFER};
 #[cfg(feature = "server")]
@@ -46,17 +49,6 @@ enum State {
     /// Closed for reading (close_notify received or transport ended).
     Closed,
     Failed(Error),
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Pending {
-    HandshakeDone(HandshakeInfo),
-    Alert(AlertLevel, AlertDescription),
-    RenegotiationRequested,
-    RenegotiationRefused,
-    Closed(CloseReason),
-    PeerCertificates,
-    Side(SideEvent),
 }
 
 /// What one processing step produced.
@@ -213,37 +205,6 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
             return Err(self.fail(e));
         }
         Ok(self.event(pending))
-    }
-
-    fn check_event(&self, pending: Pending) -> Result<(), Error> {
-        match pending {
-            Pending::PeerCertificates => codec::CertificateMsg::parse(self.kept_body()).map(drop),
-            Pending::Side(e) => self.side.event(e).map(drop).ok_or(Error::Internal.because("event without its data")),
-            _ => Ok(()),
-        }
-    }
-
-    /// The event `pending` stands for ([`check_event`](Self::check_event)
-    /// passed).
-    fn event(&self, pending: Pending) -> Option<Event<'_>> {
-        Some(match pending {
-            Pending::HandshakeDone(i) => Event::HandshakeDone(i),
-            Pending::Alert(level, description) => Event::Alert { level, description },
-            Pending::RenegotiationRequested => Event::RenegotiationRequested,
-            Pending::RenegotiationRefused => Event::RenegotiationRefused,
-            Pending::Closed(r) => Event::Closed(r),
-            Pending::PeerCertificates => Event::PeerCertificates(codec::CertificateMsg::parse(self.kept_body()).ok()?),
-            Pending::Side(e) => self.side.event(e)?,
-        })
-    }
-
-    /// The body of the handshake message kept for an event.
-    fn kept_body(&self) -> &[u8] {
-        self.rx.kept().get(codec::HANDSHAKE_HEADER_LEN..).unwrap_or(&[])
-    }
-
-    fn queue(&mut self, pending: Pending) -> Result<(), Error> {
-        self.events.push_back(pending).map_err(|_| Error::Internal.because("event queue full"))
     }
 
     /// Ends the connection with `e`: queues its alert (once), wipes keys,
