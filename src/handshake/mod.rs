@@ -259,12 +259,19 @@ pub trait HandshakeSide {
     /// State shared by both sides.
     fn common(&self) -> &Common;
 
+    /// Where the handshake stands around the peer's ChangeCipherSpec.
+    fn phase(&self) -> Phase;
+
     /// Whether a ChangeCipherSpec from the peer is allowed now.
-    fn expects_ccs(&self) -> bool;
+    fn expects_ccs(&self) -> bool {
+        self.phase() == Phase::ExpectCcs
+    }
 
     /// Whether the peer's ChangeCipherSpec arrived and its Finished is due:
     /// no other record may come between them (RFC 5246 §7.4.9).
-    fn expects_finished(&self) -> bool;
+    fn expects_finished(&self) -> bool {
+        self.phase() == Phase::ExpectFinished
+    }
 
     /// The peer's ChangeCipherSpec arrived (and was allowed).
     fn got_ccs(&mut self);
@@ -311,6 +318,38 @@ pub trait HandshakeSide {
 
     /// The handshake timeout of the config, in milliseconds.
     fn handshake_timeout_ms(&self) -> Option<u64>;
+}
+
+/// The end of either side's handshake: the keys are installed, the peer's
+/// ChangeCipherSpec and then its Finished are due (RFC 5246 §7.4.9). `K` is
+/// what the side keeps until the Finished.
+pub struct Finishing<K> {
+    pub keys: K,
+    /// The peer's ChangeCipherSpec arrived.
+    pub ccs_received: bool,
+}
+
+impl<K> Finishing<K> {
+    /// Waiting for the peer's ChangeCipherSpec.
+    pub fn new(keys: K) -> Self {
+        Finishing { keys, ccs_received: false }
+    }
+
+    pub fn phase(&self) -> Phase {
+        if self.ccs_received { Phase::ExpectFinished } else { Phase::ExpectCcs }
+    }
+}
+
+/// Where a handshake stands around the peer's ChangeCipherSpec: the
+/// record-level rules the connection enforces depend on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// The peer's ChangeCipherSpec is due.
+    ExpectCcs,
+    /// The peer's ChangeCipherSpec arrived; its Finished is due.
+    ExpectFinished,
+    /// Anything else.
+    Other,
 }
 
 /// An event only one side produces, queued until the application polls.

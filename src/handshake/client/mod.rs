@@ -1,7 +1,7 @@
 //! The client handshake (RFC 5246 §7.3): full, and abbreviated when the
 //! server resumes an offered session (by ID or RFC 5077 ticket).
 
-use super::{Common, Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
+use super::{Common, Ctx, Finishing, HandshakeSide, Phase, Progress, Renegotiation, SideEvent};
 use crate::codec::NamedGroup;
 use crate::codec::{
     self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, NewSessionTicket,
@@ -26,45 +26,24 @@ const MAX_SUITES: usize = 16;
 /// (RFC 5246 §7.3: the server's messages in order).
 enum State<'a> {
     /// The ClientHello went out, maybe offering a session.
-    ExpectServerHello {
-        offer: Option<Offer>,
-    },
+    ExpectServerHello { offer: Option<Offer> },
     /// A full handshake: the server's Certificate is next.
-    ExpectCertificate {
-        full: Full,
-    },
+    ExpectCertificate { full: Full },
     /// The server's key, between its Certificate and ServerKeyExchange.
-    ExpectServerKeyExchange {
-        full: Full,
-        server_key: PublicKey,
-    },
+    ExpectServerKeyExchange { full: Full, server_key: PublicKey },
     /// The key exchange is agreed; a CertificateRequest may come before
     /// ServerHelloDone.
-    ExpectServerHelloDone {
-        full: Full,
-        exchange: KeyExchange,
-        request: CertRequest<'a>,
-    },
+    ExpectServerHelloDone { full: Full, exchange: KeyExchange, request: CertRequest<'a> },
     /// The master secret is known; the server's NewSessionTicket is due.
-    ExpectNewSessionTicket {
-        keys: Keyed,
-    },
-    ExpectCcs {
-        keys: Keyed,
-    },
-    ExpectFinished {
-        keys: Keyed,
-    },
+    ExpectNewSessionTicket { keys: Keyed },
+    /// The peer's ChangeCipherSpec, then its Finished.
+    Finishing(Finishing<Keyed>),
     /// The handshake finished; the session it made or resumed, if any.
-    Established {
-        session: Option<ClientSession>,
-    },
+    Established { session: Option<ClientSession> },
     /// A message failed half-way: the connection is failing. Whether the
     /// state before held a session (offered, resumed or made): a fatal
     /// error removes it from the cache.
-    Failed {
-        held_session: bool,
-    },
+    Failed { held_session: bool },
 }
 
 /// A session offered for resumption, with the ID it was offered under (a
@@ -181,54 +160,11 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         h
     }
 
-    /// The server refused our renegotiation before answering it: go back
-    /// to the established state, keeping the values a later renegotiation
-    /// needs. Returns false if the renegotiation is too far along to abandon.
-    fn abandon(&mut self) -> bool {
-        match (&self.common.prev, &self.state) {
-            (Some(p), State::ExpectServerHello { .. }) => {
-                self.common.client_verify_data = p.client_verify_data;
-                self.common.server_verify_data = p.server_verify_data;
-                self.common.peer_cert_sha256 = p.peer_cert_sha256;
-                self.common.secure_renegotiation = true;
-                self.state = State::Established { session: None };
-                true
-            }
-            _ => false,
-        }
-    }
-
-    fn wipe_secrets(&mut self) {
-        self.common.wipe();
-        // Key shares, premaster secret and sessions go with the state.
-        self.state = State::Failed { held_session: false };
-    }
-
-    /// A fatal error, or the application's request: forget the session
-    /// this connection offered, resumed or made, here and in the cache
-    /// (RFC 5246 §7.2.2).
-    fn forget_session(&mut self) {
-        let held = match &mut self.state {
-            State::ExpectServerHello { offer } => offer.take().is_some(),
-            State::ExpectNewSessionTicket { keys } | State::ExpectCcs { keys } | State::ExpectFinished { keys } => {
-                keys.session.take().is_some()
-            }
-            State::Established { session } => session.take().is_some(),
-            State::Failed { held_session } => core::mem::take(held_session),
-            _ => false,
-        };
-        if let (true, Some(cache)) = (held, self.config.session_cache) {
-            cache.remove(self.cache_key.as_bytes());
-        }
-    }
-
     /// Whether the state holds a session: offered, resumed, or made.
     fn holds_session(&self) -> bool {
         match &self.state {
             State::ExpectServerHello { offer } => offer.is_some(),
-            State::ExpectNewSessionTicket { keys } | State::ExpectCcs { keys } | State::ExpectFinished { keys } => {
-                keys.session.is_some()
-            }
+            State::ExpectNewSessionTicket { keys } | State::Finishing(Finishing { keys, .. }) => keys.session.is_some(),
             State::Established { session } => session.is_some(),
             State::Failed { held_session } => *held_session,
             _ => false,
@@ -335,102 +271,6 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         let offer = candidate.filter(|_| !id.is_empty()).map(|cs| Offer { session: cs.clone(), id });
         self.state = State::ExpectServerHello { offer };
         Ok(())
-    }
-
-    fn handle_message<R: rand_core::CryptoRng>(
-        &mut self,
-        ctx: &mut Ctx<'_, R>,
-        typ: HandshakeType,
-        msg: &[u8],
-        body: &[u8],
-    ) -> Result<Progress, Error> {
-        // RFC 5246 §7.4.1.1: a HelloRequest during a handshake is ignored
-        // and is not part of the transcript; but nothing may come between
-        // the server's ChangeCipherSpec and its Finished (§7.4.9).
-        if typ == HandshakeType::HelloRequest
-            && !matches!(self.state, State::ExpectFinished { .. } | State::Failed { .. })
-        {
-            codec::parse_empty_body(body)?;
-            let established = matches!(self.state, State::Established { .. });
-            return Ok(if established { Progress::RenegotiationRequested } else { Progress::Continue });
-        }
-        // Each arm moves the data of its state into the next one; on an
-        // error the state stays `Failed`, and so does the connection.
-        let failed = State::Failed { held_session: self.holds_session() };
-        let (next, progress) = match (core::mem::replace(&mut self.state, failed), typ) {
-            (State::ExpectServerHello { offer }, HandshakeType::ServerHello) => {
-                let next = self.server_hello(ctx, body, offer)?;
-                self.common.transcript.update(msg);
-                if let State::ExpectNewSessionTicket { keys } | State::ExpectCcs { keys } = &next {
-                    // Resumed: the keys are known now.
-                    self.common.install_keys(ctx, keys.suite, true)?;
-                }
-                return self.go(next, Progress::Continue);
-            }
-            (State::ExpectCertificate { full }, HandshakeType::Certificate) => {
-                let server_key = self.certificate(ctx, body, &full)?;
-                (State::ExpectServerKeyExchange { full, server_key }, Progress::Continue)
-            }
-            (State::ExpectServerKeyExchange { full, server_key }, HandshakeType::ServerKeyExchange) => {
-                let exchange = self.server_key_exchange(ctx, body, &server_key)?;
-                (State::ExpectServerHelloDone { full, exchange, request: CertRequest::NotAsked }, Progress::Continue)
-            }
-            (
-                State::ExpectServerHelloDone { full, exchange, request: CertRequest::NotAsked },
-                HandshakeType::CertificateRequest,
-            ) => {
-                let cr = codec::CertificateRequest::parse(body)?;
-                let request = CertRequest::Asked(self.choose_credential(&cr));
-                (State::ExpectServerHelloDone { full, exchange, request }, Progress::Continue)
-            }
-            (State::ExpectServerHelloDone { full, exchange, request }, HandshakeType::ServerHelloDone) => {
-                codec::parse_empty_body(body)?;
-                self.common.transcript.update(msg);
-                self.send_second_flight(ctx, full.suite, exchange.share, exchange.premaster, request)?;
-                let keys = Keyed {
-                    suite: full.suite,
-                    group: Some(exchange.group),
-                    session_id: full.session_id,
-                    session: None,
-                };
-                let next = if full.ticket_expected {
-                    State::ExpectNewSessionTicket { keys }
-                } else {
-                    State::ExpectCcs { keys }
-                };
-                return self.go(next, Progress::Continue);
-            }
-            (State::ExpectNewSessionTicket { mut keys }, HandshakeType::NewSessionTicket) => {
-                let nst = NewSessionTicket::parse(body)?;
-                // An empty ticket means "no ticket this time" (RFC 5077
-                // §3.3); one too big to keep is dropped.
-                let ticket = Some(nst.ticket).filter(|t| !t.is_empty());
-                match &mut keys.session {
-                    // Resumed: the new ticket replaces the offered one.
-                    Some(cs) => cs.set_ticket(ticket, nst.lifetime_hint),
-                    // Full handshake: the master secret is known by now.
-                    None => {
-                        let session = self.new_session(ctx, &keys)?;
-                        keys.session = Some(ClientSession::new(session, ticket, nst.lifetime_hint));
-                    }
-                }
-                (State::ExpectCcs { keys }, Progress::Continue)
-            }
-            (State::ExpectFinished { keys }, HandshakeType::Finished) => {
-                self.common.check_finished(msg, body, keys.suite.hash, false)?;
-                if keys.group.is_none() {
-                    // Resumed: our ChangeCipherSpec and Finished close it.
-                    ctx.out.change_cipher_spec()?;
-                    self.common.send_finished(ctx, keys.suite.hash, true)?;
-                }
-                let info = self.common.info(keys.suite, keys.group);
-                let session = self.save_session(ctx, keys)?;
-                return self.go(State::Established { session }, Progress::Done(info));
-            }
-            (_, _) => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the server")),
-        };
-        self.common.transcript.update(msg);
-        self.go(next, progress)
     }
 
     /// Moves to `next`.
@@ -576,7 +416,11 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         self.common.master_secret = Zeroizing::new(*s.master_secret());
         self.common.peer_cert_sha256 = s.peer_cert_sha256();
         let keys = Keyed { suite: suite_info, group: None, session_id, session: Some(offer.session) };
-        Ok(if ticket_expected { State::ExpectNewSessionTicket { keys } } else { State::ExpectCcs { keys } })
+        Ok(if ticket_expected {
+            State::ExpectNewSessionTicket { keys }
+        } else {
+            State::Finishing(Finishing::new(keys))
+        })
     }
 
     /// The server's Certificate: verified, and fitting the suite; returns
@@ -704,29 +548,110 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
         msg: &[u8],
         body: &[u8],
     ) -> Result<Progress, Error> {
-        self.handle_message(ctx, typ, msg, body)
+        // RFC 5246 §7.4.1.1: a HelloRequest during a handshake is ignored
+        // and is not part of the transcript; but nothing may come between
+        // the server's ChangeCipherSpec and its Finished (§7.4.9).
+        if typ == HandshakeType::HelloRequest
+            && self.phase() != Phase::ExpectFinished
+            && !matches!(self.state, State::Failed { .. })
+        {
+            codec::parse_empty_body(body)?;
+            let established = matches!(self.state, State::Established { .. });
+            return Ok(if established { Progress::RenegotiationRequested } else { Progress::Continue });
+        }
+        // Each arm moves the data of its state into the next one; on an
+        // error the state stays `Failed`, and so does the connection.
+        let failed = State::Failed { held_session: self.holds_session() };
+        let (next, progress) = match (core::mem::replace(&mut self.state, failed), typ) {
+            (State::ExpectServerHello { offer }, HandshakeType::ServerHello) => {
+                let next = self.server_hello(ctx, body, offer)?;
+                self.common.transcript.update(msg);
+                if let State::ExpectNewSessionTicket { keys } | State::Finishing(Finishing { keys, .. }) = &next {
+                    // Resumed: the keys are known now.
+                    self.common.install_keys(ctx, keys.suite, true)?;
+                }
+                return self.go(next, Progress::Continue);
+            }
+            (State::ExpectCertificate { full }, HandshakeType::Certificate) => {
+                let server_key = self.certificate(ctx, body, &full)?;
+                (State::ExpectServerKeyExchange { full, server_key }, Progress::Continue)
+            }
+            (State::ExpectServerKeyExchange { full, server_key }, HandshakeType::ServerKeyExchange) => {
+                let exchange = self.server_key_exchange(ctx, body, &server_key)?;
+                (State::ExpectServerHelloDone { full, exchange, request: CertRequest::NotAsked }, Progress::Continue)
+            }
+            (
+                State::ExpectServerHelloDone { full, exchange, request: CertRequest::NotAsked },
+                HandshakeType::CertificateRequest,
+            ) => {
+                let cr = codec::CertificateRequest::parse(body)?;
+                let request = CertRequest::Asked(self.choose_credential(&cr));
+                (State::ExpectServerHelloDone { full, exchange, request }, Progress::Continue)
+            }
+            (State::ExpectServerHelloDone { full, exchange, request }, HandshakeType::ServerHelloDone) => {
+                codec::parse_empty_body(body)?;
+                self.common.transcript.update(msg);
+                self.send_second_flight(ctx, full.suite, exchange.share, exchange.premaster, request)?;
+                let keys = Keyed {
+                    suite: full.suite,
+                    group: Some(exchange.group),
+                    session_id: full.session_id,
+                    session: None,
+                };
+                let next = if full.ticket_expected {
+                    State::ExpectNewSessionTicket { keys }
+                } else {
+                    State::Finishing(Finishing::new(keys))
+                };
+                return self.go(next, Progress::Continue);
+            }
+            (State::ExpectNewSessionTicket { mut keys }, HandshakeType::NewSessionTicket) => {
+                let nst = NewSessionTicket::parse(body)?;
+                // An empty ticket means "no ticket this time" (RFC 5077
+                // §3.3); one too big to keep is dropped.
+                let ticket = Some(nst.ticket).filter(|t| !t.is_empty());
+                match &mut keys.session {
+                    // Resumed: the new ticket replaces the offered one.
+                    Some(cs) => cs.set_ticket(ticket, nst.lifetime_hint),
+                    // Full handshake: the master secret is known by now.
+                    None => {
+                        let session = self.new_session(ctx, &keys)?;
+                        keys.session = Some(ClientSession::new(session, ticket, nst.lifetime_hint));
+                    }
+                }
+                (State::Finishing(Finishing::new(keys)), Progress::Continue)
+            }
+            (State::Finishing(Finishing { keys, ccs_received: true }), HandshakeType::Finished) => {
+                self.common.check_finished(msg, body, keys.suite.hash, false)?;
+                if keys.group.is_none() {
+                    // Resumed: our ChangeCipherSpec and Finished close it.
+                    ctx.out.change_cipher_spec()?;
+                    self.common.send_finished(ctx, keys.suite.hash, true)?;
+                }
+                let info = self.common.info(keys.suite, keys.group);
+                let session = self.save_session(ctx, keys)?;
+                return self.go(State::Established { session }, Progress::Done(info));
+            }
+            (_, _) => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the server")),
+        };
+        self.common.transcript.update(msg);
+        self.go(next, progress)
     }
 
     fn common(&self) -> &Common {
         &self.common
     }
 
-    fn expects_ccs(&self) -> bool {
-        matches!(self.state, State::ExpectCcs { .. })
-    }
-
-    fn expects_finished(&self) -> bool {
-        matches!(self.state, State::ExpectFinished { .. })
+    fn phase(&self) -> Phase {
+        match &self.state {
+            State::Finishing(f) => f.phase(),
+            _ => Phase::Other,
+        }
     }
 
     fn got_ccs(&mut self) {
-        // Only called when `expects_ccs`.
-        if let State::ExpectCcs { .. } = self.state {
-            if let State::ExpectCcs { keys } =
-                core::mem::replace(&mut self.state, State::Failed { held_session: false })
-            {
-                self.state = State::ExpectFinished { keys };
-            }
+        if let State::Finishing(f) = &mut self.state {
+            f.ccs_received = true;
         }
     }
 
@@ -734,12 +659,28 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
         self.alpn
     }
 
+    /// A fatal error, or the application's request: forget the session
+    /// this connection offered, resumed or made, here and in the cache
+    /// (RFC 5246 §7.2.2).
     fn invalidate_session(&mut self) {
-        self.forget_session();
+        let held = match &mut self.state {
+            State::ExpectServerHello { offer } => offer.take().is_some(),
+            State::ExpectNewSessionTicket { keys } | State::Finishing(Finishing { keys, .. }) => {
+                keys.session.take().is_some()
+            }
+            State::Established { session } => session.take().is_some(),
+            State::Failed { held_session } => core::mem::take(held_session),
+            _ => false,
+        };
+        if let (true, Some(cache)) = (held, self.config.session_cache) {
+            cache.remove(self.cache_key.as_bytes());
+        }
     }
 
     fn wipe(&mut self) {
-        self.wipe_secrets();
+        self.common.wipe();
+        // Key shares, premaster secret and sessions go with the state.
+        self.state = State::Failed { held_session: false };
     }
 
     fn completion_event(&self) -> Option<SideEvent> {
@@ -759,8 +700,21 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
         Ok(Renegotiation::AskApplication)
     }
 
+    /// The server refused our renegotiation before answering it: go back
+    /// to the established state, keeping the values a later renegotiation
+    /// needs. Returns false if the renegotiation is too far along to abandon.
     fn abandon_renegotiation(&mut self) -> bool {
-        self.abandon()
+        match (&self.common.prev, &self.state) {
+            (Some(p), State::ExpectServerHello { .. }) => {
+                self.common.client_verify_data = p.client_verify_data;
+                self.common.server_verify_data = p.server_verify_data;
+                self.common.peer_cert_sha256 = p.peer_cert_sha256;
+                self.common.secure_renegotiation = true;
+                self.state = State::Established { session: None };
+                true
+            }
+            _ => false,
+        }
     }
 
     fn handshake_timeout_ms(&self) -> Option<u64> {

@@ -3,7 +3,7 @@
 //! (RFC 5077) can be resumed.
 
 use super::renegotiation::RenegotiationBudget;
-use super::{Common, Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
+use super::{Common, Ctx, Finishing, HandshakeSide, Phase, Progress, Renegotiation, SideEvent};
 use crate::codec::{
     self, CertificateMsg, CertificateRequest, CipherSuite, ClientHello, ContentType, DigitallySigned, HandshakeType,
     NamedGroup, NewSessionTicket, ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
@@ -59,12 +59,8 @@ enum State<'a> {
         keys: Keyed<'a>,
         client_key: PublicKey,
     },
-    ExpectCcs {
-        keys: Keyed<'a>,
-    },
-    ExpectFinished {
-        keys: Keyed<'a>,
-    },
+    /// The peer's ChangeCipherSpec, then its Finished.
+    Finishing(Finishing<Keyed<'a>>),
     /// The handshake finished; the session it made or resumed, if any.
     Established {
         kept: Option<Kept>,
@@ -182,32 +178,11 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         Some(self.sni.as_str()).filter(|n| !n.is_empty())
     }
 
-    fn wipe_secrets(&mut self) {
-        self.common.wipe();
-        // Key shares and sessions go with the state.
-        self.state = State::Failed { stored_id: None };
-    }
-
-    /// A fatal error: remove the session this connection used or made from
-    /// the store (RFC 5246 §7.2.2).
-    fn forget_session(&mut self) {
-        let stored = self.stored_id();
-        match &mut self.state {
-            State::ExpectCcs { keys } | State::ExpectFinished { keys } => keys.resumed = None,
-            State::Established { kept } => *kept = None,
-            State::Failed { stored_id } => *stored_id = None,
-            _ => {}
-        }
-        if let (Some(id), ServerSessions::Store(store)) = (stored, self.config.sessions) {
-            store.remove(&id);
-        }
-    }
-
     /// The ID of the session the state holds, if it is in the store
     /// because this connection retrieved or stored it.
     fn stored_id(&self) -> Option<SessionId> {
         let kept = match &self.state {
-            State::ExpectCcs { keys } | State::ExpectFinished { keys } => keys.resumed.as_ref(),
+            State::Finishing(Finishing { keys, .. }) => keys.resumed.as_ref(),
             State::Established { kept } => kept.as_ref(),
             State::Failed { stored_id } => return stored_id.clone(),
             _ => None,
@@ -238,64 +213,6 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             }
             _ => None,
         }
-    }
-
-    fn handle_message<R: rand_core::CryptoRng>(
-        &mut self,
-        ctx: &mut Ctx<'_, R>,
-        typ: HandshakeType,
-        msg: &[u8],
-        body: &[u8],
-    ) -> Result<Progress, Error> {
-        if let (State::Established { .. }, HandshakeType::ClientHello) = (&self.state, typ) {
-            // The connection decides ([`renegotiation_requested`]).
-            return Ok(Progress::RenegotiationRequested);
-        }
-        // Each arm moves the data of its state into the next one; on an
-        // error the state stays `Failed`, and so does the connection.
-        let failed = State::Failed { stored_id: self.stored_id() };
-        let (next, progress) = match (core::mem::replace(&mut self.state, failed), typ) {
-            (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body, None)?,
-            (State::LookupAnswered { session }, HandshakeType::ClientHello) => {
-                self.client_hello(ctx, msg, body, Some(session))?
-            }
-            (State::ExpectClientCertificate { full }, HandshakeType::Certificate) => {
-                let client_key = self.client_certificate(ctx, body)?;
-                self.common.transcript.update(msg);
-                (State::ExpectClientKeyExchange { full, client_key }, Progress::Continue)
-            }
-            (State::ExpectClientKeyExchange { full, client_key }, HandshakeType::ClientKeyExchange) => {
-                let public = codec::parse_client_key_exchange(body)?;
-                let premaster = full.secret.agree(public)?;
-                let keys = full.keys;
-                // The session hash for extended master secret ends with the
-                // ClientKeyExchange (RFC 7627 §3).
-                self.common.transcript.update(msg);
-                self.common.derive_master_secret(keys.suite.hash, premaster.as_ref());
-                self.common.install_keys(ctx, keys.suite, false)?;
-                match client_key {
-                    Some(client_key) => (State::ExpectCertificateVerify { keys, client_key }, Progress::Continue),
-                    None => (State::ExpectCcs { keys }, Progress::Continue),
-                }
-            }
-            (State::ExpectCertificateVerify { keys, client_key }, HandshakeType::CertificateVerify) => {
-                self.certificate_verify(body, &client_key)?;
-                self.common.transcript.update(msg);
-                (State::ExpectCcs { keys }, Progress::Continue)
-            }
-            (State::ExpectFinished { keys }, HandshakeType::Finished) => {
-                self.common.check_finished(msg, body, keys.suite.hash, true)?;
-                let info = self.common.info(keys.suite, keys.group);
-                let kept = match keys.resumed {
-                    Some(kept) => Some(kept),
-                    None => Some(self.finish_full(ctx, &keys)?),
-                };
-                (State::Established { kept }, Progress::Done(info))
-            }
-            (_, _) => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the client")),
-        };
-        self.state = next;
-        Ok(progress)
     }
 
     /// The end of a full handshake, after the client's Finished: the
@@ -444,7 +361,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 self.common.send_finished(ctx, suite.hash, false)?;
                 let resumed = Some(Kept { session, made_here: false, in_store });
                 let keys = Keyed { suite, group: None, session_id, tickets: None, resumed };
-                return Ok((State::ExpectCcs { keys }, Progress::Continue));
+                return Ok((State::Finishing(Finishing::new(keys)), Progress::Continue));
             }
             (None, Some(choice)) => choice,
             (None, None) => return Err(self.config.no_common_parameters(&ch)),
@@ -613,27 +530,71 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
         msg: &[u8],
         body: &[u8],
     ) -> Result<Progress, Error> {
-        self.handle_message(ctx, typ, msg, body)
+        if let (State::Established { .. }, HandshakeType::ClientHello) = (&self.state, typ) {
+            // The connection decides ([`renegotiation_requested`]).
+            return Ok(Progress::RenegotiationRequested);
+        }
+        // Each arm moves the data of its state into the next one; on an
+        // error the state stays `Failed`, and so does the connection.
+        let failed = State::Failed { stored_id: self.stored_id() };
+        let (next, progress) = match (core::mem::replace(&mut self.state, failed), typ) {
+            (State::ExpectClientHello, HandshakeType::ClientHello) => self.client_hello(ctx, msg, body, None)?,
+            (State::LookupAnswered { session }, HandshakeType::ClientHello) => {
+                self.client_hello(ctx, msg, body, Some(session))?
+            }
+            (State::ExpectClientCertificate { full }, HandshakeType::Certificate) => {
+                let client_key = self.client_certificate(ctx, body)?;
+                self.common.transcript.update(msg);
+                (State::ExpectClientKeyExchange { full, client_key }, Progress::Continue)
+            }
+            (State::ExpectClientKeyExchange { full, client_key }, HandshakeType::ClientKeyExchange) => {
+                let public = codec::parse_client_key_exchange(body)?;
+                let premaster = full.secret.agree(public)?;
+                let keys = full.keys;
+                // The session hash for extended master secret ends with the
+                // ClientKeyExchange (RFC 7627 §3).
+                self.common.transcript.update(msg);
+                self.common.derive_master_secret(keys.suite.hash, premaster.as_ref());
+                self.common.install_keys(ctx, keys.suite, false)?;
+                match client_key {
+                    Some(client_key) => (State::ExpectCertificateVerify { keys, client_key }, Progress::Continue),
+                    None => (State::Finishing(Finishing::new(keys)), Progress::Continue),
+                }
+            }
+            (State::ExpectCertificateVerify { keys, client_key }, HandshakeType::CertificateVerify) => {
+                self.certificate_verify(body, &client_key)?;
+                self.common.transcript.update(msg);
+                (State::Finishing(Finishing::new(keys)), Progress::Continue)
+            }
+            (State::Finishing(Finishing { keys, ccs_received: true }), HandshakeType::Finished) => {
+                self.common.check_finished(msg, body, keys.suite.hash, true)?;
+                let info = self.common.info(keys.suite, keys.group);
+                let kept = match keys.resumed {
+                    Some(kept) => Some(kept),
+                    None => Some(self.finish_full(ctx, &keys)?),
+                };
+                (State::Established { kept }, Progress::Done(info))
+            }
+            (_, _) => return Err(Error::UnexpectedMessage.because("unexpected handshake message from the client")),
+        };
+        self.state = next;
+        Ok(progress)
     }
 
     fn common(&self) -> &Common {
         &self.common
     }
 
-    fn expects_ccs(&self) -> bool {
-        matches!(self.state, State::ExpectCcs { .. })
-    }
-
-    fn expects_finished(&self) -> bool {
-        matches!(self.state, State::ExpectFinished { .. })
+    fn phase(&self) -> Phase {
+        match &self.state {
+            State::Finishing(f) => f.phase(),
+            _ => Phase::Other,
+        }
     }
 
     fn got_ccs(&mut self) {
-        // Only called when `expects_ccs`.
-        if let State::ExpectCcs { .. } = self.state {
-            if let State::ExpectCcs { keys } = core::mem::replace(&mut self.state, State::Failed { stored_id: None }) {
-                self.state = State::ExpectFinished { keys };
-            }
+        if let State::Finishing(f) = &mut self.state {
+            f.ccs_received = true;
         }
     }
 
@@ -641,12 +602,25 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
         self.alpn
     }
 
+    /// A fatal error: remove the session this connection used or made from
+    /// the store (RFC 5246 §7.2.2).
     fn invalidate_session(&mut self) {
-        self.forget_session();
+        let stored = self.stored_id();
+        match &mut self.state {
+            State::Finishing(Finishing { keys, .. }) => keys.resumed = None,
+            State::Established { kept } => *kept = None,
+            State::Failed { stored_id } => *stored_id = None,
+            _ => {}
+        }
+        if let (Some(id), ServerSessions::Store(store)) = (stored, self.config.sessions) {
+            store.remove(&id);
+        }
     }
 
     fn wipe(&mut self) {
-        self.wipe_secrets();
+        self.common.wipe();
+        // Key shares and sessions go with the state.
+        self.state = State::Failed { stored_id: None };
     }
 
     /// No ClientHello handled yet.
