@@ -7,7 +7,9 @@ use CipherSuite as S;
 
 internal! { use table::{SuiteInfo, lookup}; }
 
-/// The default suite list, as code points, in preference order.
+/// The default suite list: every suite this crate implements, as code
+/// points, in preference order (ECDSA before RSA; AES-128-GCM,
+/// ChaCha20-Poly1305, then AES-256-GCM).
 pub const DEFAULT_SUITES: &[CipherSuite] = &[
     S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
