@@ -6,8 +6,41 @@
 #[cfg(not(any(feature = "client", feature = "server")))]
 compile_error!("sansio-tls needs the `client` or the `server` feature (or both)");
 
-pub mod cert;
+/// Declares an internal item that the fuzz targets and the integration
+/// tests reach: `pub` and `#[doc(hidden)]` with the `fuzzing` feature (not
+/// part of the API, no semver promise), `pub(crate)` without it. Takes one
+/// `use` (a re-export from a private submodule) or one associated `fn` (an
+/// internal method of a public type).
+macro_rules! internal {
+    ($(#[$attr:meta])* use $($rest:tt)*) => {
+        #[cfg(feature = "fuzzing")]
+        #[doc(hidden)]
+        $(#[$attr])*
+        pub use $($rest)*
+        #[cfg(not(feature = "fuzzing"))]
+        $(#[$attr])*
+        pub(crate) use $($rest)*
+    };
+    ($(#[$attr:meta])* fn $($rest:tt)*) => {
+        #[cfg(feature = "fuzzing")]
+        #[doc(hidden)]
+        $(#[$attr])*
+        pub fn $($rest)*
+        #[cfg(not(feature = "fuzzing"))]
+        $(#[$attr])*
+        pub(crate) fn $($rest)*
+    };
+}
+
+// The wire format is internal; its enums and the message views that events
+// and configs hand out are re-exported below.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
 pub mod codec;
+#[cfg(not(feature = "fuzzing"))]
+mod codec;
+
+pub mod cert;
 pub mod config;
 pub mod conn;
 pub mod crypto;
@@ -27,7 +60,10 @@ pub mod suites;
 pub mod testing;
 pub mod time;
 
-pub use codec::{AlertDescription, AlertLevel, CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
+pub use codec::{
+    AlertDescription, AlertLevel, CertificateMsg, CertificateRequest, CipherSuite, MaxFragmentLength, NamedGroup,
+    SignatureScheme,
+};
 pub use config::{ClientConfig, ServerConfig};
 #[cfg(feature = "server")]
 pub use conn::ServerConnection;

@@ -1,65 +1,15 @@
-//! The cipher suites this crate implements and what each one is made of.
+//! The cipher suites this crate implements: the default list, and their
+//! OpenSSL and IANA names.
 
 use crate::codec::CipherSuite;
-use crate::crypto::{AeadAlg, HashAlg, KeyKind};
-
-/// What a cipher suite is made of: key exchange is always ECDHE here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SuiteInfo {
-    /// The suite's code point.
-    pub suite: CipherSuite,
-    /// Record protection.
-    pub aead: AeadAlg,
-    /// The PRF hash (and transcript hash).
-    pub hash: HashAlg,
-    /// The server key type that authenticates the key exchange.
-    pub auth: KeyKind,
-}
 
 use CipherSuite as S;
 
-/// Every suite this crate implements, in the default preference order:
-/// ECDSA before RSA, AES-128-GCM, ChaCha20-Poly1305, then AES-256-GCM.
-pub const ALL_SUITES: &[SuiteInfo] = &[
-    SuiteInfo {
-        suite: S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        aead: AeadAlg::Aes128Gcm,
-        hash: HashAlg::Sha256,
-        auth: KeyKind::Ecdsa,
-    },
-    SuiteInfo {
-        suite: S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        aead: AeadAlg::ChaCha20Poly1305,
-        hash: HashAlg::Sha256,
-        auth: KeyKind::Ecdsa,
-    },
-    SuiteInfo {
-        suite: S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        aead: AeadAlg::Aes256Gcm,
-        hash: HashAlg::Sha384,
-        auth: KeyKind::Ecdsa,
-    },
-    SuiteInfo {
-        suite: S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        aead: AeadAlg::Aes128Gcm,
-        hash: HashAlg::Sha256,
-        auth: KeyKind::Rsa,
-    },
-    SuiteInfo {
-        suite: S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-        aead: AeadAlg::ChaCha20Poly1305,
-        hash: HashAlg::Sha256,
-        auth: KeyKind::Rsa,
-    },
-    SuiteInfo {
-        suite: S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-        aead: AeadAlg::Aes256Gcm,
-        hash: HashAlg::Sha384,
-        auth: KeyKind::Rsa,
-    },
-];
+internal! { use table::{SuiteInfo, lookup}; }
 
-/// The default suite list, as code points, in preference order.
+/// The default suite list: every suite this crate implements, as code
+/// points, in preference order (ECDSA before RSA; AES-128-GCM,
+/// ChaCha20-Poly1305, then AES-256-GCM).
 pub const DEFAULT_SUITES: &[CipherSuite] = &[
     S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
@@ -68,11 +18,6 @@ pub const DEFAULT_SUITES: &[CipherSuite] = &[
     S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 ];
-
-/// What `suite` is made of, if this crate implements it.
-pub fn lookup(suite: CipherSuite) -> Option<&'static SuiteInfo> {
-    ALL_SUITES.iter().find(|s| s.suite == suite)
-}
 
 /// Parses an OpenSSL-style or IANA suite name (e.g.
 /// `ECDHE-ECDSA-AES128-GCM-SHA256` or `TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256`).
@@ -101,8 +46,75 @@ pub fn suite_name(suite: CipherSuite) -> Option<&'static str> {
     })
 }
 
+/// What each suite is made of: the engine's table.
+mod table {
+    use super::S;
+    use crate::codec::CipherSuite;
+    use crate::crypto::{AeadAlg, HashAlg, KeyKind};
+
+    /// What a cipher suite is made of: key exchange is always ECDHE here.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct SuiteInfo {
+        /// The suite's code point.
+        pub suite: CipherSuite,
+        /// Record protection.
+        pub aead: AeadAlg,
+        /// The PRF hash (and transcript hash).
+        pub hash: HashAlg,
+        /// The server key type that authenticates the key exchange.
+        pub auth: KeyKind,
+    }
+
+    /// Every suite this crate implements, in the default preference order:
+    /// ECDSA before RSA, AES-128-GCM, ChaCha20-Poly1305, then AES-256-GCM.
+    pub const ALL_SUITES: &[SuiteInfo] = &[
+        SuiteInfo {
+            suite: S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            aead: AeadAlg::Aes128Gcm,
+            hash: HashAlg::Sha256,
+            auth: KeyKind::Ecdsa,
+        },
+        SuiteInfo {
+            suite: S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            aead: AeadAlg::ChaCha20Poly1305,
+            hash: HashAlg::Sha256,
+            auth: KeyKind::Ecdsa,
+        },
+        SuiteInfo {
+            suite: S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            aead: AeadAlg::Aes256Gcm,
+            hash: HashAlg::Sha384,
+            auth: KeyKind::Ecdsa,
+        },
+        SuiteInfo {
+            suite: S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            aead: AeadAlg::Aes128Gcm,
+            hash: HashAlg::Sha256,
+            auth: KeyKind::Rsa,
+        },
+        SuiteInfo {
+            suite: S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+            aead: AeadAlg::ChaCha20Poly1305,
+            hash: HashAlg::Sha256,
+            auth: KeyKind::Rsa,
+        },
+        SuiteInfo {
+            suite: S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            aead: AeadAlg::Aes256Gcm,
+            hash: HashAlg::Sha384,
+            auth: KeyKind::Rsa,
+        },
+    ];
+
+    /// What `suite` is made of, if this crate implements it.
+    pub fn lookup(suite: CipherSuite) -> Option<&'static SuiteInfo> {
+        ALL_SUITES.iter().find(|s| s.suite == suite)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::table::ALL_SUITES;
     use super::*;
 
     #[test]

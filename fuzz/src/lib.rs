@@ -18,7 +18,7 @@ use sansio_tls::crypto::{SigningKey, certificate_subject};
 use sansio_tls::session::{ClientSession, ServerSessions, Session, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
-    Buffer, CipherSuite, ClientConfig, ClientConnection, ClientParams, Connection, Error, Event, Instant,
+    Buffer, CipherSuite, ClientConfig, ClientConnection, ClientParams, Connection, Error, ErrorKind, Event, Instant,
     MaxFragmentLength, NamedGroup, ServerConfig, ServerConnection, Side,
 };
 
@@ -360,16 +360,16 @@ impl<B: Buffer> Role for ClientConnection<'_, TestRng, B> {
         self.renegotiate(NOW)
     }
     fn request_renegotiation_now(&mut self) -> Result<(), Error> {
-        Err(Error::InvalidState)
+        Err(ErrorKind::InvalidState.into())
     }
     fn answer_session_lookup(&mut self, _: Option<Session>) -> Result<(), Error> {
-        Err(Error::InvalidState)
+        Err(ErrorKind::InvalidState.into())
     }
 }
 
 impl<B: Buffer> Role for ServerConnection<'_, TestRng, B> {
     fn renegotiate_now(&mut self) -> Result<(), Error> {
-        Err(Error::InvalidState)
+        Err(ErrorKind::InvalidState.into())
     }
     fn request_renegotiation_now(&mut self) -> Result<(), Error> {
         self.request_renegotiation(NOW, None)
@@ -610,7 +610,7 @@ pub fn record_session(s: &Scenario) -> Result<Recording, Error> {
         }
     }
     eprintln!("session did not finish: client events: {:#?}\nserver events: {:#?}", cp.events, sp.events);
-    Err(Error::from(sansio_tls::ErrorKind::Internal).because("the recorded session did not finish"))
+    Err(Error::from(ErrorKind::Internal).because("the recorded session did not finish"))
 }
 
 /// The length of the first record in `stream` (header included).

@@ -44,6 +44,7 @@ impl<'a> U16List<'a> {
     }
 
     /// The raw bytes (without length prefix).
+    #[cfg_attr(not(feature = "fuzzing"), allow(dead_code))] // the tests and the codec fuzz target
     pub fn raw(&self) -> &'a [u8] {
         self.0
     }
@@ -181,12 +182,14 @@ fn parse_alpn(body: &[u8]) -> Result<&[u8], Error> {
 }
 
 /// Iterates the names of an ALPN protocol_name_list validated at parse time.
+#[cfg(feature = "server")]
 pub fn alpn_names(list: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut r = Reader::new(list);
     core::iter::from_fn(move || r.vec8().ok())
 }
 
 /// A ClientHello (RFC 5246 §7.4.1.2) with the extensions this crate reads.
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Default)]
 pub struct ClientHello<'a> {
     /// client_version.
@@ -223,6 +226,7 @@ pub struct ClientHello<'a> {
     pub encrypt_then_mac: bool,
 }
 
+#[cfg(feature = "server")]
 impl<'a> ClientHello<'a> {
     /// Parses a ClientHello body.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
@@ -298,6 +302,7 @@ impl<'a> ClientHello<'a> {
 /// An empty host_name (HostName<1..2^16-1>) is decode_error, as GnuTLS
 /// sends (OpenSSL ignores it); a second host_name is decode_error, as
 /// OpenSSL sends (GnuTLS uses the first).
+#[cfg(feature = "server")]
 fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
     let mut b = Reader::new(body);
     let mut list = b.sub16()?;
@@ -320,6 +325,7 @@ fn parse_server_name(body: &[u8]) -> Result<Option<&[u8]>, Error> {
 }
 
 /// What goes into a ClientHello we send.
+#[cfg(feature = "client")]
 #[derive(Debug, Clone, Default)]
 pub struct ClientHelloRepr<'a> {
     /// Client random.
@@ -347,6 +353,7 @@ pub struct ClientHelloRepr<'a> {
     pub session_ticket: Option<&'a [u8]>,
 }
 
+#[cfg(feature = "client")]
 impl ClientHelloRepr<'_> {
     /// Encodes the whole handshake message (header included).
     pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
@@ -406,6 +413,7 @@ where
 }
 
 /// A ServerHello (RFC 5246 §7.4.1.3) with the extensions this crate reads.
+#[cfg(feature = "client")]
 #[derive(Debug, Clone, Default)]
 pub struct ServerHello<'a> {
     /// server_version.
@@ -437,6 +445,7 @@ pub struct ServerHello<'a> {
     pub unsolicited: Option<ExtensionType>,
 }
 
+#[cfg(feature = "client")]
 impl<'a> ServerHello<'a> {
     /// Parses a ServerHello body. Extensions a TLS 1.2 server must never send
     /// unsolicited are reported in `unsolicited` (the first one seen) for the
@@ -500,6 +509,7 @@ impl<'a> ServerHello<'a> {
 }
 
 /// What goes into a ServerHello we send.
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Default)]
 pub struct ServerHelloRepr<'a> {
     /// Server random.
@@ -524,6 +534,7 @@ pub struct ServerHelloRepr<'a> {
     pub session_ticket_ack: bool,
 }
 
+#[cfg(feature = "server")]
 impl ServerHelloRepr<'_> {
     /// Encodes the whole handshake message (header included).
     pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
@@ -569,26 +580,27 @@ pub struct CertificateMsg<'a> {
 }
 
 impl<'a> CertificateMsg<'a> {
-    /// Parses a Certificate body; checks every entry is non-empty and there
-    /// are at most [`MAX_CHAIN_LEN`].
-    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(body);
-        let list = r.vec24()?;
-        r.expect_end()?;
-        let mut l = Reader::new(list);
-        let mut count = 0;
-        while !l.is_empty() {
-            if l.vec24()?.is_empty() {
-                return Err(Error::Decode.because("empty certificate in the certificate list"));
+    internal! {
+        /// Parses a Certificate body; checks every entry is non-empty and there
+        /// are at most [`MAX_CHAIN_LEN`].
+        fn parse(body: &'a [u8]) -> Result<Self, Error> {
+            let mut r = Reader::new(body);
+            let list = r.vec24()?;
+            r.expect_end()?;
+            let mut l = Reader::new(list);
+            let mut count = 0;
+            while !l.is_empty() {
+                if l.vec24()?.is_empty() {
+                    return Err(Error::Decode.because("empty certificate in the certificate list"));
+                }
+                count += 1;
+                if count > MAX_CHAIN_LEN {
+                    return Err(Error::BadCertificate
+                        .because("certificate chain has more certificates than this crate verifies"));
+                }
             }
-            count += 1;
-            if count > MAX_CHAIN_LEN {
-                return Err(
-                    Error::BadCertificate.because("certificate chain has more certificates than this crate verifies")
-                );
-            }
+            Ok(CertificateMsg { list, count })
         }
-        Ok(CertificateMsg { list, count })
     }
 
     /// Number of certificates (0 is allowed from a client).
@@ -607,9 +619,11 @@ impl<'a> CertificateMsg<'a> {
         core::iter::from_fn(move || r.vec24().ok())
     }
 
-    /// Encodes a Certificate message for `chain` (end-entity first).
-    pub fn encode(w: &mut Writer<'_>, chain: &[&[u8]]) -> Result<(), Error> {
-        write_handshake(w, HandshakeType::Certificate, |w| w.vec(3, |w| chain.iter().try_for_each(|c| w.vec24(c))))
+    internal! {
+        /// Encodes a Certificate message for `chain` (end-entity first).
+        fn encode(w: &mut Writer<'_>, chain: &[&[u8]]) -> Result<(), Error> {
+            write_handshake(w, HandshakeType::Certificate, |w| w.vec(3, |w| chain.iter().try_for_each(|c| w.vec24(c))))
+        }
     }
 }
 
@@ -618,6 +632,8 @@ const NAMED_CURVE: u8 = 3;
 
 /// An ECDHE ServerKeyExchange (RFC 8422 §5.4).
 #[derive(Debug, Clone, Copy)]
+// A server-only build names the type only for `encode_params`.
+#[cfg_attr(not(feature = "client"), allow(dead_code))]
 pub struct ServerKeyExchange<'a> {
     /// The ServerECDHParams bytes exactly as sent: these are signed.
     pub params: &'a [u8],
@@ -633,6 +649,7 @@ pub struct ServerKeyExchange<'a> {
 
 impl<'a> ServerKeyExchange<'a> {
     /// Parses an ECDHE ServerKeyExchange body. Only named curves are allowed.
+    #[cfg(feature = "client")]
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
         if r.u8()? != NAMED_CURVE {
@@ -655,6 +672,7 @@ impl<'a> ServerKeyExchange<'a> {
     }
 
     /// Writes the ServerECDHParams into `w` (these bytes are what is signed).
+    #[cfg(feature = "server")]
     pub fn encode_params(w: &mut Writer<'_>, group: NamedGroup, public: &[u8]) -> Result<(), Error> {
         w.u8(NAMED_CURVE)?;
         w.u16(group.to_wire())?;
@@ -662,60 +680,83 @@ impl<'a> ServerKeyExchange<'a> {
     }
 }
 
-/// A CertificateRequest (RFC 5246 §7.4.4).
+/// A CertificateRequest (RFC 5246 §7.4.4): what a server asks a client's
+/// certificate to be, shown to a
+/// [`ResolveClientCert`](crate::config::ResolveClientCert).
 #[derive(Debug, Clone, Copy)]
 pub struct CertificateRequest<'a> {
     /// certificate_types (ClientCertificateType codes).
-    pub certificate_types: &'a [u8],
+    pub(crate) certificate_types: &'a [u8],
     /// supported_signature_algorithms.
-    pub signature_algorithms: U16List<'a>,
+    pub(crate) signature_algorithms: U16List<'a>,
     /// certificate_authorities: a list of vec16 DistinguishedNames.
-    pub certificate_authorities: &'a [u8],
+    pub(crate) certificate_authorities: &'a [u8],
 }
 
 impl<'a> CertificateRequest<'a> {
-    /// Parses a CertificateRequest body.
-    pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
-        let mut r = Reader::new(body);
-        let certificate_types = r.vec8()?;
-        if certificate_types.is_empty() {
-            return Err(Error::Decode.because("CertificateRequest lists no certificate types"));
-        }
-        let signature_algorithms = U16List::parse(r.vec16()?, true)?;
-        let certificate_authorities = r.vec16()?;
-        r.expect_end()?;
-        let mut cas = Reader::new(certificate_authorities);
-        while !cas.is_empty() {
-            if cas.vec16()?.is_empty() {
-                return Err(Error::Decode.because("CertificateRequest names an empty CA"));
+    #[cfg(feature = "client")]
+    internal! {
+        /// Parses a CertificateRequest body.
+        fn parse(body: &'a [u8]) -> Result<Self, Error> {
+            let mut r = Reader::new(body);
+            let certificate_types = r.vec8()?;
+            if certificate_types.is_empty() {
+                return Err(Error::Decode.because("CertificateRequest lists no certificate types"));
             }
+            let signature_algorithms = U16List::parse(r.vec16()?, true)?;
+            let certificate_authorities = r.vec16()?;
+            r.expect_end()?;
+            let mut cas = Reader::new(certificate_authorities);
+            while !cas.is_empty() {
+                if cas.vec16()?.is_empty() {
+                    return Err(Error::Decode.because("CertificateRequest names an empty CA"));
+                }
+            }
+            Ok(CertificateRequest { certificate_types, signature_algorithms, certificate_authorities })
         }
-        Ok(CertificateRequest { certificate_types, signature_algorithms, certificate_authorities })
     }
 
-    /// The distinguished names, DER.
+    /// The certificate types the server accepts, as ClientCertificateType
+    /// codes (RFC 5246 §7.4.4, RFC 8422 §5.5: `1` rsa_sign, `64`
+    /// ecdsa_sign).
+    pub fn certificate_types(&self) -> &'a [u8] {
+        self.certificate_types
+    }
+
+    /// The signature schemes the server accepts, in its order
+    /// (supported_signature_algorithms).
+    pub fn signature_schemes(&self) -> impl Iterator<Item = SignatureScheme> + 'a {
+        self.signature_algorithms.iter().map(SignatureScheme::from)
+    }
+
+    /// The distinguished names of the CAs the server accepts, DER; none if
+    /// it accepts any.
     pub fn authorities(&self) -> impl Iterator<Item = &'a [u8]> {
         let mut r = Reader::new(self.certificate_authorities);
         core::iter::from_fn(move || r.vec16().ok())
     }
 
-    /// Encodes a CertificateRequest.
-    pub fn encode(
-        w: &mut Writer<'_>,
-        certificate_types: &[u8],
-        schemes: &[SignatureScheme],
-        authorities: &[&[u8]],
-    ) -> Result<(), Error> {
-        write_handshake(w, HandshakeType::CertificateRequest, |w| {
-            w.vec8(certificate_types)?;
-            w.vec(2, |w| schemes.iter().try_for_each(|s| w.u16(s.to_wire())))?;
-            w.vec(2, |w| authorities.iter().try_for_each(|a| w.vec16(a)))
-        })
+    #[cfg(feature = "server")]
+    internal! {
+        /// Encodes a CertificateRequest.
+        fn encode(
+            w: &mut Writer<'_>,
+            certificate_types: &[u8],
+            schemes: &[SignatureScheme],
+            authorities: &[&[u8]],
+        ) -> Result<(), Error> {
+            write_handshake(w, HandshakeType::CertificateRequest, |w| {
+                w.vec8(certificate_types)?;
+                w.vec(2, |w| schemes.iter().try_for_each(|s| w.u16(s.to_wire())))?;
+                w.vec(2, |w| authorities.iter().try_for_each(|a| w.vec16(a)))
+            })
+        }
     }
 }
 
 /// A digitally-signed struct: scheme then signature (CertificateVerify body,
 /// RFC 5246 §4.7, §7.4.8).
+#[cfg(feature = "server")]
 #[derive(Debug, Clone, Copy)]
 pub struct DigitallySigned<'a> {
     /// The signature scheme.
@@ -724,6 +765,7 @@ pub struct DigitallySigned<'a> {
     pub signature: &'a [u8],
 }
 
+#[cfg(feature = "server")]
 impl<'a> DigitallySigned<'a> {
     /// Parses a CertificateVerify body.
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
@@ -740,6 +782,7 @@ impl<'a> DigitallySigned<'a> {
 
 /// Parses an ECDHE ClientKeyExchange body: the client's public key
 /// (RFC 8422 §5.7).
+#[cfg(feature = "server")]
 pub fn parse_client_key_exchange(body: &[u8]) -> Result<&[u8], Error> {
     let mut r = Reader::new(body);
     let public = r.vec8()?;
@@ -767,6 +810,7 @@ pub struct NewSessionTicket<'a> {
 
 impl<'a> NewSessionTicket<'a> {
     /// Parses a NewSessionTicket body.
+    #[cfg(feature = "client")]
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
         let mut r = Reader::new(body);
         let lifetime_hint = r.u32()?;
@@ -776,6 +820,7 @@ impl<'a> NewSessionTicket<'a> {
     }
 
     /// Encodes a NewSessionTicket.
+    #[cfg(feature = "server")]
     pub fn encode(&self, w: &mut Writer<'_>) -> Result<(), Error> {
         write_handshake(w, HandshakeType::NewSessionTicket, |w| {
             w.u32(self.lifetime_hint)?;
@@ -785,6 +830,7 @@ impl<'a> NewSessionTicket<'a> {
 }
 
 /// Parses a body that must be empty (HelloRequest, ServerHelloDone).
+#[cfg(feature = "client")]
 pub fn parse_empty_body(body: &[u8]) -> Result<(), Error> {
     parse_empty(body)
 }

@@ -19,11 +19,6 @@ impl<'a> Reader<'a> {
         Reader { buf, pos: 0 }
     }
 
-    /// Bytes not read yet.
-    pub fn rest(&self) -> &'a [u8] {
-        self.buf.get(self.pos..).unwrap_or(&[])
-    }
-
     /// Number of bytes not read yet.
     pub fn remaining(&self) -> usize {
         self.buf.len().saturating_sub(self.pos)
@@ -96,19 +91,9 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
 
-    /// A sub-reader over a vector with a one-byte length prefix.
-    pub fn sub8(&mut self) -> Result<Reader<'a>, Error> {
-        self.vec8().map(Reader::new)
-    }
-
     /// A sub-reader over a vector with a two-byte length prefix.
     pub fn sub16(&mut self) -> Result<Reader<'a>, Error> {
         self.vec16().map(Reader::new)
-    }
-
-    /// A sub-reader over a vector with a three-byte length prefix.
-    pub fn sub24(&mut self) -> Result<Reader<'a>, Error> {
-        self.vec24().map(Reader::new)
     }
 }
 

@@ -1148,6 +1148,12 @@ fn certificate_request_encode() {
     assert_eq!(u16s(cr.signature_algorithms), [0x0403, 0x0804]);
     assert_eq!(cr.certificate_authorities, &hex("0003 300100 0002 3000")[..]);
     assert_eq!(cr.authorities().collect::<Vec<_>>(), dns);
+    // What a ResolveClientCert sees.
+    assert_eq!(cr.certificate_types(), &[1, 64]);
+    assert_eq!(
+        cr.signature_schemes().collect::<Vec<_>>(),
+        [SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::RSA_PSS_SHA256]
+    );
     assert_prefixes_fail(body, &[], |b| ok(CertificateRequest::parse(b)));
 }
 

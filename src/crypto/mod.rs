@@ -1,6 +1,10 @@
-//! Cryptography for the TLS 1.2 engine, all on RustCrypto crates and without
-//! a heap: hashes and the transcript, the PRF and key derivation, AEAD record
-//! protection, ECDHE, and signing and verifying handshake signatures.
+//! Keys and hashes: the private keys the handshake signs with (in memory,
+//! or behind the [`SignatureKey`] trait), the public keys of certificates,
+//! hashes for fingerprints and session contexts, and the names in a
+//! certificate. All on RustCrypto crates and without a heap.
+//!
+//! The engine's primitives (the transcript, the PRF and key derivation,
+//! AEAD record protection, ECDHE, ticket sealing) are internal.
 
 mod aead;
 mod hash;
@@ -11,16 +15,20 @@ mod sign;
 mod ticket;
 mod verify;
 
-pub use aead::{AeadAlg, RecordCipher, TAG_LEN};
-pub use hash::{HashAlg, HashOutput, Transcript, context_digest, hash, sha256};
+pub use hash::{HashAlg, HashOutput, context_digest, hash};
 pub use key::KeyKind;
-pub(crate) use key::scheme_transcript_hash;
-pub use kx::{EphemeralSecret, PublicShare, SUPPORTED_GROUPS, SharedSecret};
-pub use prf::{extended_master_secret, key_block, master_secret, prf, verify_data};
 #[cfg(feature = "alloc")]
 pub use sign::RsaSigningKey;
-pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey, sign_message};
-pub use ticket::{TICKET_NONCE_LEN, ticket_open, ticket_seal};
-pub use verify::{
-    PublicKey, RSA_MAX_BITS, RSA_MAX_MODULUS_LEN, RSA_MIN_BITS, RsaPublicKey, certificate_issuer, certificate_subject,
-};
+pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey};
+pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, RsaPublicKey, certificate_issuer, certificate_subject};
+
+pub(crate) use key::scheme_transcript_hash;
+internal! { use aead::{AeadAlg, RecordCipher, TAG_LEN}; }
+internal! { use hash::{Transcript, sha256}; }
+internal! { use kx::{EphemeralSecret, SUPPORTED_GROUPS}; }
+#[cfg(feature = "client")]
+internal! { use kx::{PublicShare, SharedSecret}; }
+internal! { use prf::{extended_master_secret, key_block, master_secret, verify_data}; }
+#[cfg(feature = "server")]
+internal! { use sign::sign_message; }
+internal! { use ticket::{TICKET_NONCE_LEN, ticket_open, ticket_seal}; }

@@ -535,6 +535,7 @@ impl SignatureKey for SigningKey {
 
 /// Signs `message` with any [`SignatureKey`], hashing it with the scheme's
 /// hash first (ServerKeyExchange signs the randoms and the ECDH parameters).
+#[cfg(feature = "server")]
 pub fn sign_message(
     key: &dyn SignatureKey,
     scheme: SignatureScheme,
