@@ -29,7 +29,11 @@
 //!   server asks for one;
 //! - `--refuse-renegotiation`: answer a server's renegotiation request
 //!   (HelloRequest) with a `no_renegotiation` warning instead of
-//!   renegotiating.
+//!   renegotiating;
+//! - `--keylogfile FILE`: append each handshake's master secret to FILE in
+//!   the NSS key log format (`tshark -o tls.keylog_file:FILE` decrypts a
+//!   capture with it); without it, the file `SSLKEYLOGFILE` names, as curl
+//!   does. Anyone with the file can read the traffic: debugging only.
 //!
 //! A stdin line that is exactly `R` starts a renegotiation instead of being
 //! sent (as with `s_client`); the lines after it are sent once it is done.
@@ -71,7 +75,7 @@ const CLOSE_WAIT: Duration = Duration::from_secs(5);
 const USAGE: &str = "usage: client --connect ADDR --servername NAME --ca CA.pem \
                      [--suites LIST] [--max-fragment-length 512|1024|2048|4096] [--reconnect N] \
                      [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--cert CHAIN.pem --key KEY.pem] \
-                     [--refuse-renegotiation]";
+                     [--refuse-renegotiation] [--keylogfile FILE]";
 
 struct Args {
     connect: String,
@@ -86,6 +90,7 @@ struct Args {
     cert: Option<PathBuf>,
     key: Option<PathBuf>,
     refuse_renegotiation: bool,
+    keylogfile: Option<PathBuf>,
 }
 
 fn parse_mfl(v: &str) -> Result<MaxFragmentLength, String> {
@@ -101,7 +106,7 @@ fn parse_mfl(v: &str) -> Result<MaxFragmentLength, String> {
 fn parse_args() -> Result<Args, String> {
     let (mut connect, mut servername, mut ca, mut suites, mut mfl) = (None, None, None, None, None);
     let (mut reconnect, mut sess_out, mut sess_in, mut no_tickets) = (0, None, None, false);
-    let (mut cert, mut key, mut refuse_renegotiation) = (None, None, false);
+    let (mut cert, mut key, mut refuse_renegotiation, mut keylogfile) = (None, None, false, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -118,6 +123,7 @@ fn parse_args() -> Result<Args, String> {
             "--cert" => cert = Some(PathBuf::from(value()?)),
             "--key" => key = Some(PathBuf::from(value()?)),
             "--refuse-renegotiation" => refuse_renegotiation = true,
+            "--keylogfile" => keylogfile = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -138,6 +144,7 @@ fn parse_args() -> Result<Args, String> {
         cert,
         key,
         refuse_renegotiation,
+        keylogfile,
     })
 }
 
@@ -244,6 +251,11 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     }
     config.max_fragment_length = args.max_fragment_length;
     config.session_tickets = !args.no_tickets;
+    let key_log = key_log(args.keylogfile.as_deref())?;
+    if let Some(log) = &key_log {
+        log!("event: logging keys (anyone with the file can decrypt this traffic)");
+        config.key_log = Some(log);
+    }
 
     // For `--reconnect`, sessions are cached by server name and port. Only
     // then: a renegotiation also offers the cached session, and GnuTLS 3.7

@@ -24,7 +24,11 @@
 //! - `--ca CA.pem --client-auth none|request|require`: ask clients for a
 //!   certificate issued by CA (`request`: a client without one goes on;
 //!   `require`: it is refused). The subject of a client's certificate is
-//!   logged.
+//!   logged;
+//! - `--keylogfile FILE`: append each handshake's master secret to FILE in
+//!   the NSS key log format (for Wireshark); without it, the file
+//!   `SSLKEYLOGFILE` names. Anyone with the file can read the traffic:
+//!   debugging only.
 //!
 //! The echo server answers a line `**REHANDSHAKE**` from the client with a
 //! renegotiation request (HelloRequest) instead of echoing it, like
@@ -80,7 +84,7 @@ const REHANDSHAKE: &[u8] = b"**REHANDSHAKE**";
 
 const USAGE: &str = "usage: server --listen ADDR --cert CHAIN.pem --key KEY.pem [--cert CHAIN.pem --key KEY.pem ...] \
                      [--suites LIST] [--require-ems] [--http] [--max-conns N] [--no-tickets] [--no-cache] \
-                     [--ca CA.pem --client-auth none|request|require]";
+                     [--ca CA.pem --client-auth none|request|require] [--keylogfile FILE]";
 
 struct Args {
     listen: String,
@@ -94,6 +98,7 @@ struct Args {
     no_cache: bool,
     ca: Option<PathBuf>,
     client_auth: ClientAuth,
+    keylogfile: Option<PathBuf>,
 }
 
 fn parse_client_auth(v: &str) -> Result<ClientAuth, String> {
@@ -109,7 +114,7 @@ fn parse_args() -> Result<Args, String> {
     let (mut listen, mut certs, mut keys, mut suites, mut http, mut max_conns) =
         (None, Vec::new(), Vec::new(), None, false, None);
     let (mut no_tickets, mut no_cache, mut ca, mut client_auth) = (false, false, None, ClientAuth::None);
-    let mut require_ems = false;
+    let (mut require_ems, mut keylogfile) = (false, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -125,6 +130,7 @@ fn parse_args() -> Result<Args, String> {
             "--no-cache" => no_cache = true,
             "--ca" => ca = Some(PathBuf::from(value()?)),
             "--client-auth" => client_auth = parse_client_auth(&value()?)?,
+            "--keylogfile" => keylogfile = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -147,6 +153,7 @@ fn parse_args() -> Result<Args, String> {
         no_cache,
         ca,
         client_auth,
+        keylogfile,
     })
 }
 
@@ -428,6 +435,11 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut config = ServerConfig::new(&chains[0], &keys[0]);
     config.more_certs = &creds[1..];
     config.require_extended_master_secret = args.require_ems;
+    let key_log = key_log(args.keylogfile.as_deref())?;
+    if let Some(log) = &key_log {
+        log!("event: logging keys (anyone with the file can decrypt this traffic)");
+        config.key_log = Some(log);
+    }
     if let Some(s) = &args.suites {
         config.cipher_suites = s;
     }

@@ -6,6 +6,7 @@ use crate::codec::CertificateRequest;
 use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 use crate::crypto::SignatureKey;
 use crate::error::Error;
+use crate::keylog::KeyLog;
 use crate::session::{ClientSessionCache, ServerSessions, TicketKeys};
 use crate::suites::DEFAULT_SUITES;
 
@@ -147,6 +148,9 @@ pub struct ClientConfig<'a> {
     pub client_certs: &'a [CertifiedKey<'a>],
     /// Chooses the credential instead of `client_certs`.
     pub client_cert_resolver: Option<&'a dyn ResolveClientCert>,
+    /// Told each handshake's master secret, for a key log (see
+    /// [`keylog`](crate::keylog)); for debugging only.
+    pub key_log: Option<&'a dyn KeyLog>,
 }
 
 impl<'a> ClientConfig<'a> {
@@ -169,6 +173,7 @@ impl<'a> ClientConfig<'a> {
             allow_peer_identity_change: false,
             client_certs: &[],
             client_cert_resolver: None,
+            key_log: None,
         }
     }
 }
@@ -247,6 +252,9 @@ pub struct ServerConfig<'a> {
     /// to, listed in the CertificateRequest (see
     /// [`crypto::certificate_subject`](crate::crypto::certificate_subject)).
     pub client_auth_cas: &'a [&'a [u8]],
+    /// Told each handshake's master secret, for a key log (see
+    /// [`keylog`](crate::keylog)); for debugging only.
+    pub key_log: Option<&'a dyn KeyLog>,
 }
 
 /// Bounds on client-initiated renegotiation, against renegotiation DoS: a
@@ -337,6 +345,7 @@ impl<'a> ServerConfig<'a> {
             client_auth: ClientAuth::None,
             client_verifier: None,
             client_auth_cas: &[],
+            key_log: None,
         }
     }
 }

@@ -51,6 +51,7 @@ pub mod event;
 mod handshake;
 #[cfg(feature = "std")]
 pub mod io;
+pub mod keylog;
 #[cfg(feature = "std")]
 pub mod pem;
 pub mod record;

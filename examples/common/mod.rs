@@ -70,3 +70,14 @@ pub fn main_with<A>(
         }
     }
 }
+
+/// The key log for `--keylogfile PATH`, or else the file `SSLKEYLOGFILE`
+/// names (as curl does); `None` when neither is given.
+pub fn key_log(path: Option<&std::path::Path>) -> Result<Option<sansio_tls::keylog::KeyLogFile>, String> {
+    match path {
+        Some(path) => sansio_tls::keylog::KeyLogFile::open(path)
+            .map(Some)
+            .map_err(|e| format!("--keylogfile {}: {e}", path.display())),
+        None => Ok(sansio_tls::keylog::KeyLogFile::from_env()),
+    }
+}

@@ -164,6 +164,14 @@ impl Common {
         };
     }
 
+    /// Tells the key log the master secret of this handshake (full or
+    /// resumed), in the NSS format's `CLIENT_RANDOM` entry.
+    pub fn log_master_secret(&self, key_log: Option<&dyn crate::keylog::KeyLog>) {
+        if let Some(log) = key_log {
+            log.log("CLIENT_RANDOM", &self.client_random, &self.master_secret[..]);
+        }
+    }
+
     /// Expands the key block (RFC 5246 §6.3) and installs the keys the next
     /// ChangeCipherSpec in each direction activates.
     pub fn install_keys<R>(&self, ctx: &mut Ctx<'_, R>, suite: &SuiteInfo, is_client: bool) -> Result<(), Error> {

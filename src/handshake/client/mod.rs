@@ -414,6 +414,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
         }
         self.common.master_secret = Zeroizing::new(*s.master_secret());
+        self.common.log_master_secret(self.config.key_log);
         self.common.peer_cert_sha256 = s.peer_cert_sha256();
         let keys = Keyed { suite: suite_info, group: None, session_id, session: Some(offer.session) };
         Ok(if ticket_expected {
@@ -512,6 +513,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             |m| transcript.update(m),
         )?;
         self.common.derive_master_secret(suite.hash, premaster.as_ref());
+        self.common.log_master_secret(self.config.key_log);
         if let Some((cred, scheme)) = credential {
             // RFC 5246 §7.4.8: a signature over every handshake message so
             // far, with a hash the transcript keeps (the scheme was chosen

@@ -349,6 +349,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         let choice = match (resume, choice) {
             (Some((session, in_store, suite)), _) => {
                 self.common.master_secret = Zeroizing::new(*session.master_secret());
+                self.common.log_master_secret(self.config.key_log);
                 self.common.peer_cert_sha256 = session.peer_cert_sha256();
                 // The ClientHello's ID is at most 32 bytes (parsed so).
                 let session_id = SessionId::from_slice(ch.session_id).unwrap_or_default();
@@ -555,6 +556,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
                 // ClientKeyExchange (RFC 7627 §3).
                 self.common.transcript.update(msg);
                 self.common.derive_master_secret(keys.suite.hash, premaster.as_ref());
+                self.common.log_master_secret(self.config.key_log);
                 self.common.install_keys(ctx, keys.suite, false)?;
                 match client_key {
                     Some(client_key) => (State::ExpectCertificateVerify { keys, client_key }, Progress::Continue),

@@ -1,0 +1,118 @@
+//! Key logging for traffic analysis: the NSS key log format that
+//! `SSLKEYLOGFILE` means to OpenSSL, curl, browsers and Wireshark
+//! (`tshark -o tls.keylog_file:FILE` decrypts a capture with it).
+//!
+//! A config's `key_log` is told each master secret with the client random
+//! of its handshake (full or resumed): one `CLIENT_RANDOM` line in the NSS
+//! format. **Anyone with the log reads the traffic**: log only while
+//! debugging, never in production. [`KeyLogFile`] (feature `std`) appends
+//! the lines to the file `SSLKEYLOGFILE` names.
+//!
+//! ```
+//! use sansio_tls::keylog::KeyLog;
+//! /// Counts the handshakes whose keys would be logged.
+//! struct Count(core::sync::atomic::AtomicUsize);
+//! impl KeyLog for Count {
+//!     fn log(&self, label: &str, _client_random: &[u8; 32], _secret: &[u8]) {
+//!         assert_eq!(label, "CLIENT_RANDOM");
+//!         self.0.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+//!     }
+//! }
+//! ```
+
+/// Receives the secrets of each handshake, for a key log.
+pub trait KeyLog: Send + Sync {
+    /// One NSS key log entry: `label` (`CLIENT_RANDOM` for a TLS 1.2
+    /// master secret), the handshake's client random, and the secret.
+    fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]);
+}
+
+/// Formats one NSS key log line: `LABEL <client random hex> <secret hex>`
+/// and a newline, into `out`; returns the bytes written (`None` if `out` is
+/// too small: a TLS 1.2 line takes 13 + 1 + 64 + 1 + 96 + 1 = 176 bytes).
+pub fn format_line(label: &str, client_random: &[u8; 32], secret: &[u8], out: &mut [u8]) -> Option<usize> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let len = label.len() + 1 + 2 * client_random.len() + 1 + 2 * secret.len() + 1;
+    let out = out.get_mut(..len)?;
+    let mut at = 0;
+    let mut put = |b: u8| {
+        out[at] = b;
+        at += 1;
+    };
+    label.bytes().for_each(&mut put);
+    put(b' ');
+    for b in client_random.iter() {
+        put(HEX[usize::from(b >> 4)]);
+        put(HEX[usize::from(b & 15)]);
+    }
+    put(b' ');
+    for b in secret {
+        put(HEX[usize::from(b >> 4)]);
+        put(HEX[usize::from(b & 15)]);
+    }
+    put(b'\n');
+    Some(len)
+}
+
+#[cfg(feature = "std")]
+pub use file::KeyLogFile;
+
+#[cfg(feature = "std")]
+mod file {
+    extern crate std;
+    use super::{KeyLog, format_line};
+    use std::fs::{File, OpenOptions};
+    use std::io::Write;
+    use std::path::Path;
+    use std::sync::Mutex;
+
+    /// A key log appending to a file (feature `std`), shared by every
+    /// connection of a config. Write errors are ignored: a key log must
+    /// never fail a connection.
+    #[derive(Debug)]
+    pub struct KeyLogFile(Mutex<File>);
+
+    impl KeyLogFile {
+        /// Appends to the file `SSLKEYLOGFILE` names, as OpenSSL and curl
+        /// do; `None` if the variable is unset or empty, or the file cannot
+        /// be opened.
+        pub fn from_env() -> Option<Self> {
+            let path = std::env::var_os("SSLKEYLOGFILE").filter(|p| !p.is_empty())?;
+            KeyLogFile::open(Path::new(&path)).ok()
+        }
+
+        /// Appends to `path` (created if missing).
+        pub fn open(path: &Path) -> std::io::Result<Self> {
+            let file = OpenOptions::new().create(true).append(true).open(path)?;
+            Ok(KeyLogFile(Mutex::new(file)))
+        }
+    }
+
+    impl KeyLog for KeyLogFile {
+        fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
+            let mut line = [0u8; 256];
+            let Some(n) = format_line(label, client_random, secret, &mut line) else { return };
+            if let Ok(mut file) = self.0.lock() {
+                // One write per line, so lines of concurrent handshakes do
+                // not interleave.
+                let _ignored = file.write_all(&line[..n]).and_then(|()| file.flush());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_line;
+
+    #[test]
+    fn a_line_in_the_nss_format() {
+        let mut out = [0u8; 200];
+        let n = format_line("CLIENT_RANDOM", &[0xab; 32], &[0x01; 48], &mut out).unwrap();
+        let line = core::str::from_utf8(&out[..n]).unwrap();
+        let want = ["CLIENT_RANDOM ", &"ab".repeat(32), " ", &"01".repeat(48), "\n"].concat();
+        assert_eq!(line, want);
+        assert_eq!(n, 176);
+        assert_eq!(format_line("CLIENT_RANDOM", &[0; 32], &[0; 48], &mut out[..175]), None);
+    }
+}
