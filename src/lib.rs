@@ -40,6 +40,8 @@ pub mod codec;
 #[cfg(not(feature = "fuzzing"))]
 mod codec;
 
+#[macro_use]
+mod logging;
 pub mod cert;
 pub mod config;
 pub mod conn;

@@ -127,6 +127,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
             return Err(e);
         }
         if !self.sent_close {
+            log_debug!("{}: sending close_notify", S::ROLE);
             let sent = self.tx.writer(&mut self.record).alert(AlertLevel::Warning, AlertDescription::CloseNotify);
             sent.map_err(|e| self.fail(e))?;
             self.sent_close = true;

@@ -22,7 +22,7 @@ pub use client::{ClientConnection, ClientParams};
 pub use server::ServerConnection;
 
 use crate::codec::{self, AlertDescription, AlertLevel};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::event::{CloseReason, Event, HandshakeInfo};
 use crate::handshake::{Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
 use crate::record::RecordLayer;
@@ -159,6 +159,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     }
 
     fn start_renegotiation(&mut self) {
+        log_debug!("{}: renegotiation starts", S::ROLE);
         self.renegotiating = true;
         self.hello_request_deadline = None;
         self.deadline = self.side.handshake_timeout_ms().map(|t| self.now.add_millis(t));
@@ -167,6 +168,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     /// RFC 5746 §4.2 / RFC 5246 §7.2.2: a renegotiation is refused with a
     /// warning.
     fn send_no_renegotiation(&mut self) -> Result<(), Error> {
+        log_debug!("{}: refusing a renegotiation (no_renegotiation warning)", S::ROLE);
         self.tx.writer(&mut self.record).alert(AlertLevel::Warning, AlertDescription::NoRenegotiation)
     }
 
@@ -216,7 +218,14 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
         if let State::Failed(first) = self.state {
             return first;
         }
+        match e.kind() {
+            ErrorKind::AlertReceived(d) => {
+                log_warn!("{}: the peer sent fatal alert {}", S::ROLE, d.name().unwrap_or("(unknown)"))
+            }
+            _ => log_warn!("{}: fatal error: {}", S::ROLE, e.reason()),
+        }
         if let Some(desc) = e.alert() {
+            log_debug!("{}: sending fatal alert {}", S::ROLE, desc.name().unwrap_or("(unknown)"));
             // With the transmit buffer full the alert cannot be sent; the
             // connection fails all the same.
             let _unsent = self.tx.writer(&mut self.record).alert(AlertLevel::Fatal, desc);
@@ -243,6 +252,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
                 }
                 self.record.activate_read()?;
                 self.side.got_ccs();
+                log_debug!("{}: received ChangeCipherSpec", S::ROLE);
             }
             Inbound::Alert(level, description) => {
                 // Not from a client before its ClientHello: OpenSSL and
@@ -272,6 +282,9 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     }
 
     fn handle_alert(&mut self, level: AlertLevel, description: AlertDescription) -> Result<(), Error> {
+        if level == AlertLevel::Warning {
+            log_debug!("{}: received warning alert {}", S::ROLE, description.name().unwrap_or("(unknown)"));
+        }
         match (level, description) {
             (AlertLevel::Unknown(_), _) => Err(Error::IllegalParameter.because("alert of unknown level")),
             (_, AlertDescription::CloseNotify) => {
@@ -300,6 +313,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     fn dispatch(&mut self, len: usize) -> Result<Progress, Error> {
         let msg = self.rx.message(len);
         let (typ, body, _) = codec::split_handshake(msg).ok_or(Error::Decode)?;
+        log_debug!("{}: handshake message of type {}, {} bytes", S::ROLE, typ.to_wire(), msg.len());
         let mut ctx = Ctx { out: self.tx.writer(&mut self.record), rng: &mut self.rng, now: self.now };
         self.side.handle(&mut ctx, typ, msg, body)
     }
@@ -338,6 +352,14 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
         match progress {
             Progress::Continue | Progress::SessionLookup => Ok(()),
             Progress::Done(info) => {
+                log_debug!(
+                    "{}: handshake done: {}, resumed {}, extended master secret {}, secure renegotiation {}",
+                    S::ROLE,
+                    crate::suites::suite_name(info.suite).unwrap_or("(unknown suite)"),
+                    info.resumed,
+                    info.extended_master_secret,
+                    info.secure_renegotiation
+                );
                 self.info = Some(info);
                 self.state = State::Open;
                 self.renegotiating = false;

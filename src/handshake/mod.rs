@@ -255,6 +255,9 @@ impl Common {
 /// handshakes implement it, and the connection calls them without dynamic
 /// dispatch.
 pub trait HandshakeSide {
+    /// "client" or "server", for log lines.
+    const ROLE: &'static str;
+
     /// Handles one whole handshake message.
     fn handle<R: rand_core::CryptoRng>(
         &mut self,

@@ -543,6 +543,8 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
 }
 
 impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHandshake<'a, C> {
+    const ROLE: &'static str = "client";
+
     fn handle<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,

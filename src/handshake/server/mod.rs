@@ -524,6 +524,8 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
 }
 
 impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHandshake<'a, C> {
+    const ROLE: &'static str = "server";
+
     fn handle<R: rand_core::CryptoRng>(
         &mut self,
         ctx: &mut Ctx<'_, R>,
