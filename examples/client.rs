@@ -30,6 +30,13 @@
 //! - `--refuse-renegotiation`: answer a server's renegotiation request
 //!   (HelloRequest) with a `no_renegotiation` warning instead of
 //!   renegotiating;
+//! - `--alpn LIST`: offer these application protocols (comma-separated,
+//!   e.g. `h2,http/1.1`); the one agreed is logged;
+//! - `--showcerts`: print the server's certificate chain as PEM on stdout,
+//!   like `s_client -showcerts`;
+//! - `--insecure`: do not verify the server's certificate (then `--ca` is
+//!   not needed). **For testing only**: anyone can impersonate the server;
+//!   a warning says so on every connection;
 //! - `--keylogfile FILE`: append each handshake's master secret to FILE in
 //!   the NSS key log format (`tshark -o tls.keylog_file:FILE` decrypts a
 //!   capture with it); without it, the file `SSLKEYLOGFILE` names, as curl
@@ -46,7 +53,7 @@ mod common;
 use common::*;
 use getrandom::SysRng;
 use rand_core::UnwrapErr;
-use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::cert::{ServerCertVerifier, WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::config::CertifiedKey;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
@@ -72,15 +79,18 @@ const POLL: Duration = Duration::from_millis(20);
 /// How long to wait for the server's close_notify after sending ours.
 const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
-const USAGE: &str = "usage: client --connect ADDR --servername NAME --ca CA.pem \
+const USAGE: &str = "usage: client --connect ADDR --servername NAME (--ca CA.pem | --insecure) \
                      [--suites LIST] [--max-fragment-length 512|1024|2048|4096] [--reconnect N] \
                      [--sess-out FILE] [--sess-in FILE] [--no-tickets] [--cert CHAIN.pem --key KEY.pem] \
-                     [--refuse-renegotiation] [--keylogfile FILE]";
+                     [--refuse-renegotiation] [--keylogfile FILE] [--alpn LIST] [--showcerts]";
 
 struct Args {
     connect: String,
     servername: String,
-    ca: PathBuf,
+    ca: Option<PathBuf>,
+    insecure: bool,
+    alpn: Vec<Vec<u8>>,
+    showcerts: bool,
     suites: Option<Vec<CipherSuite>>,
     max_fragment_length: Option<MaxFragmentLength>,
     reconnect: u32,
@@ -107,6 +117,7 @@ fn parse_args() -> Result<Args, String> {
     let (mut connect, mut servername, mut ca, mut suites, mut mfl) = (None, None, None, None, None);
     let (mut reconnect, mut sess_out, mut sess_in, mut no_tickets) = (0, None, None, false);
     let (mut cert, mut key, mut refuse_renegotiation, mut keylogfile) = (None, None, false, None);
+    let (mut insecure, mut alpn, mut showcerts) = (false, Vec::new(), false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -124,9 +135,15 @@ fn parse_args() -> Result<Args, String> {
             "--key" => key = Some(PathBuf::from(value()?)),
             "--refuse-renegotiation" => refuse_renegotiation = true,
             "--keylogfile" => keylogfile = Some(PathBuf::from(value()?)),
+            "--insecure" => insecure = true,
+            "--alpn" => alpn = parse_alpn(&value()?)?,
+            "--showcerts" => showcerts = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
+    }
+    if ca.is_none() && !insecure {
+        return Err(format!("give --ca CA.pem (or --insecure, for testing only)\n{USAGE}"));
     }
     if cert.is_some() != key.is_some() {
         return Err(format!("--cert and --key go together\n{USAGE}"));
@@ -134,7 +151,10 @@ fn parse_args() -> Result<Args, String> {
     Ok(Args {
         connect: connect.ok_or(USAGE)?,
         servername: servername.ok_or(USAGE)?,
-        ca: ca.ok_or(USAGE)?,
+        ca,
+        insecure,
+        alpn,
+        showcerts,
         suites,
         max_fragment_length: mfl,
         reconnect,
@@ -189,7 +209,12 @@ fn report_events(tls: &mut Stream<'_>, args: &Args) -> io::Result<Option<CloseRe
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
-            StreamEvent::HandshakeDone(info) => log!("event: {}", describe_handshake(&info)),
+            StreamEvent::HandshakeDone(info) => {
+                log!("event: {}", describe_handshake(&info));
+                if let Some(p) = tls.connection().alpn_protocol() {
+                    log!("event: ALPN protocol {}", String::from_utf8_lossy(p));
+                }
+            }
             StreamEvent::Alert(level, desc) => log!("event: alert {level:?} {desc:?}"),
             StreamEvent::RenegotiationRefused => log!("event: renegotiation refused"),
             StreamEvent::NewSession(session) => {
@@ -213,7 +238,12 @@ fn report_events(tls: &mut Stream<'_>, args: &Args) -> io::Result<Option<CloseRe
                     start_renegotiation(tls)?;
                 }
             }
-            StreamEvent::PeerCertificates(chain) => log!("event: peer certificates ({} in chain)", chain.len()),
+            StreamEvent::PeerCertificates(chain) => {
+                log!("event: peer certificates ({} in chain)", chain.len());
+                if args.showcerts {
+                    print_chain(&chain);
+                }
+            }
             StreamEvent::Closed(reason) => {
                 let how = match reason {
                     CloseReason::CloseNotify => "close_notify",
@@ -238,14 +268,25 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let ca_der = pem::read_certs(&args.ca)?;
+    let ca_der = match &args.ca {
+        Some(ca) => pem::read_certs(ca)?,
+        None => Vec::new(),
+    };
     let roots = ca_der
         .iter()
         .map(|der| trust_anchor_from_der(der))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("{}: {e}", args.ca.display()))?;
-    let verifier = WebPkiServerVerifier::new(&roots);
-    let mut config = ClientConfig::new(&verifier);
+        .map_err(|e| format!("{}: {e}", args.ca.as_deref().unwrap_or(Path::new("")).display()))?;
+    let webpki = WebPkiServerVerifier::new(&roots);
+    let verifier: &dyn ServerCertVerifier = if args.insecure {
+        log!("WARNING: --insecure: server certificates are NOT verified; anyone can impersonate the server");
+        &AcceptAnyServerCert
+    } else {
+        &webpki
+    };
+    let mut config = ClientConfig::new(verifier);
+    let alpn: Vec<&[u8]> = args.alpn.iter().map(Vec::as_slice).collect();
+    config.alpn_protocols = &alpn;
     if let Some(s) = &args.suites {
         config.cipher_suites = s;
     }

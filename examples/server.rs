@@ -1,5 +1,5 @@
 //! A TLS 1.2 server over TCP: an echo server by default, or a tiny HTTP
-//! server. Connections are served one after another.
+//! server. Connections are served concurrently, one thread each.
 //!
 //! ```sh
 //! cargo run --features std --example server -- --listen 127.0.0.1:8443 \
@@ -25,6 +25,10 @@
 //!   certificate issued by CA (`request`: a client without one goes on;
 //!   `require`: it is refused). The subject of a client's certificate is
 //!   logged;
+//! - `--alpn LIST`: the application protocols to agree to, in preference
+//!   order (comma-separated, e.g. `h2,http/1.1`); a client that offers ALPN
+//!   but none of them is refused (`no_application_protocol`);
+//! - `--showcerts`: print a client's certificate chain as PEM on stdout;
 //! - `--keylogfile FILE`: append each handshake's master secret to FILE in
 //!   the NSS key log format (for Wireshark); without it, the file
 //!   `SSLKEYLOGFILE` names. Anyone with the file can read the traffic:
@@ -54,7 +58,9 @@ use std::io::{self, BufRead, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Receive buffer size: the largest record plus a handshake message of up
@@ -84,7 +90,7 @@ const REHANDSHAKE: &[u8] = b"**REHANDSHAKE**";
 
 const USAGE: &str = "usage: server --listen ADDR --cert CHAIN.pem --key KEY.pem [--cert CHAIN.pem --key KEY.pem ...] \
                      [--suites LIST] [--require-ems] [--http] [--max-conns N] [--no-tickets] [--no-cache] \
-                     [--ca CA.pem --client-auth none|request|require] [--keylogfile FILE]";
+                     [--ca CA.pem --client-auth none|request|require] [--keylogfile FILE] [--alpn LIST] [--showcerts]";
 
 struct Args {
     listen: String,
@@ -99,6 +105,8 @@ struct Args {
     ca: Option<PathBuf>,
     client_auth: ClientAuth,
     keylogfile: Option<PathBuf>,
+    alpn: Vec<Vec<u8>>,
+    showcerts: bool,
 }
 
 fn parse_client_auth(v: &str) -> Result<ClientAuth, String> {
@@ -114,7 +122,7 @@ fn parse_args() -> Result<Args, String> {
     let (mut listen, mut certs, mut keys, mut suites, mut http, mut max_conns) =
         (None, Vec::new(), Vec::new(), None, false, None);
     let (mut no_tickets, mut no_cache, mut ca, mut client_auth) = (false, false, None, ClientAuth::None);
-    let (mut require_ems, mut keylogfile) = (false, None);
+    let (mut require_ems, mut keylogfile, mut alpn, mut showcerts) = (false, None, Vec::new(), false);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
@@ -131,6 +139,8 @@ fn parse_args() -> Result<Args, String> {
             "--ca" => ca = Some(PathBuf::from(value()?)),
             "--client-auth" => client_auth = parse_client_auth(&value()?)?,
             "--keylogfile" => keylogfile = Some(PathBuf::from(value()?)),
+            "--alpn" => alpn = parse_alpn(&value()?)?,
+            "--showcerts" => showcerts = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
@@ -154,6 +164,8 @@ fn parse_args() -> Result<Args, String> {
         ca,
         client_auth,
         keylogfile,
+        alpn,
+        showcerts,
     })
 }
 
@@ -209,6 +221,9 @@ fn describe_peer(chain: &[Vec<u8>]) -> String {
     format!("subject=\"{subject}\" sha256={} ({} in chain)", hex(hash(HashAlg::Sha256, ee).as_ref()), chain.len())
 }
 
+/// `--showcerts`, for every connection's thread.
+static SHOW_CERTS: AtomicBool = AtomicBool::new(false);
+
 /// A server connection over TCP, owning its buffers.
 type Stream<'a> = TlsStream<ServerConnection<'a, UnwrapErr<SysRng>, Vec<u8>>, TcpStream>;
 
@@ -217,14 +232,24 @@ fn report_events(tls: &mut Stream<'_>) -> Option<CloseReason> {
     let mut closed = None;
     for ev in tls.take_events() {
         match ev {
-            StreamEvent::HandshakeDone(info) => log!("event: {}", describe_handshake(&info)),
+            StreamEvent::HandshakeDone(info) => {
+                log!("event: {}", describe_handshake(&info));
+                if let Some(p) = tls.connection().alpn_protocol() {
+                    log!("event: ALPN protocol {}", String::from_utf8_lossy(p));
+                }
+            }
             StreamEvent::Alert(level, desc) => log!("event: alert {level:?} {desc:?}"),
             StreamEvent::RenegotiationRefused => log!("event: renegotiation refused"),
             StreamEvent::NewSession(_) => log!("event: new resumable session"),
             StreamEvent::StoreSession(_) => log!("event: session to store"),
             StreamEvent::SessionLookup(_) => log!("event: session lookup"),
             StreamEvent::RenegotiationRequested => log!("event: renegotiation requested"),
-            StreamEvent::PeerCertificates(chain) => log!("event: client certificate {}", describe_peer(&chain)),
+            StreamEvent::PeerCertificates(chain) => {
+                log!("event: client certificate {}", describe_peer(&chain));
+                if SHOW_CERTS.load(Ordering::Relaxed) {
+                    print_chain(&chain);
+                }
+            }
             StreamEvent::Closed(reason) => {
                 let how = match reason {
                     CloseReason::CloseNotify => "close_notify",
@@ -303,8 +328,6 @@ fn request_renegotiation(tls: &mut Stream<'_>) -> io::Result<()> {
 /// Serves one connection to its end.
 fn serve(config: &ServerConfig<'_>, sock: TcpStream, http: bool, commands: &Receiver<Vec<u8>>) -> io::Result<()> {
     sock.set_read_timeout(Some(POLL))?;
-    // Commands typed while no client was connected are not for this one.
-    while commands.try_recv().is_ok() {}
     let (rx, tx) = (vec![0; RX_BUF], vec![0; TX_BUF]);
     let conn = ServerConnection::new(config, rx, tx, UnwrapErr(SysRng), Instant::now()).map_err(io::Error::other)?;
     let mut tls = TlsStream::new(conn, sock);
@@ -473,8 +496,14 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         config.client_auth_cas = &ca_names;
     }
 
-    // stdin is read on its own thread; lines arrive through a channel.
-    let (lines_tx, commands) = mpsc::channel::<Vec<u8>>();
+    SHOW_CERTS.store(args.showcerts, Ordering::Relaxed);
+    let alpn: Vec<&[u8]> = args.alpn.iter().map(Vec::as_slice).collect();
+    config.alpn_protocols = &alpn;
+
+    // stdin is read on its own thread; each line goes to the newest
+    // connection (commands typed while none is open are dropped).
+    let newest: Arc<Mutex<Option<mpsc::Sender<Vec<u8>>>>> = Arc::default();
+    let stdin_target = Arc::clone(&newest);
     std::thread::spawn(move || {
         let mut stdin = io::stdin().lock();
         loop {
@@ -482,8 +511,8 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             match stdin.read_until(b'\n', &mut line) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
-                    if lines_tx.send(line).is_err() {
-                        break;
+                    if let Some(tx) = stdin_target.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                        let _ = tx.send(line);
                     }
                 }
             }
@@ -492,15 +521,23 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let listener = TcpListener::bind(&args.listen)?;
     log!("listening on {}", listener.local_addr()?);
-    let mut served = 0;
-    while args.max_conns.is_none_or(|max| served < max) {
-        let (sock, peer) = listener.accept()?;
-        served += 1;
-        log!("event: connection from {peer}");
-        // One bad connection does not stop the server.
-        if let Err(e) = serve(&config, sock, args.http, &commands) {
-            log!("error: {e}");
+    // One thread per connection: an idle client does not hold up the others.
+    std::thread::scope(|threads| {
+        let mut served = 0;
+        while args.max_conns.is_none_or(|max| served < max) {
+            let (sock, peer) = listener.accept()?;
+            served += 1;
+            log!("event: connection from {peer}");
+            let (tx, commands) = mpsc::channel::<Vec<u8>>();
+            *newest.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+            let config = &config;
+            threads.spawn(move || {
+                // One bad connection does not stop the server.
+                if let Err(e) = serve(config, sock, args.http, &commands) {
+                    log!("error: {e}");
+                }
+            });
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

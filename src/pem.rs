@@ -99,27 +99,59 @@ pub fn private_key_from_pem(pem: &[u8]) -> Result<(KeyFormat, Vec<u8>), PemError
     Err(PemError::NoItems)
 }
 
+/// A DER certificate as PEM (`-----BEGIN CERTIFICATE-----`, base64 in lines
+/// of 64), as `openssl s_client -showcerts` prints it.
+///
+/// ```
+/// let pem = sansio_tls::pem::certificate_to_pem(&[0x30, 0x03, 0x02, 0x01, 0x01]);
+/// assert_eq!(pem, "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n");
+/// assert_eq!(sansio_tls::pem::certs_from_pem(pem.as_bytes()).unwrap(), [vec![0x30, 0x03, 0x02, 0x01, 0x01]]);
+/// ```
+pub fn certificate_to_pem(der: &[u8]) -> std::string::String {
+    const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut body = std::string::String::new();
+    for chunk in der.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            let c = if i <= chunk.len() { B64[(n >> (18 - 6 * i) & 63) as usize] } else { b'=' };
+            body.push(char::from(c));
+        }
+    }
+    let mut pem = std::string::String::from("-----BEGIN CERTIFICATE-----\n");
+    for line in body.as_bytes().chunks(64) {
+        pem.push_str(core::str::from_utf8(line).unwrap_or_default());
+        pem.push('\n');
+    }
+    pem.push_str("-----END CERTIFICATE-----\n");
+    pem
+}
+
 fn invalid_data(path: &Path, err: PemError) -> io::Error {
     let msg = std::format!("{}: {err}", path.display());
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
 
+/// Reads `path`; an I/O error keeps its kind and names the path.
+fn read_file(path: &Path) -> io::Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| io::Error::new(e.kind(), std::format!("{}: {e}", path.display())))
+}
+
 /// Reads a PEM file and returns its certificates as DER, in order.
 ///
-/// I/O errors are returned as they are; PEM problems become
+/// I/O errors keep their kind and name the path; PEM problems become
 /// [`io::ErrorKind::InvalidData`].
 pub fn read_certs(path: &Path) -> io::Result<Vec<Vec<u8>>> {
-    let pem = std::fs::read(path)?;
+    let pem = read_file(path)?;
     certs_from_pem(&pem).map_err(|e| invalid_data(path, e))
 }
 
 /// Reads a PEM file and returns its first private key as DER, with its
 /// encoding.
 ///
-/// I/O errors are returned as they are; PEM problems become
+/// I/O errors keep their kind and name the path; PEM problems become
 /// [`io::ErrorKind::InvalidData`].
 pub fn read_private_key(path: &Path) -> io::Result<(KeyFormat, Vec<u8>)> {
-    let pem = std::fs::read(path)?;
+    let pem = read_file(path)?;
     private_key_from_pem(&pem).map_err(|e| invalid_data(path, e))
 }
 
@@ -138,6 +170,23 @@ mod tests {
 
     fn pki_path(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors/pki").join(name)
+    }
+
+    #[test]
+    fn certificates_to_pem_as_openssl_writes_them() {
+        // Byte for byte what OpenSSL wrote for the same certificate.
+        for name in ["ecdsa-server", "rsa-ca"] {
+            let pem = std::fs::read_to_string(pki_path(&std::format!("{name}.pem"))).unwrap();
+            let der = std::fs::read(pki_path(&std::format!("{name}.der"))).unwrap();
+            assert_eq!(certificate_to_pem(&der), pem, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_missing_file_names_its_path() {
+        let e = read_certs(Path::new("/nonexistent/ca.pem")).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+        assert!(e.to_string().starts_with("/nonexistent/ca.pem: "), "{e}");
     }
 
     #[test]

@@ -505,3 +505,94 @@ fn server_example_takes_big_client_hellos_and_its_alerts_arrive() {
     let out = server.output();
     assert!(out.contains("receive buffer") && out.contains("(sends illegal_parameter)"), "{}", server.describe());
 }
+
+// ----- the options openssl s_client / s_server users expect ----------------
+
+/// `--alpn` both ways, and `--showcerts`: the client agrees on a protocol
+/// with `s_server -alpn` and prints the server's chain as PEM, byte for byte
+/// the certificate file (s_server sends the leaf only); the server agrees
+/// with `s_client -alpn`.
+#[test]
+fn alpn_and_showcerts() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let leaf_pem = std::fs::read_to_string(pki("ecdsa-server.pem")).unwrap();
+    let (mut server, port) = on_free_port(|port| {
+        openssl_s_server(
+            port,
+            &pki("ecdsa-server-chain.pem"),
+            &pki("ecdsa-server.key.pem"),
+            &["-alpn", "h2,http/1.1", "-rev"],
+        )
+    });
+    let mut client = start_client(port, "ecdsa-ca.pem", &["--alpn", "spdy/1,http/1.1", "--showcerts"]);
+    expect_in(&mut client, Peer::stderr, "event: ALPN protocol http/1.1", &mut server);
+    expect_in(&mut client, Peer::stdout, "-----END CERTIFICATE-----", &mut server);
+    client.send(b"abc\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "cba", &mut server);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    let stdout = client.stdout();
+    assert!(stdout.starts_with(&leaf_pem), "the chain as PEM first:\n{stdout}");
+    assert_eq!(stdout.matches("-----BEGIN CERTIFICATE-----").count(), 1, "{stdout}");
+
+    let (mut server, port) = start_server(&["--alpn", "h2,http/1.1"]);
+    let mut client = openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2", "-alpn", "http/1.1"]);
+    expect_output(&mut client, "ALPN protocol: http/1.1", &mut server);
+    expect_in(&mut server, Peer::stderr, "event: ALPN protocol http/1.1", &mut client);
+    client.close_stdin();
+    expect_finished(&mut server, &mut client);
+}
+
+/// `--insecure` connects to a server no CA vouches for, and says loudly that
+/// it did not verify; a missing CA file is an error that names the path.
+#[test]
+fn insecure_and_missing_files() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let (mut server, port) = on_free_port(|port| {
+        openssl_s_server(port, &pki("ecdsa-untrusted.pem"), &pki("ecdsa-untrusted.key.pem"), &["-rev"])
+    });
+    let mut cmd = Command::new(example("client"));
+    cmd.args(["--connect", &format!("127.0.0.1:{port}"), "--servername", "localhost", "--insecure"]);
+    let mut client = Peer::spawn(cmd);
+    expect_in(&mut client, Peer::stderr, "WARNING: --insecure", &mut server);
+    expect_in(&mut client, Peer::stderr, "event: handshake done", &mut server);
+    client.send(b"xyz\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "zyx", &mut server);
+    client.close_stdin();
+    expect_finished(&mut client, &mut server);
+    assert!(client.stderr().contains("was NOT verified"), "{}", client.describe());
+
+    let out = Command::new(example("client"))
+        .args(["--connect", "127.0.0.1:1", "--servername", "localhost", "--ca", "/nonexistent/ca.pem"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: /nonexistent/ca.pem: "), "{stderr}");
+}
+
+/// The server serves connections concurrently: a client that connects and
+/// says nothing does not keep another from being served.
+#[test]
+fn server_example_serves_while_a_client_idles() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let (mut server, port) = start_server(&["--max-conns", "2"]);
+    let idle = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let accepted = wait_until(HANDSHAKE_TIMEOUT, || server.stderr().contains("event: connection from"));
+    assert!(accepted, "the idle connection was not accepted\n{}", server.describe());
+    let mut client = openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2"]);
+    expect_output(&mut client, "Verify return code: 0 (ok)", &mut server);
+    client.send(b"still-served\n").unwrap();
+    expect_in(&mut client, Peer::stdout, "still-served", &mut server);
+    client.close_stdin();
+    // The idle one goes away; then the server has served both and exits.
+    drop(idle);
+    expect_finished(&mut server, &mut client);
+    assert_eq!(count_in_stderr(&server, "event: connection from"), 2, "{}", server.describe());
+}

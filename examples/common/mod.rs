@@ -71,6 +71,40 @@ pub fn main_with<A>(
     }
 }
 
+/// A comma-separated ALPN protocol list (`h2,http/1.1`).
+pub fn parse_alpn(list: &str) -> Result<Vec<Vec<u8>>, String> {
+    let protocols: Vec<Vec<u8>> = list.split(',').map(|p| p.trim().as_bytes().to_vec()).collect();
+    if protocols.iter().any(|p| p.is_empty() || p.len() > 255) {
+        return Err(format!("--alpn {list:?}: protocol names are 1 to 255 bytes"));
+    }
+    Ok(protocols)
+}
+
+/// The certificates of a chain as PEM, as `openssl s_client -showcerts`
+/// prints them.
+pub fn print_chain(chain: &[Vec<u8>]) {
+    use std::io::Write as _;
+    let text: String = chain.iter().map(|c| sansio_tls::pem::certificate_to_pem(c)).collect();
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+/// `--insecure`: accepts every server certificate. For testing only: with it
+/// anyone can impersonate the server.
+pub struct AcceptAnyServerCert;
+
+impl sansio_tls::cert::ServerCertVerifier for AcceptAnyServerCert {
+    fn verify_server_cert(
+        &self,
+        _chain: &[sansio_tls::cert::CertificateDer<'_>],
+        server_name: &str,
+        _now_unix_secs: u64,
+    ) -> Result<(), sansio_tls::Error> {
+        log!("WARNING: --insecure: the certificate of {server_name:?} was NOT verified");
+        Ok(())
+    }
+}
+
 /// The key log for `--keylogfile PATH`, or else the file `SSLKEYLOGFILE`
 /// names (as curl does); `None` when neither is given.
 pub fn key_log(path: Option<&std::path::Path>) -> Result<Option<sansio_tls::keylog::KeyLogFile>, String> {
