@@ -38,8 +38,14 @@ fn pki_arg(name: &str) -> String {
 /// Starts the server example on 127.0.0.1 (port chosen by the kernel) and
 /// returns it with its port.
 fn start_server(extra: &[&str]) -> (Peer, u16) {
-    let mut cmd = Command::new(example("server"));
-    cmd.args(["--listen", "127.0.0.1:0", "--max-conns", "1"])
+    start_named_server("server", &[&["--max-conns", "1"], extra].concat())
+}
+
+/// Starts the server example `name` on 127.0.0.1 with the ECDSA
+/// credential and `extra`.
+fn start_named_server(name: &str, extra: &[&str]) -> (Peer, u16) {
+    let mut cmd = Command::new(example(name));
+    cmd.args(["--listen", "127.0.0.1:0"])
         .args(["--cert", &pki_arg("ecdsa-server-chain.pem")])
         .args(["--key", &pki_arg("ecdsa-server.key.pem")])
         .args(extra);
@@ -595,4 +601,33 @@ fn server_example_serves_while_a_client_idles() {
     drop(idle);
     expect_finished(&mut server, &mut client);
     assert_eq!(count_in_stderr(&server, "event: connection from"), 2, "{}", server.describe());
+}
+
+/// The mio example serves several clients at once from one poll loop, each
+/// connection a value in its map, and exits once they all ended.
+#[test]
+fn mio_server_echoes_to_concurrent_clients() {
+    if !require_peer("openssl") {
+        return;
+    }
+    let (mut server, port) = start_named_server("mio_server", &["--max-conns", "3"]);
+    let mut clients: Vec<Peer> =
+        (0..3).map(|_| openssl_s_client(port, &pki("ecdsa-ca.pem"), "localhost", &["-tls1_2"])).collect();
+    for (i, client) in clients.iter_mut().enumerate() {
+        expect_output(client, "Verify return code: 0 (ok)", &mut server);
+        client.send(format!("line from client {i}\n").as_bytes()).unwrap();
+    }
+    for (i, client) in clients.iter_mut().enumerate() {
+        expect_in(client, Peer::stdout, &format!("line from client {i}"), &mut server);
+    }
+    for client in &mut clients {
+        client.close_stdin();
+    }
+    match server.wait_exit(HANDSHAKE_TIMEOUT) {
+        Some(status) if status.success() => {}
+        _ => panic!("the mio server should exit after 3 connections\n{}", server.describe()),
+    }
+    let log = server.output();
+    assert_eq!(log.matches("event: handshake done").count(), 3, "{log}");
+    assert_eq!(log.matches("event: connection from").count(), 3, "{log}");
 }
