@@ -59,6 +59,10 @@ pub mod suites;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;
+/// Tokio adapters (feature `tokio`): `TlsConnector`, `TlsAcceptor` and
+/// `AsyncRead + AsyncWrite` streams, like tokio-rustls.
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use codec::{
     AlertDescription, AlertLevel, CertificateMsg, CertificateRequest, CipherSuite, MaxFragmentLength, NamedGroup,

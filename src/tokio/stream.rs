@@ -1,0 +1,476 @@
+//! The stream both roles share: it drives a [`Connection`] over a tokio
+//! transport from `poll_*` calls.
+
+extern crate std;
+
+use super::{Rng, Role, io_error};
+use crate::codec::AlertDescription;
+use crate::conn::Connection;
+use crate::{CloseReason, Error, Event, HandshakeInfo, Instant};
+use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use ::tokio::time::Sleep;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
+use std::boxed::Box;
+use std::io;
+use std::time::Duration;
+use std::vec::Vec;
+
+/// The most bytes read and discarded after a fatal error (the alert's
+/// drain, see [`DRAIN_TIME`](crate::io::DRAIN_TIME)).
+const DRAIN_MAX_BYTES: usize = 1 << 20;
+
+/// A TLS connection over a tokio transport `T`, after its handshake:
+/// `AsyncRead` and `AsyncWrite` of plaintext. Named by its role:
+/// [`client::TlsStream`](super::client::TlsStream) and
+/// [`server::TlsStream`](super::server::TlsStream).
+///
+/// See [the module docs](super) for what reads, writes and shutdown do,
+/// and how errors come back.
+pub struct TlsStream<R: Role, T> {
+    conn: Connection<R::Side, Rng, Vec<u8>>,
+    io: T,
+    role: R,
+    /// Plaintext received and not read yet: `plaintext[read_pos..]`, at
+    /// most one record's.
+    plaintext: Vec<u8>,
+    read_pos: usize,
+    /// The peer's verified chain (DER, end-entity first), from its last
+    /// handshake.
+    peer_certificates: Vec<Vec<u8>>,
+    last_alert: Option<AlertDescription>,
+    /// Handshakes completed: the first and renegotiations.
+    handshakes: u32,
+    /// How the peer closed, once it did.
+    closed: Option<CloseReason>,
+    /// The transport reached end of stream.
+    eof: bool,
+    /// The timer for the connection's deadline.
+    timer: Option<Timer>,
+    /// A fatal error being reported (alert, shutdown, drain).
+    failure: Option<Failure>,
+}
+
+/// A tokio timer armed for one deadline of the connection.
+struct Timer {
+    deadline: Instant,
+    sleep: Pin<Box<Sleep>>,
+}
+
+/// Where a fatal error's report stands.
+#[derive(Clone, Copy, PartialEq)]
+enum Report {
+    /// Sending the alert.
+    Alert,
+    /// Shutting the write half down.
+    Shutdown,
+    /// Reading what the peer still sends.
+    Drain,
+    /// Done: every call returns the error.
+    Done,
+}
+
+struct Failure {
+    error: Error,
+    report: Report,
+    drained: usize,
+    /// The report gives up at this point (sending, shutting down or
+    /// draining against a peer that stalls).
+    give_up: Pin<Box<Sleep>>,
+}
+
+/// Writes the connection's pending transmit bytes to `io`, then flushes it.
+fn transmit<S: crate::conn::Side, T: AsyncWrite + Unpin>(
+    conn: &mut Connection<S, Rng, Vec<u8>>,
+    io: &mut T,
+    cx: &mut Context<'_>,
+) -> Poll<io::Result<()>> {
+    while !conn.transmit_pending().is_empty() {
+        let n = ready!(Pin::new(&mut *io).poll_write(cx, conn.transmit_pending()))?;
+        if n == 0 {
+            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+        }
+        conn.transmit_done(n);
+    }
+    Pin::new(io).poll_flush(cx)
+}
+
+/// Whether a transmit error can be ignored: the peer closed and went away
+/// before our answer to its close_notify got out; nothing is lost.
+fn peer_gone(conn_closed: bool, e: &io::Error) -> bool {
+    conn_closed && matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset)
+}
+
+/// A tokio sleep until `deadline` of the connection's clock.
+fn sleep_until(deadline: Instant) -> Pin<Box<Sleep>> {
+    let wait = deadline.as_millis().saturating_sub(Instant::now().as_millis());
+    Box::pin(::tokio::time::sleep(Duration::from_millis(wait)))
+}
+
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
+    /// A stream over a fresh connection (its handshake not run yet).
+    pub(super) fn new(conn: Connection<R::Side, Rng, Vec<u8>>, io: T, role: R) -> Self {
+        TlsStream {
+            conn,
+            io,
+            role,
+            plaintext: Vec::new(),
+            read_pos: 0,
+            peer_certificates: Vec::new(),
+            last_alert: None,
+            handshakes: 0,
+            closed: None,
+            eof: false,
+            timer: None,
+            failure: None,
+        }
+    }
+
+    /// What the last completed handshake negotiated (the suite, group,
+    /// whether it resumed a session, ...). Always there on a stream that
+    /// [`connect`](super::TlsConnector::connect) or
+    /// [`accept`](super::TlsAcceptor::accept) returned.
+    pub fn handshake_info(&self) -> Option<HandshakeInfo> {
+        self.conn.handshake_info()
+    }
+
+    /// The application protocol agreed with ALPN (RFC 7301).
+    pub fn alpn_protocol(&self) -> Option<&[u8]> {
+        self.conn.alpn_protocol()
+    }
+
+    /// The peer's verified certificate chain (DER, end-entity first) from
+    /// the last handshake; `None` if it sent none (a client without a
+    /// certificate, or a resumed session).
+    pub fn peer_certificates(&self) -> Option<&[Vec<u8>]> {
+        (!self.peer_certificates.is_empty()).then_some(&self.peer_certificates[..])
+    }
+
+    /// The last warning alert the peer sent, other than close_notify (e.g.
+    /// `no_renegotiation`: it refused a renegotiation).
+    pub fn last_alert(&self) -> Option<AlertDescription> {
+        self.last_alert
+    }
+
+    /// How many handshakes completed on this connection: 1, plus one per
+    /// renegotiation.
+    pub fn handshakes(&self) -> u32 {
+        self.handshakes
+    }
+
+    /// The transport.
+    pub fn get_ref(&self) -> &T {
+        &self.io
+    }
+
+    /// The transport, e.g. to set socket options. Reading or writing it
+    /// directly breaks the TLS stream.
+    pub fn get_mut(&mut self) -> &mut T {
+        &mut self.io
+    }
+
+    /// The connection, for what the stream does not wrap (e.g.
+    /// `client_session`, `secure_renegotiation`, `error`).
+    pub fn connection(&self) -> &Connection<R::Side, Rng, Vec<u8>> {
+        &self.conn
+    }
+
+    /// Takes the stream apart: the transport and the connection. Plaintext
+    /// received and not read yet is dropped.
+    pub fn into_inner(self) -> (T, Connection<R::Side, Rng, Vec<u8>>) {
+        (self.io, self.conn)
+    }
+
+    /// The connection, for the role's own calls.
+    pub(super) fn conn_mut(&mut self) -> &mut Connection<R::Side, Rng, Vec<u8>> {
+        &mut self.conn
+    }
+
+    /// Handles the events the buffered input yields, up to the next
+    /// plaintext: what comes after it (the peer's close_notify, which is
+    /// answered at once, or a renegotiation request) waits until the
+    /// application has read the plaintext and could answer it.
+    fn process(&mut self) -> Result<(), Error> {
+        loop {
+            if self.read_pos < self.plaintext.len() {
+                return Ok(());
+            }
+            let now = Instant::now();
+            let follow_up = match self.conn.poll_event(now)? {
+                None => return Ok(()),
+                Some(Event::HandshakeDone(_)) => {
+                    self.handshakes += 1;
+                    None
+                }
+                Some(Event::Data(d)) => {
+                    self.plaintext.extend_from_slice(d);
+                    None
+                }
+                Some(Event::PeerCertificates(chain)) => {
+                    self.peer_certificates = chain.iter().map(<[u8]>::to_vec).collect();
+                    None
+                }
+                Some(Event::Alert { description, .. }) => {
+                    self.last_alert = Some(description);
+                    None
+                }
+                Some(Event::Closed(reason)) => {
+                    self.closed = Some(reason);
+                    None
+                }
+                Some(event) => self.role.event(&event),
+            };
+            if let Some(f) = follow_up {
+                self.role.follow_up(&mut self.conn, f, now)?;
+            }
+        }
+    }
+
+    /// Whether the connection's deadline (if any) has passed by the tokio
+    /// clock; registers the timer's wake-up otherwise.
+    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(deadline) = self.conn.poll_timeout() else {
+            self.timer = None;
+            return Poll::Pending;
+        };
+        let timer = match &mut self.timer {
+            Some(t) if t.deadline == deadline => t,
+            slot => slot.insert(Timer { deadline, sleep: sleep_until(deadline) }),
+        };
+        ready!(timer.sleep.as_mut().poll(cx));
+        // Fired: the next turn checks the deadline by the connection's
+        // clock (and arms a new timer for what is left, if anything).
+        self.timer = None;
+        Poll::Ready(())
+    }
+
+    /// A call failed with the TLS error `e`: a fatal one starts the report
+    /// (alert, shutdown, drain); any other is returned as it is.
+    fn fail<V>(&mut self, cx: &mut Context<'_>, e: Error) -> Poll<io::Result<V>> {
+        if self.failure.is_none() {
+            let Some(error) = self.conn.error() else { return Poll::Ready(Err(io_error(e))) };
+            let give_up = Box::pin(::tokio::time::sleep(crate::io::DRAIN_TIME));
+            self.failure = Some(Failure { error, report: Report::Alert, drained: 0, give_up });
+        }
+        self.poll_failure(cx).map(Err)
+    }
+
+    /// Reports the fatal error: sends its alert, shuts the write half
+    /// down, reads and discards what the peer still sends (so that closing
+    /// does not reset the connection before the peer read the alert), all
+    /// within [`DRAIN_TIME`](crate::io::DRAIN_TIME); then gives the error.
+    fn poll_failure(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        let Some(f) = &mut self.failure else { return Poll::Ready(io::ErrorKind::Other.into()) };
+        loop {
+            let step = match f.report {
+                Report::Alert => transmit(&mut self.conn, &mut self.io, cx).map(|r| match r {
+                    Ok(()) if f.error.alert().is_some() && !self.eof => Report::Shutdown,
+                    _ => Report::Done,
+                }),
+                Report::Shutdown => Pin::new(&mut self.io).poll_shutdown(cx).map(|_| Report::Drain),
+                Report::Drain => {
+                    let mut sink = [0u8; 4096];
+                    let mut buf = ReadBuf::new(&mut sink);
+                    Pin::new(&mut self.io).poll_read(cx, &mut buf).map(|r| match r {
+                        Ok(()) if !buf.filled().is_empty() && f.drained < DRAIN_MAX_BYTES => {
+                            f.drained += buf.filled().len();
+                            Report::Drain
+                        }
+                        _ => Report::Done,
+                    })
+                }
+                Report::Done => return Poll::Ready(io_error(f.error)),
+            };
+            f.report = match step {
+                Poll::Ready(next) => next,
+                Poll::Pending if f.give_up.as_mut().poll(cx).is_ready() => Report::Done,
+                Poll::Pending => return Poll::Pending,
+            };
+        }
+    }
+
+    /// Drives the connection until `done`: handles the deadline and the
+    /// buffered input, sends what that queued, reads the transport. Ready
+    /// once `done` holds (also when sending has to wait).
+    fn poll_until(&mut self, cx: &mut Context<'_>, done: fn(&Self) -> bool) -> Poll<io::Result<()>> {
+        if self.failure.is_some() {
+            return self.poll_failure(cx).map(Err);
+        }
+        loop {
+            if let Err(e) = self.conn.handle_timeout(Instant::now()).and_then(|()| self.process()) {
+                return self.fail(cx, e);
+            }
+            match transmit(&mut self.conn, &mut self.io, cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(e)) if peer_gone(self.conn.is_closed(), &e) => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending if done(self) => return Poll::Ready(Ok(())),
+                // A peer that does not read stalls the handshake: its
+                // deadline still counts.
+                Poll::Pending if self.poll_deadline(cx).is_ready() => continue,
+                Poll::Pending => return Poll::Pending,
+            }
+            if done(self) {
+                return Poll::Ready(Ok(()));
+            }
+            let window = self.conn.receive_window();
+            if window.is_empty() {
+                return Poll::Ready(Err(io_error(Error::BufferTooSmall.because("receive buffer full"))));
+            }
+            let mut buf = ReadBuf::new(window);
+            match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
+                Poll::Ready(Ok(())) => {
+                    let n = buf.filled().len();
+                    if n == 0 {
+                        self.eof = true;
+                        self.conn.receive_eof();
+                    } else {
+                        self.conn.receive_commit(n);
+                    }
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending if self.poll_deadline(cx).is_ready() => {}
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+
+    /// Runs the handshake (first or a renegotiation started by the
+    /// application) to its end, and sends its last flight.
+    pub(super) fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(self.poll_until(cx, |s| !s.conn.is_handshaking()))?;
+        if self.conn.handshake_info().is_none() {
+            let why = match self.closed {
+                Some(CloseReason::CloseNotify) => "the peer closed during the handshake",
+                _ => "the transport ended during the handshake",
+            };
+            return Poll::Ready(Err(io::Error::new(io::ErrorKind::UnexpectedEof, why)));
+        }
+        transmit(&mut self.conn, &mut self.io, cx)
+    }
+
+    /// Moves buffered plaintext into `buf`.
+    fn take_plaintext(&mut self, buf: &mut ReadBuf<'_>) {
+        let avail = &self.plaintext[self.read_pos..];
+        let n = avail.len().min(buf.remaining());
+        buf.put_slice(&avail[..n]);
+        self.read_pos += n;
+        if self.read_pos == self.plaintext.len() {
+            self.plaintext.clear();
+            self.read_pos = 0;
+        }
+    }
+}
+
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<R, T> {
+    /// Reads plaintext. End of stream after the peer's close_notify;
+    /// `UnexpectedEof` if the transport ended without one.
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if buf.remaining() == 0 {
+            return Poll::Ready(Ok(()));
+        }
+        ready!(this.poll_until(cx, |s| s.read_pos < s.plaintext.len() || s.closed.is_some()))?;
+        if this.read_pos < this.plaintext.len() {
+            this.take_plaintext(buf);
+            return Poll::Ready(Ok(()));
+        }
+        Poll::Ready(match this.closed {
+            Some(CloseReason::Truncated) => {
+                Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the transport ended without close_notify"))
+            }
+            _ => Ok(()),
+        })
+    }
+}
+
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<R, T> {
+    /// Encrypts as much of `buf` as the transmit buffer takes and writes
+    /// out what the transport takes now; the rest goes with the next write,
+    /// flush or read.
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.failure.is_some() {
+            return this.poll_failure(cx).map(Err);
+        }
+        if this.conn.is_handshaking() {
+            ready!(this.poll_handshake(cx))?;
+        }
+        let mut flushed = false;
+        loop {
+            let n = match this.conn.send(buf) {
+                Ok(n) => n,
+                Err(e) => return this.fail(cx, e),
+            };
+            if n > 0 || buf.is_empty() {
+                return match transmit(&mut this.conn, &mut this.io, cx) {
+                    Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+                    _ => Poll::Ready(Ok(n)),
+                };
+            }
+            if flushed {
+                return this.fail(cx, Error::BufferTooSmall.because("transmit buffer too small for a record"));
+            }
+            // The transmit buffer is full: empty it, then encrypt again.
+            ready!(transmit(&mut this.conn, &mut this.io, cx))?;
+            flushed = true;
+        }
+    }
+
+    /// Writes every pending record and flushes the transport.
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.failure.is_some() {
+            return this.poll_failure(cx).map(Err);
+        }
+        transmit(&mut this.conn, &mut this.io, cx)
+    }
+
+    /// Sends close_notify (once), flushes, and shuts the transport's write
+    /// half down. Reading goes on until the peer's close_notify.
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.failure.is_some() {
+            return this.poll_failure(cx).map(Err);
+        }
+        if let Err(e) = this.conn.close() {
+            return this.fail(cx, e);
+        }
+        match ready!(transmit(&mut this.conn, &mut this.io, cx)) {
+            Err(e) if !peer_gone(this.conn.is_closed(), &e) => return Poll::Ready(Err(e)),
+            _ => {}
+        }
+        Pin::new(&mut this.io).poll_shutdown(cx)
+    }
+}
+
+impl<R: Role, T> core::fmt::Debug for TlsStream<R, T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TlsStream").field("conn", &self.conn).field("closed", &self.closed).finish_non_exhaustive()
+    }
+}
+
+/// A handshake running for a [`Connect`](super::Connect) or
+/// [`Accept`](super::Accept) future.
+pub(super) enum Handshaking<R: Role, T> {
+    /// Running.
+    Running(TlsStream<R, T>),
+    /// The connection could not even be made.
+    Failed(io::Error),
+    /// The future completed.
+    Taken,
+}
+
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> Handshaking<R, T> {
+    pub(super) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<TlsStream<R, T>>> {
+        if let Handshaking::Running(stream) = self {
+            ready!(stream.poll_handshake(cx))?;
+        }
+        Poll::Ready(match core::mem::replace(self, Handshaking::Taken) {
+            Handshaking::Running(stream) => Ok(stream),
+            Handshaking::Failed(e) => Err(e),
+            Handshaking::Taken => Err(io::Error::other("handshake future polled after it completed")),
+        })
+    }
+}
