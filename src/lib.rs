@@ -59,8 +59,6 @@ pub mod suites;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;
-/// Tokio adapters (feature `tokio`): `TlsConnector`, `TlsAcceptor` and
-/// `AsyncRead + AsyncWrite` streams, like tokio-rustls.
 #[cfg(feature = "tokio")]
 pub mod tokio;
 

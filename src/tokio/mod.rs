@@ -1,4 +1,4 @@
-//!
+//! Tokio adapters (feature `tokio`), in the spirit of tokio-rustls:
 //! [`TlsConnector`] and [`TlsAcceptor`] run the handshake over any
 //! `AsyncRead + AsyncWrite + Unpin` transport (a `TcpStream`, a
 //! `UnixStream`, a `DuplexStream`) and give back a stream that reads and

@@ -3,8 +3,8 @@
 
 extern crate std;
 
-use super::stream::Handshaking;
 use super::sealed::FollowUp;
+use super::stream::Handshaking;
 use super::{Rng, ServerConnection, chain_bytes, io_error, sealed, transmit_buffer};
 use crate::conn::{Connection, RECOMMENDED_RECEIVE_BUFFER};
 use crate::handshake::server::ServerHandshake;

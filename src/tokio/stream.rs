@@ -452,7 +452,10 @@ impl<R: Role, T> core::fmt::Debug for TlsStream<R, T> {
 }
 
 /// A handshake running for a [`Connect`](super::Connect) or
-/// [`Accept`](super::Accept) future.
+/// [`Accept`](super::Accept) future. (The running stream is the future's
+/// whole state, as in any future that owns its connection: boxing it would
+/// cost an allocation per connection for nothing.)
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Handshaking<R: Role, T> {
     /// Running.
     Running(TlsStream<R, T>),
