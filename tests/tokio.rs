@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::process::Command;
 use tokio::task::JoinSet;
 use tokio::time::timeout;
 
@@ -259,6 +260,20 @@ async fn serve_peers(listener: TcpListener, acceptor: TlsAcceptor, stats: Arc<St
     }
 }
 
+/// Starting a peer process.
+trait SpawnPiped {
+    /// Spawns with piped stdin, stdout and stderr; killed (by PID) if the
+    /// child is dropped.
+    fn spawn_piped(&mut self) -> Result<tokio::process::Child, String>;
+}
+
+impl SpawnPiped for Command {
+    fn spawn_piped(&mut self) -> Result<tokio::process::Child, String> {
+        let piped = self.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        piped.kill_on_drop(true).spawn().map_err(|e| format!("{:?}: {e}", self.as_std().get_program()))
+    }
+}
+
 /// A running `openssl s_client`, connected: its echo arrived.
 struct SClient {
     child: tokio::process::Child,
@@ -276,18 +291,13 @@ impl SClient {
 /// Starts `openssl s_client` (TLS 1.2, verifying the server as
 /// localhost), sends `ping N`, and waits for the echo.
 async fn s_client(port: u16, n: usize) -> Result<SClient, String> {
-    let mut child = tokio::process::Command::new("openssl")
+    let mut child = Command::new("openssl")
         .arg("s_client")
         .args(["-connect", &format!("127.0.0.1:{port}")])
         .args(["-CAfile", pki("ecdsa-ca.pem").to_str().unwrap()])
         .args(["-servername", "localhost", "-verify_hostname", "localhost", "-verify_return_error"])
         .args(["-tls1_2", "-quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("openssl s_client: {e}"))?;
+        .spawn_piped()?;
     let line = format!("ping {n}\n");
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = child.stdout.take().unwrap();
@@ -316,17 +326,13 @@ async fn s_client(port: u16, n: usize) -> Result<SClient, String> {
 /// Fetches `https://localhost:PORT/N` with curl (verifying the server)
 /// and checks the page.
 async fn curl(port: u16, n: usize) -> Result<(), String> {
-    let mut child = tokio::process::Command::new("curl")
+    let mut child = Command::new("curl")
         .args(["-sS", "--max-time", "30", "--tlsv1.2", "--tls-max", "1.2"])
         .args(["--cacert", pki("ecdsa-ca.pem").to_str().unwrap()])
         .args(["--resolve", &format!("localhost:{port}:127.0.0.1")])
         .arg(format!("https://localhost:{port}/{n}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("curl: {e}"))?;
+        .spawn_piped()?;
+    drop(child.stdin.take());
     let (mut out, mut err) = (String::new(), String::new());
     let (mut stdout, mut stderr) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
     let done = timeout(WAIT, async {

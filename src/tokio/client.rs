@@ -4,15 +4,11 @@
 extern crate std;
 
 use super::sealed::FollowUp;
-use super::stream::Handshaking;
-use super::{ClientConnection, Rng, chain_bytes, io_error, sealed, transmit_buffer};
+use super::{Buffers, ClientConnection, Handshake, Rng, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
 use crate::conn::Connection;
 use crate::handshake::client::ClientHandshake;
 use crate::{ClientConfig, ClientParams, Error, ErrorKind, Event, Instant};
 use ::tokio::io::{AsyncRead, AsyncWrite};
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll};
 use std::io;
 use std::sync::Arc;
 use std::vec::Vec;
@@ -47,8 +43,7 @@ const RESOLVED_CHAIN_ROOM: usize = 16 * 1024;
 #[derive(Clone)]
 pub struct TlsConnector {
     config: Arc<ClientConfig<'static>>,
-    receive_buffer: usize,
-    transmit_buffer: usize,
+    buffers: Buffers,
     renegotiate_on_request: bool,
 }
 
@@ -61,8 +56,7 @@ impl From<Arc<ClientConfig<'static>>> for TlsConnector {
         let chain = config.client_certs.iter().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
         let resolved = if config.client_cert_resolver.is_some() { RESOLVED_CHAIN_ROOM } else { 0 };
         TlsConnector {
-            receive_buffer: DEFAULT_CLIENT_RECEIVE_BUFFER,
-            transmit_buffer: transmit_buffer(chain.max(resolved)),
+            buffers: Buffers { receive: DEFAULT_CLIENT_RECEIVE_BUFFER, transmit: transmit_buffer(chain.max(resolved)) },
             config,
             renegotiate_on_request: false,
         }
@@ -74,8 +68,7 @@ impl TlsConnector {
     /// least [`MIN_BUFFER`](crate::conn::MIN_BUFFER) each; see
     /// [`Connection`] for what must fit).
     pub fn buffer_sizes(mut self, receive: usize, transmit: usize) -> Self {
-        self.receive_buffer = receive;
-        self.transmit_buffer = transmit;
+        self.buffers = Buffers { receive, transmit };
         self
     }
 
@@ -103,27 +96,15 @@ impl TlsConnector {
     /// Like [`connect`](Self::connect), with [`ClientParams`]: the port
     /// (part of the session cache key) or a session to resume.
     pub fn connect_with<T: AsyncRead + AsyncWrite + Unpin>(&self, params: ClientParams<'_>, io: T) -> Connect<T> {
-        let (rx, tx) = (std::vec![0; self.receive_buffer], std::vec![0; self.transmit_buffer]);
-        let rng = rand_core::UnwrapErr(getrandom::SysRng);
+        let (rx, tx) = self.buffers.allocate();
         let config = Arc::clone(&self.config);
         let role = Client { renegotiate_on_request: self.renegotiate_on_request };
-        Connect(match ClientConnection::with_params(config, params, rx, tx, rng, Instant::now()) {
-            Ok(conn) => Handshaking::Running(TlsStream::new(conn, io, role)),
-            Err(e) => Handshaking::Failed(io_error(e)),
-        })
+        Handshake::start(ClientConnection::with_params(config, params, rx, tx, os_rng(), Instant::now()), io, role)
     }
 }
 
 /// The future of [`TlsConnector::connect`]: the client's handshake.
-pub struct Connect<T>(Handshaking<Client, T>);
-
-impl<T: AsyncRead + AsyncWrite + Unpin> Future for Connect<T> {
-    type Output = io::Result<TlsStream<T>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().0.poll_done(cx)
-    }
-}
+pub type Connect<T> = Handshake<Client, T>;
 
 /// The client role of a [`TlsStream`](super::TlsStream): what its
 /// [`TlsConnector`] configured.

@@ -82,7 +82,7 @@ pub mod client;
 pub mod server;
 mod stream;
 
-pub use stream::TlsStream;
+pub use stream::{Handshake, TlsStream};
 
 use crate::conn::Connection;
 use crate::{Error, ErrorKind, Event, Instant};
@@ -108,6 +108,25 @@ pub type ServerConnection =
 pub use client::{Connect, TlsConnector};
 #[cfg(feature = "server")]
 pub use server::{Accept, TlsAcceptor};
+
+/// The buffer sizes of the connections a connector or acceptor makes.
+#[derive(Debug, Clone, Copy)]
+struct Buffers {
+    receive: usize,
+    transmit: usize,
+}
+
+impl Buffers {
+    /// A receive and a transmit buffer, zeroed.
+    fn allocate(self) -> (Vec<u8>, Vec<u8>) {
+        (std::vec![0; self.receive], std::vec![0; self.transmit])
+    }
+}
+
+/// The RNG of a new connection.
+fn os_rng() -> Rng {
+    rand_core::UnwrapErr(getrandom::SysRng)
+}
 
 /// Room in a transmit buffer besides one record and the certificate chain:
 /// the hellos, a key exchange signed with up to an RSA-8192 key, the

@@ -4,16 +4,12 @@
 extern crate std;
 
 use super::sealed::FollowUp;
-use super::stream::Handshaking;
-use super::{Rng, ServerConnection, chain_bytes, io_error, sealed, transmit_buffer};
+use super::{Buffers, Handshake, Rng, ServerConnection, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
 use crate::conn::{Connection, RECOMMENDED_RECEIVE_BUFFER};
 use crate::handshake::server::ServerHandshake;
 use crate::session::Session;
 use crate::{Error, Event, Instant, ServerConfig};
 use ::tokio::io::{AsyncRead, AsyncWrite};
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll};
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,8 +28,7 @@ type Store = Arc<dyn Fn(&Session) + Send + Sync>;
 #[derive(Clone)]
 pub struct TlsAcceptor {
     config: Arc<ServerConfig<'static>>,
-    receive_buffer: usize,
-    transmit_buffer: usize,
+    buffers: Buffers,
     lookup: Option<Lookup>,
     store: Option<Store>,
 }
@@ -48,8 +43,7 @@ impl From<Arc<ServerConfig<'static>>> for TlsAcceptor {
         let chain = config.credentials().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
         let cas: usize = config.client_auth_cas.iter().map(|dn| dn.len() + 2).sum();
         TlsAcceptor {
-            receive_buffer: RECOMMENDED_RECEIVE_BUFFER,
-            transmit_buffer: transmit_buffer(chain + cas),
+            buffers: Buffers { receive: RECOMMENDED_RECEIVE_BUFFER, transmit: transmit_buffer(chain + cas) },
             config,
             lookup: None,
             store: None,
@@ -62,8 +56,7 @@ impl TlsAcceptor {
     /// (at least [`MIN_BUFFER`](crate::conn::MIN_BUFFER) each; see
     /// [`Connection`] for what must fit).
     pub fn buffer_sizes(mut self, receive: usize, transmit: usize) -> Self {
-        self.receive_buffer = receive;
-        self.transmit_buffer = transmit;
+        self.buffers = Buffers { receive, transmit };
         self
     }
 
@@ -92,27 +85,15 @@ impl TlsAcceptor {
     /// Accepts a TLS connection over `io`; the future gives the stream once
     /// the handshake finished.
     pub fn accept<T: AsyncRead + AsyncWrite + Unpin>(&self, io: T) -> Accept<T> {
-        let (rx, tx) = (std::vec![0; self.receive_buffer], std::vec![0; self.transmit_buffer]);
-        let rng = rand_core::UnwrapErr(getrandom::SysRng);
+        let (rx, tx) = self.buffers.allocate();
         let config = Arc::clone(&self.config);
         let role = Server { lookup: self.lookup.clone(), store: self.store.clone() };
-        Accept(match ServerConnection::new(config, rx, tx, rng, Instant::now()) {
-            Ok(conn) => Handshaking::Running(TlsStream::new(conn, io, role)),
-            Err(e) => Handshaking::Failed(io_error(e)),
-        })
+        Handshake::start(ServerConnection::new(config, rx, tx, os_rng(), Instant::now()), io, role)
     }
 }
 
 /// The future of [`TlsAcceptor::accept`]: the server's handshake.
-pub struct Accept<T>(Handshaking<Server, T>);
-
-impl<T: AsyncRead + AsyncWrite + Unpin> Future for Accept<T> {
-    type Output = io::Result<TlsStream<T>>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        self.get_mut().0.poll_done(cx)
-    }
-}
+pub type Accept<T> = Handshake<Server, T>;
 
 /// The server role of a [`TlsStream`](super::TlsStream): what its
 /// [`TlsAcceptor`] configured.

@@ -110,7 +110,7 @@ fn sleep_until(deadline: Instant) -> Pin<Box<Sleep>> {
 
 impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
     /// A stream over a fresh connection (its handshake not run yet).
-    pub(super) fn new(conn: Connection<R::Side, Rng, Vec<u8>>, io: T, role: R) -> Self {
+    fn new(conn: Connection<R::Side, Rng, Vec<u8>>, io: T, role: R) -> Self {
         TlsStream {
             conn,
             io,
@@ -451,12 +451,16 @@ impl<R: Role, T> core::fmt::Debug for TlsStream<R, T> {
     }
 }
 
-/// A handshake running for a [`Connect`](super::Connect) or
-/// [`Accept`](super::Accept) future. (The running stream is the future's
-/// whole state, as in any future that owns its connection: boxing it would
-/// cost an allocation per connection for nothing.)
+/// The future of a handshake, [`Connect`](super::Connect) or
+/// [`Accept`](super::Accept): gives the stream once the handshake
+/// finished.
+pub struct Handshake<R: Role, T>(Handshaking<R, T>);
+
+/// Where a [`Handshake`] stands. (The running stream is the future's whole
+/// state, as in any future that owns its connection: boxing it would cost
+/// an allocation per connection for nothing.)
 #[allow(clippy::large_enum_variant)]
-pub(super) enum Handshaking<R: Role, T> {
+enum Handshaking<R: Role, T> {
     /// Running.
     Running(TlsStream<R, T>),
     /// The connection could not even be made.
@@ -465,12 +469,26 @@ pub(super) enum Handshaking<R: Role, T> {
     Taken,
 }
 
-impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> Handshaking<R, T> {
-    pub(super) fn poll_done(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<TlsStream<R, T>>> {
-        if let Handshaking::Running(stream) = self {
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> Handshake<R, T> {
+    /// The handshake of a connection just made over `io`, or why it could
+    /// not be made.
+    pub(super) fn start(conn: Result<Connection<R::Side, Rng, Vec<u8>>, Error>, io: T, role: R) -> Self {
+        Handshake(match conn {
+            Ok(conn) => Handshaking::Running(TlsStream::new(conn, io, role)),
+            Err(e) => Handshaking::Failed(io_error(e)),
+        })
+    }
+}
+
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> Future for Handshake<R, T> {
+    type Output = io::Result<TlsStream<R, T>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let state = &mut self.get_mut().0;
+        if let Handshaking::Running(stream) = state {
             ready!(stream.poll_handshake(cx))?;
         }
-        Poll::Ready(match core::mem::replace(self, Handshaking::Taken) {
+        Poll::Ready(match core::mem::replace(state, Handshaking::Taken) {
             Handshaking::Running(stream) => Ok(stream),
             Handshaking::Failed(e) => Err(e),
             Handshaking::Taken => Err(io::Error::other("handshake future polled after it completed")),
