@@ -199,6 +199,44 @@ async fn our_client_and_server_echo_over_tcp() {
     assert!(server_tls.connection().is_closed() && server_tls.connection().error().is_none());
 }
 
+/// How much each side sends in the full-duplex test.
+const DUPLEX_BYTES: usize = 2 << 20;
+
+/// Sends [`DUPLEX_BYTES`] (a pattern from `seed`) from one task while
+/// another reads as much; returns what was read.
+async fn send_and_receive<S: AsyncRead + AsyncWrite + Send + 'static>(tls: S, seed: u8) -> Vec<u8> {
+    let (mut rd, mut wr) = tokio::io::split(tls);
+    let writer = tokio::spawn(async move {
+        wr.write_all(&pattern(seed)).await.unwrap();
+        wr.flush().await.unwrap();
+    });
+    let mut got = vec![0; DUPLEX_BYTES];
+    rd.read_exact(&mut got).await.unwrap();
+    writer.await.unwrap();
+    got
+}
+
+fn pattern(seed: u8) -> Vec<u8> {
+    (0..DUPLEX_BYTES).map(|i| (i % 253) as u8 ^ seed).collect()
+}
+
+/// Both sides send 2 MiB at once, each reading on another task, over an
+/// in-memory pipe of 4 KiB (any tokio transport works): reading does not
+/// wait for the transport to take our writes, so neither side stalls the
+/// other even when both directions are full.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_duplex_over_a_small_pipe_does_not_stall() {
+    let (near, far) = tokio::io::duplex(4096);
+    let acceptor = TlsAcceptor::from(server_config(|_| {}));
+    let connector = TlsConnector::from(client_config(|_| {}));
+    let (server, client) = tokio::join!(acceptor.accept(far), connector.connect("localhost", near));
+    let (server, client) = (server.unwrap(), client.unwrap());
+    let (at_server, at_client) =
+        bounded("full duplex", async { tokio::join!(send_and_receive(server, 1), send_and_receive(client, 2)) }).await;
+    assert!(at_server == pattern(2), "the server read other bytes");
+    assert!(at_client == pattern(1), "the client read other bytes");
+}
+
 // ----- 200 peers ---------------------------------------------------------
 
 /// What the peers' server saw.

@@ -11,15 +11,84 @@ use ::tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use ::tokio::time::Sleep;
 use core::future::Future;
 use core::pin::Pin;
-use core::task::{Context, Poll, ready};
+use core::task::{Context, Poll, Waker, ready};
 use std::boxed::Box;
 use std::io;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::Wake;
 use std::time::Duration;
 use std::vec::Vec;
 
 /// The most bytes read and discarded after a fatal error (the alert's
 /// drain, see [`DRAIN_TIME`](crate::io::DRAIN_TIME)).
 const DRAIN_MAX_BYTES: usize = 1 << 20;
+
+/// The most records a stream sets aside while the transport does not take
+/// them (see [`TlsStream::set_aside`]); past it, reading waits for the
+/// transport too. It takes a transmit buffer of application data and the
+/// connection's own answers; only a peer that makes us answer a lot without
+/// reading reaches it.
+const SET_ASIDE_LIMIT: usize = 64 * 1024;
+
+/// The tasks waiting on a stream: the one that reads and the one that
+/// writes (two with `tokio::io::split`). They wait on the transport and the
+/// timers through one waker that wakes both: reads write too (the
+/// connection's answers) and writes may read (a handshake), while a
+/// transport keeps one waker per direction, so the last task to wait would
+/// otherwise take the other's wake-up.
+#[derive(Default)]
+struct Waiters([Mutex<Option<Waker>>; 2]);
+
+/// Which of a stream's tasks is polling it.
+#[derive(Clone, Copy)]
+enum Caller {
+    Reader = 0,
+    Writer = 1,
+}
+
+impl Wake for Waiters {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        for slot in &self.0 {
+            if let Some(waker) = slot.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                waker.wake();
+            }
+        }
+    }
+}
+
+/// Bytes waiting in a `Vec`: `buf[pos..]`.
+#[derive(Default)]
+struct Queue {
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Queue {
+    fn bytes(&self) -> &[u8] {
+        &self.buf[self.pos..]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.pos == self.buf.len()
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The first `n` bytes are gone.
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+        if self.is_empty() {
+            self.buf.clear();
+            self.pos = 0;
+        }
+    }
+}
 
 /// A TLS connection over a tokio transport `T`, after its handshake:
 /// `AsyncRead` and `AsyncWrite` of plaintext. Named by its role:
@@ -32,10 +101,10 @@ pub struct TlsStream<R: Role, T> {
     conn: Connection<R::Side, Rng, Vec<u8>>,
     io: T,
     role: R,
-    /// Plaintext received and not read yet: `plaintext[read_pos..]`, at
-    /// most one record's.
-    plaintext: Vec<u8>,
-    read_pos: usize,
+    /// Plaintext received and not read yet: at most one record's.
+    plaintext: Queue,
+    /// Records set aside from the transmit buffer (they go out before it).
+    set_aside: Queue,
     /// The peer's verified chain (DER, end-entity first), from its last
     /// handshake.
     peer_certificates: Vec<Vec<u8>>,
@@ -50,6 +119,9 @@ pub struct TlsStream<R: Role, T> {
     timer: Option<Timer>,
     /// A fatal error being reported (alert, shutdown, drain).
     failure: Option<Failure>,
+    /// The tasks waiting on the stream, and the waker that wakes them.
+    waiters: Arc<Waiters>,
+    waker: Waker,
 }
 
 /// A tokio timer armed for one deadline of the connection.
@@ -80,20 +152,29 @@ struct Failure {
     give_up: Pin<Box<Sleep>>,
 }
 
-/// Writes the connection's pending transmit bytes to `io`, then flushes it.
+/// Writes what is set aside, then the connection's pending transmit
+/// bytes, to `io`; then flushes it.
 fn transmit<S: crate::conn::Side, T: AsyncWrite + Unpin>(
     conn: &mut Connection<S, Rng, Vec<u8>>,
+    set_aside: &mut Queue,
     io: &mut T,
     cx: &mut Context<'_>,
 ) -> Poll<io::Result<()>> {
-    while !conn.transmit_pending().is_empty() {
-        let n = ready!(Pin::new(&mut *io).poll_write(cx, conn.transmit_pending()))?;
-        if n == 0 {
-            return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+    loop {
+        let (bytes, aside) = match set_aside.bytes() {
+            [] => (conn.transmit_pending(), false),
+            bytes => (bytes, true),
+        };
+        if bytes.is_empty() {
+            return Pin::new(io).poll_flush(cx);
         }
-        conn.transmit_done(n);
+        let n = ready!(Pin::new(&mut *io).poll_write(cx, bytes))?;
+        match (n, aside) {
+            (0, _) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+            (n, true) => set_aside.consume(n),
+            (n, false) => conn.transmit_done(n),
+        }
     }
-    Pin::new(io).poll_flush(cx)
 }
 
 /// Whether a transmit error can be ignored: the peer closed and went away
@@ -111,12 +192,13 @@ fn sleep_until(deadline: Instant) -> Pin<Box<Sleep>> {
 impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
     /// A stream over a fresh connection (its handshake not run yet).
     fn new(conn: Connection<R::Side, Rng, Vec<u8>>, io: T, role: R) -> Self {
+        let waiters = Arc::new(Waiters::default());
         TlsStream {
             conn,
             io,
             role,
-            plaintext: Vec::new(),
-            read_pos: 0,
+            plaintext: Queue::default(),
+            set_aside: Queue::default(),
             peer_certificates: Vec::new(),
             last_alert: None,
             handshakes: 0,
@@ -124,6 +206,8 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
             eof: false,
             timer: None,
             failure: None,
+            waker: Waker::from(Arc::clone(&waiters)),
+            waiters,
         }
     }
 
@@ -187,15 +271,24 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
         &mut self.conn
     }
 
+    /// Registers the task of `cx` as the stream's `caller` and returns the
+    /// waker to wait on the transport and timers with (see [`Waiters`]).
+    fn enter(&self, caller: Caller, cx: &Context<'_>) -> Waker {
+        let mut slot = self.waiters.0[caller as usize].lock().unwrap_or_else(PoisonError::into_inner);
+        if !slot.as_ref().is_some_and(|w| w.will_wake(cx.waker())) {
+            *slot = Some(cx.waker().clone());
+        }
+        self.waker.clone()
+    }
+
     /// Handles the events the buffered input yields, up to the next
     /// plaintext: what comes after it (the peer's close_notify, which is
     /// answered at once, or a renegotiation request) waits until the
     /// application has read the plaintext and could answer it.
     fn process(&mut self) -> Result<(), Error> {
-        loop {
-            if self.read_pos < self.plaintext.len() {
-                return Ok(());
-            }
+        // Each event may queue records (answers, alerts): the transmit
+        // buffer must have room for them.
+        while self.plaintext.is_empty() && self.set_aside() {
             let now = Instant::now();
             let follow_up = match self.conn.poll_event(now)? {
                 None => return Ok(()),
@@ -204,7 +297,7 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
                     None
                 }
                 Some(Event::Data(d)) => {
-                    self.plaintext.extend_from_slice(d);
+                    self.plaintext.push(d);
                     None
                 }
                 Some(Event::PeerCertificates(chain)) => {
@@ -225,6 +318,26 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
                 self.role.follow_up(&mut self.conn, f, now)?;
             }
         }
+        Ok(())
+    }
+
+    /// Empties the transmit buffer for the connection: what the transport
+    /// has not taken yet waits in `set_aside` (it goes out first), so that
+    /// reading does not wait for the transport to take our writes (a peer
+    /// that sends and reads at once could wait for us in turn). False
+    /// (nothing moved) when [`SET_ASIDE_LIMIT`] is reached.
+    fn set_aside(&mut self) -> bool {
+        let pending = self.conn.transmit_pending();
+        if pending.is_empty() {
+            return true;
+        }
+        if self.set_aside.bytes().len() >= SET_ASIDE_LIMIT {
+            return false;
+        }
+        self.set_aside.push(pending);
+        let n = pending.len();
+        self.conn.transmit_done(n);
+        true
     }
 
     /// Whether the connection's deadline (if any) has passed by the tokio
@@ -264,7 +377,7 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
         let Some(f) = &mut self.failure else { return Poll::Ready(io::ErrorKind::Other.into()) };
         loop {
             let step = match f.report {
-                Report::Alert => transmit(&mut self.conn, &mut self.io, cx).map(|r| match r {
+                Report::Alert => transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx).map(|r| match r {
                     Ok(()) if f.error.alert().is_some() && !self.eof => Report::Shutdown,
                     _ => Report::Done,
                 }),
@@ -301,18 +414,22 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
             if let Err(e) = self.conn.handle_timeout(Instant::now()).and_then(|()| self.process()) {
                 return self.fail(cx, e);
             }
-            match transmit(&mut self.conn, &mut self.io, cx) {
-                Poll::Ready(Ok(())) => {}
-                Poll::Ready(Err(e)) if peer_gone(self.conn.is_closed(), &e) => {}
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Pending if done(self) => return Poll::Ready(Ok(())),
-                // A peer that does not read stalls the handshake: its
-                // deadline still counts.
-                Poll::Pending if self.poll_deadline(cx).is_ready() => continue,
-                Poll::Pending => return Poll::Pending,
-            }
+            let sent = match transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx) {
+                Poll::Ready(Err(e)) if !peer_gone(self.conn.is_closed(), &e) => return Poll::Ready(Err(e)),
+                sent => sent.is_ready(),
+            };
             if done(self) {
                 return Poll::Ready(Ok(()));
+            }
+            // Reading goes on while the transport does not take our
+            // records (they are set aside), up to a limit.
+            if !sent && !self.set_aside() {
+                // A peer that stalls a handshake by not reading still
+                // meets its deadline.
+                if self.poll_deadline(cx).is_ready() {
+                    continue;
+                }
+                return Poll::Pending;
             }
             let window = self.conn.receive_window();
             if window.is_empty() {
@@ -347,19 +464,15 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
             };
             return Poll::Ready(Err(io::Error::new(io::ErrorKind::UnexpectedEof, why)));
         }
-        transmit(&mut self.conn, &mut self.io, cx)
+        transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx)
     }
 
     /// Moves buffered plaintext into `buf`.
     fn take_plaintext(&mut self, buf: &mut ReadBuf<'_>) {
-        let avail = &self.plaintext[self.read_pos..];
+        let avail = self.plaintext.bytes();
         let n = avail.len().min(buf.remaining());
         buf.put_slice(&avail[..n]);
-        self.read_pos += n;
-        if self.read_pos == self.plaintext.len() {
-            self.plaintext.clear();
-            self.read_pos = 0;
-        }
+        self.plaintext.consume(n);
     }
 }
 
@@ -368,11 +481,13 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<R, T> {
     /// `UnexpectedEof` if the transport ended without one.
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        let waker = this.enter(Caller::Reader, cx);
+        let cx = &mut Context::from_waker(&waker);
         if buf.remaining() == 0 {
             return Poll::Ready(Ok(()));
         }
-        ready!(this.poll_until(cx, |s| s.read_pos < s.plaintext.len() || s.closed.is_some()))?;
-        if this.read_pos < this.plaintext.len() {
+        ready!(this.poll_until(cx, |s| !s.plaintext.is_empty() || s.closed.is_some()))?;
+        if !this.plaintext.is_empty() {
             this.take_plaintext(buf);
             return Poll::Ready(Ok(()));
         }
@@ -391,11 +506,18 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<R, T> 
     /// flush or read.
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
+        let waker = this.enter(Caller::Writer, cx);
+        let cx = &mut Context::from_waker(&waker);
         if this.failure.is_some() {
             return this.poll_failure(cx).map(Err);
         }
         if this.conn.is_handshaking() {
             ready!(this.poll_handshake(cx))?;
+        }
+        // What reads set aside goes first: writing waits for it (which
+        // bounds it).
+        if !this.set_aside.is_empty() {
+            ready!(transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx))?;
         }
         let mut flushed = false;
         loop {
@@ -404,7 +526,7 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<R, T> 
                 Err(e) => return this.fail(cx, e),
             };
             if n > 0 || buf.is_empty() {
-                return match transmit(&mut this.conn, &mut this.io, cx) {
+                return match transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx) {
                     Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
                     _ => Poll::Ready(Ok(n)),
                 };
@@ -413,7 +535,7 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<R, T> 
                 return this.fail(cx, Error::BufferTooSmall.because("transmit buffer too small for a record"));
             }
             // The transmit buffer is full: empty it, then encrypt again.
-            ready!(transmit(&mut this.conn, &mut this.io, cx))?;
+            ready!(transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx))?;
             flushed = true;
         }
     }
@@ -421,23 +543,27 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<R, T> 
     /// Writes every pending record and flushes the transport.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        let waker = this.enter(Caller::Writer, cx);
+        let cx = &mut Context::from_waker(&waker);
         if this.failure.is_some() {
             return this.poll_failure(cx).map(Err);
         }
-        transmit(&mut this.conn, &mut this.io, cx)
+        transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx)
     }
 
     /// Sends close_notify (once), flushes, and shuts the transport's write
     /// half down. Reading goes on until the peer's close_notify.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        let waker = this.enter(Caller::Writer, cx);
+        let cx = &mut Context::from_waker(&waker);
         if this.failure.is_some() {
             return this.poll_failure(cx).map(Err);
         }
         if let Err(e) = this.conn.close() {
             return this.fail(cx, e);
         }
-        match ready!(transmit(&mut this.conn, &mut this.io, cx)) {
+        match ready!(transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx)) {
             Err(e) if !peer_gone(this.conn.is_closed(), &e) => return Poll::Ready(Err(e)),
             _ => {}
         }
@@ -486,7 +612,8 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> Future for Handshake<R, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let state = &mut self.get_mut().0;
         if let Handshaking::Running(stream) = state {
-            ready!(stream.poll_handshake(cx))?;
+            let waker = stream.enter(Caller::Reader, cx);
+            ready!(stream.poll_handshake(&mut Context::from_waker(&waker)))?;
         }
         Poll::Ready(match core::mem::replace(state, Handshaking::Taken) {
             Handshaking::Running(stream) => Ok(stream),
