@@ -45,8 +45,13 @@
 //!   runtime needs its time driver (`#[tokio::main]` and
 //!   `Builder::enable_all` have it).
 //! - **Randomness**: each connection draws from the OS ([`Rng`]).
-//! - **Buffers**: owned `Vec<u8>`s sized from the config (see
-//!   [`TlsConnector::buffer_sizes`] and [`TlsAcceptor::buffer_sizes`]).
+//! - **Buffers**: owned `Vec<u8>`s: a server receives in
+//!   [`RECOMMENDED_RECEIVE_BUFFER`](crate::conn::RECOMMENDED_RECEIVE_BUFFER)
+//!   (any client), a client in
+//!   [`DEFAULT_CLIENT_RECEIVE_BUFFER`](client::DEFAULT_CLIENT_RECEIVE_BUFFER);
+//!   both transmit in one record or the largest flight their config sends
+//!   (its certificate chains), whichever is larger. [`TlsConnector::buffer_sizes`] and
+//!   [`TlsAcceptor::buffer_sizes`] change them.
 //! - **Sessions**: the client's `session_cache` and the server's
 //!   [`ServerSessions::Store`](crate::session::ServerSessions::Store) and
 //!   ticket keys work as configured. In
@@ -69,10 +74,15 @@
 //!   after the peer's close_notify and [`io::ErrorKind::UnexpectedEof`]
 //!   when the transport ended without one (a truncation). `poll_shutdown`
 //!   (`AsyncWriteExt::shutdown`) sends close_notify, flushes and shuts the
-//!   transport's write half down. `poll_write` encrypts into the transmit
+//!   transport's write half down. TLS 1.2 has no half-close: the peer's
+//!   close_notify is answered with ours at once, so nothing can be written
+//!   after reading the end of stream (writes then fail with
+//!   `NotConnected`); data read before it can still be answered. `poll_write` encrypts into the transmit
 //!   buffer and writes out what the transport takes; `poll_flush` writes
 //!   the rest. Reads also send what is pending (e.g. the answer to the
-//!   peer's close_notify).
+//!   peer's close_notify), but do not wait for the transport to take it:
+//!   one task may read while another writes (`tokio::io::split`), with
+//!   both directions full.
 
 extern crate std;
 
