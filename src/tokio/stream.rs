@@ -476,27 +476,88 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
     }
 }
 
-impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<R, T> {
-    /// Reads plaintext. End of stream after the peer's close_notify;
-    /// `UnexpectedEof` if the transport ended without one.
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let waker = this.enter(Caller::Reader, cx);
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> TlsStream<R, T> {
+    /// Runs a `poll_*` call for `caller` (see [`Waiters`]): a stream whose
+    /// fatal error is being reported goes on with that, and gives the
+    /// error.
+    fn poll_as<V>(
+        &mut self,
+        caller: Caller,
+        cx: &mut Context<'_>,
+        call: impl FnOnce(&mut Self, &mut Context<'_>) -> Poll<io::Result<V>>,
+    ) -> Poll<io::Result<V>> {
+        let waker = self.enter(caller, cx);
         let cx = &mut Context::from_waker(&waker);
+        if self.failure.is_some() {
+            return self.poll_failure(cx).map(Err);
+        }
+        call(self, cx)
+    }
+
+    fn read_plaintext(&mut self, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         if buf.remaining() == 0 {
             return Poll::Ready(Ok(()));
         }
-        ready!(this.poll_until(cx, |s| !s.plaintext.is_empty() || s.closed.is_some()))?;
-        if !this.plaintext.is_empty() {
-            this.take_plaintext(buf);
+        ready!(self.poll_until(cx, |s| !s.plaintext.is_empty() || s.closed.is_some()))?;
+        if !self.plaintext.is_empty() {
+            self.take_plaintext(buf);
             return Poll::Ready(Ok(()));
         }
-        Poll::Ready(match this.closed {
+        Poll::Ready(match self.closed {
             Some(CloseReason::Truncated) => {
                 Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the transport ended without close_notify"))
             }
             _ => Ok(()),
         })
+    }
+
+    fn write_plaintext(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        if self.conn.is_handshaking() {
+            ready!(self.poll_handshake(cx))?;
+        }
+        // What reads set aside goes first: writing waits for it (which
+        // bounds it).
+        if !self.set_aside.is_empty() {
+            ready!(transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx))?;
+        }
+        let mut flushed = false;
+        loop {
+            let n = match self.conn.send(buf) {
+                Ok(n) => n,
+                Err(e) => return self.fail(cx, e),
+            };
+            if n > 0 || buf.is_empty() {
+                return match transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx) {
+                    Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+                    _ => Poll::Ready(Ok(n)),
+                };
+            }
+            if flushed {
+                return self.fail(cx, Error::BufferTooSmall.because("transmit buffer too small for a record"));
+            }
+            // The transmit buffer is full: empty it, then encrypt again.
+            ready!(transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx))?;
+            flushed = true;
+        }
+    }
+
+    fn close_and_shutdown(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        if let Err(e) = self.conn.close() {
+            return self.fail(cx, e);
+        }
+        match ready!(transmit(&mut self.conn, &mut self.set_aside, &mut self.io, cx)) {
+            Err(e) if !peer_gone(self.conn.is_closed(), &e) => return Poll::Ready(Err(e)),
+            _ => {}
+        }
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
+}
+
+impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncRead for TlsStream<R, T> {
+    /// Reads plaintext. End of stream after the peer's close_notify;
+    /// `UnexpectedEof` if the transport ended without one.
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        self.get_mut().poll_as(Caller::Reader, cx, |this, cx| this.read_plaintext(cx, buf))
     }
 }
 
@@ -505,69 +566,19 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> AsyncWrite for TlsStream<R, T> 
     /// out what the transport takes now; the rest goes with the next write,
     /// flush or read.
     fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let waker = this.enter(Caller::Writer, cx);
-        let cx = &mut Context::from_waker(&waker);
-        if this.failure.is_some() {
-            return this.poll_failure(cx).map(Err);
-        }
-        if this.conn.is_handshaking() {
-            ready!(this.poll_handshake(cx))?;
-        }
-        // What reads set aside goes first: writing waits for it (which
-        // bounds it).
-        if !this.set_aside.is_empty() {
-            ready!(transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx))?;
-        }
-        let mut flushed = false;
-        loop {
-            let n = match this.conn.send(buf) {
-                Ok(n) => n,
-                Err(e) => return this.fail(cx, e),
-            };
-            if n > 0 || buf.is_empty() {
-                return match transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx) {
-                    Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
-                    _ => Poll::Ready(Ok(n)),
-                };
-            }
-            if flushed {
-                return this.fail(cx, Error::BufferTooSmall.because("transmit buffer too small for a record"));
-            }
-            // The transmit buffer is full: empty it, then encrypt again.
-            ready!(transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx))?;
-            flushed = true;
-        }
+        self.get_mut().poll_as(Caller::Writer, cx, |this, cx| this.write_plaintext(cx, buf))
     }
 
     /// Writes every pending record and flushes the transport.
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let waker = this.enter(Caller::Writer, cx);
-        let cx = &mut Context::from_waker(&waker);
-        if this.failure.is_some() {
-            return this.poll_failure(cx).map(Err);
-        }
-        transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx)
+        self.get_mut()
+            .poll_as(Caller::Writer, cx, |this, cx| transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx))
     }
 
     /// Sends close_notify (once), flushes, and shuts the transport's write
     /// half down. Reading goes on until the peer's close_notify.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let waker = this.enter(Caller::Writer, cx);
-        let cx = &mut Context::from_waker(&waker);
-        if this.failure.is_some() {
-            return this.poll_failure(cx).map(Err);
-        }
-        if let Err(e) = this.conn.close() {
-            return this.fail(cx, e);
-        }
-        match ready!(transmit(&mut this.conn, &mut this.set_aside, &mut this.io, cx)) {
-            Err(e) if !peer_gone(this.conn.is_closed(), &e) => return Poll::Ready(Err(e)),
-            _ => {}
-        }
-        Pin::new(&mut this.io).poll_shutdown(cx)
+        self.get_mut().poll_as(Caller::Writer, cx, Self::close_and_shutdown)
     }
 }
 
@@ -612,8 +623,7 @@ impl<R: Role, T: AsyncRead + AsyncWrite + Unpin> Future for Handshake<R, T> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let state = &mut self.get_mut().0;
         if let Handshaking::Running(stream) = state {
-            let waker = stream.enter(Caller::Reader, cx);
-            ready!(stream.poll_handshake(&mut Context::from_waker(&waker)))?;
+            ready!(stream.poll_as(Caller::Reader, cx, TlsStream::poll_handshake))?;
         }
         Poll::Ready(match core::mem::replace(state, Handshaking::Taken) {
             Handshaking::Running(stream) => Ok(stream),
