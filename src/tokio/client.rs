@@ -88,7 +88,9 @@ impl TlsConnector {
 
     /// Connects over `io` to `server_name` (a DNS name, sent as SNI and
     /// checked against the certificate, or an IP address literal); the
-    /// future gives the stream once the handshake finished.
+    /// future gives the stream once the handshake finished. The config's
+    /// session cache keys sessions by this name and port 0
+    /// ([`connect_with`](Self::connect_with) gives the port).
     pub fn connect<T: AsyncRead + AsyncWrite + Unpin>(&self, server_name: &str, io: T) -> Connect<T> {
         self.connect_with(ClientParams::new(server_name), io)
     }
