@@ -62,6 +62,8 @@ pub mod suites;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod time;
+#[cfg(feature = "tokio")]
+pub mod tokio;
 
 pub use codec::{
     AlertDescription, AlertLevel, CertificateMsg, CertificateRequest, CipherSuite, MaxFragmentLength, NamedGroup,

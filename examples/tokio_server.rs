@@ -1,0 +1,134 @@
+//! A TLS 1.2 server on tokio: one task per connection, any number at once.
+//! An echo server by default; `--http` answers each request with a small
+//! page. One line per connection on stderr (peer, suite, SNI, ALPN,
+//! resumed).
+//!
+//! ```sh
+//! cargo run --features tokio --example tokio_server -- --listen 127.0.0.1:8443 \
+//!     --cert vectors/pki/ecdsa-server-chain.pem --key vectors/pki/ecdsa-server.key.pem [--http] [--alpn h2,http/1.1]
+//! # then, from another shell:
+//! cargo run --features tokio --example tokio_client -- --connect 127.0.0.1:8443 --servername localhost
+//! openssl s_client -connect 127.0.0.1:8443 -CAfile vectors/pki/ecdsa-ca.pem -servername localhost
+//! curl --cacert vectors/pki/ecdsa-ca.pem --resolve localhost:8443:127.0.0.1 https://localhost:8443/   # --http
+//! ```
+//!
+//! The tokio part is three lines: `TlsAcceptor::from(config)`, then per
+//! connection `acceptor.accept(tcp).await` and plain `AsyncRead` /
+//! `AsyncWrite` on the stream. Sessions are resumed from an in-memory store.
+
+#[macro_use]
+mod common;
+
+use sansio_tls::crypto::SigningKey;
+use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot};
+use sansio_tls::tokio::TlsAcceptor;
+use sansio_tls::{ServerConfig, pem, suites};
+use std::error::Error;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const USAGE: &str = "usage: tokio_server --listen ADDR --cert CHAIN.pem --key KEY.pem [--http] [--alpn LIST]";
+
+/// How many sessions the store keeps.
+const STORE_SLOTS: usize = 1024;
+
+struct Args {
+    listen: String,
+    cert: PathBuf,
+    key: PathBuf,
+    http: bool,
+    alpn: Vec<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let (mut listen, mut cert, mut key, mut http, mut alpn) = (None, None, None, false, Vec::new());
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--listen" => listen = Some(value()?),
+            "--cert" => cert = Some(PathBuf::from(value()?)),
+            "--key" => key = Some(PathBuf::from(value()?)),
+            "--http" => http = true,
+            "--alpn" => alpn = value()?.split(',').map(str::to_owned).collect(),
+            _ => return Err(USAGE.to_owned()),
+        }
+    }
+    match (listen, cert, key) {
+        (Some(listen), Some(cert), Some(key)) => Ok(Args { listen, cert, key, http, alpn }),
+        _ => Err(USAGE.to_owned()),
+    }
+}
+
+/// The config, built once. Configs live as long as the program, so what
+/// they borrow (chain, key, ALPN list, session store) is loaded here and
+/// leaked on purpose: `Box::leak` / `Vec::leak` make it `'static`. (An
+/// owned config type, without `'static` data, is planned.)
+fn load_config(args: &Args) -> Result<Arc<ServerConfig<'static>>, Box<dyn Error>> {
+    let certs: &'static [Vec<u8>] = pem::read_certs(&args.cert)?.leak();
+    let chain: &'static [&'static [u8]] = certs.iter().map(Vec::as_slice).collect::<Vec<_>>().leak();
+    let (_, key_der) = pem::read_private_key(&args.key)?;
+    let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(&key_der)?));
+    let mut config = ServerConfig::try_new(chain, key)?;
+    let alpn: Vec<&'static [u8]> = args.alpn.iter().map(|p| &*p.clone().into_bytes().leak()).collect();
+    config.alpn_protocols = alpn.leak();
+    let store = LruSessionStore::new(vec![SessionSlot::EMPTY; STORE_SLOTS].leak());
+    config.sessions = ServerSessions::Store(Box::leak(Box::new(store)));
+    Ok(Arc::new(config))
+}
+
+/// Serves one connection: echo until the client's close_notify, or one
+/// page for one request.
+async fn serve(acceptor: TlsAcceptor, tcp: TcpStream, peer: SocketAddr, http: bool) -> std::io::Result<()> {
+    let mut tls = acceptor.accept(tcp).await?;
+    let info = tls.handshake_info().expect("a finished handshake");
+    log!(
+        "{peer}: suite={} sni={} alpn={} resumed={}",
+        suites::suite_name(info.suite).unwrap_or("?"),
+        tls.server_name().unwrap_or("-"),
+        tls.alpn_protocol().map_or("-".into(), String::from_utf8_lossy),
+        info.resumed
+    );
+    if !http {
+        let (mut from_client, mut to_client) = tokio::io::split(tls);
+        tokio::io::copy(&mut from_client, &mut to_client).await?;
+        return to_client.shutdown().await;
+    }
+    let mut request = Vec::new();
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+        let mut buf = [0; 4096];
+        let n = tls.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buf[..n]);
+    }
+    let body = "Hello from sansio-tls on tokio.\n";
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    tls.write_all(format!("{head}{body}").as_bytes()).await?;
+    tls.shutdown().await
+}
+
+async fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let acceptor = TlsAcceptor::from(load_config(args)?);
+    let listener = TcpListener::bind(&args.listen).await?;
+    log!("listening on {}", listener.local_addr()?);
+    loop {
+        let (tcp, peer) = listener.accept().await?;
+        let acceptor = acceptor.clone();
+        let http = args.http;
+        tokio::spawn(async move {
+            if let Err(e) = serve(acceptor, tcp, peer, http).await {
+                log!("{peer}: {e}");
+            }
+        });
+    }
+}
+
+fn main() -> ExitCode {
+    common::main_with(parse_args, |args| tokio::runtime::Runtime::new()?.block_on(run(args)))
+}

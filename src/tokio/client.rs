@@ -1,0 +1,162 @@
+//! The client side: [`TlsConnector`], its [`Connect`] future and the
+//! [`TlsStream`] it gives.
+
+extern crate std;
+
+use super::sealed::FollowUp;
+use super::{Buffers, ClientConnection, Handshake, Rng, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
+use crate::conn::Connection;
+use crate::handshake::client::ClientHandshake;
+use crate::{ClientConfig, ClientParams, Error, ErrorKind, Event, Instant};
+use ::tokio::io::{AsyncRead, AsyncWrite};
+use std::io;
+use std::sync::Arc;
+use std::vec::Vec;
+
+/// The default receive buffer of a client: one record of any size plus a
+/// 16 KiB handshake message (the server's certificate chain) being
+/// reassembled, about 32 KiB. A server whose Certificate message is larger
+/// fails the handshake with
+/// [`ErrorKind::HandshakeMessageTooLarge`]; give such a client
+/// [`RECOMMENDED_RECEIVE_BUFFER`](crate::conn::RECOMMENDED_RECEIVE_BUFFER) (about 80 KiB, what a server gets by
+/// default) with [`TlsConnector::buffer_sizes`].
+pub const DEFAULT_CLIENT_RECEIVE_BUFFER: usize = crate::record::MAX_RECORD + 16 * 1024;
+
+/// Room for a client certificate chain chosen by a resolver (its size is
+/// not known in advance).
+const RESOLVED_CHAIN_ROOM: usize = 16 * 1024;
+
+/// A TLS client for tokio transports, like tokio-rustls'
+/// `TlsConnector`: cheap to clone, one per config.
+///
+/// ```no_run
+/// # async fn demo(config: std::sync::Arc<sansio_tls::ClientConfig<'static>>) -> std::io::Result<()> {
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+/// let connector = sansio_tls::tokio::TlsConnector::from(config);
+/// let tcp = tokio::net::TcpStream::connect("example.com:443").await?;
+/// let mut tls = connector.connect("example.com", tcp).await?;
+/// tls.write_all(b"GET / HTTP/1.0\r\nHost: example.com\r\n\r\n").await?;
+/// let mut page = Vec::new();
+/// tls.read_to_end(&mut page).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct TlsConnector {
+    config: Arc<ClientConfig<'static>>,
+    buffers: Buffers,
+    renegotiate_on_request: bool,
+}
+
+impl From<Arc<ClientConfig<'static>>> for TlsConnector {
+    /// A connector with the default buffers: [`DEFAULT_CLIENT_RECEIVE_BUFFER`]
+    /// to receive, and to transmit one record or the largest flight the
+    /// config can send (its client certificate chains), whichever is
+    /// larger.
+    fn from(config: Arc<ClientConfig<'static>>) -> Self {
+        let chain = config.client_certs.iter().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
+        let resolved = if config.client_cert_resolver.is_some() { RESOLVED_CHAIN_ROOM } else { 0 };
+        TlsConnector {
+            buffers: Buffers { receive: DEFAULT_CLIENT_RECEIVE_BUFFER, transmit: transmit_buffer(chain.max(resolved)) },
+            config,
+            renegotiate_on_request: false,
+        }
+    }
+}
+
+impl TlsConnector {
+    /// The buffer sizes of the connections made from now on, in bytes (at
+    /// least [`MIN_BUFFER`](crate::conn::MIN_BUFFER) each; see
+    /// [`Connection`] for what must fit).
+    pub fn buffer_sizes(mut self, receive: usize, transmit: usize) -> Self {
+        self.buffers = Buffers { receive, transmit };
+        self
+    }
+
+    /// Whether a server's renegotiation request (HelloRequest) is
+    /// answered with a renegotiation. Off by default: it is refused with a
+    /// `no_renegotiation` warning, as GnuTLS recommends; the server decides
+    /// whether to go on.
+    pub fn renegotiate_on_request(mut self, renegotiate: bool) -> Self {
+        self.renegotiate_on_request = renegotiate;
+        self
+    }
+
+    /// The config.
+    pub fn config(&self) -> &Arc<ClientConfig<'static>> {
+        &self.config
+    }
+
+    /// Connects over `io` to `server_name` (a DNS name, sent as SNI and
+    /// checked against the certificate, or an IP address literal); the
+    /// future gives the stream once the handshake finished. The config's
+    /// session cache keys sessions by this name and port 0
+    /// ([`connect_with`](Self::connect_with) gives the port).
+    pub fn connect<T: AsyncRead + AsyncWrite + Unpin>(&self, server_name: &str, io: T) -> Connect<T> {
+        self.connect_with(ClientParams::new(server_name), io)
+    }
+
+    /// Like [`connect`](Self::connect), with [`ClientParams`]: the port
+    /// (part of the session cache key) or a session to resume.
+    pub fn connect_with<T: AsyncRead + AsyncWrite + Unpin>(&self, params: ClientParams<'_>, io: T) -> Connect<T> {
+        let (rx, tx) = self.buffers.allocate();
+        let config = Arc::clone(&self.config);
+        let role = Client { renegotiate_on_request: self.renegotiate_on_request };
+        Handshake::start(ClientConnection::with_params(config, params, rx, tx, os_rng(), Instant::now()), io, role)
+    }
+}
+
+/// The future of [`TlsConnector::connect`]: the client's handshake.
+pub type Connect<T> = Handshake<Client, T>;
+
+/// The client role of a [`TlsStream`](super::TlsStream): what its
+/// [`TlsConnector`] configured.
+#[derive(Debug, Clone)]
+pub struct Client {
+    renegotiate_on_request: bool,
+}
+
+impl super::Role for Client {}
+
+impl sealed::Role for Client {
+    type Side = ClientHandshake<'static, Arc<ClientConfig<'static>>>;
+
+    fn event(&mut self, event: &Event<'_>) -> Option<FollowUp> {
+        match event {
+            Event::RenegotiationRequested if self.renegotiate_on_request => Some(FollowUp::Renegotiate),
+            Event::RenegotiationRequested => Some(FollowUp::RefuseRenegotiation),
+            _ => None,
+        }
+    }
+
+    fn follow_up(
+        &mut self,
+        conn: &mut Connection<Self::Side, Rng, Vec<u8>>,
+        follow_up: FollowUp,
+        now: Instant,
+    ) -> Result<(), Error> {
+        match follow_up {
+            FollowUp::Renegotiate => match conn.renegotiate(now) {
+                // Not possible now (one runs, or we are closing): refused.
+                Err(e) if e.kind() == ErrorKind::NoRenegotiation => conn.refuse_renegotiation(),
+                other => other,
+            },
+            FollowUp::RefuseRenegotiation => conn.refuse_renegotiation(),
+            #[cfg(feature = "server")]
+            FollowUp::AnswerLookup(_) => Ok(()),
+        }
+    }
+}
+
+/// A client's TLS stream over the transport `T`: what [`TlsConnector`]
+/// gives. See [`TlsStream`](super::TlsStream) for its methods.
+pub type TlsStream<T> = super::TlsStream<Client, T>;
+
+impl<T: AsyncRead + AsyncWrite + Unpin> TlsStream<T> {
+    /// Starts a renegotiation (RFC 5746 secure renegotiation only): the
+    /// ClientHello goes out with the next write, flush or read, and the
+    /// new handshake runs while reading. `InvalidInput` if the server lacks
+    /// secure renegotiation or one already runs.
+    pub fn renegotiate(&mut self) -> io::Result<()> {
+        self.conn_mut().renegotiate(Instant::now()).map_err(io_error)
+    }
+}
