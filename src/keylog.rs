@@ -19,6 +19,8 @@
 //!     }
 //! }
 //! ```
+#![cfg_attr(feature = "std", doc = "\n[`KeyLogFile`]: KeyLogFile")]
+#![cfg_attr(not(feature = "std"), doc = "\n[`KeyLogFile`]: crate#features")]
 
 /// Receives the secrets of each handshake, for a key log.
 pub trait KeyLog: Send + Sync {

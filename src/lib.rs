@@ -50,6 +50,7 @@ pub mod crypto;
 pub mod eio;
 pub mod error;
 pub mod event;
+pub mod guide;
 mod handshake;
 #[cfg(feature = "std")]
 pub mod io;
@@ -78,3 +79,12 @@ pub use conn::{ClientConnection, ClientParams};
 pub use error::{Error, ErrorKind};
 pub use event::{CloseReason, Event, HandshakeInfo};
 pub use time::Instant;
+
+/// The `rand_core` (0.10) whose [`CryptoRng`] every
+/// connection's RNG implements, re-exported so that an application names
+/// the same version: `sansio_tls::rand_core::UnwrapErr(getrandom::SysRng)`
+/// is the operating system's RNG (getrandom 0.4, feature `sys_rng`). See
+/// [the guide](guide#randomness) for firmware and tests.
+///
+/// [`CryptoRng`]: https://docs.rs/rand_core/0.10/rand_core/trait.CryptoRng.html
+pub use rand_core;
