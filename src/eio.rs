@@ -1,4 +1,4 @@
-//! Stream adapters over [`embedded-io`](embedded_io) transports (feature
+//! Stream adapters over [`embedded-io`][`embedded_io`] transports (feature
 //! `embedded-io`): [`TlsStream`] over a blocking
 //! [`embedded_io::Read`] + [`embedded_io::Write`], [`AsyncTlsStream`] over an
 //! async [`embedded_io_async::Read`] + [`embedded_io_async::Write`] (for
@@ -49,6 +49,12 @@
 //! [`close`](TlsStream::close) sends close_notify. `read` returns `Ok(0)`
 //! after the peer's close_notify, and [`EioError::Truncated`] when the
 //! transport ended without one (the data may have been cut short).
+//!
+//! [`embedded_io`]: https://docs.rs/embedded-io/0.7/embedded_io/
+//! [`embedded_io::Read`]: https://docs.rs/embedded-io/0.7/embedded_io/trait.Read.html
+//! [`embedded_io::Write`]: https://docs.rs/embedded-io/0.7/embedded_io/trait.Write.html
+//! [`embedded_io_async::Read`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/trait.Read.html
+//! [`embedded_io_async::Write`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/trait.Write.html
 
 use crate::conn::{Buffer, Side};
 use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
@@ -593,6 +599,10 @@ where
 /// `H` gives the time and sees events ([`Hooks`]); `CARRY` sizes the
 /// buffer for plaintext that did not fit a read ([module docs](self#memory)).
 /// `read` and `write` run the handshake first if it has not finished.
+///
+/// [`embedded_io`]: https://docs.rs/embedded-io/0.7/embedded_io/
+/// [`embedded_io::Read`]: https://docs.rs/embedded-io/0.7/embedded_io/trait.Read.html
+/// [`embedded_io::Write`]: https://docs.rs/embedded-io/0.7/embedded_io/trait.Write.html
 pub struct TlsStream<C, S, H, const CARRY: usize> {
     core: Core<C, H, CARRY>,
     transport: S,
@@ -719,6 +729,10 @@ where
 /// writes plaintext through [`embedded_io_async::Read`] and
 /// [`embedded_io_async::Write`]. The same as [`TlsStream`], with `async`
 /// methods; it needs no particular executor.
+///
+/// [`embedded_io_async`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/
+/// [`embedded_io_async::Read`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/trait.Read.html
+/// [`embedded_io_async::Write`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/trait.Write.html
 pub struct AsyncTlsStream<C, S, H, const CARRY: usize> {
     core: Core<C, H, CARRY>,
     transport: S,

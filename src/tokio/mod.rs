@@ -160,7 +160,8 @@ fn chain_bytes(chain: &[&[u8]]) -> usize {
 /// peer, `NotConnected` for a closed connection, `InvalidInput` for API
 /// misuse (e.g. a renegotiation that is not possible), `Other` for internal
 /// limits and a too small buffer, `InvalidData` for everything the peer got
-/// wrong. (The same mapping as [`eio`](crate::eio)'s for embedded-io.)
+/// wrong. (The same mapping as `eio::EioError`'s for embedded-io, feature
+/// `embedded-io`.)
 pub fn io_error_kind(kind: ErrorKind) -> io::ErrorKind {
     match kind {
         ErrorKind::Timeout => io::ErrorKind::TimedOut,
