@@ -1,5 +1,11 @@
 //! Configuration: built once, read-only, borrowed by any number of
 //! connections.
+//!
+//! A [`ClientConfig`] starts from a certificate verifier, a
+//! [`ServerConfig`] from a chain and its key; both have the defaults of
+//! this module and public fields to change them. A config borrows what it
+//! names (verifier, keys, stores): build those first, or leak them for a
+//! `'static` config.
 
 use crate::cert::{ClientCertVerifier, ServerCertVerifier};
 use crate::codec::CertificateRequest;
@@ -38,6 +44,31 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
 
 /// A certificate chain (DER, end-entity first) and the private key of its
 /// end-entity certificate.
+///
+/// A server with an ECDSA certificate for `localhost` and an RSA one for
+/// clients that only speak RSA suites; and the check that a key fits its
+/// certificate:
+///
+/// ```
+/// use sansio_tls::config::CertifiedKey;
+/// use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::{ErrorKind, ServerConfig};
+///
+/// let ecdsa_key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// let ecdsa_chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+/// # #[cfg(feature = "alloc")] {
+/// let rsa_key = SigningKey::from_der(include_bytes!("../vectors/pki/rsa-server.key.der"))?;
+/// let rsa_chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/rsa-server.der")];
+/// let more = [CertifiedKey::new(&rsa_chain, &rsa_key)?];
+/// let mut config = ServerConfig::try_new(&ecdsa_chain, &ecdsa_key)?;
+/// config.more_certs = &more;
+/// assert_eq!(config.credentials().count(), 2);
+///
+/// let mismatch = CertifiedKey::new(&rsa_chain, &ecdsa_key).err().unwrap();
+/// assert_eq!(mismatch.kind(), ErrorKind::BadCertificate);
+/// # }
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct CertifiedKey<'a> {
     /// The chain, end-entity first.
@@ -67,6 +98,25 @@ impl<'a> CertifiedKey<'a> {
 }
 
 /// Whether a server asks clients for certificates.
+///
+/// ```
+/// # use sansio_tls::cert::{WebPkiClientVerifier, trust_anchor_from_der};
+/// # use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::config::ClientAuth;
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
+/// # let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+/// # let roots = [trust_anchor_from_der(include_bytes!("../vectors/pki/ecdsa-ca.der")).unwrap()];
+/// let client_verifier = WebPkiClientVerifier::new(&roots);
+/// let mut config = sansio_tls::ServerConfig::new(&chain, &key);
+/// assert_eq!(config.client_auth, ClientAuth::None);
+/// // Ask, but let clients without a certificate in.
+/// config.client_auth = ClientAuth::Request;
+/// config.client_verifier = Some(&client_verifier);
+/// ```
+///
+/// A connection can also ask only later, in a renegotiation:
+/// [`ServerConnection::set_client_auth`](crate::Connection::set_client_auth)
+/// then [`request_renegotiation`](crate::Connection::request_renegotiation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ClientAuth {
     /// Never (the default).
@@ -80,6 +130,33 @@ pub enum ClientAuth {
 
 /// Chooses the client's credential for a server's CertificateRequest (e.g.
 /// one held by a secure element, or picked by the user).
+///
+/// Without a resolver the client sends the first of
+/// [`ClientConfig::client_certs`] that fits. This one sends its
+/// certificate only to servers that name its CA:
+///
+/// ```
+/// use sansio_tls::config::{CertifiedKey, ResolveClientCert};
+/// use sansio_tls::crypto::{SigningKey, certificate_issuer};
+/// use sansio_tls::CertificateRequest;
+///
+/// struct OnlyToOurCa<'a>(CertifiedKey<'a>);
+///
+/// impl ResolveClientCert for OnlyToOurCa<'_> {
+///     fn resolve(&self, request: &CertificateRequest<'_>) -> Option<CertifiedKey<'_>> {
+///         let issuer = certificate_issuer(self.0.end_entity()).ok()?;
+///         request.authorities().any(|name| name == issuer).then_some(self.0)
+///     }
+/// }
+///
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-client.key.der"))?;
+/// let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-client.der")];
+/// let resolver = OnlyToOurCa(CertifiedKey::new(&chain, &key)?);
+/// let mut config = sansio_tls::ClientConfig::new(&verifier);
+/// config.client_cert_resolver = Some(&resolver);
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 pub trait ResolveClientCert: Send + Sync {
     /// The credential to present, or `None` to send an empty Certificate.
     fn resolve(&self, request: &CertificateRequest<'_>) -> Option<CertifiedKey<'_>>;
@@ -259,6 +336,19 @@ pub struct ServerConfig<'a> {
 
 /// Bounds on client-initiated renegotiation, against renegotiation DoS: a
 /// ClientHello over a limit is refused with a `no_renegotiation` warning.
+///
+/// ```
+/// use sansio_tls::config::{DEFAULT_RENEGOTIATION_LIMITS, RenegotiationLimits};
+/// # use sansio_tls::crypto::SigningKey;
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
+/// # let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+/// let mut config = sansio_tls::ServerConfig::new(&chain, &key);
+/// assert_eq!(config.renegotiation, Some(DEFAULT_RENEGOTIATION_LIMITS));
+/// // At most two, and one an hour.
+/// config.renegotiation = Some(RenegotiationLimits { max_per_connection: 2, max_per_window: 1, window_ms: 3_600_000 });
+/// // Or none at all.
+/// config.renegotiation = None;
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenegotiationLimits {
     /// At most this many renegotiations in a connection's life.

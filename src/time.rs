@@ -1,10 +1,39 @@
 //! Caller-supplied time. The engine has no clock: every call that needs the
-//! time takes an [`Instant`].
+//! time takes an [`Instant`]. See [the guide](crate::guide#time) for what
+//! the time is used for.
 
 /// A point in time: milliseconds since the Unix epoch, as the caller's clock
 /// says. The same value serves timeouts and certificate validity; a device
 /// without a real-time clock can pass any monotonic count for timeouts and
 /// use a certificate verifier that does not check validity dates.
+///
+/// It is wall-clock time, like [`std::time::SystemTime`], and unlike
+/// [`std::time::Instant`], which is monotonic but has no calendar date: a
+/// certificate is valid between two dates, so the engine needs one.
+/// `Instant::now()` (feature `std`) reads the system clock.
+///
+/// ```
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// use sansio_tls::Instant;
+///
+/// // With `std`: the system clock, as a SystemTime gives it.
+/// let now = Instant::now();
+/// let system = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+/// assert!(system.as_millis() as u64 >= now.as_millis());
+///
+/// // Without: from a real-time clock counting seconds since 1970.
+/// let boot = Instant::from_secs(1_800_000_000);
+/// let later = boot.add_millis(1_500);
+/// assert_eq!(later.as_millis() - boot.as_millis(), 1_500);
+/// assert_eq!(later.as_secs(), 1_800_000_001);
+///
+/// // And back to std, e.g. to print a session's creation time.
+/// let as_system_time = UNIX_EPOCH + Duration::from_millis(later.as_millis());
+/// assert_eq!(as_system_time.duration_since(UNIX_EPOCH).unwrap().as_secs(), 1_800_000_001);
+/// ```
+///
+/// [`std::time::SystemTime`]: https://doc.rust-lang.org/std/time/struct.SystemTime.html
+/// [`std::time::Instant`]: https://doc.rust-lang.org/std/time/struct.Instant.html
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Instant(u64);
 
@@ -34,7 +63,9 @@ impl Instant {
         Instant(self.0.saturating_add(ms))
     }
 
-    /// The current time from the system clock (feature `std`).
+    /// The current time from the system clock (feature `std`):
+    /// `SystemTime::now()` since the Unix epoch. A clock before 1970 gives
+    /// 0.
     #[cfg(feature = "std")]
     pub fn now() -> Self {
         extern crate std;

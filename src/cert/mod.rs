@@ -1,9 +1,35 @@
 //! Certificate chain verification on `rustls-webpki`, with this crate's own
 //! signature algorithms (no *ring*, no aws-lc, no heap).
+//!
+//! A client checks the server's chain with a [`ServerCertVerifier`],
+//! usually [`WebPkiServerVerifier`] over trust anchors made with
+//! [`trust_anchor_from_der`] or taken from `webpki-roots`; a server checks
+//! client certificates with a [`ClientCertVerifier`]. [The
+//! guide](crate::guide#trust-roots) shows where roots come from.
 
 use core::time::Duration;
-/// The DER certificate and trust-anchor types of the verifier traits.
-pub use pki_types::{CertificateDer, TrustAnchor};
+/// A DER certificate, as the verifier traits receive chains (from
+/// `rustls-pki-types`). It borrows or owns its bytes and derefs to `[u8]`.
+///
+/// ```
+/// use sansio_tls::cert::CertificateDer;
+/// let der: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// let cert = CertificateDer::from(der);
+/// assert_eq!(&cert[..], der);
+/// ```
+pub use pki_types::CertificateDer;
+/// A trust anchor: a root CA's subject, public key and name constraints
+/// (from `rustls-pki-types`). Make one from a root certificate with
+/// [`trust_anchor_from_der`]; `webpki_roots::TLS_SERVER_ROOTS` is a ready
+/// `&'static [TrustAnchor<'static>]`.
+///
+/// ```
+/// use sansio_tls::cert::{TrustAnchor, trust_anchor_from_der};
+/// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// let anchor: TrustAnchor<'_> = trust_anchor_from_der(ca).unwrap();
+/// assert!(anchor.name_constraints.is_none());
+/// ```
+pub use pki_types::TrustAnchor;
 
 use pki_types::{
     AlgorithmIdentifier, Der, InvalidSignature, ServerName, SignatureVerificationAlgorithm, UnixTime, alg_id,
@@ -123,6 +149,19 @@ pub static SUPPORTED_SIG_ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
 /// (`webpki::anchor_from_trusted_cert`); the anchor borrows `cert_der`.
 ///
 /// `Err(Error::BadCertificate)` if the certificate does not parse.
+///
+/// ```
+/// use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+/// use sansio_tls::{ClientConfig, ErrorKind};
+/// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// // The anchors borrow `ca`, the verifier the anchors, the config the verifier.
+/// let roots = [trust_anchor_from_der(ca)?];
+/// let verifier = WebPkiServerVerifier::new(&roots);
+/// let config = ClientConfig::new(&verifier);
+/// # let _ = config;
+/// assert_eq!(trust_anchor_from_der(b"not DER").unwrap_err().kind(), ErrorKind::BadCertificate);
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 pub fn trust_anchor_from_der(cert_der: &[u8]) -> Result<TrustAnchor<'_>, Error> {
     let cert = CertificateDer::from(cert_der);
     let anchor = webpki::anchor_from_trusted_cert(&cert)
@@ -211,6 +250,46 @@ fn unix_time(now_unix_secs: u64) -> UnixTime {
 }
 
 /// Decides whether a server's certificate chain is acceptable.
+///
+/// [`WebPkiServerVerifier`] is the usual one. A custom verifier can, for
+/// example, pin the server's certificate: that needs no roots and no
+/// clock, which suits a device without a real-time clock.
+///
+/// ```
+/// use sansio_tls::cert::{CertificateDer, ServerCertVerifier};
+/// use sansio_tls::crypto::{HashAlg, context_digest, hash};
+/// use sansio_tls::{ClientConfig, Error, ErrorKind};
+///
+/// /// Accepts exactly one end-entity certificate, by its SHA-256.
+/// struct Pinned([u8; 32]);
+///
+/// impl ServerCertVerifier for Pinned {
+///     fn verify_server_cert(&self, chain: &[CertificateDer<'_>], _name: &str, _now: u64) -> Result<(), Error> {
+///         let leaf = chain.first().ok_or(Error::from(ErrorKind::BadCertificate))?;
+///         if hash(HashAlg::Sha256, leaf).as_ref() == self.0 {
+///             Ok(())
+///         } else {
+///             Err(Error::from(ErrorKind::BadCertificate).because("certificate not pinned"))
+///         }
+///     }
+///
+///     // Two `Pinned` verifiers with different pins accept different
+///     // servers: their sessions must not mix.
+///     fn session_context(&self) -> [u8; 32] {
+///         context_digest([&b"pinned"[..], &self.0])
+///     }
+/// }
+///
+/// let server_cert: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// let pin: [u8; 32] = hash(HashAlg::Sha256, server_cert).as_ref().try_into().unwrap();
+/// let verifier = Pinned(pin);
+/// assert!(verifier.verify_server_cert(&[CertificateDer::from(server_cert)], "localhost", 0).is_ok());
+/// let other: &[u8] = include_bytes!("../../vectors/pki/ecdsa-untrusted.der");
+/// let refused = verifier.verify_server_cert(&[CertificateDer::from(other)], "localhost", 0).unwrap_err();
+/// assert_eq!(refused.to_string(), "certificate not pinned (sends bad_certificate)");
+/// let config = ClientConfig::new(&verifier);
+/// # let _ = config;
+/// ```
 pub trait ServerCertVerifier: Send + Sync {
     /// Checks `chain` (`chain[0]` is the end-entity certificate, the rest are
     /// intermediates in any order) for `server_name`, a DNS name or an IP
@@ -237,6 +316,13 @@ pub trait ServerCertVerifier: Send + Sync {
 /// Whether the certificate `cert_der` is valid for `name` (a DNS name or IP
 /// address literal, checked against its subjectAltNames). Used by a server
 /// to pick the credential matching the client's server_name.
+///
+/// ```
+/// use sansio_tls::cert::certificate_matches_name;
+/// let cert: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// assert!(certificate_matches_name(cert, "localhost"));
+/// assert!(!certificate_matches_name(cert, "example.com"));
+/// ```
 pub fn certificate_matches_name(cert_der: &[u8], name: &str) -> bool {
     let Ok(name) = ServerName::try_from(name) else { return false };
     let der = CertificateDer::from(cert_der);
@@ -244,6 +330,43 @@ pub fn certificate_matches_name(cert_der: &[u8], name: &str) -> bool {
 }
 
 /// Decides whether a client's certificate chain is acceptable.
+///
+/// [`WebPkiClientVerifier`] is the usual one. A custom verifier can add a
+/// policy to it, here: only one client subject is let in.
+///
+/// ```
+/// use sansio_tls::cert::{CertificateDer, ClientCertVerifier, WebPkiClientVerifier, trust_anchor_from_der};
+/// use sansio_tls::crypto::{certificate_subject, context_digest};
+/// use sansio_tls::{Error, ErrorKind};
+///
+/// /// The CA's verdict, and then the subject must be `subject`.
+/// struct OnlySubject<'a> {
+///     ca: WebPkiClientVerifier<'a>,
+///     subject: &'a [u8],
+/// }
+///
+/// impl ClientCertVerifier for OnlySubject<'_> {
+///     fn verify_client_cert(&self, chain: &[CertificateDer<'_>], now_unix_secs: u64) -> Result<(), Error> {
+///         self.ca.verify_client_cert(chain, now_unix_secs)?;
+///         if certificate_subject(&chain[0])? == self.subject {
+///             Ok(())
+///         } else {
+///             Err(Error::from(ErrorKind::BadCertificate).because("client not allowed"))
+///         }
+///     }
+///
+///     fn session_context(&self) -> [u8; 32] {
+///         context_digest([&self.ca.session_context()[..], self.subject])
+///     }
+/// }
+///
+/// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// let client: &[u8] = include_bytes!("../../vectors/pki/ecdsa-client.der");
+/// let roots = [trust_anchor_from_der(ca)?];
+/// let verifier = OnlySubject { ca: WebPkiClientVerifier::new(&roots), subject: certificate_subject(client)? };
+/// assert!(verifier.verify_client_cert(&[CertificateDer::from(client)], 1_800_000_000).is_ok());
+/// # Ok::<(), Error>(())
+/// ```
 pub trait ClientCertVerifier: Send + Sync {
     /// Checks `chain` (`chain[0]` is the end-entity certificate) at
     /// `now_unix_secs` (caller-supplied time).
@@ -281,6 +404,29 @@ fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
 /// anything else → [`ErrorKind::BadCertificate`]; unsupported signature
 /// algorithm → [`ErrorKind::UnsupportedCertificate`]; an empty chain →
 /// [`ErrorKind::BadCertificate`]. Each with a reason saying which.
+///
+/// ```
+/// use sansio_tls::cert::{CertificateDer, ServerCertVerifier, WebPkiServerVerifier, trust_anchor_from_der};
+/// use sansio_tls::ErrorKind;
+///
+/// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// let leaf: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// let roots = [trust_anchor_from_der(ca)?];
+/// let verifier = WebPkiServerVerifier::new(&roots);
+/// let chain = [CertificateDer::from(leaf)];
+/// let jan_2027 = 1_800_000_000;
+/// assert!(verifier.verify_server_cert(&chain, "localhost", jan_2027).is_ok());
+/// let wrong_name = verifier.verify_server_cert(&chain, "example.com", jan_2027).unwrap_err();
+/// assert_eq!(wrong_name.kind(), ErrorKind::BadCertificate);
+/// let year_2050 = 2_524_608_000;
+/// let expired = verifier.verify_server_cert(&chain, "localhost", year_2050).unwrap_err();
+/// assert_eq!(expired.kind(), ErrorKind::CertificateExpired);
+///
+/// // Mozilla's roots, from the webpki-roots crate:
+/// let public = WebPkiServerVerifier::new(webpki_roots::TLS_SERVER_ROOTS);
+/// assert_eq!(public.verify_server_cert(&chain, "localhost", jan_2027).unwrap_err().kind(), ErrorKind::UnknownCa);
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct WebPkiServerVerifier<'a> {
     roots: &'a [TrustAnchor<'a>],
@@ -326,6 +472,29 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
 /// The default client verifier: webpki path validation to the trust anchors
 /// with the clientAuth EKU and validity at `now`; no name check. Errors as
 /// for [`WebPkiServerVerifier`].
+///
+/// A server that requires client certificates from its own CA:
+///
+/// ```
+/// use sansio_tls::cert::{WebPkiClientVerifier, trust_anchor_from_der};
+/// use sansio_tls::config::ClientAuth;
+/// use sansio_tls::crypto::{SigningKey, certificate_subject};
+/// use sansio_tls::ServerConfig;
+///
+/// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// let chain: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
+/// let client_roots = [trust_anchor_from_der(ca)?];
+/// let client_verifier = WebPkiClientVerifier::new(&client_roots);
+/// // The CertificateRequest names the CA, so clients know what to send.
+/// let ca_names = [certificate_subject(ca)?];
+///
+/// let mut config = ServerConfig::try_new(&chain, &key)?;
+/// config.client_auth = ClientAuth::Require;
+/// config.client_verifier = Some(&client_verifier);
+/// config.client_auth_cas = &ca_names;
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct WebPkiClientVerifier<'a> {
     roots: &'a [TrustAnchor<'a>],

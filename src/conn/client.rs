@@ -15,7 +15,8 @@ use core::ops::Deref;
 /// `Vec<u8>`, ...), `C` how the config is held (`&ClientConfig`,
 /// `Arc<ClientConfig>`, ...). With owned buffers and an `Arc`'d or
 /// `'static` config the connection is `'static`, and `Send` when its RNG
-/// is.
+/// is. [The guide](crate::guide#a-client-and-a-server-in-memory) walks
+/// through a longer exchange.
 ///
 /// ```
 /// # use sansio_tls::{*, cert::*, crypto::SigningKey};
@@ -26,12 +27,14 @@ use core::ops::Deref;
 /// # let verifier = WebPkiServerVerifier::new(&roots);
 /// # let (client_cfg, server_cfg) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
 /// # let now = Instant::from_secs(1_800_000_000);
-/// # let mut rng = sansio_tls::testing::TestRng::new(1);
-/// # let mut rng2 = sansio_tls::testing::TestRng::new(2);
+/// // The operating system's RNG (see the guide's "Randomness").
+/// let mut rng = sansio_tls::rand_core::UnwrapErr(getrandom::SysRng);
 /// let (mut crx, mut ctx) = ([0; 20000], [0; 20000]);
+/// // Borrowed buffers, and a borrowed RNG...
 /// let mut client = ClientConnection::new(&client_cfg, "localhost", &mut crx[..], &mut ctx[..], &mut rng, now).unwrap();
-/// // Owned buffers work as well as borrowed ones.
-/// let mut server = ServerConnection::new(&server_cfg, vec![0; 20000], vec![0; 20000], &mut rng2, now).unwrap();
+/// // ...or owned ones.
+/// let server_rng = sansio_tls::rand_core::UnwrapErr(getrandom::SysRng);
+/// let mut server = ServerConnection::new(&server_cfg, vec![0; 20000], vec![0; 20000], server_rng, now).unwrap();
 /// let mut got = None;
 /// for _ in 0..10 {
 ///     // "network": move bytes both ways, then handle events.
