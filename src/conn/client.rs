@@ -56,6 +56,27 @@ pub type ClientConnection<'a, R, B, C = &'a ClientConfig<'a>> = Connection<Clien
 impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> Side for ClientHandshake<'a, C> {}
 
 /// What a client connection is opened with besides its config.
+///
+/// ```
+/// use sansio_tls::conn::ClientParams;
+/// use sansio_tls::rand_core::UnwrapErr;
+/// use sansio_tls::session::ClientSession;
+/// use sansio_tls::{ClientConfig, ClientConnection, Instant};
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let config = ClientConfig::new(&verifier);
+///
+/// /// Connects to `name:443`, offering a session kept from an earlier
+/// /// connection (e.g. in flash, from `ClientSession::export`).
+/// fn reconnect<'c>(config: &'c ClientConfig<'c>, name: &str, saved: Option<&ClientSession>)
+///     -> Result<ClientConnection<'c, UnwrapErr<getrandom::SysRng>, Vec<u8>>, sansio_tls::Error>
+/// {
+///     let params = ClientParams { port: 443, session: saved, ..ClientParams::new(name) };
+///     ClientConnection::with_params(config, params, vec![0; 20_000], vec![0; 4096], UnwrapErr(getrandom::SysRng), Instant::now())
+/// }
+/// let conn = reconnect(&config, "example.com", None)?;
+/// assert!(conn.is_handshaking());
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct ClientParams<'p> {
     /// The server's DNS name or IP address literal (at most 253 bytes).

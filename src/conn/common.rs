@@ -31,6 +31,29 @@ pub const MIN_BUFFER: usize = 128;
 /// `Box<[u8]>`, or anything else that is a mutable byte slice. Owned
 /// buffers make a connection `'static` (to keep in a map, or move across
 /// tasks); [`Connection::into_parts`] gives them back.
+///
+/// ```
+/// use sansio_tls::rand_core::UnwrapErr;
+/// use sansio_tls::{ClientConfig, ClientConnection, Instant};
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let config = ClientConfig::new(&verifier);
+/// let now = Instant::now();
+///
+/// // Arrays (of one size: both buffers are of one type `B`): the whole
+/// // connection in one value.
+/// let c = ClientConnection::new(&config, "example.com", [0u8; 20_000], [0u8; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// // Boxed slices from a pool, given back (wiped) when the connection ends.
+/// let (rx, tx): (Box<[u8]>, Box<[u8]>) = (vec![0; 20_000].into(), vec![0; 4096].into());
+/// let c = ClientConnection::new(&config, "example.com", rx, tx, UnwrapErr(getrandom::SysRng), now)?;
+/// let (rx, tx, _rng) = c.into_parts();
+/// assert!(rx.iter().chain(tx.iter()).all(|&b| b == 0));
+/// // Borrowed slices of a bigger arena.
+/// let mut arena = vec![0u8; 24_096];
+/// let (rx, tx) = arena.split_at_mut(20_000);
+/// let c = ClientConnection::new(&config, "example.com", rx, tx, UnwrapErr(getrandom::SysRng), now)?;
+/// # let _ = c;
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 pub trait Buffer: AsRef<[u8]> + AsMut<[u8]> {}
 
 impl<T: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for T {}

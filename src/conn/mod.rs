@@ -40,6 +40,24 @@ const EVENT_QUEUE: usize = 4;
 /// Which side a [`Connection`] is: the client or server handshake. Sealed;
 /// name it in code generic over both (`fn pump<S: Side, R, B>(c: &mut
 /// Connection<S, R, B>)`).
+///
+/// ```
+/// use sansio_tls::conn::{Buffer, Connection, Side};
+/// use sansio_tls::rand_core::{CryptoRng, UnwrapErr};
+/// use sansio_tls::{ClientConfig, ClientConnection, Instant};
+///
+/// /// Works for a client and a server alike.
+/// fn state<S: Side, R: CryptoRng, B: Buffer>(conn: &Connection<S, R, B>) -> &'static str {
+///     if conn.is_closed() { "closed" } else if conn.is_handshaking() { "handshaking" } else { "open" }
+/// }
+///
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let config = ClientConfig::new(&verifier);
+/// let (rx, tx) = (vec![0; 20_000], vec![0; 4096]);
+/// let client = ClientConnection::new(&config, "example.com", rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())?;
+/// assert_eq!(state(&client), "handshaking");
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 pub trait Side: HandshakeSide {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +97,67 @@ enum Step {
 /// message being reassembled (the server's Certificate, usually 1-3 KiB);
 /// [`RECOMMENDED_RECEIVE_BUFFER`] takes any peer. The transmit buffer must
 /// hold one whole flight (the server's first flight includes its
-/// certificate chain).
+/// certificate chain). [The guide](crate::guide#sizing-the-buffers) has
+/// the numbers.
+///
+/// The loop every transport runs, written once for both sides: give the
+/// connection what arrived, handle its events, send what it has queued.
+///
+/// ```
+/// use sansio_tls::conn::{Buffer, Connection, Side};
+/// use sansio_tls::rand_core::{CryptoRng, UnwrapErr};
+/// use sansio_tls::{ClientConnection, Error, Event, Instant, ServerConnection};
+///
+/// /// Feeds `input` (from the network) to `conn`, handles the events, and
+/// /// appends what must go to the network to `output`. Returns the data.
+/// fn step<S: Side, R: CryptoRng, B: Buffer>(
+///     conn: &mut Connection<S, R, B>,
+///     mut input: &[u8],
+///     output: &mut Vec<u8>,
+///     now: Instant,
+/// ) -> Result<Vec<u8>, Error> {
+///     let mut data = Vec::new();
+///     loop {
+///         let taken = conn.feed(input);
+///         input = &input[taken..];
+///         while let Some(event) = conn.poll_event(now)? {
+///             if let Event::Data(d) = event {
+///                 data.extend_from_slice(d);
+///             }
+///         }
+///         if input.is_empty() {
+///             break;
+///         }
+///     }
+///     output.extend_from_slice(conn.transmit_pending());
+///     conn.transmit_done(output.len());
+///     Ok(data)
+/// }
+///
+/// # use sansio_tls::{cert::*, crypto::SigningKey, ClientConfig, ServerConfig};
+/// # let ca = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// let now = Instant::now();
+/// let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// let (mut to_server, mut to_client) = (Vec::new(), Vec::new());
+/// step(&mut client, &[], &mut to_server, now)?; // the ClientHello
+/// for _flight in 0..2 {
+///     step(&mut server, &to_server, &mut to_client, now)?;
+///     to_server.clear();
+///     step(&mut client, &to_client, &mut to_server, now)?;
+///     to_client.clear();
+/// }
+/// assert!(client.is_established());
+/// client.send(b"ping")?;
+/// step(&mut client, &[], &mut to_server, now)?;
+/// assert_eq!(step(&mut server, &to_server, &mut to_client, now)?, b"ping");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Connection<S, R, B> {
     rx: Deframer<B>,
     tx: Transmit<B>,

@@ -16,8 +16,32 @@ use core::ops::Deref;
 /// `Vec<u8>`, ...), `C` how the config is held (`&ServerConfig`,
 /// `Arc<ServerConfig>`, ...). With owned buffers and an `Arc`'d or
 /// `'static` config the connection is `'static` (keep many in a map), and
-/// `Send` when its RNG is. See [`ClientConnection`](super::ClientConnection)
-/// for an example.
+/// `Send` when its RNG is. [`ClientConnection`](super::ClientConnection)
+/// has an example of both sides talking.
+///
+/// A connection that owns everything, to keep in a map or move to another
+/// thread:
+///
+/// ```
+/// use std::sync::Arc;
+/// use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::rand_core::UnwrapErr;
+/// use sansio_tls::{Instant, ServerConfig, ServerConnection, conn};
+///
+/// type Rng = UnwrapErr<getrandom::SysRng>;
+/// type Owned = ServerConnection<'static, Rng, Vec<u8>, Arc<ServerConfig<'static>>>;
+///
+/// static CHAIN: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
+/// let key: &'static SigningKey =
+///     Box::leak(Box::new(SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?));
+/// let config = Arc::new(ServerConfig::try_new(&CHAIN, key)?);
+///
+/// let (rx, tx) = (vec![0; conn::RECOMMENDED_RECEIVE_BUFFER], vec![0; 20_000]);
+/// let server: Owned = ServerConnection::new(config.clone(), rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())?;
+/// let handle = std::thread::spawn(move || server.is_handshaking());
+/// assert!(handle.join().unwrap());
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 pub type ServerConnection<'a, R, B, C = &'a ServerConfig<'a>> = Connection<ServerHandshake<'a, C>, R, B>;
 
 impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> Side for ServerHandshake<'a, C> {}
