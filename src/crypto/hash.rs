@@ -4,6 +4,12 @@
 use sha2::{Digest, Sha256, Sha384, Sha512};
 
 /// A hash function used as PRF hash, transcript hash or signature hash.
+///
+/// ```
+/// use sansio_tls::crypto::{HashAlg, hash};
+/// assert_eq!(HashAlg::Sha384.output_len(), 48);
+/// assert_eq!(hash(HashAlg::Sha256, b"").as_ref().len(), HashAlg::Sha256.output_len());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HashAlg {
     /// SHA-256 (32-byte output).
@@ -26,7 +32,19 @@ impl HashAlg {
 /// schemes).
 pub(crate) const MAX_HASH_LEN: usize = 64;
 
-/// A digest of at most 64 bytes, kept inline.
+/// A digest of at most 64 bytes, kept inline. Read it with `as_ref()`;
+/// `Debug` shows it in hex.
+///
+/// ```
+/// use sansio_tls::crypto::{HashAlg, HashOutput, hash};
+/// // A certificate's SHA-256 fingerprint, as `openssl x509 -fingerprint -sha256` shows it.
+/// let cert: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// let digest: HashOutput = hash(HashAlg::Sha256, cert);
+/// let fingerprint: Vec<String> = digest.as_ref().iter().map(|b| format!("{b:02X}")).collect();
+/// assert_eq!(fingerprint.len(), 32);
+/// let abc = hash(HashAlg::Sha256, b"abc");
+/// assert!(format!("{abc:?}").starts_with("HashOutput(ba7816bf"));
+/// ```
 #[derive(Clone)]
 pub struct HashOutput {
     buf: [u8; MAX_HASH_LEN],

@@ -8,6 +8,15 @@ use crate::codec::SignatureScheme;
 
 /// The family of a key, which decides the cipher suites it can serve
 /// (ECDHE_ECDSA or ECDHE_RSA).
+///
+/// ```
+/// use sansio_tls::crypto::{KeyKind, PublicKey, SigningKey};
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// assert_eq!(key.kind(), KeyKind::Ecdsa);
+/// let rsa_ca = PublicKey::from_certificate_der(include_bytes!("../../vectors/pki/rsa-ca.der"))?;
+/// assert_eq!(rsa_ca.kind(), KeyKind::Rsa);
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum KeyKind {
     /// ECDSA.

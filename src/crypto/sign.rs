@@ -38,6 +38,27 @@ const CANNOT_SIGN: Error = Error::HandshakeFailure.because("key cannot sign with
 pub const MAX_SIGNATURE_LEN: usize = 512;
 
 /// A private key we sign handshake messages with.
+///
+/// Load it from DER ([`from_der`](Self::from_der) tries PKCS#8, SEC1 and
+/// PKCS#1), or from PEM with the `pem` module (feature `std`).
+///
+/// ```
+/// use sansio_tls::crypto::{KeyKind, SigningKey};
+/// use sansio_tls::{ServerConfig, SignatureScheme};
+///
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// assert_eq!(key.kind(), KeyKind::Ecdsa);
+/// assert_eq!(key.schemes()[0], SignatureScheme::ECDSA_NISTP256_SHA256);
+/// // The key of this certificate, and not of another one.
+/// let cert: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// key.matches_certificate(cert)?;
+/// assert!(key.matches_certificate(include_bytes!("../../vectors/pki/ecdsa-client.der")).is_err());
+///
+/// let chain = [cert];
+/// let config = ServerConfig::try_new(&chain, &key)?;
+/// # let _ = config;
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[non_exhaustive]
 pub enum SigningKey {
     /// An ECDSA key on NIST P-256.
@@ -393,6 +414,14 @@ impl<'a> RsaKeyParts<'a> {
 /// An RSA private key of 2048 to 4096 bits, for [`SigningKey::Rsa`]; needs
 /// the `alloc` feature. Lives on the heap (one allocation; [`SigningKey`]
 /// only holds a pointer to it); the `rsa` crate wipes it on drop.
+///
+/// ```
+/// use sansio_tls::crypto::SigningKey;
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/rsa-server.key.der"))?;
+/// let SigningKey::Rsa(rsa) = &key else { unreachable!() };
+/// assert_eq!(rsa.bits(), 2048);
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[cfg(feature = "alloc")]
 pub struct RsaSigningKey(alloc::boxed::Box<RsaKeyPair>);
 
@@ -490,6 +519,45 @@ impl RsaSigningKey {
 /// A private key the handshake signs with: a [`SigningKey`] held in
 /// memory, or one held elsewhere (a secure element, an HSM, a TPM) through
 /// an implementation of this trait. Configurations hold `&dyn SignatureKey`.
+///
+/// A key in a secure element implements it by sending the digest to the
+/// chip. Here a stand-in signs in memory and counts the signatures:
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use sansio_tls::crypto::{KeyKind, PublicKey, SignatureKey, SigningKey};
+/// use sansio_tls::rand_core::CryptoRng;
+/// use sansio_tls::{Error, ServerConfig, SignatureScheme};
+///
+/// struct SecureElement {
+///     key: SigningKey, // on a real chip: a key slot number
+///     signatures: AtomicUsize,
+/// }
+///
+/// impl SignatureKey for SecureElement {
+///     fn kind(&self) -> KeyKind {
+///         KeyKind::Ecdsa
+///     }
+///     fn schemes(&self) -> &[SignatureScheme] {
+///         &[SignatureScheme::ECDSA_NISTP256_SHA256]
+///     }
+///     fn public_key(&self) -> PublicKey {
+///         self.key.public_key() // a real chip reports it once, at start-up
+///     }
+///     fn sign_digest(&self, scheme: SignatureScheme, digest: &[u8], rng: &mut dyn CryptoRng, out: &mut [u8]) -> Result<usize, Error> {
+///         self.signatures.fetch_add(1, Ordering::Relaxed);
+///         self.key.sign_prehashed(scheme, digest, rng, out)
+///     }
+/// }
+///
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// let element = SecureElement { key, signatures: AtomicUsize::new(0) };
+/// let chain: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
+/// // `try_new` checks the element's public key against the certificate.
+/// let config = ServerConfig::try_new(&chain, &element)?;
+/// # let _ = config;
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 pub trait SignatureKey: Send + Sync {
     /// ECDSA or RSA: which cipher suites the key can authenticate.
     fn kind(&self) -> KeyKind;

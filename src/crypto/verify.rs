@@ -35,6 +35,16 @@ pub const RSA_MIN_BITS: usize = 2048;
 pub const RSA_MAX_BITS: usize = 4096;
 
 /// An RSA public key of 2048 to 4096 bits, stored inline.
+///
+/// ```
+/// use sansio_tls::crypto::PublicKey;
+/// let cert: &[u8] = include_bytes!("../../vectors/pki/rsa-server.der");
+/// let PublicKey::Rsa(key) = PublicKey::from_certificate_der(cert)? else { unreachable!() };
+/// assert_eq!(key.bits(), 2048);
+/// assert_eq!(key.exponent(), 65537);
+/// assert_eq!(key.modulus().len(), 256);
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct RsaPublicKey {
     /// Big-endian modulus without leading zeros in `modulus[..len]`.
@@ -330,6 +340,26 @@ fn mgf1_xor(hash: SigHash, seed: &[u8], out: &mut [u8]) {
 }
 
 /// A peer's public key, as found in its certificate.
+///
+/// ```
+/// use sansio_tls::crypto::{PublicKey, SigningKey, MAX_SIGNATURE_LEN};
+/// use sansio_tls::rand_core::UnwrapErr;
+/// use sansio_tls::{NamedGroup, SignatureScheme};
+///
+/// let cert: &[u8] = include_bytes!("../../vectors/pki/ecdsa-server.der");
+/// let public = PublicKey::from_certificate_der(cert)?;
+/// assert_eq!(public.curve(), Some(NamedGroup::Secp256r1));
+///
+/// // A signature by the certificate's private key verifies with it.
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// assert_eq!(key.public_key(), public);
+/// let mut signature = [0u8; MAX_SIGNATURE_LEN];
+/// let scheme = SignatureScheme::ECDSA_NISTP256_SHA256;
+/// let n = key.sign(scheme, b"message", &mut UnwrapErr(getrandom::SysRng), &mut signature)?;
+/// public.verify(scheme, b"message", &signature[..n])?;
+/// assert!(public.verify(scheme, b"another message", &signature[..n]).is_err());
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
 // No heap to box the RSA variant into; 520 bytes inline is the price.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
