@@ -13,6 +13,29 @@ use crate::codec::AlertDescription;
 /// ([`ErrorKind::alert`]); a fatal error ends the connection, and every later
 /// call on it returns the same error. An [`Error`] is a kind plus the reason
 /// a person reads.
+///
+/// ```
+/// use sansio_tls::{AlertDescription, ErrorKind};
+///
+/// /// What to tell an operator.
+/// fn advice(kind: ErrorKind) -> &'static str {
+///     match kind {
+///         ErrorKind::CertificateExpired => "check the certificate's dates and this machine's clock",
+///         ErrorKind::UnknownCa => "the server's CA is not among the trust roots",
+///         ErrorKind::Timeout => "the peer did not finish the handshake in time",
+///         ErrorKind::AlertReceived(_) => "the peer refused; its logs say why",
+///         _ => "see the error's reason",
+///     }
+/// }
+///
+/// assert_eq!(ErrorKind::UnknownCa.alert(), Some(AlertDescription::UnknownCa));
+/// assert_eq!(ErrorKind::Timeout.alert(), Some(AlertDescription::UserCanceled));
+/// assert!(ErrorKind::BadRecordMac.is_fatal());
+/// // Misuse of the API is not fatal and sends nothing.
+/// assert!(!ErrorKind::InvalidState.is_fatal());
+/// assert_eq!(ErrorKind::InvalidState.alert(), None);
+/// # let _ = advice(ErrorKind::Closed);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -183,6 +206,53 @@ impl U24 {
 /// Equality compares only the kinds: the reason is diagnostic text, and two
 /// errors are the same failure when their kinds are. An `Error` also
 /// compares equal to its [`ErrorKind`].
+///
+/// A client that does not trust the server's CA, and what each side sees:
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&[]);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// # let now = Instant::now();
+/// # let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// // `client` and `server`: new connections in memory (see the guide); the
+/// // client's verifier has no trust anchors.
+/// // The ClientHello goes out; the server answers with its first flight.
+/// let n = server.feed(client.transmit_pending());
+/// client.transmit_done(n);
+/// while server.poll_event(now)?.is_some() {}
+/// let n = client.feed(server.transmit_pending());
+/// server.transmit_done(n);
+///
+/// // The client cannot verify the chain.
+/// let error = loop {
+///     match client.poll_event(now) {
+///         Ok(Some(_)) => continue,
+///         Ok(None) => panic!("the client accepted the chain"),
+///         Err(error) => break error,
+///     }
+/// };
+/// assert_eq!(error.kind(), ErrorKind::UnknownCa);
+/// assert_eq!(error.to_string(), "certificate chain does not lead to a trusted root (sends unknown_ca)");
+/// // Every later call fails the same way.
+/// assert_eq!(client.send(b"hello").unwrap_err(), ErrorKind::UnknownCa);
+///
+/// // Its alert waits in the transmit buffer: send it, and the server knows.
+/// server.feed(client.transmit_pending());
+/// let theirs = server.poll_event(now).unwrap_err();
+/// assert_eq!(theirs.kind(), ErrorKind::AlertReceived(AlertDescription::UnknownCa));
+/// assert_eq!(theirs.to_string(), "peer sent fatal alert unknown_ca");
+///
+/// // A custom verifier makes its own, with a reason.
+/// let mine = Error::from(ErrorKind::BadCertificate).because("certificate key not pinned");
+/// assert_eq!(mine.to_string(), "certificate key not pinned (sends bad_certificate)");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct Error {
     reason: &'static str,

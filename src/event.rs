@@ -6,6 +6,46 @@ use crate::session::{ClientSession, Session};
 
 /// Something the application should know about, from
 /// [`Connection::poll_event`](crate::Connection::poll_event).
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// # let now = Instant::now();
+/// # let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// // `client` and `server`: new connections in memory (see the guide).
+/// /// What this application does with what a connection reports.
+/// fn handle(event: Event<'_>, log: &mut Vec<String>) {
+///     match event {
+///         Event::PeerCertificates(chain) => log.push(format!("{} certificates", chain.len())),
+///         Event::HandshakeDone(info) => log.push(format!("handshake done, resumed: {}", info.resumed)),
+///         Event::Data(data) => log.push(format!("{} bytes", data.len())),
+///         Event::Alert { description, .. } => log.push(format!("warning: {description}")),
+///         Event::Closed(reason) => log.push(format!("closed: {reason:?}")),
+///         // Sessions to keep, renegotiation requests, ...
+///         _ => {}
+///     }
+/// }
+///
+/// let mut log = Vec::new();
+/// for _flight in 0..4 {
+///     let n = server.feed(client.transmit_pending());
+///     client.transmit_done(n);
+///     while server.poll_event(now)?.is_some() {}
+///     let n = client.feed(server.transmit_pending());
+///     server.transmit_done(n);
+///     while let Some(event) = client.poll_event(now)? {
+///         handle(event, &mut log);
+///     }
+/// }
+/// assert_eq!(log, ["2 certificates", "handshake done, resumed: false"]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Event<'a> {
@@ -56,6 +96,43 @@ pub enum Event<'a> {
 }
 
 /// How a connection ended without an error.
+///
+/// Only a close_notify says that all the data arrived. A transport that
+/// just ends may have been cut by an attacker: an application that reads
+/// until the end (a download, a length-less HTTP/1.0 body) must treat
+/// [`Truncated`](Self::Truncated) as a failure.
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// # let now = Instant::now();
+/// # let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # for _flight in 0..4 {
+/// #     let n = server.feed(client.transmit_pending());
+/// #     client.transmit_done(n);
+/// #     while server.poll_event(now)?.is_some() {}
+/// #     let n = client.feed(server.transmit_pending());
+/// #     server.transmit_done(n);
+/// #     while client.poll_event(now)?.is_some() {}
+/// # }
+/// // `client` and `server`: an established pair in memory (see the guide).
+/// // The server closes properly: the client gets its close_notify.
+/// server.close()?;
+/// let n = client.feed(server.transmit_pending());
+/// server.transmit_done(n);
+/// assert_eq!(client.poll_event(now)?, Some(Event::Closed(CloseReason::CloseNotify)));
+///
+/// // The client's answer never arrives: the server's transport just ends.
+/// server.receive_eof();
+/// assert_eq!(server.poll_event(now)?, Some(Event::Closed(CloseReason::Truncated)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CloseReason {
     /// The peer sent close_notify: all its data arrived.

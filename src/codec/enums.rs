@@ -89,7 +89,23 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Alert level (RFC 5246 §7.2).
+    /// Alert level (RFC 5246 §7.2). Events only carry warnings: a fatal
+    /// alert from the peer ends the connection with
+    /// [`ErrorKind::AlertReceived`](crate::ErrorKind::AlertReceived).
+    ///
+    /// ```
+    /// use sansio_tls::{AlertDescription, AlertLevel, Event};
+    ///
+    /// fn warning(event: &Event<'_>) -> Option<AlertDescription> {
+    ///     match event {
+    ///         Event::Alert { level: AlertLevel::Warning, description } => Some(*description),
+    ///         _ => None,
+    ///     }
+    /// }
+    /// let event = Event::Alert { level: AlertLevel::Warning, description: AlertDescription::NoRenegotiation };
+    /// assert_eq!(warning(&event), Some(AlertDescription::NoRenegotiation));
+    /// assert_eq!(AlertLevel::from(2), AlertLevel::Fatal);
+    /// ```
     AlertLevel: u8 {
         /// warning(1)
         Warning = 1,
@@ -99,7 +115,18 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// Alert description (RFC 5246 §7.2, RFC 6066, RFC 7301).
+    /// Alert description (RFC 5246 §7.2, RFC 6066, RFC 7301). `Display`
+    /// shows the RFC name.
+    ///
+    /// ```
+    /// use sansio_tls::{AlertDescription, ErrorKind};
+    /// assert_eq!(AlertDescription::UnknownCa.to_string(), "unknown_ca");
+    /// assert_eq!(AlertDescription::from(48), AlertDescription::UnknownCa);
+    /// assert_eq!(AlertDescription::UnknownCa.to_wire(), 48);
+    /// assert_eq!(AlertDescription::from(200).to_string(), "unknown(200)");
+    /// // The alert an error sends:
+    /// assert_eq!(ErrorKind::CertificateExpired.alert(), Some(AlertDescription::CertificateExpired));
+    /// ```
     AlertDescription: u8 {
         /// close_notify(0)
         CloseNotify = 0,
@@ -199,6 +226,22 @@ impl core::fmt::Display for AlertDescription {
 
 wire_enum! {
     /// Cipher suites this crate implements, by IANA value.
+    ///
+    /// ```
+    /// use sansio_tls::{CipherSuite, ClientConfig, suites};
+    /// let suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256;
+    /// assert_eq!(suite.to_wire(), 0xcca9);
+    /// assert_eq!(suites::from_name("ECDHE-ECDSA-CHACHA20-POLY1305"), Some(suite));
+    /// assert_eq!(suites::suite_name(suite), Some("TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256"));
+    ///
+    /// // A client that offers only AES-256-GCM suites, in this order.
+    /// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+    /// let mut config = ClientConfig::new(&verifier);
+    /// config.cipher_suites = &[
+    ///     CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    ///     CipherSuite::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    /// ];
+    /// ```
     CipherSuite: u16 {
         /// TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (RFC 5289)
         TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 = 0xc02b,
@@ -221,6 +264,16 @@ wire_enum! {
 
 wire_enum! {
     /// Named groups for ECDHE (RFC 8422 §5.1.1, RFC 7919).
+    ///
+    /// ```
+    /// use sansio_tls::{ClientConfig, NamedGroup};
+    /// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+    /// let mut config = ClientConfig::new(&verifier);
+    /// // P-256 first (e.g. for a FIPS-minded server), then x25519. Keep
+    /// // Secp256r1 in the list to talk to servers with P-256 certificates.
+    /// config.groups = &[NamedGroup::Secp256r1, NamedGroup::X25519];
+    /// assert_eq!(NamedGroup::X25519.to_wire(), 29);
+    /// ```
     NamedGroup: u16 {
         /// secp256r1(23)
         Secp256r1 = 23,
@@ -234,6 +287,21 @@ wire_enum! {
 wire_enum! {
     /// TLS 1.2 signature schemes: hash(1) || signature(1) (RFC 5246 §7.4.1.4.1,
     /// RFC 8446 §4.2.3 code points for PSS).
+    ///
+    /// ```
+    /// use sansio_tls::crypto::SigningKey;
+    /// use sansio_tls::{ClientConfig, SignatureScheme};
+    /// // What a key can sign with, in its order of preference.
+    /// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+    /// assert_eq!(key.schemes()[0], SignatureScheme::ECDSA_NISTP256_SHA256);
+    /// assert_eq!(SignatureScheme::ECDSA_NISTP256_SHA256.to_wire(), 0x0403);
+    ///
+    /// // A client that accepts only ECDSA signatures in ServerKeyExchange.
+    /// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+    /// let mut config = ClientConfig::new(&verifier);
+    /// config.signature_schemes = &[SignatureScheme::ECDSA_NISTP256_SHA256, SignatureScheme::ECDSA_NISTP384_SHA384];
+    /// # Ok::<(), sansio_tls::Error>(())
+    /// ```
     SignatureScheme: u16 {
         /// rsa_pkcs1_sha256
         RSA_PKCS1_SHA256 = 0x0401,
@@ -292,7 +360,18 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// max_fragment_length values (RFC 6066 §4).
+    /// max_fragment_length values (RFC 6066 §4): a client asks the server
+    /// for records of at most this much plaintext, to run in small buffers
+    /// (see [the guide](crate::guide#sizing-the-buffers)).
+    ///
+    /// ```
+    /// use sansio_tls::{ClientConfig, MaxFragmentLength};
+    /// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+    /// let mut config = ClientConfig::new(&verifier);
+    /// config.max_fragment_length = Some(MaxFragmentLength::Bytes1024);
+    /// assert_eq!(MaxFragmentLength::Bytes1024.bytes(), Some(1024));
+    /// assert_eq!(MaxFragmentLength::from(9).bytes(), None);
+    /// ```
     MaxFragmentLength: u8 {
         /// 2^9 = 512 bytes
         Bytes512 = 1,

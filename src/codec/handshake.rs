@@ -573,6 +573,43 @@ impl ServerHelloRepr<'_> {
 }
 
 /// A Certificate message (RFC 5246 §7.4.2): the raw certificate_list.
+/// [`Event::PeerCertificates`](crate::Event::PeerCertificates) lends one
+/// out, borrowed from the receive buffer, after the chain passed
+/// verification.
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// # let now = Instant::now();
+/// # let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// // `client` and `server`: new connections in memory (see the guide).
+/// use sansio_tls::crypto::certificate_subject;
+/// let mut subjects = Vec::new();
+/// for _flight in 0..4 {
+///     let n = server.feed(client.transmit_pending());
+///     client.transmit_done(n);
+///     while server.poll_event(now)?.is_some() {}
+///     let n = client.feed(server.transmit_pending());
+///     server.transmit_done(n);
+///     while let Some(event) = client.poll_event(now)? {
+///         if let Event::PeerCertificates(chain) = event {
+///             // Read it now: the next call reuses the buffer.
+///             for cert in chain.iter() {
+///                 subjects.push(certificate_subject(cert)?.to_vec());
+///             }
+///         }
+///     }
+/// }
+/// assert_eq!(subjects.len(), 2); // the server's certificate and its CA
+/// assert_eq!(subjects[1], certificate_subject(ca)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CertificateMsg<'a> {
     list: &'a [u8],
@@ -683,6 +720,20 @@ impl<'a> ServerKeyExchange<'a> {
 /// A CertificateRequest (RFC 5246 §7.4.4): what a server asks a client's
 /// certificate to be, shown to a
 /// [`ResolveClientCert`](crate::config::ResolveClientCert).
+///
+/// ```
+/// use sansio_tls::{CertificateRequest, SignatureScheme};
+///
+/// /// Whether a P-256 certificate issued by `our_ca` (its subject, DER)
+/// /// is what the server asks for.
+/// fn fits(request: &CertificateRequest<'_>, our_ca: &[u8]) -> bool {
+///     const ECDSA_SIGN: u8 = 64;
+///     request.certificate_types().contains(&ECDSA_SIGN)
+///         && request.signature_schemes().any(|s| s == SignatureScheme::ECDSA_NISTP256_SHA256)
+///         // No names: the server takes any CA.
+///         && (request.authorities().next().is_none() || request.authorities().any(|name| name == our_ca))
+/// }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct CertificateRequest<'a> {
     /// certificate_types (ClientCertificateType codes).

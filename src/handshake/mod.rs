@@ -21,6 +21,42 @@ use zeroize::Zeroizing;
 /// What a finished handshake negotiated. Reported by
 /// [`Event::HandshakeDone`](crate::Event::HandshakeDone) and
 /// [`Connection::handshake_info`](crate::Connection::handshake_info).
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+/// # let now = Instant::now();
+/// # let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
+/// # for _flight in 0..4 {
+/// #     let n = server.feed(client.transmit_pending());
+/// #     client.transmit_done(n);
+/// #     while server.poll_event(now)?.is_some() {}
+/// #     let n = client.feed(server.transmit_pending());
+/// #     server.transmit_done(n);
+/// #     while client.poll_event(now)?.is_some() {}
+/// # }
+/// // `client` and `server`: an established pair in memory (see the guide).
+/// use sansio_tls::crypto::{HashAlg, hash};
+///
+/// let info = client.handshake_info().expect("the handshake is done");
+/// assert_eq!(info.version, 0x0303); // TLS 1.2
+/// assert_eq!(suites::suite_name(info.suite), Some("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+/// assert_eq!(info.group, Some(NamedGroup::X25519));
+/// assert!(info.extended_master_secret && info.secure_renegotiation && !info.resumed);
+/// // The server's certificate, by fingerprint.
+/// let leaf = hash(HashAlg::Sha256, include_bytes!("../../vectors/pki/ecdsa-server.der"));
+/// assert_eq!(info.peer_cert_sha256.as_ref().map(|h| &h[..]), Some(leaf.as_ref()));
+/// // The server sees the same parameters, and no client certificate.
+/// let theirs = server.handshake_info().unwrap();
+/// assert_eq!((theirs.suite, theirs.peer_cert_sha256), (info.suite, None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HandshakeInfo {
     /// The cipher suite.
