@@ -7,6 +7,12 @@
 //! exported sessions, stores and ticket keys where an attacker cannot read
 //! them; anyone who has them can decrypt traffic of connections that used
 //! them.
+//!
+//! A server resumes by session ID from a [`SessionStore`] (such as
+//! [`LruSessionStore`]) or from the application
+//! ([`ServerSessions::Events`]), and by ticket with [`TicketKeys`]. A
+//! client resumes from a [`ClientSessionCache`] (such as
+//! [`LruClientCache`]) or from a [`ClientSession`] it kept itself.
 
 use core::cell::RefCell;
 
@@ -59,6 +65,56 @@ const FLAG_SNI: u8 = 4;
 /// A session is only resumed in the context it was made in, so configs
 /// that share a store, ticket keys or a client cache never resume each
 /// other's sessions unless they verify alike.
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let now = Instant::now();
+/// # let rng = || UnwrapErr(getrandom::SysRng);
+/// # let buffers = || (vec![0u8; 20_000], vec![0u8; 20_000]);
+/// # use sansio_tls::conn::{Buffer, Side};
+/// # use sansio_tls::rand_core::CryptoRng;
+/// # /// Runs the handshake between `c` and `s`, in memory.
+/// # fn run<A: Side, B: Side, R1: CryptoRng, R2: CryptoRng, X: Buffer, Y: Buffer>(c: &mut Connection<A, R1, X>, s: &mut Connection<B, R2, Y>, now: Instant) -> Result<(), Error> {
+/// #     for _ in 0..4 {
+/// #         let n = s.feed(c.transmit_pending());
+/// #         c.transmit_done(n);
+/// #         while s.poll_event(now)?.is_some() {}
+/// #         let n = c.feed(s.transmit_pending());
+/// #         s.transmit_done(n);
+/// #         while c.poll_event(now)?.is_some() {}
+/// #     }
+/// #     Ok(())
+/// # }
+/// use sansio_tls::session::{LruSessionStore, ServerSessions, Session, SessionSlot};
+///
+/// let mut slots = [SessionSlot::EMPTY; 4];
+/// let store = LruSessionStore::new(&mut slots);
+/// let mut server_config = ServerConfig::new(&chain, &key);
+/// server_config.sessions = ServerSessions::Store(&store);
+/// let client_config = ClientConfig::new(&verifier);
+/// let ((crx, ctx), (srx, stx)) = (buffers(), buffers());
+/// let mut client = ClientConnection::new(&client_config, "localhost", crx, ctx, rng(), now)?;
+/// let mut server = ServerConnection::new(&server_config, srx, stx, rng(), now)?;
+/// run(&mut client, &mut server, now)?; // a full handshake, in memory
+///
+/// let session: &Session = &client.client_session().expect("a resumable session").session;
+/// assert_eq!(session.id().len(), 32);
+/// assert_eq!(session.suite(), client.handshake_info().unwrap().suite);
+/// assert!(session.extended_master_secret());
+/// assert!(!session.is_expired(now, server_config.session_lifetime_secs));
+/// // The encoding holds the master secret: store it like a key.
+/// let bytes = session.encode();
+/// assert_eq!(&Session::decode(&bytes)?, session);
+/// assert!(Session::decode(&bytes[1..]).is_err());
+/// // The server stored the same session.
+/// assert_eq!(store.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Zeroize, ZeroizeOnDrop)]
 pub struct Session {
     id: [u8; SESSION_ID_LEN],
@@ -252,6 +308,64 @@ impl Session {
 /// implementation uses interior mutability behind a lock (it must be
 /// `Sync`: configs are shared by threads). A store that cannot answer at once (a remote
 /// database) should use [`ServerSessions::Events`] instead.
+///
+/// A store in a `HashMap` behind a mutex (an [`LruSessionStore`] needs no
+/// heap, but has a fixed capacity):
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::Mutex;
+/// use sansio_tls::session::{ServerSessions, Session, SessionStore};
+///
+/// #[derive(Default)]
+/// struct MapStore(Mutex<HashMap<Vec<u8>, Session>>);
+///
+/// impl SessionStore for MapStore {
+///     fn store(&self, session: &Session) {
+///         self.0.lock().unwrap().insert(session.id().to_vec(), session.clone());
+///     }
+///     fn retrieve(&self, id: &[u8]) -> Option<Session> {
+///         self.0.lock().unwrap().get(id).cloned()
+///     }
+///     fn remove(&self, id: &[u8]) {
+///         self.0.lock().unwrap().remove(id);
+///     }
+/// }
+///
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let now = Instant::now();
+/// # let rng = || UnwrapErr(getrandom::SysRng);
+/// # let buffers = || (vec![0u8; 20_000], vec![0u8; 20_000]);
+/// # use sansio_tls::conn::{Buffer, Side};
+/// # use sansio_tls::rand_core::CryptoRng;
+/// # /// Runs the handshake between `c` and `s`, in memory.
+/// # fn run<A: Side, B: Side, R1: CryptoRng, R2: CryptoRng, X: Buffer, Y: Buffer>(c: &mut Connection<A, R1, X>, s: &mut Connection<B, R2, Y>, now: Instant) -> Result<(), Error> {
+/// #     for _ in 0..4 {
+/// #         let n = s.feed(c.transmit_pending());
+/// #         c.transmit_done(n);
+/// #         while s.poll_event(now)?.is_some() {}
+/// #         let n = c.feed(s.transmit_pending());
+/// #         s.transmit_done(n);
+/// #         while c.poll_event(now)?.is_some() {}
+/// #     }
+/// #     Ok(())
+/// # }
+/// let store = MapStore::default();
+/// let mut server_config = ServerConfig::new(&chain, &key);
+/// server_config.sessions = ServerSessions::Store(&store);
+/// let client_config = ClientConfig::new(&verifier);
+/// let ((crx, ctx), (srx, stx)) = (buffers(), buffers());
+/// let mut client = ClientConnection::new(&client_config, "localhost", crx, ctx, rng(), now)?;
+/// let mut server = ServerConnection::new(&server_config, srx, stx, rng(), now)?;
+/// run(&mut client, &mut server, now)?; // a full handshake, in memory
+/// assert_eq!(store.0.lock().unwrap().len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub trait SessionStore: Send + Sync {
     /// Keeps `session` under its ID, replacing any older one.
     fn store(&self, session: &Session);
@@ -263,6 +377,74 @@ pub trait SessionStore: Send + Sync {
 }
 
 /// How a server finds sessions to resume.
+///
+/// `Store` is the simple case (see [`SessionStore`]). With `Events` the
+/// application keeps the sessions where it likes, e.g. in a database shared
+/// by several servers, and answers each lookup when it has the answer;
+/// here the database is a `HashMap`, and the client resumes from its
+/// cache:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use sansio_tls::session::{ClientCacheSlot, LruClientCache, ServerSessions, Session};
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let now = Instant::now();
+/// # let rng = || UnwrapErr(getrandom::SysRng);
+/// # let buffers = || (vec![0u8; 20_000], vec![0u8; 20_000]);
+/// # use sansio_tls::rand_core::CryptoRng;
+/// # use sansio_tls::conn::Buffer;
+///
+/// /// Polls the server, keeping and finding sessions in `db`.
+/// fn serve<R: CryptoRng, B: Buffer>(server: &mut ServerConnection<'_, R, B>, db: &mut HashMap<Vec<u8>, Session>, now: Instant) -> Result<(), Error> {
+///     loop {
+///         let mut lookup = None;
+///         while let Some(event) = server.poll_event(now)? {
+///             match event {
+///                 Event::StoreSession(session) => {
+///                     db.insert(session.id().to_vec(), session.clone());
+///                 }
+///                 Event::SessionLookup(id) => lookup = Some(id.to_vec()),
+///                 _ => {}
+///             }
+///         }
+///         // The handshake waits for the answer (it could come much later).
+///         match lookup {
+///             Some(id) => server.answer_session_lookup(db.get(&id).cloned())?,
+///             None => return Ok(()),
+///         }
+///     }
+/// }
+///
+/// let mut server_config = ServerConfig::new(&chain, &key);
+/// server_config.sessions = ServerSessions::Events;
+/// let mut slots = [ClientCacheSlot::EMPTY; 4];
+/// let cache = LruClientCache::new(&mut slots);
+/// let mut client_config = ClientConfig::new(&verifier);
+/// client_config.session_cache = Some(&cache);
+///
+/// let mut db = HashMap::new();
+/// for resumed in [false, true] {
+///     let ((crx, ctx), (srx, stx)) = (buffers(), buffers());
+///     let mut client = ClientConnection::new(&client_config, "localhost", crx, ctx, rng(), now)?;
+///     let mut server = ServerConnection::new(&server_config, srx, stx, rng(), now)?;
+///     for _flight in 0..4 {
+///         let n = server.feed(client.transmit_pending());
+///         client.transmit_done(n);
+///         serve(&mut server, &mut db, now)?;
+///         let n = client.feed(server.transmit_pending());
+///         server.transmit_done(n);
+///         while client.poll_event(now)?.is_some() {}
+///     }
+///     assert_eq!(client.handshake_info().unwrap().resumed, resumed);
+/// }
+/// assert_eq!(db.len(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Default)]
 pub enum ServerSessions<'a> {
     /// No resumption by session ID: every handshake is a full one (tickets
@@ -301,6 +483,18 @@ impl SlotKey {
 /// One slot of a fixed-capacity LRU over caller memory
 /// ([`LruSessionStore`], [`LruClientCache`]): a key, a value and when it was
 /// last used. Build the caller's array from [`LruSlot::EMPTY`].
+///
+/// ```
+/// use sansio_tls::session::{LruClientCache, LruSessionStore, LruSlot, Session};
+/// // In a firmware: a static array, no heap.
+/// let mut slots: [LruSlot<Session>; 8] = [LruSlot::EMPTY; 8];
+/// let store = LruSessionStore::new(&mut slots);
+/// assert_eq!(store.capacity(), 8);
+/// // With a heap: any number, leaked for a `'static` config.
+/// let slots = vec![LruSlot::EMPTY; 10_000].leak();
+/// let cache: LruClientCache<'static> = LruClientCache::new(slots);
+/// # let _ = cache;
+/// ```
 #[derive(Clone)]
 pub struct LruSlot<V> {
     key: SlotKey,
@@ -319,10 +513,26 @@ impl<V> Default for LruSlot<V> {
     }
 }
 
-/// One slot of an [`LruSessionStore`].
+/// One slot of an [`LruSessionStore`]: a session (about 200 bytes) and its
+/// key.
+///
+/// ```
+/// use sansio_tls::session::{LruSessionStore, SessionSlot};
+/// let mut slots = [SessionSlot::EMPTY; 64];
+/// let store = LruSessionStore::new(&mut slots);
+/// assert!(store.is_empty());
+/// ```
 pub type SessionSlot = LruSlot<Session>;
 
-/// One slot of an [`LruClientCache`].
+/// One slot of an [`LruClientCache`]: a session with room for a ticket
+/// (up to [`MAX_TICKET_LEN`] bytes).
+///
+/// ```
+/// use sansio_tls::session::{ClientCacheSlot, LruClientCache};
+/// let mut slots = [ClientCacheSlot::EMPTY; 4];
+/// let cache = LruClientCache::new(&mut slots);
+/// # let _ = cache;
+/// ```
 pub type ClientCacheSlot = LruSlot<ClientSession>;
 
 /// The slots and the use counter of an LRU.
@@ -446,6 +656,61 @@ impl SessionStore for LruSessionStore<'_> {
 
 /// A session as a client keeps it: the session, plus the ticket the server
 /// gave for it, if any (RFC 5077).
+///
+/// A device keeps its session across reboots: export it to flash after a
+/// handshake, import it before the next one.
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let now = Instant::now();
+/// # let rng = || UnwrapErr(getrandom::SysRng);
+/// # let buffers = || (vec![0u8; 20_000], vec![0u8; 20_000]);
+/// # use sansio_tls::conn::{Buffer, Side};
+/// # use sansio_tls::rand_core::CryptoRng;
+/// # /// Runs the handshake between `c` and `s`, in memory.
+/// # fn run<A: Side, B: Side, R1: CryptoRng, R2: CryptoRng, X: Buffer, Y: Buffer>(c: &mut Connection<A, R1, X>, s: &mut Connection<B, R2, Y>, now: Instant) -> Result<(), Error> {
+/// #     for _ in 0..4 {
+/// #         let n = s.feed(c.transmit_pending());
+/// #         c.transmit_done(n);
+/// #         while s.poll_event(now)?.is_some() {}
+/// #         let n = c.feed(s.transmit_pending());
+/// #         s.transmit_done(n);
+/// #         while c.poll_event(now)?.is_some() {}
+/// #     }
+/// #     Ok(())
+/// # }
+/// use sansio_tls::conn::ClientParams;
+/// use sansio_tls::session::{CLIENT_SESSION_MAX_ENCODED_LEN, ClientSession, LruSessionStore, ServerSessions, SessionSlot};
+///
+/// let mut slots = [SessionSlot::EMPTY; 4];
+/// let store = LruSessionStore::new(&mut slots);
+/// let mut server_config = ServerConfig::new(&chain, &key);
+/// server_config.sessions = ServerSessions::Store(&store);
+/// let client_config = ClientConfig::new(&verifier);
+///
+/// // The first connection: a full handshake, in memory.
+/// let ((crx, ctx), (srx, stx)) = (buffers(), buffers());
+/// let mut client = ClientConnection::new(&client_config, "localhost", crx, ctx, rng(), now)?;
+/// let mut server = ServerConnection::new(&server_config, srx, stx, rng(), now)?;
+/// run(&mut client, &mut server, now)?;
+/// let mut flash = [0u8; CLIENT_SESSION_MAX_ENCODED_LEN];
+/// let len = client.client_session().expect("a session").export(&mut flash)?;
+///
+/// // After a reboot.
+/// let saved = ClientSession::import(&flash[..len])?;
+/// let params = ClientParams { session: Some(&saved), ..ClientParams::new("localhost") };
+/// let ((crx, ctx), (srx, stx)) = (buffers(), buffers());
+/// let mut client = ClientConnection::with_params(&client_config, params, crx, ctx, rng(), now)?;
+/// let mut server = ServerConnection::new(&server_config, srx, stx, rng(), now)?;
+/// run(&mut client, &mut server, now)?;
+/// assert!(client.handshake_info().unwrap().resumed);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ClientSession {
     /// The session.
@@ -514,6 +779,34 @@ impl ClientSession {
 }
 
 /// A client's session cache, keyed by server name and port.
+///
+/// [`LruClientCache`] needs no heap. With one, a map does:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::Mutex;
+/// use sansio_tls::session::{ClientSession, ClientSessionCache};
+///
+/// #[derive(Default)]
+/// struct MapCache(Mutex<HashMap<Vec<u8>, ClientSession>>);
+///
+/// impl ClientSessionCache for MapCache {
+///     fn put(&self, key: &[u8], session: &ClientSession) {
+///         self.0.lock().unwrap().insert(key.to_vec(), session.clone());
+///     }
+///     fn get(&self, key: &[u8]) -> Option<ClientSession> {
+///         self.0.lock().unwrap().get(key).cloned()
+///     }
+///     fn remove(&self, key: &[u8]) {
+///         self.0.lock().unwrap().remove(key);
+///     }
+/// }
+///
+/// let cache = MapCache::default();
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let mut config = sansio_tls::ClientConfig::new(&verifier);
+/// config.session_cache = Some(&cache);
+/// ```
 pub trait ClientSessionCache: Send + Sync {
     /// Keeps `session` for `key`, replacing the old one.
     fn put(&self, key: &[u8], session: &ClientSession);
@@ -525,6 +818,17 @@ pub trait ClientSessionCache: Send + Sync {
 
 /// A fixed-capacity LRU client session cache over caller memory (keys are
 /// hashed to 32 bytes). `Sync`, like [`LruSessionStore`].
+///
+/// ```
+/// use sansio_tls::session::{ClientCacheSlot, LruClientCache};
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let mut slots = [ClientCacheSlot::EMPTY; 16];
+/// let cache = LruClientCache::new(&mut slots);
+/// let mut config = sansio_tls::ClientConfig::new(&verifier);
+/// // Connections made with this config offer the session they find under
+/// // their server name and port, and keep the new one.
+/// config.session_cache = Some(&cache);
+/// ```
 pub struct LruClientCache<'m>(Lru<'m, ClientSession>);
 
 impl<'m> LruClientCache<'m> {
@@ -554,7 +858,21 @@ impl ClientSessionCache for LruClientCache<'_> {
 }
 
 /// One ticket protection key, named so a server knows which key sealed a
-/// ticket.
+/// ticket. Make both parts with a real RNG.
+///
+/// ```
+/// use sansio_tls::rand_core::{Rng, UnwrapErr};
+/// use sansio_tls::session::TicketKey;
+///
+/// fn new_ticket_key(rng: &mut impl Rng) -> TicketKey {
+///     let mut key = TicketKey { name: [0; 16], key: [0; 32] };
+///     rng.fill_bytes(&mut key.name);
+///     rng.fill_bytes(&mut key.key);
+///     key
+/// }
+/// let key = new_ticket_key(&mut UnwrapErr(getrandom::SysRng));
+/// assert_ne!(key.key, [0; 32]);
+/// ```
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct TicketKey {
     /// A public 16-byte name (RFC 5077 §4 key_name).
@@ -566,6 +884,58 @@ pub struct TicketKey {
 /// The keys a server seals and opens tickets with: `current` seals, every
 /// key in `current` and `previous` opens (so rotation does not break
 /// outstanding tickets).
+///
+/// A server that resumes by ticket, and so needs no store; its keys were
+/// rotated once:
+///
+/// ```
+/// # use sansio_tls::{cert::*, crypto::SigningKey, rand_core::UnwrapErr, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let now = Instant::now();
+/// # let rng = || UnwrapErr(getrandom::SysRng);
+/// # let buffers = || (vec![0u8; 20_000], vec![0u8; 20_000]);
+/// # use sansio_tls::conn::{Buffer, Side};
+/// # use sansio_tls::rand_core::CryptoRng;
+/// # /// Runs the handshake between `c` and `s`, in memory.
+/// # fn run<A: Side, B: Side, R1: CryptoRng, R2: CryptoRng, X: Buffer, Y: Buffer>(c: &mut Connection<A, R1, X>, s: &mut Connection<B, R2, Y>, now: Instant) -> Result<(), Error> {
+/// #     for _ in 0..4 {
+/// #         let n = s.feed(c.transmit_pending());
+/// #         c.transmit_done(n);
+/// #         while s.poll_event(now)?.is_some() {}
+/// #         let n = c.feed(s.transmit_pending());
+/// #         s.transmit_done(n);
+/// #         while c.poll_event(now)?.is_some() {}
+/// #     }
+/// #     Ok(())
+/// # }
+/// use sansio_tls::rand_core::Rng;
+/// use sansio_tls::session::{TicketKey, TicketKeys};
+///
+/// let mut random_key = || {
+///     let mut key = TicketKey { name: [0; 16], key: [0; 32] };
+///     rng().fill_bytes(&mut key.name);
+///     rng().fill_bytes(&mut key.key);
+///     key
+/// };
+/// let (old, new) = (random_key(), random_key());
+/// let previous = [old];
+/// let mut server_config = ServerConfig::new(&chain, &key);
+/// server_config.ticket_keys = Some(TicketKeys { current: &new, previous: &previous, lifetime_secs: 3600 });
+/// let client_config = ClientConfig::new(&verifier);
+///
+/// let ((crx, ctx), (srx, stx)) = (buffers(), buffers());
+/// let mut client = ClientConnection::new(&client_config, "localhost", crx, ctx, rng(), now)?;
+/// let mut server = ServerConnection::new(&server_config, srx, stx, rng(), now)?;
+/// run(&mut client, &mut server, now)?; // in memory
+/// let session = client.client_session().expect("a session");
+/// assert_eq!(session.ticket().map(<[u8]>::len), Some(sansio_tls::session::TICKET_LEN));
+/// assert_eq!(session.ticket_lifetime_hint, 3600);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct TicketKeys<'a> {
     /// The key new tickets are sealed with.
