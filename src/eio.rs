@@ -3,7 +3,9 @@
 //! [`embedded_io::Read`] + [`embedded_io::Write`], [`AsyncTlsStream`] over an
 //! async [`embedded_io_async::Read`] + [`embedded_io_async::Write`] (for
 //! embassy-style executors). Both drive a [`Connection`] and offer the same
-//! traits for the plaintext. No std, no allocator.
+//! traits for the plaintext. No std, no allocator. [The
+//! guide](crate::guide#a-no_std-client-over-embedded-io-async) has an
+//! async client.
 //!
 //! # Memory
 //!
@@ -70,6 +72,38 @@ pub const FULL_CARRY: usize = crate::record::MAX_PLAINTEXT;
 ///
 /// Any `FnMut() -> Instant` closure (or `fn() -> Instant`) is a `Hooks` that
 /// ignores events.
+///
+/// ```
+/// use sansio_tls::eio::Hooks;
+/// use sansio_tls::{Event, Instant};
+///
+/// /// A device's clock (the real-time clock read at boot, plus the uptime)
+/// /// and what it keeps from the events.
+/// struct Device {
+///     rtc_at_boot: Instant,
+///     uptime_ms: fn() -> u64,
+///     warnings: u32,
+/// }
+///
+/// impl Hooks for Device {
+///     fn now(&mut self) -> Instant {
+///         self.rtc_at_boot.add_millis((self.uptime_ms)())
+///     }
+///     fn event(&mut self, event: &Event<'_>) {
+///         match event {
+///             Event::Alert { .. } => self.warnings += 1,
+///             // Event::NewSession(session) => export it to flash, ...
+///             _ => {}
+///         }
+///     }
+/// }
+///
+/// let mut device = Device { rtc_at_boot: Instant::from_secs(1_800_000_000), uptime_ms: || 1_500, warnings: 0 };
+/// assert_eq!(device.now(), Instant::from_millis(1_800_000_001_500));
+/// // A closure is enough when the events do not matter.
+/// let mut clock = || Instant::from_secs(1_800_000_000);
+/// assert_eq!(Hooks::now(&mut clock).as_secs(), 1_800_000_000);
+/// ```
 pub trait Hooks {
     /// The current time (see [the module docs](self#time)).
     fn now(&mut self) -> Instant;
@@ -90,6 +124,28 @@ impl<F: FnMut() -> Instant> Hooks for F {
 
 /// What can go wrong on an embedded-io TLS stream; `E` is the transport's
 /// error.
+///
+/// ```
+/// use embedded_io::{Error as _, ErrorKind as IoKind};
+/// use sansio_tls::eio::EioError;
+/// use sansio_tls::{Error, ErrorKind};
+///
+/// /// Whether a firmware should just reconnect.
+/// fn worth_retrying<E>(error: &EioError<E>) -> bool {
+///     match error {
+///         EioError::Transport(_) | EioError::Truncated => true,
+///         EioError::Tls(e) => e.kind() == ErrorKind::Timeout,
+///         _ => false,
+///     }
+/// }
+///
+/// let timeout: EioError<IoKind> = Error::from(ErrorKind::Timeout).into();
+/// assert!(worth_retrying(&timeout));
+/// assert_eq!(timeout.kind(), IoKind::TimedOut); // as an embedded_io::Error
+/// let closed: EioError<IoKind> = Error::from(ErrorKind::Closed).into();
+/// assert_eq!(closed, EioError::Closed);
+/// assert!(!worth_retrying(&EioError::<IoKind>::Tls(Error::from(ErrorKind::UnknownCa))));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EioError<E> {
@@ -600,6 +656,75 @@ where
 /// buffer for plaintext that did not fit a read ([module docs](self#memory)).
 /// `read` and `write` run the handshake first if it has not finished.
 ///
+/// Any transport with the embedded-io traits works: a device's network
+/// stack, a UART, or (here, to run the example on a PC) a `TcpStream` in a
+/// small wrapper, with a server on another thread.
+///
+/// ```
+/// use std::net::{TcpListener, TcpStream};
+/// use embedded_io::{ErrorKind, ErrorType, Read, Write};
+/// use sansio_tls::eio::{FULL_CARRY, TlsStream};
+/// use sansio_tls::rand_core::UnwrapErr;
+/// use sansio_tls::{ClientConnection, Instant, ServerConnection};
+/// # use sansio_tls::{cert::*, crypto::SigningKey, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+///
+/// /// A std socket with the embedded-io traits.
+/// struct Tcp(TcpStream);
+/// impl ErrorType for Tcp {
+///     type Error = ErrorKind;
+/// }
+/// impl Read for Tcp {
+///     fn read(&mut self, buf: &mut [u8]) -> Result<usize, ErrorKind> {
+///         std::io::Read::read(&mut self.0, buf).map_err(|_| ErrorKind::Other)
+///     }
+/// }
+/// impl Write for Tcp {
+///     fn write(&mut self, buf: &[u8]) -> Result<usize, ErrorKind> {
+///         std::io::Write::write(&mut self.0, buf).map_err(|_| ErrorKind::Other)
+///     }
+///     fn flush(&mut self) -> Result<(), ErrorKind> {
+///         Ok(())
+///     }
+/// }
+///
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let addr = listener.local_addr()?;
+/// std::thread::scope(|scope| -> Result<(), Box<dyn std::error::Error>> {
+///     scope.spawn(|| {
+///         let (tcp, _) = listener.accept().unwrap();
+///         let (mut rx, mut tx) = ([0u8; 20_000], [0u8; 20_000]);
+///         let conn = ServerConnection::new(&server_config, &mut rx[..], &mut tx[..], UnwrapErr(getrandom::SysRng), Instant::now()).unwrap();
+///         let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, Tcp(tcp), Instant::now);
+///         let mut word = [0u8; 5];
+///         tls.read_exact(&mut word).unwrap(); // runs the handshake first
+///         tls.write_all(&word).unwrap();
+///         tls.flush().unwrap();
+///         tls.close().unwrap();
+///     });
+///
+///     let (mut rx, mut tx) = ([0u8; 20_000], [0u8; 20_000]);
+///     let conn = ClientConnection::new(&client_config, "localhost", &mut rx[..], &mut tx[..], UnwrapErr(getrandom::SysRng), Instant::now())?;
+///     // The hooks: here only the clock, `Instant::now`.
+///     let mut tls: TlsStream<_, _, _, FULL_CARRY> = TlsStream::new(conn, Tcp(TcpStream::connect(addr)?), Instant::now);
+///     let info = tls.handshake()?;
+///     assert!(info.extended_master_secret);
+///     tls.write_all(b"hello")?;
+///     tls.flush()?;
+///     let mut echo = [0u8; 5];
+///     tls.read_exact(&mut echo)?;
+///     assert_eq!(&echo, b"hello");
+///     assert_eq!(tls.read(&mut echo)?, 0); // the server's close_notify
+///     Ok(())
+/// })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
 /// [`embedded_io`]: https://docs.rs/embedded-io/0.7/embedded_io/
 /// [`embedded_io::Read`]: https://docs.rs/embedded-io/0.7/embedded_io/trait.Read.html
 /// [`embedded_io::Write`]: https://docs.rs/embedded-io/0.7/embedded_io/trait.Write.html
@@ -729,6 +854,35 @@ where
 /// writes plaintext through [`embedded_io_async::Read`] and
 /// [`embedded_io_async::Write`]. The same as [`TlsStream`], with `async`
 /// methods; it needs no particular executor.
+///
+/// A server task, e.g. on embassy with an embassy-net `TcpSocket` as the
+/// transport:
+///
+/// ```no_run
+/// use embedded_io_async::{Read, Write};
+/// use sansio_tls::eio::{AsyncTlsStream, EioError, FULL_CARRY};
+/// use sansio_tls::rand_core::CryptoRng;
+/// use sansio_tls::{Instant, ServerConfig, ServerConnection};
+///
+/// /// Answers one request on `socket`; `rx` and `tx` are the connection's
+/// /// buffers (statics in a firmware), `now` the device's clock.
+/// async fn serve<T: Read + Write>(
+///     socket: T,
+///     config: &ServerConfig<'_>,
+///     rx: &mut [u8],
+///     tx: &mut [u8],
+///     rng: impl CryptoRng,
+///     now: fn() -> Instant,
+/// ) -> Result<(), EioError<T::Error>> {
+///     let conn = ServerConnection::new(config, rx, tx, rng, now())?;
+///     let mut tls: AsyncTlsStream<_, _, _, FULL_CARRY> = AsyncTlsStream::new(conn, socket, now);
+///     let mut request = [0u8; 256];
+///     let n = tls.read(&mut request).await?; // the handshake runs first
+///     tls.write_all(&request[..n]).await?;
+///     tls.flush().await?;
+///     tls.close().await
+/// }
+/// ```
 ///
 /// [`embedded_io_async`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/
 /// [`embedded_io_async::Read`]: https://docs.rs/embedded-io-async/0.7/embedded_io_async/trait.Read.html

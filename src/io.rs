@@ -13,7 +13,8 @@
 //! before the peer reads it.
 //!
 //! The engine itself stays sans-IO; this is a convenience for programs and
-//! tests that own a socket.
+//! tests that own a socket. [The guide](crate::guide#a-blocking-client-over-stdnet)
+//! has a client that fetches a page.
 
 extern crate std;
 
@@ -35,6 +36,48 @@ const DRAIN_MAX_BYTES: usize = 1 << 20;
 /// the two things a graceful failure needs. Implemented for `TcpStream`
 /// (owned or shared), `&mut` of any transport and (on Unix) `UnixStream`; for another transport `impl Transport for
 /// MyStream {}` keeps the defaults (no half-close, no draining).
+///
+/// ```
+/// use std::io::{self, Read, Write};
+/// use std::net::{Shutdown, TcpStream};
+/// use std::time::Duration;
+/// use sansio_tls::io::Transport;
+///
+/// /// A TCP stream that counts the bytes it carries.
+/// struct Counted {
+///     tcp: TcpStream,
+///     bytes: u64,
+/// }
+///
+/// impl Read for Counted {
+///     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+///         let n = self.tcp.read(buf)?;
+///         self.bytes += n as u64;
+///         Ok(n)
+///     }
+/// }
+///
+/// impl Write for Counted {
+///     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+///         let n = self.tcp.write(buf)?;
+///         self.bytes += n as u64;
+///         Ok(n)
+///     }
+///     fn flush(&mut self) -> io::Result<()> {
+///         self.tcp.flush()
+///     }
+/// }
+///
+/// // Both methods, so that a fatal alert reaches the peer before the socket closes.
+/// impl Transport for Counted {
+///     fn shutdown_write(&mut self) -> io::Result<()> {
+///         self.tcp.shutdown(Shutdown::Write)
+///     }
+///     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> io::Result<()> {
+///         self.tcp.set_read_timeout(timeout)
+///     }
+/// }
+/// ```
 pub trait Transport: Read + Write {
     /// Closes the sending side only (TCP's half-close), after the last
     /// bytes were written. The default does nothing.
@@ -92,6 +135,29 @@ impl<T: Transport + ?Sized> Transport for &mut T {
 }
 
 /// Something the connection reported, owned (see [`TlsStream::take_events`]).
+///
+/// ```
+/// use sansio_tls::conn::{Buffer, Side};
+/// use sansio_tls::io::{StreamEvent, TlsStream, Transport};
+/// use sansio_tls::rand_core::CryptoRng;
+/// use sansio_tls::{CloseReason, Connection};
+///
+/// /// Logs what happened since the last call. `Some(true)` once the peer
+/// /// closed with close_notify, `Some(false)` if its data may be cut short.
+/// fn report<S: Side, R: CryptoRng, B: Buffer, T: Transport>(tls: &mut TlsStream<Connection<S, R, B>, T>) -> Option<bool> {
+///     let mut closed = None;
+///     for event in tls.take_events() {
+///         match event {
+///             StreamEvent::HandshakeDone(info) => println!("handshake done: {:?}", info.suite),
+///             StreamEvent::PeerCertificates(chain) => println!("{} certificates", chain.len()),
+///             StreamEvent::Alert(_, description) => println!("warning: {description}"),
+///             StreamEvent::Closed(reason) => closed = Some(reason == CloseReason::CloseNotify),
+///             _ => {}
+///         }
+///     }
+///     closed
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
@@ -120,6 +186,56 @@ pub enum StreamEvent {
 /// A TLS connection over a blocking transport: `C` is the connection (a
 /// [`ClientConnection`](crate::ClientConnection) or
 /// [`ServerConnection`](crate::ServerConnection)), `T` the transport.
+///
+/// A server thread and a client over a loopback TCP connection:
+///
+/// ```
+/// use std::io::{Read, Write};
+/// use std::net::{TcpListener, TcpStream};
+/// use std::time::Duration;
+/// use sansio_tls::io::TlsStream;
+/// use sansio_tls::rand_core::UnwrapErr;
+/// use sansio_tls::{ClientConnection, Instant, ServerConnection, conn};
+/// # use sansio_tls::{cert::*, crypto::SigningKey, *};
+/// # let ca = include_bytes!("../vectors/pki/ecdsa-ca.der");
+/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
+/// # let chain: [&[u8]; 2] = [include_bytes!("../vectors/pki/ecdsa-server.der"), ca];
+/// # let roots = [trust_anchor_from_der(ca)?];
+/// # let verifier = WebPkiServerVerifier::new(&roots);
+/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let addr = listener.local_addr()?;
+/// std::thread::scope(|scope| -> Result<(), Box<dyn std::error::Error>> {
+///     // The server reads everything the client sends, until its close_notify.
+///     let server = scope.spawn(|| -> std::io::Result<Vec<u8>> {
+///         let (tcp, _) = listener.accept()?;
+///         tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
+///         let (rx, tx) = (vec![0; conn::RECOMMENDED_RECEIVE_BUFFER], vec![0; 20_000]);
+///         let conn = ServerConnection::new(&server_config, rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())
+///             .map_err(std::io::Error::other)?;
+///         let mut tls = TlsStream::new(conn, tcp);
+///         tls.handshake()?;
+///         let mut request = Vec::new();
+///         tls.read_to_end(&mut request)?; // and answers the close_notify
+///         Ok(request)
+///     });
+///
+///     let tcp = TcpStream::connect(addr)?;
+///     tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
+///     let (rx, tx) = (vec![0; 40_000], vec![0; 20_000]);
+///     let conn = ClientConnection::new(&client_config, "localhost", rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())?;
+///     let mut tls = TlsStream::new(conn, tcp);
+///     tls.handshake()?;
+///     tls.write_all(b"hello")?;
+///     tls.close()?;
+///     // Wait for the server's close_notify.
+///     assert_eq!(tls.read(&mut [0; 16])?, 0);
+///     assert_eq!(server.join().unwrap()?, b"hello");
+///     Ok(())
+/// })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct TlsStream<C, T> {
     conn: C,
     sock: T,
