@@ -23,6 +23,33 @@
 #![cfg_attr(not(feature = "std"), doc = "\n[`KeyLogFile`]: crate#features")]
 
 /// Receives the secrets of each handshake, for a key log.
+///
+/// A key log that keeps the lines in memory, e.g. to print them on a
+/// debug console:
+///
+/// ```
+/// use std::sync::Mutex;
+/// use sansio_tls::keylog::{KeyLog, format_line};
+///
+/// #[derive(Default)]
+/// struct InMemory(Mutex<Vec<String>>);
+///
+/// impl KeyLog for InMemory {
+///     fn log(&self, label: &str, client_random: &[u8; 32], secret: &[u8]) {
+///         let mut line = [0u8; 256];
+///         if let Some(n) = format_line(label, client_random, secret, &mut line) {
+///             self.0.lock().unwrap().push(String::from_utf8_lossy(&line[..n]).into_owned());
+///         }
+///     }
+/// }
+///
+/// let log = InMemory::default();
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let mut config = sansio_tls::ClientConfig::new(&verifier);
+/// config.key_log = Some(&log); // debugging only
+/// log.log("CLIENT_RANDOM", &[0xab; 32], &[0x01; 48]);
+/// assert!(log.0.lock().unwrap()[0].starts_with("CLIENT_RANDOM abab"));
+/// ```
 pub trait KeyLog: Send + Sync {
     /// One NSS key log entry: `label` (`CLIENT_RANDOM` for a TLS 1.2
     /// master secret), the handshake's client random, and the secret.
@@ -71,6 +98,18 @@ mod file {
     /// A key log appending to a file (feature `std`), shared by every
     /// connection of a config. Write errors are ignored: a key log must
     /// never fail a connection.
+    ///
+    /// ```
+    /// use sansio_tls::keylog::{KeyLog, KeyLogFile};
+    /// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+    /// let mut config = sansio_tls::ClientConfig::new(&verifier);
+    /// // Log only when SSLKEYLOGFILE is set, as curl and browsers do.
+    /// let key_log = KeyLogFile::from_env();
+    /// config.key_log = key_log.as_ref().map(|file| file as &dyn KeyLog);
+    /// ```
+    ///
+    /// Then `tshark -r capture.pcap -o tls.keylog_file:$SSLKEYLOGFILE`
+    /// shows the decrypted records.
     #[derive(Debug)]
     pub struct KeyLogFile(Mutex<File>);
 

@@ -14,6 +14,23 @@ use std::vec::Vec;
 use pki_types::pem::{PemObject, SectionKind};
 
 /// The encoding of a private key found in a PEM file.
+///
+/// ```
+/// use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::pem::{KeyFormat, private_key_from_pem};
+///
+/// let pem = include_bytes!("../vectors/pki/ecdsa-server.key.sec1.pem");
+/// let (format, der) = private_key_from_pem(pem)?;
+/// assert_eq!(format, KeyFormat::Sec1); // -----BEGIN EC PRIVATE KEY-----
+/// let key = match format {
+///     KeyFormat::Sec1 => SigningKey::from_sec1_der(&der)?,
+///     KeyFormat::Pkcs8 => SigningKey::from_pkcs8_der(&der)?,
+///     KeyFormat::Pkcs1 => SigningKey::from_pkcs1_der(&der)?,
+/// };
+/// // `SigningKey::from_der` finds the format by itself.
+/// assert_eq!(SigningKey::from_der(&der)?.public_key(), key.public_key());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum KeyFormat {
     /// PKCS#8 `PrivateKeyInfo` (`-----BEGIN PRIVATE KEY-----`), any algorithm.
@@ -25,6 +42,14 @@ pub enum KeyFormat {
 }
 
 /// Why PEM input could not be turned into DER.
+///
+/// ```
+/// use sansio_tls::pem::{PemError, certs_from_pem, private_key_from_pem};
+/// // A key file given where the chain was expected.
+/// let key_pem = include_bytes!("../vectors/pki/ecdsa-server.key.pem");
+/// assert_eq!(certs_from_pem(key_pem), Err(PemError::NoItems));
+/// assert_eq!(private_key_from_pem(b"-----BEGIN PRIVATE KEY-----\nnot base64\n").unwrap_err(), PemError::Malformed);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum PemError {
     /// The input holds no item of the requested kind.

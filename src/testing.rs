@@ -9,6 +9,19 @@
 use rand_core::SeedableRng;
 
 /// A deterministic RNG for tests: ChaCha20 seeded from a `u64`.
+///
+/// Use it where a test needs the same bytes on every run (a recorded
+/// transcript, a fuzz target, a vector); everywhere else, and always
+/// outside tests, use the operating system's or the hardware's RNG (see
+/// [the guide](crate::guide#randomness)).
+///
+/// ```
+/// use sansio_tls::rand_core::Rng;
+/// use sansio_tls::testing::TestRng;
+/// let (mut a, mut b) = (TestRng::new(7), TestRng::new(7));
+/// assert_eq!(a.next_u64(), b.next_u64()); // the same seed, the same stream
+/// assert_ne!(TestRng::new(8).next_u64(), TestRng::new(7).next_u64());
+/// ```
 pub struct TestRng(chacha20::ChaCha20Rng);
 
 impl TestRng {
