@@ -106,10 +106,38 @@ impl TlsConnector {
 }
 
 /// The future of [`TlsConnector::connect`]: the client's handshake.
+///
+/// ```
+/// use sansio_tls::tokio::{Connect, TlsConnector};
+/// use tokio::net::TcpStream;
+///
+/// /// Connects to the first of `servers` that answers.
+/// async fn first(connector: &TlsConnector, servers: &[&str]) -> std::io::Result<sansio_tls::tokio::client::TlsStream<TcpStream>> {
+///     let mut last = std::io::Error::other("no server given");
+///     for name in servers {
+///         let tcp = TcpStream::connect((*name, 443)).await?;
+///         let handshake: Connect<TcpStream> = connector.connect(name, tcp);
+///         match handshake.await {
+///             Ok(tls) => return Ok(tls),
+///             Err(e) => last = e,
+///         }
+///     }
+///     Err(last)
+/// }
+/// ```
 pub type Connect<T> = Handshake<Client, T>;
 
 /// The client role of a [`TlsStream`](super::TlsStream): what its
 /// [`TlsConnector`] configured.
+///
+/// ```
+/// use sansio_tls::tokio::client::{Client, TlsStream};
+/// use tokio::net::TcpStream;
+/// // The same type, spelled two ways.
+/// fn same(tls: TlsStream<TcpStream>) -> sansio_tls::tokio::TlsStream<Client, TcpStream> {
+///     tls
+/// }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Client {
     renegotiate_on_request: bool,
@@ -149,6 +177,19 @@ impl sealed::Role for Client {
 
 /// A client's TLS stream over the transport `T`: what [`TlsConnector`]
 /// gives. See [`TlsStream`](super::TlsStream) for its methods.
+///
+/// ```
+/// use sansio_tls::tokio::client::TlsStream;
+/// use tokio::io::AsyncWriteExt;
+/// use tokio::net::TcpStream;
+///
+/// /// Renegotiates (fresh keys, e.g. on a long-lived connection): the
+/// /// ClientHello goes out with the flush, the handshake runs while reading.
+/// async fn refresh(tls: &mut TlsStream<TcpStream>) -> std::io::Result<()> {
+///     tls.renegotiate()?;
+///     tls.flush().await
+/// }
+/// ```
 pub type TlsStream<T> = super::TlsStream<Client, T>;
 
 impl<T: AsyncRead + AsyncWrite + Unpin> TlsStream<T> {

@@ -102,14 +102,42 @@ use std::vec::Vec;
 /// The RNG of every connection the adapters make: the operating system's
 /// (getrandom). A failure of the OS RNG panics (it does not happen on
 /// supported systems once they have booted).
+///
+/// ```
+/// use sansio_tls::rand_core::UnwrapErr;
+/// let rng: sansio_tls::tokio::Rng = UnwrapErr(getrandom::SysRng);
+/// # let _ = rng;
+/// ```
 pub type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
 
 /// The client connection inside a [`client::TlsStream`].
+///
+/// ```
+/// use sansio_tls::session::ClientSession;
+/// use sansio_tls::tokio::{ClientConnection, client};
+///
+/// /// The session a stream made, to offer on the next connection
+/// /// (`TlsConnector::connect_with`).
+/// fn session<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(tls: &client::TlsStream<T>) -> Option<ClientSession> {
+///     let conn: &ClientConnection = tls.connection();
+///     conn.client_session().cloned()
+/// }
+/// ```
 #[cfg(feature = "client")]
 pub type ClientConnection =
     crate::ClientConnection<'static, Rng, Vec<u8>, std::sync::Arc<crate::ClientConfig<'static>>>;
 
 /// The server connection inside a [`server::TlsStream`].
+///
+/// ```
+/// use sansio_tls::tokio::{ServerConnection, server};
+///
+/// /// Whether the client could be asked to renegotiate.
+/// fn can_renegotiate<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(tls: &server::TlsStream<T>) -> bool {
+///     let conn: &ServerConnection = tls.connection();
+///     conn.secure_renegotiation()
+/// }
+/// ```
 #[cfg(feature = "server")]
 pub type ServerConnection =
     crate::ServerConnection<'static, Rng, Vec<u8>, std::sync::Arc<crate::ServerConfig<'static>>>;
@@ -181,6 +209,17 @@ pub fn io_error(e: Error) -> io::Error {
 
 /// The side of a [`TlsStream`]: [`client::Client`] or [`server::Server`],
 /// with what its connector or acceptor configured. Sealed.
+///
+/// ```
+/// use sansio_tls::tokio::{Role, TlsStream};
+/// use tokio::io::{AsyncRead, AsyncWrite};
+///
+/// /// One log line, for a client's stream or a server's.
+/// fn describe<R: Role, T: AsyncRead + AsyncWrite + Unpin>(tls: &TlsStream<R, T>) -> String {
+///     let info = tls.handshake_info().expect("a finished handshake");
+///     format!("{:?}, resumed: {}, handshakes: {}", info.suite, info.resumed, tls.handshakes())
+/// }
+/// ```
 pub trait Role: sealed::Role {}
 
 mod sealed {

@@ -24,7 +24,35 @@ type Store = Arc<dyn Fn(&Session) + Send + Sync>;
 /// A TLS server for tokio transports, like tokio-rustls' `TlsAcceptor`:
 /// cheap to clone (one per listener, a clone per connection task).
 ///
-/// See [the module docs](super) for an accept loop.
+/// See [the module docs](super) for an accept loop. With sessions kept by
+/// the application ([`ServerSessions::Events`](crate::session::ServerSessions::Events))
+/// and bigger transmit buffers:
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::{Arc, Mutex};
+/// use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::session::{ServerSessions, Session};
+/// use sansio_tls::tokio::TlsAcceptor;
+/// use sansio_tls::{ServerConfig, conn};
+///
+/// static CHAIN: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
+/// let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?));
+/// let mut config = ServerConfig::try_new(&CHAIN, key)?;
+/// config.sessions = ServerSessions::Events;
+///
+/// let sessions: Arc<Mutex<HashMap<Vec<u8>, Session>>> = Arc::default();
+/// let (found, kept) = (sessions.clone(), sessions.clone());
+/// let acceptor = TlsAcceptor::from(Arc::new(config))
+///     .buffer_sizes(conn::RECOMMENDED_RECEIVE_BUFFER, 64 * 1024)
+///     .with_session_lookup(move |id| found.lock().unwrap().get(id).cloned())
+///     .with_session_store(move |session| {
+///         kept.lock().unwrap().insert(session.id().to_vec(), session.clone());
+///     });
+/// // Then, per connection: `acceptor.clone()` into its task, `accept(tcp).await`.
+/// assert!(matches!(acceptor.config().sessions, ServerSessions::Events));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone)]
 pub struct TlsAcceptor {
     config: Arc<ServerConfig<'static>>,
@@ -93,10 +121,35 @@ impl TlsAcceptor {
 }
 
 /// The future of [`TlsAcceptor::accept`]: the server's handshake.
+///
+/// ```
+/// use sansio_tls::tokio::{Accept, TlsAcceptor};
+/// use tokio::net::TcpStream;
+///
+/// /// Accepts in the connection's own task, so that a slow handshake does
+/// /// not hold up the accept loop.
+/// fn spawn_handshake(acceptor: &TlsAcceptor, tcp: TcpStream) {
+///     let handshake: Accept<TcpStream> = acceptor.accept(tcp);
+///     tokio::spawn(async move {
+///         if let Ok(tls) = handshake.await {
+///             println!("{:?}", tls.handshake_info());
+///         }
+///     });
+/// }
+/// ```
 pub type Accept<T> = Handshake<Server, T>;
 
 /// The server role of a [`TlsStream`](super::TlsStream): what its
 /// [`TlsAcceptor`] configured.
+///
+/// ```
+/// use sansio_tls::tokio::server::{Server, TlsStream};
+/// use tokio::net::TcpStream;
+/// // The same type, spelled two ways.
+/// fn same(tls: TlsStream<TcpStream>) -> sansio_tls::tokio::TlsStream<Server, TcpStream> {
+///     tls
+/// }
+/// ```
 #[derive(Clone)]
 pub struct Server {
     lookup: Option<Lookup>,
@@ -146,6 +199,18 @@ impl sealed::Role for Server {
 
 /// A server's TLS stream over the transport `T`: what [`TlsAcceptor`]
 /// gives. See [`TlsStream`](super::TlsStream) for its methods.
+///
+/// ```
+/// use sansio_tls::tokio::server::TlsStream;
+/// use tokio::io::AsyncWriteExt;
+/// use tokio::net::TcpStream;
+///
+/// /// Greets the client by the name it asked for (SNI).
+/// async fn greet(tls: &mut TlsStream<TcpStream>) -> std::io::Result<()> {
+///     let name = tls.server_name().unwrap_or("stranger").to_owned();
+///     tls.write_all(format!("hello, {name}\n").as_bytes()).await
+/// }
+/// ```
 pub type TlsStream<T> = super::TlsStream<Server, T>;
 
 impl<T: AsyncRead + AsyncWrite + Unpin> TlsStream<T> {

@@ -97,6 +97,51 @@ impl Queue {
 ///
 /// See [the module docs](super) for what reads, writes and shutdown do,
 /// and how errors come back.
+///
+/// A client and a server over an in-memory pipe:
+///
+/// ```
+/// use std::sync::Arc;
+/// use sansio_tls::cert::{TrustAnchor, WebPkiServerVerifier, trust_anchor_from_der};
+/// use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::tokio::{TlsAcceptor, TlsConnector};
+/// use sansio_tls::{ClientConfig, ServerConfig};
+/// use tokio::io::{AsyncReadExt, AsyncWriteExt};
+///
+/// static CA: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+/// static CHAIN: [&[u8]; 2] = [include_bytes!("../../vectors/pki/ecdsa-server.der"), CA];
+/// // What the 'static configs borrow is made once and leaked.
+/// let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?));
+/// let roots: &'static [TrustAnchor<'static>] = Box::leak(Box::new([trust_anchor_from_der(CA)?]));
+/// let verifier: &'static WebPkiServerVerifier<'static> = Box::leak(Box::new(WebPkiServerVerifier::new(roots)));
+/// let acceptor = TlsAcceptor::from(Arc::new(ServerConfig::try_new(&CHAIN, key)?));
+/// let connector = TlsConnector::from(Arc::new(ClientConfig::new(verifier)));
+///
+/// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+/// runtime.block_on(async {
+///     let (client_io, server_io) = tokio::io::duplex(64 * 1024);
+///     // An echo server: one word, then close_notify.
+///     let server = tokio::spawn(async move {
+///         let mut tls = acceptor.accept(server_io).await?;
+///         assert_eq!(tls.server_name(), Some("localhost"));
+///         let mut word = [0; 5];
+///         tls.read_exact(&mut word).await?;
+///         tls.write_all(&word).await?;
+///         tls.shutdown().await
+///     });
+///
+///     let mut tls = connector.connect("localhost", client_io).await?;
+///     assert!(!tls.handshake_info().unwrap().resumed);
+///     assert_eq!(tls.peer_certificates().map(<[Vec<u8>]>::len), Some(2));
+///     tls.write_all(b"hello").await?;
+///     let mut echo = Vec::new();
+///     tls.read_to_end(&mut echo).await?; // until the server's close_notify
+///     assert_eq!(echo, b"hello");
+///     server.await??;
+///     Ok::<(), Box<dyn std::error::Error>>(())
+/// })?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct TlsStream<R: Role, T> {
     conn: Connection<R::Side, Rng, Vec<u8>>,
     io: T,
@@ -590,7 +635,20 @@ impl<R: Role, T> core::fmt::Debug for TlsStream<R, T> {
 
 /// The future of a handshake, [`Connect`](super::Connect) or
 /// [`Accept`](super::Accept): gives the stream once the handshake
-/// finished.
+/// finished. The config's handshake timeout bounds it; a caller can bound
+/// it tighter, or race it with a shutdown signal.
+///
+/// ```
+/// use std::time::Duration;
+/// use sansio_tls::tokio::{Handshake, TlsAcceptor, server};
+/// use tokio::net::TcpStream;
+///
+/// async fn accept_quickly(acceptor: &TlsAcceptor, tcp: TcpStream) -> std::io::Result<server::TlsStream<TcpStream>> {
+///     let handshake: Handshake<server::Server, TcpStream> = acceptor.accept(tcp);
+///     // Elapsed converts into an io::Error of kind TimedOut.
+///     Ok(tokio::time::timeout(Duration::from_secs(5), handshake).await??)
+/// }
+/// ```
 pub struct Handshake<R: Role, T>(Handshaking<R, T>);
 
 /// Where a [`Handshake`] stands. (The running stream is the future's whole
