@@ -203,7 +203,7 @@ pub enum StreamEvent {
 /// # let roots = [trust_anchor_from_der(ca)?];
 /// # let verifier = WebPkiServerVerifier::new(&roots);
 /// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
-
+///
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let addr = listener.local_addr()?;
 /// std::thread::scope(|scope| -> Result<(), Box<dyn std::error::Error>> {

@@ -4,6 +4,9 @@
 //! to one side exist only there. The core routes what the
 //! [`Deframer`](crate::record) yields to the handshake, owns the connection
 //! policy, and turns every error into its alert exactly once.
+//!
+//! [The guide](crate::guide#a-client-and-a-server-in-memory) walks through
+//! a client and a server talking in memory.
 
 #[cfg(feature = "client")]
 mod client;

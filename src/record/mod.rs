@@ -1,4 +1,5 @@
-//! Record sizes (RFC 5246 §6.2), for sizing a connection's buffers.
+//! Record sizes (RFC 5246 §6.2), for sizing a connection's buffers
+//! ([the guide](crate::guide#sizing-the-buffers) has the numbers).
 //!
 //! The record layer itself is internal: framing, size limits, sequence
 //! numbers and AEAD protection in place, knowing nothing of what a
