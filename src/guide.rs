@@ -325,9 +325,9 @@
 //!   flight at once. The server's first flight is ServerHello, Certificate
 //!   (its chain), ServerKeyExchange, CertificateRequest (with the CA names,
 //!   if it asks for client certificates) and ServerHelloDone: the chain
-//!   plus about 300 bytes (ECDSA) or 600 bytes (RSA-2048). A client's
-//!   flights are small (a ClientHello is about 200 bytes) unless it sends a
-//!   certificate. A flight that does not fit fails with
+//!   plus about 250 bytes with a P-256 key (more with RSA: the signature
+//!   is as long as the modulus). A client's flights are small (a
+//!   ClientHello is about 150 bytes) unless it sends a certificate. A flight that does not fit fails with
 //!   [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall).
 //!   Application data does not need a big transmit buffer:
 //!   [`send`](crate::Connection::send) takes what fits and says how much.
@@ -337,7 +337,10 @@
 //! (RFC 6066) lets a client ask for smaller records: 512, 1024, 2048 or
 //! 4096 bytes of plaintext, each with at most 29 bytes of header and
 //! protection. With 512 a client runs in 2 KiB each way. Not every server
-//! agrees to it (the handshake then goes on with 16 KiB records). No buffer
+//! agrees to it: a server that ignores the request sends records of up to
+//! 16 KiB, and the handshake goes on (see
+//! [`HandshakeInfo::max_fragment_length`](crate::HandshakeInfo::max_fragment_length)).
+//! No buffer
 //! may be smaller than [`MIN_BUFFER`](crate::conn::MIN_BUFFER) = 128 bytes.
 //! `eio` streams also need a carry buffer of one record's plaintext
 //! (`eio::FULL_CARRY` = 16,384 bytes, or the max_fragment_length).
@@ -610,10 +613,22 @@
 //! [`WebPkiClientVerifier`](crate::cert::WebPkiClientVerifier).
 //!
 //! For a config that must be `'static` (the tokio adapters), leak the
-//! certificates and the anchors once at start-up:
-//! `Vec::leak(found.certs)`, then `Vec::leak(roots)`.
+//! certificates, the anchors and the verifier once, at start-up:
 //!
-//! A verifier pins what it trusts into each session it makes (its
+//! ```
+//! use std::sync::Arc;
+//! use sansio_tls::cert::{CertificateDer, TrustAnchor, WebPkiServerVerifier, trust_anchor_from_der};
+//! use sansio_tls::ClientConfig;
+//!
+//! let certs: &'static [CertificateDer<'static>] = rustls_native_certs::load_native_certs().certs.leak();
+//! let roots: &'static [TrustAnchor<'static>] =
+//!     certs.iter().filter_map(|der| trust_anchor_from_der(der).ok()).collect::<Vec<_>>().leak();
+//! let verifier: &'static WebPkiServerVerifier<'static> = Box::leak(Box::new(WebPkiServerVerifier::new(roots)));
+//! let config: Arc<ClientConfig<'static>> = Arc::new(ClientConfig::new(verifier));
+//! # let _ = config;
+//! ```
+//!
+//! A verifier binds each session it verifies to what it trusts (its
 //! [`session_context`](crate::cert::ServerCertVerifier::session_context)):
 //! a session verified under one set of roots is never resumed under
 //! another.
