@@ -210,20 +210,18 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let (mut listen, mut cert, mut key, mut redis, mut max_conns) = (None, None, None, None, None);
     let mut lifetime = sansio_tls::config::DEFAULT_SESSION_LIFETIME_SECS;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--listen" => listen = Some(value()?),
             "--cert" => cert = Some(PathBuf::from(value()?)),
             "--key" => key = Some(PathBuf::from(value()?)),
             "--redis" => redis = Some(value()?),
             "--lifetime" => lifetime = value()?.parse().map_err(|e| format!("--lifetime: {e}"))?,
             "--max-conns" => max_conns = Some(value()?.parse().map_err(|e| format!("--max-conns: {e}"))?),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     if lifetime == 0 {
         return Err("--lifetime must be at least 1 second".to_owned());
     }

@@ -95,8 +95,7 @@ mod stream;
 pub use stream::{Handshake, TlsStream};
 
 use crate::conn::Connection;
-use crate::{Error, ErrorKind, Event, Instant};
-use std::io;
+use crate::{Error, Event, Instant};
 use std::vec::Vec;
 
 /// The RNG of every connection the adapters make: the operating system's
@@ -155,28 +154,7 @@ fn chain_bytes(chain: &[&[u8]]) -> usize {
     chain.iter().map(|c| c.len() + 3).sum::<usize>() + 3
 }
 
-/// The `io::ErrorKind` a TLS error has on a tokio stream: `TimedOut` for
-/// the handshake timeout, `ConnectionAborted` for a fatal alert from the
-/// peer, `NotConnected` for a closed connection, `InvalidInput` for API
-/// misuse (e.g. a renegotiation that is not possible), `Other` for internal
-/// limits and a too small buffer, `InvalidData` for everything the peer got
-/// wrong. (The same mapping as [`eio`](crate::eio)'s for embedded-io.)
-pub fn io_error_kind(kind: ErrorKind) -> io::ErrorKind {
-    match kind {
-        ErrorKind::Timeout => io::ErrorKind::TimedOut,
-        ErrorKind::AlertReceived(_) => io::ErrorKind::ConnectionAborted,
-        ErrorKind::Closed => io::ErrorKind::NotConnected,
-        ErrorKind::InvalidState | ErrorKind::NoRenegotiation => io::ErrorKind::InvalidInput,
-        ErrorKind::Internal | ErrorKind::BufferTooSmall => io::ErrorKind::Other,
-        _ => io::ErrorKind::InvalidData,
-    }
-}
-
-/// A TLS error as an `io::Error`: its kind from [`io_error_kind`], the
-/// error itself inside.
-pub fn io_error(e: Error) -> io::Error {
-    io::Error::new(io_error_kind(e.kind()), e)
-}
+pub use crate::io::{io_error, io_error_kind};
 
 /// The side of a [`TlsStream`]: [`client::Client`] or [`server::Server`],
 /// with what its connector or acceptor configured. Sealed.
