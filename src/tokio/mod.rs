@@ -41,7 +41,7 @@
 //!   deadline (the config's `handshake_timeout_ms`, also for
 //!   renegotiations, and a server's renegotiation-request deadline) is
 //!   enforced with a tokio timer: a stalled peer gets a `user_canceled`
-//!   alert and the call fails with [`io::ErrorKind::TimedOut`]. The
+//!   alert and the call fails with [`io::ErrorKind::TimedOut`](std::io::ErrorKind::TimedOut). The
 //!   runtime needs its time driver (`#[tokio::main]` and
 //!   `Builder::enable_all` have it).
 //! - **Randomness**: each connection draws from the OS ([`Rng`]).
@@ -63,7 +63,7 @@
 //!   limits (the engine does); a client refuses a server's HelloRequest
 //!   with a `no_renegotiation` warning unless
 //!   [`TlsConnector::renegotiate_on_request`] says otherwise.
-//! - **Errors** are [`io::Error`]s whose inner error is the TLS [`Error`]
+//! - **Errors** are [`io::Error`](std::io::Error)s whose inner error is the TLS [`Error`]
 //!   (`e.get_ref()` and `downcast_ref::<sansio_tls::Error>()`), with a
 //!   kind from [`io_error_kind`]. A fatal error sends its alert, flushes,
 //!   shuts the transport's write half down and reads what the peer still
@@ -71,7 +71,7 @@
 //!   all of it, so that a TCP reset does not destroy the alert), then
 //!   fails this and every later call with the same error.
 //! - **Closing**: `poll_read` gives end of stream (`Ok` with nothing read)
-//!   after the peer's close_notify and [`io::ErrorKind::UnexpectedEof`]
+//!   after the peer's close_notify and [`io::ErrorKind::UnexpectedEof`](std::io::ErrorKind::UnexpectedEof)
 //!   when the transport ended without one (a truncation). `poll_shutdown`
 //!   (`AsyncWriteExt::shutdown`) sends close_notify, flushes and shuts the
 //!   transport's write half down. TLS 1.2 has no half-close: the peer's
