@@ -118,10 +118,8 @@ fn parse_args() -> Result<Args, String> {
     let (mut reconnect, mut sess_out, mut sess_in, mut no_tickets) = (0, None, None, false);
     let (mut cert, mut key, mut refuse_renegotiation, mut keylogfile) = (None, None, false, None);
     let (mut insecure, mut alpn, mut showcerts) = (false, Vec::new(), false);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--connect" => connect = Some(value()?),
             "--servername" => servername = Some(value()?),
             "--ca" => ca = Some(PathBuf::from(value()?)),
@@ -138,10 +136,10 @@ fn parse_args() -> Result<Args, String> {
             "--insecure" => insecure = true,
             "--alpn" => alpn = parse_alpn(&value()?)?,
             "--showcerts" => showcerts = true,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     if ca.is_none() && !insecure {
         return Err(format!("give --ca CA.pem (or --insecure, for testing only)\n{USAGE}"));
     }

@@ -35,6 +35,7 @@
 #[macro_use]
 mod common;
 
+use common::for_each_option;
 use getrandom::SysRng;
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
@@ -61,18 +62,16 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let (mut listen, mut cert, mut key, mut max_conns) = (None, None, None, None);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--listen" => listen = Some(value()?),
             "--cert" => cert = Some(PathBuf::from(value()?)),
             "--key" => key = Some(PathBuf::from(value()?)),
             "--max-conns" => max_conns = Some(value()?.parse().map_err(|e| format!("--max-conns: {e}"))?),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     Ok(Args { listen: listen.ok_or(USAGE)?, cert: cert.ok_or(USAGE)?, key: key.ok_or(USAGE)?, max_conns })
 }
 

@@ -123,10 +123,8 @@ fn parse_args() -> Result<Args, String> {
         (None, Vec::new(), Vec::new(), None, false, None);
     let (mut no_tickets, mut no_cache, mut ca, mut client_auth) = (false, false, None, ClientAuth::None);
     let (mut require_ems, mut keylogfile, mut alpn, mut showcerts) = (false, None, Vec::new(), false);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--listen" => listen = Some(value()?),
             "--cert" => certs.push(PathBuf::from(value()?)),
             "--key" => keys.push(PathBuf::from(value()?)),
@@ -141,10 +139,10 @@ fn parse_args() -> Result<Args, String> {
             "--keylogfile" => keylogfile = Some(PathBuf::from(value()?)),
             "--alpn" => alpn = parse_alpn(&value()?)?,
             "--showcerts" => showcerts = true,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     if certs.is_empty() || certs.len() != keys.len() {
         return Err(format!("give --cert and --key in pairs, at least one\n{USAGE}"));
     }

@@ -24,7 +24,7 @@
 //! handshake of a connection.
 //!
 //! This example is deliberately simple: connections are served one after
-//! another and Redis is asked with a blocking call, which stalls the server
+//! another and Redis is asked with a blocking call (the `redis` crate), which stalls the server
 //! for a network round trip per lookup. A real deployment would use an async
 //! Redis client and answer the lookup later, when the reply arrives, while
 //! its event loop keeps serving other connections: that is the point of the
@@ -45,11 +45,12 @@ mod common;
 use common::*;
 use getrandom::SysRng;
 use rand_core::UnwrapErr;
+use redis::Commands;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::io::{StreamEvent, TlsStream};
 use sansio_tls::session::{ServerSessions, Session};
 use sansio_tls::{CloseReason, Event, Instant, ServerConfig, ServerConnection, pem};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,128 +72,50 @@ const KEY_PREFIX: &str = "sansio-tls:session:";
 const USAGE: &str = "usage: shared_cache --listen ADDR --cert CHAIN.pem --key KEY.pem --redis HOST:PORT \
                      [--lifetime SECS] [--max-conns N]";
 
-// ----- a minimal RESP (REdis Serialization Protocol) client ---------------
+// ----- the Redis store, through the `redis` crate ---------------------------
 
-/// A Redis reply, as far as GET/SET/DEL need.
-#[derive(Debug)]
-enum Reply {
-    /// `+OK`
-    Simple(String),
-    /// `:N`
-    Integer(i64),
-    /// `$N` bytes, or `$-1` (nil: `None`).
-    Bulk(Option<Vec<u8>>),
-}
-
-/// One blocking connection to Redis, reconnected after an I/O error.
+/// One blocking connection to Redis, reconnected after an error.
 struct Redis {
-    addr: String,
-    conn: Option<BufReader<TcpStream>>,
+    client: redis::Client,
+    conn: Option<redis::Connection>,
 }
 
-fn protocol_error(msg: impl Into<String>) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, msg.into())
+fn redis_error(e: redis::RedisError) -> io::Error {
+    io::Error::other(format!("redis: {e}"))
 }
 
 impl Redis {
-    fn new(addr: &str) -> Self {
-        Redis { addr: addr.to_owned(), conn: None }
+    fn new(addr: &str) -> io::Result<Self> {
+        let client = redis::Client::open(format!("redis://{addr}/")).map_err(redis_error)?;
+        Ok(Redis { client, conn: None })
     }
 
-    fn connect(&mut self) -> io::Result<&mut BufReader<TcpStream>> {
+    /// Runs `command` on the connection (made first if needed); an error
+    /// drops the connection, so the next command reconnects.
+    fn run<T>(&mut self, command: impl FnOnce(&mut redis::Connection) -> redis::RedisResult<T>) -> io::Result<T> {
         if self.conn.is_none() {
-            let sock = TcpStream::connect(&self.addr)?;
-            sock.set_read_timeout(Some(REDIS_TIMEOUT))?;
-            sock.set_write_timeout(Some(REDIS_TIMEOUT))?;
-            sock.set_nodelay(true)?;
-            self.conn = Some(BufReader::new(sock));
+            let conn = self.client.get_connection_with_timeout(REDIS_TIMEOUT).map_err(redis_error)?;
+            conn.set_read_timeout(Some(REDIS_TIMEOUT)).map_err(redis_error)?;
+            conn.set_write_timeout(Some(REDIS_TIMEOUT)).map_err(redis_error)?;
+            self.conn = Some(conn);
         }
-        Ok(self.conn.as_mut().expect("just connected"))
-    }
-
-    /// Sends a command (an array of bulk strings) and reads its reply. An
-    /// I/O error drops the connection, so the next command reconnects.
-    fn command(&mut self, args: &[&[u8]]) -> io::Result<Reply> {
-        let result = self.try_command(args);
-        if result.as_ref().is_err_and(|e| e.kind() != io::ErrorKind::Other) {
+        let Some(conn) = self.conn.as_mut() else { return Err(io::Error::other("redis: not connected")) };
+        command(conn).map_err(|e| {
             self.conn = None;
-        }
-        result
-    }
-
-    fn try_command(&mut self, args: &[&[u8]]) -> io::Result<Reply> {
-        let mut req = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-            req.extend_from_slice(a);
-            req.extend_from_slice(b"\r\n");
-        }
-        let conn = self.connect()?;
-        conn.get_mut().write_all(&req)?;
-        read_reply(conn)
+            redis_error(e)
+        })
     }
 
     fn get(&mut self, key: &str) -> io::Result<Option<Vec<u8>>> {
-        match self.command(&[b"GET", key.as_bytes()])? {
-            Reply::Bulk(v) => Ok(v),
-            other => Err(protocol_error(format!("GET: unexpected reply {other:?}"))),
-        }
+        self.run(|c| c.get(key))
     }
 
     fn set_ex(&mut self, key: &str, value: &[u8], secs: u64) -> io::Result<()> {
-        match self.command(&[b"SET", key.as_bytes(), value, b"EX", secs.to_string().as_bytes()])? {
-            Reply::Simple(s) if s == "OK" => Ok(()),
-            other => Err(protocol_error(format!("SET: unexpected reply {other:?}"))),
-        }
+        self.run(|c| c.set_ex(key, value, secs))
     }
 
     fn del(&mut self, key: &str) -> io::Result<i64> {
-        match self.command(&[b"DEL", key.as_bytes()])? {
-            Reply::Integer(n) => Ok(n),
-            other => Err(protocol_error(format!("DEL: unexpected reply {other:?}"))),
-        }
-    }
-}
-
-/// Reads one reply line without its CRLF.
-fn read_line(r: &mut impl BufRead) -> io::Result<String> {
-    let mut line = String::new();
-    if r.read_line(&mut line)? == 0 {
-        return Err(io::ErrorKind::UnexpectedEof.into());
-    }
-    if !line.ends_with("\r\n") {
-        return Err(protocol_error("reply line without CRLF"));
-    }
-    line.truncate(line.len() - 2);
-    Ok(line)
-}
-
-fn read_reply(r: &mut impl BufRead) -> io::Result<Reply> {
-    let line = read_line(r)?;
-    let (kind, rest) = line.split_at_checked(1).ok_or_else(|| protocol_error("empty reply line"))?;
-    match kind {
-        "+" => Ok(Reply::Simple(rest.to_owned())),
-        // A Redis error reply: the connection itself is fine.
-        "-" => Err(io::Error::other(format!("redis: {rest}"))),
-        ":" => rest.parse().map(Reply::Integer).map_err(|_| protocol_error("bad integer reply")),
-        "$" => {
-            let len: i64 = rest.parse().map_err(|_| protocol_error("bad bulk length"))?;
-            if len < 0 {
-                return Ok(Reply::Bulk(None));
-            }
-            let len = usize::try_from(len).map_err(|_| protocol_error("bad bulk length"))?;
-            if len > 1 << 20 {
-                return Err(protocol_error("bulk reply too large"));
-            }
-            let mut buf = vec![0; len + 2];
-            r.read_exact(&mut buf)?;
-            if !buf.ends_with(b"\r\n") {
-                return Err(protocol_error("bulk reply without CRLF"));
-            }
-            buf.truncate(len);
-            Ok(Reply::Bulk(Some(buf)))
-        }
-        _ => Err(protocol_error(format!("unexpected reply {line:?}"))),
+        self.run(|c| c.del(key))
     }
 }
 
@@ -210,20 +133,18 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let (mut listen, mut cert, mut key, mut redis, mut max_conns) = (None, None, None, None, None);
     let mut lifetime = sansio_tls::config::DEFAULT_SESSION_LIFETIME_SECS;
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--listen" => listen = Some(value()?),
             "--cert" => cert = Some(PathBuf::from(value()?)),
             "--key" => key = Some(PathBuf::from(value()?)),
             "--redis" => redis = Some(value()?),
             "--lifetime" => lifetime = value()?.parse().map_err(|e| format!("--lifetime: {e}"))?,
             "--max-conns" => max_conns = Some(value()?.parse().map_err(|e| format!("--max-conns: {e}"))?),
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     if lifetime == 0 {
         return Err("--lifetime must be at least 1 second".to_owned());
     }
@@ -445,9 +366,9 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     config.ticket_keys = None;
     config.renegotiation = None;
 
-    let mut redis = Redis::new(&args.redis);
+    let mut redis = Redis::new(&args.redis)?;
     // Fail early if Redis is not there; later errors only cost resumptions.
-    redis.command(&[b"PING"]).map_err(|e| format!("redis at {}: {e}", args.redis))?;
+    redis.run(|c| redis::cmd("PING").query::<String>(c)).map_err(|e| format!("redis at {}: {e}", args.redis))?;
 
     let listener = TcpListener::bind(&args.listen)?;
     log!("listening on {}", listener.local_addr()?);

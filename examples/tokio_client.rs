@@ -21,6 +21,7 @@
 #[macro_use]
 mod common;
 
+use common::for_each_option;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::tokio::TlsConnector;
 use sansio_tls::{ClientConfig, pem};
@@ -43,18 +44,17 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let (mut connect, mut servername, mut cafile, mut alpn, mut stdin) = (None, None, None, Vec::new(), false);
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--connect" => connect = Some(value()?),
             "--servername" => servername = Some(value()?),
             "--cafile" => cafile = Some(PathBuf::from(value()?)),
             "--alpn" => alpn = value()?.split(',').map(str::to_owned).collect(),
             "--stdin" => stdin = true,
-            _ => return Err(USAGE.to_owned()),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     let connect: String = connect.ok_or(USAGE)?;
     let host = connect.rsplit_once(':').map_or(&connect[..], |(host, _)| host);
     Ok(Args {

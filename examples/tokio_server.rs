@@ -19,6 +19,7 @@
 #[macro_use]
 mod common;
 
+use common::for_each_option;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot};
 use sansio_tls::tokio::TlsAcceptor;
@@ -46,18 +47,17 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let (mut listen, mut cert, mut key, mut http, mut alpn) = (None, None, None, false, Vec::new());
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
-        match arg.as_str() {
+    for_each_option(USAGE, |arg, value| {
+        match arg {
             "--listen" => listen = Some(value()?),
             "--cert" => cert = Some(PathBuf::from(value()?)),
             "--key" => key = Some(PathBuf::from(value()?)),
             "--http" => http = true,
             "--alpn" => alpn = value()?.split(',').map(str::to_owned).collect(),
-            _ => return Err(USAGE.to_owned()),
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     match (listen, cert, key) {
         (Some(listen), Some(cert), Some(key)) => Ok(Args { listen, cert, key, http, alpn }),
         _ => Err(USAGE.to_owned()),

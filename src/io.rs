@@ -20,7 +20,7 @@ extern crate std;
 
 use crate::conn::{Buffer, Side};
 use crate::session::{ClientSession, Session};
-use crate::{CloseReason, Connection, Error, Event, HandshakeInfo, Instant};
+use crate::{CloseReason, Connection, Error, ErrorKind as TlsErrorKind, Event, HandshakeInfo, Instant};
 use std::io::{self, Read, Write};
 use std::time::Duration;
 use std::vec::Vec;
@@ -30,7 +30,7 @@ use std::vec::Vec;
 pub const DRAIN_TIME: Duration = Duration::from_millis(500);
 
 /// The most bytes read and discarded after a fatal error.
-const DRAIN_MAX_BYTES: usize = 1 << 20;
+pub(crate) const DRAIN_MAX_BYTES: usize = 1 << 20;
 
 /// A blocking byte stream a [`TlsStream`] runs over: `Read + Write`, plus
 /// the two things a graceful failure needs. Implemented for `TcpStream`
@@ -247,8 +247,35 @@ pub struct TlsStream<C, T> {
     drained: bool,
 }
 
-fn to_io(e: Error) -> io::Error {
-    io::Error::other(e)
+/// The `io::ErrorKind` a TLS error has on a std or tokio stream: `TimedOut` for
+/// the handshake timeout, `ConnectionAborted` for a fatal alert from the
+/// peer, `NotConnected` for a closed connection, `InvalidInput` for API
+/// misuse (e.g. a renegotiation that is not possible), `Other` for internal
+/// limits and a too small buffer, `InvalidData` for everything the peer got
+/// wrong. (The same mapping as `eio::EioError`'s for embedded-io, feature
+/// `embedded-io`.)
+pub fn io_error_kind(kind: TlsErrorKind) -> io::ErrorKind {
+    match kind {
+        TlsErrorKind::Timeout => io::ErrorKind::TimedOut,
+        TlsErrorKind::AlertReceived(_) => io::ErrorKind::ConnectionAborted,
+        TlsErrorKind::Closed => io::ErrorKind::NotConnected,
+        TlsErrorKind::InvalidState | TlsErrorKind::NoRenegotiation => io::ErrorKind::InvalidInput,
+        TlsErrorKind::Internal | TlsErrorKind::BufferTooSmall => io::ErrorKind::Other,
+        _ => io::ErrorKind::InvalidData,
+    }
+}
+
+/// A TLS error as an `io::Error`: its kind from [`io_error_kind`], the
+/// error itself inside.
+pub fn io_error(e: Error) -> io::Error {
+    io::Error::new(io_error_kind(e.kind()), e)
+}
+
+/// Whether a transmit error can be ignored: the connection is closed and
+/// the peer went away before our answer to its close_notify got out;
+/// nothing is lost.
+pub(crate) fn peer_gone(conn_closed: bool, e: &io::Error) -> bool {
+    conn_closed && matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset)
 }
 
 impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> TlsStream<Connection<S, R, B>, T> {
@@ -325,12 +352,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> TlsStream<Connec
         match self.flush_transmit() {
             // The peer closed and went away before our close_notify answer
             // got out: nothing is lost.
-            Err(e)
-                if self.conn.is_closed()
-                    && matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset) =>
-            {
-                Ok(any)
-            }
+            Err(e) if peer_gone(self.conn.is_closed(), &e) => Ok(any),
             other => other.map(|_| any),
         }
     }
@@ -354,7 +376,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> TlsStream<Connec
                 }
             }
         }
-        to_io(e)
+        io_error(e)
     }
 
     fn read_transport(&mut self) -> io::Result<bool> {
@@ -413,7 +435,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> TlsStream<Connec
 
     /// Sends close_notify and flushes.
     pub fn close(&mut self) -> io::Result<()> {
-        self.conn.close().map_err(to_io)?;
+        self.conn.close().map_err(io_error)?;
         self.flush_transmit()
     }
 
@@ -452,7 +474,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> Read for TlsStre
 impl<S: Side, R: rand_core::CryptoRng, B: Buffer, T: Transport> Write for TlsStream<Connection<S, R, B>, T> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         loop {
-            let n = self.conn.send(buf).map_err(to_io)?;
+            let n = self.conn.send(buf).map_err(io_error)?;
             if n > 0 || buf.is_empty() {
                 self.flush_transmit()?;
                 return Ok(n);

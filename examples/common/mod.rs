@@ -17,6 +17,26 @@ macro_rules! log {
     }};
 }
 
+/// Walks the command line. `option(arg, value)` handles one option, taking
+/// its value with `value()` if it has one, and returns whether it knew it;
+/// `-h`/`--help` and unknown options end the walk with `usage`.
+pub fn for_each_option(
+    usage: &str,
+    mut option: impl FnMut(&str, &mut dyn FnMut() -> Result<String, String>) -> Result<bool, String>,
+) -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "-h" || arg == "--help" {
+            return Err(usage.to_owned());
+        }
+        let mut value = || args.next().ok_or_else(|| format!("{arg} needs a value"));
+        if !option(&arg, &mut value)? {
+            return Err(format!("unknown argument {arg:?}\n{usage}"));
+        }
+    }
+    Ok(())
+}
+
 /// A comma-separated list of OpenSSL or IANA suite names.
 pub fn parse_suites(list: &str) -> Result<Vec<CipherSuite>, String> {
     list.split(',')

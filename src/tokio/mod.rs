@@ -41,7 +41,7 @@
 //!   deadline (the config's `handshake_timeout_ms`, also for
 //!   renegotiations, and a server's renegotiation-request deadline) is
 //!   enforced with a tokio timer: a stalled peer gets a `user_canceled`
-//!   alert and the call fails with [`io::ErrorKind::TimedOut`]. The
+//!   alert and the call fails with [`io::ErrorKind::TimedOut`](std::io::ErrorKind::TimedOut). The
 //!   runtime needs its time driver (`#[tokio::main]` and
 //!   `Builder::enable_all` have it).
 //! - **Randomness**: each connection draws from the OS ([`Rng`]).
@@ -63,7 +63,7 @@
 //!   limits (the engine does); a client refuses a server's HelloRequest
 //!   with a `no_renegotiation` warning unless
 //!   [`TlsConnector::renegotiate_on_request`] says otherwise.
-//! - **Errors** are [`io::Error`]s whose inner error is the TLS [`Error`]
+//! - **Errors** are [`io::Error`](std::io::Error)s whose inner error is the TLS [`Error`]
 //!   (`e.get_ref()` and `downcast_ref::<sansio_tls::Error>()`), with a
 //!   kind from [`io_error_kind`]. A fatal error sends its alert, flushes,
 //!   shuts the transport's write half down and reads what the peer still
@@ -71,7 +71,7 @@
 //!   all of it, so that a TCP reset does not destroy the alert), then
 //!   fails this and every later call with the same error.
 //! - **Closing**: `poll_read` gives end of stream (`Ok` with nothing read)
-//!   after the peer's close_notify and [`io::ErrorKind::UnexpectedEof`]
+//!   after the peer's close_notify and [`io::ErrorKind::UnexpectedEof`](std::io::ErrorKind::UnexpectedEof)
 //!   when the transport ended without one (a truncation). `poll_shutdown`
 //!   (`AsyncWriteExt::shutdown`) sends close_notify, flushes and shuts the
 //!   transport's write half down. TLS 1.2 has no half-close: the peer's
@@ -95,8 +95,7 @@ mod stream;
 pub use stream::{Handshake, TlsStream};
 
 use crate::conn::Connection;
-use crate::{Error, ErrorKind, Event, Instant};
-use std::io;
+use crate::{Error, Event, Instant};
 use std::vec::Vec;
 
 /// The RNG of every connection the adapters make: the operating system's
@@ -183,29 +182,7 @@ fn chain_bytes(chain: &[&[u8]]) -> usize {
     chain.iter().map(|c| c.len() + 3).sum::<usize>() + 3
 }
 
-/// The `io::ErrorKind` a TLS error has on a tokio stream: `TimedOut` for
-/// the handshake timeout, `ConnectionAborted` for a fatal alert from the
-/// peer, `NotConnected` for a closed connection, `InvalidInput` for API
-/// misuse (e.g. a renegotiation that is not possible), `Other` for internal
-/// limits and a too small buffer, `InvalidData` for everything the peer got
-/// wrong. (The same mapping as `eio::EioError`'s for embedded-io, feature
-/// `embedded-io`.)
-pub fn io_error_kind(kind: ErrorKind) -> io::ErrorKind {
-    match kind {
-        ErrorKind::Timeout => io::ErrorKind::TimedOut,
-        ErrorKind::AlertReceived(_) => io::ErrorKind::ConnectionAborted,
-        ErrorKind::Closed => io::ErrorKind::NotConnected,
-        ErrorKind::InvalidState | ErrorKind::NoRenegotiation => io::ErrorKind::InvalidInput,
-        ErrorKind::Internal | ErrorKind::BufferTooSmall => io::ErrorKind::Other,
-        _ => io::ErrorKind::InvalidData,
-    }
-}
-
-/// A TLS error as an `io::Error`: its kind from [`io_error_kind`], the
-/// error itself inside.
-pub fn io_error(e: Error) -> io::Error {
-    io::Error::new(io_error_kind(e.kind()), e)
-}
+pub use crate::io::{io_error, io_error_kind};
 
 /// The side of a [`TlsStream`]: [`client::Client`] or [`server::Server`],
 /// with what its connector or acceptor configured. Sealed.

@@ -19,9 +19,7 @@ use std::task::Wake;
 use std::time::Duration;
 use std::vec::Vec;
 
-/// The most bytes read and discarded after a fatal error (the alert's
-/// drain, see [`DRAIN_TIME`](crate::io::DRAIN_TIME)).
-const DRAIN_MAX_BYTES: usize = 1 << 20;
+use crate::io::DRAIN_MAX_BYTES;
 
 /// The most records a stream sets aside while the transport does not take
 /// them (see [`TlsStream::set_aside`]); past it, reading waits for the
@@ -222,11 +220,7 @@ fn transmit<S: crate::conn::Side, T: AsyncWrite + Unpin>(
     }
 }
 
-/// Whether a transmit error can be ignored: the peer closed and went away
-/// before our answer to its close_notify got out; nothing is lost.
-fn peer_gone(conn_closed: bool, e: &io::Error) -> bool {
-    conn_closed && matches!(e.kind(), io::ErrorKind::BrokenPipe | io::ErrorKind::ConnectionReset)
-}
+use crate::io::peer_gone;
 
 /// A tokio sleep until `deadline` of the connection's clock.
 fn sleep_until(deadline: Instant) -> Pin<Box<Sleep>> {
