@@ -351,10 +351,18 @@ fn a_forged_session_id_cannot_evict_a_stored_session() {
     assert!(server_done(&out).resumed, "{out:?}");
 }
 
-/// The other side of item 4: a session the connection did retrieve from the
-/// store is removed after a fatal error (RFC 5246 §7.2.2).
-#[test]
-fn a_retrieved_session_is_removed_after_a_fatal_error() {
+/// A server with a session store, a session made with it, and a second
+/// connection offering that session: `fail` drives that connection into a
+/// fatal error and returns its kind; afterwards the session must be gone
+/// from the store (RFC 5246 §7.2.2).
+fn resumed_session_is_removed_after(
+    seeds: (u64, u64),
+    fail: impl FnOnce(
+        &mut ClientConnection<'_, &mut TestRng, &mut Vec<u8>>,
+        &mut ServerConnection<'_, &mut TestRng, &mut Vec<u8>>,
+    ) -> ErrorKind,
+    want: ErrorKind,
+) {
     let Pki { skey, sverifier: verifier, .. } = pki();
     let mut sslots = [SessionSlot::EMPTY; 4];
     let store = LruSessionStore::new(&mut sslots);
@@ -364,13 +372,25 @@ fn a_retrieved_session_is_removed_after_a_fatal_error() {
     let (_, s) = connect(&ccfg, &scfg, None, 1);
     let s = s.unwrap();
     let params = ClientParams { session: Some(&s), ..ClientParams::new("localhost") };
-    pair!(client, server, &ccfg, params, &scfg, (3, 4), NOW);
-    let mut out = Outcome::default();
-    run(&mut client, &mut server, &mut out);
-    assert!(server_done(&out).resumed);
-    server.feed(&record(23, &[0; 40]));
-    assert_eq!(server.poll_event(NOW), Err(ErrorKind::BadRecordMac.into()));
+    pair!(client, server, &ccfg, params, &scfg, seeds, NOW);
+    assert!(store.retrieve(s.session.id()).is_some());
+    assert_eq!(fail(&mut client, &mut server), want);
     assert!(store.retrieve(s.session.id()).is_none());
+}
+
+/// The other side of item 4: a session the connection did retrieve from the
+/// store is removed after a fatal error (a bad record after the resumption).
+#[test]
+fn a_retrieved_session_is_removed_after_a_fatal_error() {
+    let fail = |client: &mut ClientConnection<'_, &mut TestRng, &mut Vec<u8>>,
+                server: &mut ServerConnection<'_, &mut TestRng, &mut Vec<u8>>| {
+        let mut out = Outcome::default();
+        run(client, server, &mut out);
+        assert!(server_done(&out).resumed);
+        server.feed(&record(23, &[0; 40]));
+        server.poll_event(NOW).unwrap_err().kind()
+    };
+    resumed_session_is_removed_after((3, 4), fail, ErrorKind::BadRecordMac);
 }
 
 /// The same when the state machine itself refuses a message in the middle
@@ -379,25 +399,17 @@ fn a_retrieved_session_is_removed_after_a_fatal_error() {
 /// session must go from the store too.
 #[test]
 fn a_resumed_session_is_removed_after_a_refused_message() {
-    let Pki { skey, sverifier: verifier, .. } = pki();
-    let mut sslots = [SessionSlot::EMPTY; 4];
-    let store = LruSessionStore::new(&mut sslots);
-    let mut scfg = ServerConfig::new(&CHAIN, skey);
-    scfg.sessions = ServerSessions::Store(&store);
-    let ccfg = ClientConfig { session_tickets: false, ..ClientConfig::new(verifier) };
-    let (_, s) = connect(&ccfg, &scfg, None, 1);
-    let s = s.unwrap();
-    let params = ClientParams { session: Some(&s), ..ClientParams::new("localhost") };
-    pair!(client, server, &ccfg, params, &scfg, (5, 6), NOW);
-    transfer(&mut client, &mut server);
-    let mut sink = Vec::new();
-    assert_eq!(drain(&mut server, &mut sink).unwrap(), vec![]);
-    // The server resumed: ServerHello, ChangeCipherSpec, Finished are out.
-    assert_eq!(records(server.transmit_pending()).len(), 3);
-    assert!(store.retrieve(s.session.id()).is_some());
-    server.feed(&record(22, &[16, 0, 0, 1, 0]));
-    assert_eq!(server.poll_event(NOW).map_err(|e| e.kind()), Err(ErrorKind::UnexpectedMessage));
-    assert!(store.retrieve(s.session.id()).is_none());
+    let fail = |client: &mut ClientConnection<'_, &mut TestRng, &mut Vec<u8>>,
+                server: &mut ServerConnection<'_, &mut TestRng, &mut Vec<u8>>| {
+        transfer(client, server);
+        let mut sink = Vec::new();
+        assert_eq!(drain(server, &mut sink).unwrap(), vec![]);
+        // The server resumed: ServerHello, ChangeCipherSpec, Finished are out.
+        assert_eq!(records(server.transmit_pending()).len(), 3);
+        server.feed(&record(22, &[16, 0, 0, 1, 0]));
+        server.poll_event(NOW).unwrap_err().kind()
+    };
+    resumed_session_is_removed_after((5, 6), fail, ErrorKind::UnexpectedMessage);
 }
 
 // ----- 5. the whole receive buffer is wiped after a fatal error ------------

@@ -5,23 +5,20 @@
 #![no_std]
 #![no_main]
 
+mod common;
+
+use common::NOW;
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::hprintln;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::testing::TestRng;
-use sansio_tls::{ClientConfig, ClientConnection, Instant};
+use sansio_tls::{ClientConfig, ClientConnection};
 
 static CA_DER: &[u8] = include_bytes!("../../../vectors/pki/ecdsa-ca.der");
-const NOW: Instant = Instant::from_secs(1_800_000_000);
 
 #[entry]
 fn main() -> ! {
-    let ok = run();
-    hprintln!("{}", if ok { "OK" } else { "FAILED" });
-    debug::exit(if ok { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
-    loop {
-        cortex_m::asm::wfi();
-    }
+    common::finish(run())
 }
 
 fn run() -> bool {
@@ -36,10 +33,4 @@ fn run() -> bool {
     hprintln!("client-only: ClientHello record of {} bytes", hello.len());
     // A handshake record (22) carrying a ClientHello (1).
     hello.len() > 9 && hello[0] == 22 && hello[5] == 1
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    debug::exit(debug::EXIT_FAILURE);
-    loop {}
 }

@@ -5,26 +5,23 @@
 #![no_std]
 #![no_main]
 
+mod common;
+
+use common::NOW;
 use cortex_m_rt::entry;
-use cortex_m_semihosting::{debug, hprintln};
+use cortex_m_semihosting::hprintln;
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::testing::TestRng;
-use sansio_tls::{Instant, ServerConfig, ServerConnection};
+use sansio_tls::{ServerConfig, ServerConnection};
 
 static SERVER_CERT_DER: &[u8] = include_bytes!("../../../vectors/pki/ecdsa-server.der");
 static SERVER_KEY_DER: &[u8] = include_bytes!("../../../vectors/pki/ecdsa-server.key.der");
 /// A ClientHello recorded from our client (written by build.rs).
 static CLIENT_HELLO: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/client_hello.bin"));
-const NOW: Instant = Instant::from_secs(1_800_000_000);
 
 #[entry]
 fn main() -> ! {
-    let ok = run();
-    hprintln!("{}", if ok { "OK" } else { "FAILED" });
-    debug::exit(if ok { debug::EXIT_SUCCESS } else { debug::EXIT_FAILURE });
-    loop {
-        cortex_m::asm::wfi();
-    }
+    common::finish(run())
 }
 
 fn run() -> bool {
@@ -45,10 +42,4 @@ fn run() -> bool {
     hprintln!("server-only: first flight of {} bytes", flight.len());
     // A handshake record (22) starting with a ServerHello (2).
     flight.len() > 9 && flight[0] == 22 && flight[5] == 2 && server.server_name() == Some("localhost")
-}
-
-#[panic_handler]
-fn panic(_: &core::panic::PanicInfo) -> ! {
-    debug::exit(debug::EXIT_FAILURE);
-    loop {}
 }
