@@ -1,7 +1,7 @@
 //! What both sides offer: moving bytes in and out, sending, closing,
 //! timeouts, and the connection's state.
 
-use super::{Connection, Pending, Side, State};
+use super::{Connection, Pending, State};
 use crate::codec;
 use crate::codec::{AlertDescription, AlertLevel, ContentType};
 use crate::error::Error;
@@ -57,6 +57,29 @@ pub const MIN_BUFFER: usize = 128;
 pub trait Buffer: AsRef<[u8]> + AsMut<[u8]> {}
 
 impl<T: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for T {}
+
+/// Which side a [`Connection`] is: the client or server handshake. Sealed;
+/// name it in code generic over both (`fn pump<S: Side, R, B>(c: &mut
+/// Connection<S, R, B>)`).
+///
+/// ```
+/// use sansio_tls::conn::{Buffer, Connection, Side};
+/// use sansio_tls::rand_core::{CryptoRng, UnwrapErr};
+/// use sansio_tls::{ClientConfig, ClientConnection, Instant};
+///
+/// /// Works for a client and a server alike.
+/// fn state<S: Side, R: CryptoRng, B: Buffer>(conn: &Connection<S, R, B>) -> &'static str {
+///     if conn.is_closed() { "closed" } else if conn.is_handshaking() { "handshaking" } else { "open" }
+/// }
+///
+/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
+/// let config = ClientConfig::new(&verifier);
+/// let (rx, tx) = (vec![0; 20_000], vec![0; 4096]);
+/// let client = ClientConnection::new(&config, "example.com", rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())?;
+/// assert_eq!(state(&client), "handshaking");
+/// # Ok::<(), sansio_tls::Error>(())
+/// ```
+pub trait Side: crate::handshake::HandshakeSide {}
 
 impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     // ----- inbound -------------------------------------------------------

@@ -15,7 +15,7 @@ mod events;
 
 use events::Pending;
 
-pub use common::{Buffer, LARGE_HANDSHAKE_MESSAGE, MIN_BUFFER, RECOMMENDED_RECEIVE_BUFFER};
+pub use common::{Buffer, LARGE_HANDSHAKE_MESSAGE, MIN_BUFFER, RECOMMENDED_RECEIVE_BUFFER, Side};
 #[cfg(feature = "server")]
 mod server;
 
@@ -27,7 +27,7 @@ pub use server::ServerConnection;
 use crate::codec::{self, AlertDescription, AlertLevel};
 use crate::error::{Error, ErrorKind};
 use crate::event::{CloseReason, Event, HandshakeInfo};
-use crate::handshake::{Ctx, HandshakeSide, Progress, Renegotiation, SideEvent};
+use crate::handshake::{Ctx, Progress, Renegotiation, SideEvent};
 use crate::record::RecordLayer;
 use crate::record::deframer::{Deframer, Inbound, Transmit};
 use crate::time::Instant;
@@ -39,29 +39,6 @@ const MAX_WARNING_ALERTS: u8 = 8;
 /// The most events queued between two [`Connection::poll_event`] calls; one
 /// message or record yields at most two, and the end of the transport one.
 const EVENT_QUEUE: usize = 4;
-
-/// Which side a [`Connection`] is: the client or server handshake. Sealed;
-/// name it in code generic over both (`fn pump<S: Side, R, B>(c: &mut
-/// Connection<S, R, B>)`).
-///
-/// ```
-/// use sansio_tls::conn::{Buffer, Connection, Side};
-/// use sansio_tls::rand_core::{CryptoRng, UnwrapErr};
-/// use sansio_tls::{ClientConfig, ClientConnection, Instant};
-///
-/// /// Works for a client and a server alike.
-/// fn state<S: Side, R: CryptoRng, B: Buffer>(conn: &Connection<S, R, B>) -> &'static str {
-///     if conn.is_closed() { "closed" } else if conn.is_handshaking() { "handshaking" } else { "open" }
-/// }
-///
-/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
-/// let config = ClientConfig::new(&verifier);
-/// let (rx, tx) = (vec![0; 20_000], vec![0; 4096]);
-/// let client = ClientConnection::new(&config, "example.com", rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())?;
-/// assert_eq!(state(&client), "handshaking");
-/// # Ok::<(), sansio_tls::Error>(())
-/// ```
-pub trait Side: HandshakeSide {}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -82,85 +59,7 @@ enum Step {
     Data(Range<usize>),
 }
 
-/// A TLS 1.2 connection over caller-owned buffers: the core shared by
-/// [`ClientConnection`] and [`ServerConnection`] (`S` is the side's
-/// handshake, `R` the RNG, `B` the buffer type).
-///
-/// The connection owns no socket, clock or heap. The caller moves bytes:
-/// network input into [`receive_window`](Self::receive_window) (or
-/// [`feed`](Self::feed)), network output from
-/// [`transmit_pending`](Self::transmit_pending); calls
-/// [`poll_event`](Self::poll_event) until it returns `None`; and calls
-/// [`handle_timeout`](Self::handle_timeout) when
-/// [`poll_timeout`](Self::poll_timeout) says.
-///
-/// Buffer sizes: the receive buffer must hold the largest record the peer
-/// sends ([`MAX_RECORD`](crate::record::MAX_RECORD), 16 KiB + 261, unless a
-/// smaller max_fragment_length was negotiated) plus the largest handshake
-/// message being reassembled (the server's Certificate, usually 1-3 KiB);
-/// [`RECOMMENDED_RECEIVE_BUFFER`] takes any peer. The transmit buffer must
-/// hold one whole flight (the server's first flight includes its
-/// certificate chain). [The guide](crate::guide#sizing-the-buffers) has
-/// the numbers.
-///
-/// The loop every transport runs, written once for both sides: give the
-/// connection what arrived, handle its events, send what it has queued.
-///
-/// ```
-/// use sansio_tls::conn::{Buffer, Connection, Side};
-/// use sansio_tls::rand_core::{CryptoRng, UnwrapErr};
-/// use sansio_tls::{ClientConnection, Error, Event, Instant, ServerConnection};
-///
-/// /// Feeds `input` (from the network) to `conn`, handles the events, and
-/// /// appends what must go to the network to `output`. Returns the data.
-/// fn step<S: Side, R: CryptoRng, B: Buffer>(
-///     conn: &mut Connection<S, R, B>,
-///     mut input: &[u8],
-///     output: &mut Vec<u8>,
-///     now: Instant,
-/// ) -> Result<Vec<u8>, Error> {
-///     let mut data = Vec::new();
-///     loop {
-///         let taken = conn.feed(input);
-///         input = &input[taken..];
-///         while let Some(event) = conn.poll_event(now)? {
-///             if let Event::Data(d) = event {
-///                 data.extend_from_slice(d);
-///             }
-///         }
-///         if input.is_empty() {
-///             break;
-///         }
-///     }
-///     output.extend_from_slice(conn.transmit_pending());
-///     conn.transmit_done(output.len());
-///     Ok(data)
-/// }
-///
-/// # use sansio_tls::{cert::*, crypto::SigningKey, ClientConfig, ServerConfig};
-/// # let ca = include_bytes!("../../vectors/pki/ecdsa-ca.der");
-/// # let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
-/// # let chain: [&[u8]; 2] = [include_bytes!("../../vectors/pki/ecdsa-server.der"), ca];
-/// # let roots = [trust_anchor_from_der(ca)?];
-/// # let verifier = WebPkiServerVerifier::new(&roots);
-/// # let (client_config, server_config) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
-/// let now = Instant::now();
-/// let mut client = ClientConnection::new(&client_config, "localhost", vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
-/// let mut server = ServerConnection::new(&server_config, vec![0; 20_000], vec![0; 20_000], UnwrapErr(getrandom::SysRng), now)?;
-/// let (mut to_server, mut to_client) = (Vec::new(), Vec::new());
-/// step(&mut client, &[], &mut to_server, now)?; // the ClientHello
-/// for _flight in 0..2 {
-///     step(&mut server, &to_server, &mut to_client, now)?;
-///     to_server.clear();
-///     step(&mut client, &to_client, &mut to_server, now)?;
-///     to_client.clear();
-/// }
-/// assert!(client.is_established());
-/// client.send(b"ping")?;
-/// step(&mut client, &[], &mut to_server, now)?;
-/// assert_eq!(step(&mut server, &to_server, &mut to_client, now)?, b"ping");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
+#[doc = include_str!("connection.md")]
 pub struct Connection<S, R, B> {
     rx: Deframer<B>,
     tx: Transmit<B>,
