@@ -284,7 +284,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut config = ClientConfig::new(verifier);
     let alpn: Vec<&[u8]> = args.alpn.iter().map(Vec::as_slice).collect();
-    config.alpn_protocols = &alpn;
+    config.alpn_protocols = (&alpn).into();
     if let Some(s) = &args.suites {
         config.cipher_suites = s;
     }
@@ -317,7 +317,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         Some(key) => vec![CertifiedKey::new(&chain, key).map_err(|e| format!("--cert/--key: {e}"))?],
         None => Vec::new(),
     };
-    config.client_certs = &creds;
+    config.client_certs = (&creds).into();
 
     let imported = match &args.sess_in {
         Some(path) => {

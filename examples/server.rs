@@ -454,7 +454,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let mut config = ServerConfig::new(&chains[0], &keys[0]);
-    config.more_certs = &creds[1..];
+    config.more_certs = (&creds[1..]).into();
     config.require_extended_master_secret = args.require_ems;
     let key_log = key_log(args.keylogfile.as_deref())?;
     if let Some(log) = &key_log {
@@ -491,12 +491,12 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     if args.ca.is_some() {
         config.client_auth = args.client_auth;
         config.client_verifier = Some(&client_verifier);
-        config.client_auth_cas = &ca_names;
+        config.client_auth_cas = (&ca_names).into();
     }
 
     SHOW_CERTS.store(args.showcerts, Ordering::Relaxed);
     let alpn: Vec<&[u8]> = args.alpn.iter().map(Vec::as_slice).collect();
-    config.alpn_protocols = &alpn;
+    config.alpn_protocols = (&alpn).into();
 
     // stdin is read on its own thread; each line goes to the newest
     // connection (commands typed while none is open are dropped).

@@ -23,8 +23,9 @@ mod common;
 
 use common::for_each_option;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::config::OwnedClientConfig;
+use sansio_tls::pem;
 use sansio_tls::tokio::TlsConnector;
-use sansio_tls::{ClientConfig, pem};
 use std::error::Error;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,15 +67,15 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-/// The config, built once. What it borrows (trust anchors, verifier, ALPN
-/// list) is leaked on purpose to make it `'static`: it lives as long as
-/// the program. (An owned config type is planned.)
-fn load_config(args: &Args) -> Result<Arc<ClientConfig<'static>>, Box<dyn Error>> {
-    let ca_der: &'static [Vec<u8>] = pem::read_certs(&args.cafile)?.leak();
-    let roots = ca_der.iter().map(|der| trust_anchor_from_der(der)).collect::<Result<Vec<_>, _>>()?.leak();
-    let mut config = ClientConfig::new(Box::leak(Box::new(WebPkiServerVerifier::new(roots))));
-    let alpn: Vec<&'static [u8]> = args.alpn.iter().map(|p| &*p.clone().into_bytes().leak()).collect();
-    config.alpn_protocols = alpn.leak();
+/// The config, built once at run time: it owns its trust anchors, its
+/// verifier and its ALPN list (no `'static` data, nothing leaked).
+fn load_config(args: &Args) -> Result<Arc<OwnedClientConfig>, Box<dyn Error>> {
+    let roots = pem::read_certs(&args.cafile)?
+        .iter()
+        .map(|der| trust_anchor_from_der(der).map(|anchor| anchor.to_owned()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut config = OwnedClientConfig::new(Arc::new(WebPkiServerVerifier::from_roots(roots)));
+    config.alpn_protocols = args.alpn.iter().map(|p| p.clone().into_bytes()).collect();
     Ok(Arc::new(config))
 }
 

@@ -20,10 +20,10 @@
 mod common;
 
 use common::for_each_option;
-use sansio_tls::crypto::SigningKey;
-use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot};
+use sansio_tls::config::{OwnedCertifiedKey, OwnedServerConfig, OwnedServerSessions};
+use sansio_tls::session::LruSessionStore;
+use sansio_tls::suites;
 use sansio_tls::tokio::TlsAcceptor;
-use sansio_tls::{ServerConfig, pem, suites};
 use std::error::Error;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -64,20 +64,13 @@ fn parse_args() -> Result<Args, String> {
     }
 }
 
-/// The config, built once. Configs live as long as the program, so what
-/// they borrow (chain, key, ALPN list, session store) is loaded here and
-/// leaked on purpose: `Box::leak` / `Vec::leak` make it `'static`. (An
-/// owned config type, without `'static` data, is planned.)
-fn load_config(args: &Args) -> Result<Arc<ServerConfig<'static>>, Box<dyn Error>> {
-    let certs: &'static [Vec<u8>] = pem::read_certs(&args.cert)?.leak();
-    let chain: &'static [&'static [u8]] = certs.iter().map(Vec::as_slice).collect::<Vec<_>>().leak();
-    let (_, key_der) = pem::read_private_key(&args.key)?;
-    let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(&key_der)?));
-    let mut config = ServerConfig::try_new(chain, key)?;
-    let alpn: Vec<&'static [u8]> = args.alpn.iter().map(|p| &*p.clone().into_bytes().leak()).collect();
-    config.alpn_protocols = alpn.leak();
-    let store = LruSessionStore::new(vec![SessionSlot::EMPTY; STORE_SLOTS].leak());
-    config.sessions = ServerSessions::Store(Box::leak(Box::new(store)));
+/// The config, built once at run time: it owns its chain, key, ALPN list
+/// and session store (no `'static` data, nothing leaked; a server that
+/// reloads its certificate builds a new one and a new acceptor).
+fn load_config(args: &Args) -> Result<Arc<OwnedServerConfig>, Box<dyn Error>> {
+    let mut config = OwnedServerConfig::new(OwnedCertifiedKey::from_pem_files(&args.cert, &args.key)?);
+    config.alpn_protocols = args.alpn.iter().map(|p| p.clone().into_bytes()).collect();
+    config.sessions = OwnedServerSessions::Store(Arc::new(LruSessionStore::with_capacity(STORE_SLOTS)));
     Ok(Arc::new(config))
 }
 

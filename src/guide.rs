@@ -190,32 +190,23 @@
 //!
 //! With the `tokio` feature, [`tokio::TlsAcceptor`] accepts connections over
 //! any `AsyncRead + AsyncWrite` transport. The config is shared by all
-//! connection tasks as an `Arc<ServerConfig<'static>>`: load what it
-//! borrows once at start-up and leak it, so that it lives as long as the
-//! program.
+//! connection tasks in an `Arc`: an
+//! [`OwnedServerConfig`] owns its chain,
+//! key, store and verifier, loaded at run time; it goes when the acceptor
+//! and the last connection made with it are gone (a server that reloads
+//! its certificate makes a new config and a new acceptor).
 //!
 #![cfg_attr(feature = "tokio", doc = "```no_run")]
 #![cfg_attr(not(feature = "tokio"), doc = "```ignore")]
-//! use std::path::Path;
 //! use std::sync::Arc;
-//! use sansio_tls::crypto::SigningKey;
+//! use sansio_tls::config::{OwnedCertifiedKey, OwnedServerConfig};
 //! use sansio_tls::tokio::TlsAcceptor;
-//! use sansio_tls::{ServerConfig, pem};
 //! use tokio::io::{AsyncReadExt, AsyncWriteExt};
-//!
-//! /// Loads the chain and key once; leaking them makes the config `'static`.
-//! fn load(chain_pem: &Path, key_pem: &Path) -> Result<Arc<ServerConfig<'static>>, Box<dyn std::error::Error>> {
-//!     let certs: &'static [Vec<u8>] = pem::read_certs(chain_pem)?.leak();
-//!     let chain: &'static [&'static [u8]] = certs.iter().map(Vec::as_slice).collect::<Vec<_>>().leak();
-//!     let (_format, key_der) = pem::read_private_key(key_pem)?;
-//!     let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(&key_der)?));
-//!     Ok(Arc::new(ServerConfig::try_new(chain, key)?))
-//! }
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//!     let config = load(Path::new("server-chain.pem"), Path::new("server.key.pem"))?;
-//!     let acceptor = TlsAcceptor::from(config);
+//!     let cred = OwnedCertifiedKey::from_pem_files("server-chain.pem", "server.key.pem")?;
+//!     let acceptor = TlsAcceptor::from(Arc::new(OwnedServerConfig::new(cred)));
 //!     let listener = tokio::net::TcpListener::bind("0.0.0.0:8443").await?;
 //!     loop {
 //!         let (tcp, peer) = listener.accept().await?;
@@ -612,19 +603,22 @@
 //! client certificates the same way, with
 //! [`WebPkiClientVerifier`](crate::cert::WebPkiClientVerifier).
 //!
-//! For a config that must be `'static` (the tokio adapters), leak the
-//! certificates, the anchors and the verifier once, at start-up:
+//! For a config shared by tasks (the tokio adapters), an
+//! [`OwnedClientConfig`] owns the
+//! anchors and the verifier (feature `alloc`):
 //!
 //! ```
 //! use std::sync::Arc;
-//! use sansio_tls::cert::{CertificateDer, TrustAnchor, WebPkiServerVerifier, trust_anchor_from_der};
-//! use sansio_tls::ClientConfig;
+//! use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+//! use sansio_tls::config::OwnedClientConfig;
 //!
-//! let certs: &'static [CertificateDer<'static>] = rustls_native_certs::load_native_certs().certs.leak();
-//! let roots: &'static [TrustAnchor<'static>] =
-//!     certs.iter().filter_map(|der| trust_anchor_from_der(der).ok()).collect::<Vec<_>>().leak();
-//! let verifier: &'static WebPkiServerVerifier<'static> = Box::leak(Box::new(WebPkiServerVerifier::new(roots)));
-//! let config: Arc<ClientConfig<'static>> = Arc::new(ClientConfig::new(verifier));
+//! let roots = rustls_native_certs::load_native_certs()
+//!     .certs
+//!     .iter()
+//!     .filter_map(|der| trust_anchor_from_der(der).ok().map(|a| a.to_owned()))
+//!     .collect();
+//! let verifier = WebPkiServerVerifier::from_roots(roots);
+//! let config = Arc::new(OwnedClientConfig::new(Arc::new(verifier)));
 //! # let _ = config;
 //! ```
 //!
@@ -634,6 +628,10 @@
 //! another.
 //!
 //! [`CryptoRng`]: https://docs.rs/rand_core/0.10/rand_core/trait.CryptoRng.html
+#![cfg_attr(feature = "alloc", doc = "[`OwnedServerConfig`]: crate::config::OwnedServerConfig")]
+#![cfg_attr(feature = "alloc", doc = "[`OwnedClientConfig`]: crate::config::OwnedClientConfig")]
+#![cfg_attr(not(feature = "alloc"), doc = "[`OwnedServerConfig`]: crate#features")]
+#![cfg_attr(not(feature = "alloc"), doc = "[`OwnedClientConfig`]: crate#features")]
 #![cfg_attr(feature = "std", doc = "[`io::TlsStream`]: crate::io::TlsStream")]
 #![cfg_attr(feature = "std", doc = "[take_events]: crate::io::TlsStream::take_events")]
 #![cfg_attr(feature = "std", doc = "[`pem::read_certs`]: crate::pem::read_certs")]

@@ -35,13 +35,13 @@ fn run_auth(
     let cverifier = WebPkiClientVerifier::new(&roots);
     let creds: Vec<CertifiedKey<'_>> = client_cred.into_iter().collect();
     let mut ccfg = ClientConfig::new(&sverifier);
-    ccfg.client_certs = &creds;
+    ccfg.client_certs = (&creds).into();
     let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
     scfg.client_auth = auth;
     scfg.client_verifier = Some(&cverifier);
     let ca_dn = sansio_tls::crypto::certificate_subject(ECDSA_CA).unwrap();
     let cas = [ca_dn];
-    scfg.client_auth_cas = &cas;
+    scfg.client_auth_cas = (&cas).into();
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     let mut chains = Vec::new();
@@ -148,7 +148,7 @@ fn client_certificate_only_in_a_renegotiation() {
     let cverifier = WebPkiClientVerifier::new(&roots);
     let creds = [CertifiedKey::new(&CLIENT_CHAIN, &ckey).unwrap()];
     let mut ccfg = ClientConfig::new(&sverifier);
-    ccfg.client_certs = &creds;
+    ccfg.client_certs = (&creds).into();
     let mut scfg = ServerConfig::new(&SERVER_CHAIN, &skey);
     scfg.client_verifier = Some(&cverifier);
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
@@ -179,7 +179,7 @@ fn server_picks_the_credential_matching_server_name() {
     let other_key = SigningKey::from_der(CLIENT_KEY).unwrap();
     let other = [CertifiedKey::new(&CLIENT_CHAIN, &other_key).unwrap()];
     let mut scfg = ServerConfig::new(&SERVER_CHAIN, &default_key);
-    scfg.more_certs = &other;
+    scfg.more_certs = (&other).into();
     for (name, want) in [("client.test", CLIENT_CERT), ("localhost", ECDSA_SERVER), ("unknown.test", ECDSA_SERVER)] {
         let rec = Recorder(Default::default());
         let ccfg = ClientConfig::new(&rec);
@@ -191,12 +191,18 @@ fn server_picks_the_credential_matching_server_name() {
     }
 }
 
-/// Always presents the given credential, whatever the server asks.
-struct Always<'a>(CertifiedKey<'a>);
+/// Always presents the first configured credential, whatever CAs the
+/// server names.
+struct Always;
 
-impl sansio_tls::config::ResolveClientCert for Always<'_> {
-    fn resolve(&self, _: &sansio_tls::codec::CertificateRequest<'_>) -> Option<CertifiedKey<'_>> {
-        Some(self.0)
+impl sansio_tls::config::ResolveClientCert for Always {
+    fn resolve(
+        &self,
+        _: &sansio_tls::codec::CertificateRequest<'_>,
+        credentials: sansio_tls::config::CertifiedKeys<'_>,
+    ) -> Option<usize> {
+        assert_eq!(credentials.len(), 1);
+        Some(0)
     }
 }
 
@@ -219,9 +225,10 @@ fn untrusted_or_expired_client_certificates_are_refused_by_the_server() {
             ErrorKind::CertificateExpired.into(),
         ),
     ] {
-        let resolver = Always(cred);
+        let creds = [cred];
         let mut ccfg = ClientConfig::new(&sverifier);
-        ccfg.client_cert_resolver = Some(&resolver);
+        ccfg.client_certs = (&creds).into();
+        ccfg.client_cert_resolver = Some(&Always);
         // The server's own certificate must still pass at that time.
         struct Any;
         impl ServerCertVerifier for Any {
@@ -273,7 +280,7 @@ fn one_server_with_ecdsa_and_rsa_serves_both_kinds_of_client() {
     let rkey = SigningKey::from_der(include_bytes!("../vectors/pki/rsa-server.key.der")).unwrap();
     let more = [CertifiedKey::new(&RSA_CHAIN, &rkey).unwrap()];
     let mut scfg = ServerConfig::new(&SERVER_CHAIN, &ekey);
-    scfg.more_certs = &more;
+    scfg.more_certs = (&more).into();
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap(), trust_anchor_from_der(RSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let rsa_suites = [
@@ -334,9 +341,10 @@ fn keys_outside_the_crate_sign_for_server_and_client() {
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let sverifier = WebPkiServerVerifier::new(&roots);
     let cverifier = WebPkiClientVerifier::new(&roots);
-    let resolver = Always(CertifiedKey::new(&CLIENT_CHAIN, &client_se).unwrap());
+    let creds = [CertifiedKey::new(&CLIENT_CHAIN, &client_se).unwrap()];
     let mut ccfg = ClientConfig::new(&sverifier);
-    ccfg.client_cert_resolver = Some(&resolver);
+    ccfg.client_certs = (&creds).into();
+    ccfg.client_cert_resolver = Some(&Always);
     let mut scfg = ServerConfig::try_new(&SERVER_CHAIN, &server_se).unwrap();
     scfg.client_auth = ClientAuth::Require;
     scfg.client_verifier = Some(&cverifier);

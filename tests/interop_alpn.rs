@@ -26,7 +26,7 @@ fn server_with_alpn(protocols: &'static [&'static [u8]]) -> (u16, mpsc::Receiver
         let key = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
         let chain = [ECDSA_SERVER, ECDSA_CA];
         let mut config = ServerConfig::new(&chain, &key);
-        config.alpn_protocols = protocols;
+        config.alpn_protocols = protocols.into();
         let _ = tx.send(serve_one(&listener, &config));
     });
     (port, rx)
@@ -74,7 +74,7 @@ fn our_client_with_s_server_alpn() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let offered: [&[u8]; 2] = [b"h2", b"http/1.1"];
     let mut config = ClientConfig::new(&verifier);
-    config.alpn_protocols = &offered;
+    config.alpn_protocols = (&offered).into();
     let sock = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
     let (mut rx, mut tx) = (vec![0; BUF], vec![0; BUF]);

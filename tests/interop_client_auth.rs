@@ -64,7 +64,7 @@ fn spawn_server(client_ca: &'static [u8]) -> (u16, mpsc::Receiver<Served>) {
         let mut config = ServerConfig::new(&chain, &key);
         config.client_auth = ClientAuth::Require;
         config.client_verifier = Some(&verifier);
-        config.client_auth_cas = &cas;
+        config.client_auth_cas = (&cas).into();
         let _ = tx.send(serve_one(&listener, &config));
     });
     (port, rx)
@@ -210,7 +210,7 @@ fn our_client(port: u16, creds: &[CertifiedKey<'_>], send: &[u8], expect: &[u8])
     let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let mut config = ClientConfig::new(&verifier);
-    config.client_certs = creds;
+    config.client_certs = creds.into();
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     let sock = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| format!("connect: {e}"))?;
     sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();

@@ -58,7 +58,7 @@ fn spawn_server(identity: Identity, conns: usize) -> (u16, mpsc::Receiver<Served
             Identity::Rsa => ServerConfig::new(&rsa_chain, &rsa_key),
             Identity::Both => {
                 let mut c = ServerConfig::new(&ecdsa_chain, &ecdsa_key);
-                c.more_certs = &more;
+                c.more_certs = (&more).into();
                 c
             }
         };

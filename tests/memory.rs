@@ -598,7 +598,7 @@ fn alpn_is_negotiated_by_server_preference() {
     let verifier = WebPkiServerVerifier::new(&roots);
     let offered: [&[u8]; 2] = [b"h2", b"http/1.1"];
     let mut ccfg = ClientConfig::new(&verifier);
-    ccfg.alpn_protocols = &offered;
+    ccfg.alpn_protocols = (&offered).into();
     for (server_list, want) in [
         (&[&b"http/1.1"[..], b"h2"][..], Ok(Some(&b"http/1.1"[..]))),
         (&[&b"h2"[..]][..], Ok(Some(&b"h2"[..]))),
@@ -606,7 +606,7 @@ fn alpn_is_negotiated_by_server_preference() {
         (&[&b"spdy/3"[..]][..], Err(ErrorKind::NoApplicationProtocol.into())),
     ] {
         let mut scfg = ServerConfig::new(&f.chain, &f.key);
-        scfg.alpn_protocols = server_list;
+        scfg.alpn_protocols = server_list.into();
         pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
         let mut out = Outcome::default();
         run(&mut client, &mut server, &mut out);
@@ -628,7 +628,7 @@ fn alpn_is_negotiated_by_server_preference() {
     let plain = ClientConfig::new(&verifier);
     let list: [&[u8]; 1] = [b"h2"];
     let mut scfg = ServerConfig::new(&f.chain, &f.key);
-    scfg.alpn_protocols = &list;
+    scfg.alpn_protocols = (&list).into();
     pair!(client, server, &plain, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();
     run(&mut client, &mut server, &mut out);

@@ -152,7 +152,7 @@ fn a_p384_key_needs_the_client_to_list_secp384r1() {
     assert_eq!(out.server_error, Some(ErrorKind::HandshakeFailure.into()), "{out:?}");
     assert_eq!(out.client_error, Some(ErrorKind::AlertReceived(AlertDescription::HandshakeFailure).into()));
     let more = [CertifiedKey::new(&p256_chain, &p256_key).unwrap()];
-    let both = ServerConfig { more_certs: &more, ..only_p384 };
+    let both = ServerConfig { more_certs: (&more).into(), ..only_p384 };
     let (c, _) = handshake_done(&ccfg, &both);
     assert_eq!(c.peer_cert_sha256, Some(sha256(ECDSA_SERVER)));
 }
@@ -188,7 +188,7 @@ fn p384_client_certificate() {
     let creds = [CertifiedKey::new(&client_chain, &ckey).unwrap()];
     let skey = SigningKey::from_der(ECDSA_SERVER_KEY).unwrap();
     let chain = [ECDSA_SERVER, ECDSA_CA];
-    let ccfg = ClientConfig { client_certs: &creds, ..ClientConfig::new(&sverifier) };
+    let ccfg = ClientConfig { client_certs: (&creds).into(), ..ClientConfig::new(&sverifier) };
     let mut scfg = ServerConfig::try_new(&chain, &skey).unwrap();
     scfg.client_auth = ClientAuth::Require;
     scfg.client_verifier = Some(&cverifier);

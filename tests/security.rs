@@ -127,7 +127,7 @@ fn renegotiation_asking_for_a_certificate_never_resumes() {
         ccfg.session_cache = Some(&cache);
         ccfg.session_tickets = false;
         if with_cert {
-            ccfg.client_certs = creds;
+            ccfg.client_certs = creds.into();
         }
         let mut scfg = ServerConfig::new(&CHAIN, skey);
         scfg.sessions = ServerSessions::Store(&store);
@@ -212,7 +212,7 @@ fn sessions_resume_in_their_own_context_only() {
     let strict = auth_config(skey, ClientAuth::Require, cverifier, ServerSessions::Store(&store), true);
     let other_app = ServerConfig { session_context: b"another application", ..strict };
     let mut ccfg = ClientConfig::new(sverifier);
-    ccfg.client_certs = creds;
+    ccfg.client_certs = creds.into();
     let (out, s) = connect(&ccfg, &strict, None, 1);
     assert!(!server_done(&out).resumed);
     let s = s.unwrap();
@@ -240,8 +240,8 @@ fn resumed_renegotiation_keeps_the_client_identity() {
     let mut cfg_a = ClientConfig::new(sverifier);
     cfg_a.session_cache = Some(&cache);
     cfg_a.session_tickets = false;
-    cfg_a.client_certs = creds_a;
-    let cfg_b = ClientConfig { client_certs: creds_b, session_cache: None, ..cfg_a };
+    cfg_a.client_certs = creds_a.into();
+    let cfg_b = ClientConfig { client_certs: creds_b.into(), session_cache: None, ..cfg_a };
 
     pair!(client, server, &cfg_a, ClientParams::new("localhost"), &scfg, (1, 2), NOW);
     let mut out = Outcome::default();

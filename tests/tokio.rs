@@ -61,7 +61,7 @@ fn server_config(adjust: impl FnOnce(&mut ServerConfig<'static>)) -> Arc<ServerC
     let key = leak(SigningKey::from_der(ECDSA_SERVER_KEY).unwrap());
     let chain: &'static [&'static [u8]] = leak([ECDSA_SERVER]);
     let mut config = ServerConfig::new(chain, key);
-    config.alpn_protocols = ALPN;
+    config.alpn_protocols = ALPN.into();
     adjust(&mut config);
     Arc::new(config)
 }
@@ -145,8 +145,8 @@ async fn our_client_and_server_echo_over_tcp() {
     let client_key = leak(SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap());
     let creds = leak([CertifiedKey::new(leak([ECDSA_CLIENT]), client_key).unwrap()]);
     let connector = TlsConnector::from(client_config(|c| {
-        c.alpn_protocols = &[b"echo/1"];
-        c.client_certs = creds;
+        c.alpn_protocols = sansio_tls::config::ByteStrings::new(&[b"echo/1"]);
+        c.client_certs = creds.into();
     }));
     let (listener, addr) = listen().await;
 

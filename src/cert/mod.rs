@@ -7,6 +7,9 @@
 //! client certificates with a [`ClientCertVerifier`]. [The
 //! guide](crate::guide#trust-roots) shows where roots come from.
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 use core::time::Duration;
 /// A DER certificate, as the verifier traits receive chains (from
 /// `rustls-pki-types`). It borrows or owns its bytes and derefs to `[u8]`.
@@ -384,6 +387,25 @@ pub trait ClientCertVerifier: Send + Sync {
 
 /// A digest of trust anchors (subject, key, name constraints), for a
 /// verifier's session context.
+/// A verifier's trust anchors: borrowed, or with `alloc` owned.
+#[derive(Clone, Debug)]
+enum Roots<'a> {
+    Borrowed(&'a [TrustAnchor<'a>]),
+    #[cfg(feature = "alloc")]
+    Owned(alloc::vec::Vec<TrustAnchor<'static>>),
+}
+
+impl<'a> core::ops::Deref for Roots<'a> {
+    type Target = [TrustAnchor<'a>];
+    fn deref(&self) -> &[TrustAnchor<'a>] {
+        match self {
+            Roots::Borrowed(r) => r,
+            #[cfg(feature = "alloc")]
+            Roots::Owned(r) => r,
+        }
+    }
+}
+
 fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
     let parts = roots.iter().flat_map(|r| {
         [
@@ -427,16 +449,25 @@ fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
 /// assert_eq!(public.verify_server_cert(&chain, "localhost", jan_2027).unwrap_err().kind(), ErrorKind::UnknownCa);
 /// # Ok::<(), sansio_tls::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct WebPkiServerVerifier<'a> {
-    roots: &'a [TrustAnchor<'a>],
+    roots: Roots<'a>,
     context: [u8; 32],
 }
 
 impl<'a> WebPkiServerVerifier<'a> {
     /// A verifier trusting `roots`.
     pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
-        WebPkiServerVerifier { roots, context: anchors_digest(b"webpki server", roots) }
+        WebPkiServerVerifier { roots: Roots::Borrowed(roots), context: anchors_digest(b"webpki server", roots) }
+    }
+
+    /// A verifier that owns its roots (feature `alloc`; make them with
+    /// [`TrustAnchor::to_owned`]), for an owned config: see
+    /// [`OwnedClientConfig`](crate::config::OwnedClientConfig).
+    #[cfg(feature = "alloc")]
+    pub fn from_roots(roots: alloc::vec::Vec<TrustAnchor<'static>>) -> WebPkiServerVerifier<'static> {
+        let context = anchors_digest(b"webpki server", &roots);
+        WebPkiServerVerifier { roots: Roots::Owned(roots), context }
     }
 }
 
@@ -453,7 +484,7 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
             SUPPORTED_SIG_ALGS,
-            self.roots,
+            &self.roots,
             intermediates,
             unix_time(now_unix_secs),
             webpki::KeyUsage::server_auth(),
@@ -492,19 +523,28 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
 /// let mut config = ServerConfig::try_new(&chain, &key)?;
 /// config.client_auth = ClientAuth::Require;
 /// config.client_verifier = Some(&client_verifier);
-/// config.client_auth_cas = &ca_names;
+/// config.client_auth_cas = (&ca_names).into();
 /// # Ok::<(), sansio_tls::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct WebPkiClientVerifier<'a> {
-    roots: &'a [TrustAnchor<'a>],
+    roots: Roots<'a>,
     context: [u8; 32],
 }
 
 impl<'a> WebPkiClientVerifier<'a> {
     /// A verifier trusting `roots`.
     pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
-        WebPkiClientVerifier { roots, context: anchors_digest(b"webpki client", roots) }
+        WebPkiClientVerifier { roots: Roots::Borrowed(roots), context: anchors_digest(b"webpki client", roots) }
+    }
+
+    /// A verifier that owns its roots (feature `alloc`; make them with
+    /// [`TrustAnchor::to_owned`]), for an owned config: see
+    /// [`OwnedClientConfig`](crate::config::OwnedClientConfig).
+    #[cfg(feature = "alloc")]
+    pub fn from_roots(roots: alloc::vec::Vec<TrustAnchor<'static>>) -> WebPkiClientVerifier<'static> {
+        let context = anchors_digest(b"webpki client", &roots);
+        WebPkiClientVerifier { roots: Roots::Owned(roots), context }
     }
 }
 
@@ -514,7 +554,7 @@ impl ClientCertVerifier for WebPkiClientVerifier<'_> {
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
             SUPPORTED_SIG_ALGS,
-            self.roots,
+            &self.roots,
             intermediates,
             unix_time(now_unix_secs),
             webpki::KeyUsage::client_auth(),

@@ -8,6 +8,7 @@
 
 use super::enums::*;
 use super::reader::{Reader, Writer};
+use super::strings::ByteStrings;
 use crate::error::Error;
 
 /// The protocol version this crate speaks: TLS 1.2 = {3, 3}.
@@ -343,7 +344,7 @@ pub struct ClientHelloRepr<'a> {
     /// signature_algorithms.
     pub signature_schemes: &'a [SignatureScheme],
     /// ALPN protocol names.
-    pub alpn: &'a [&'a [u8]],
+    pub alpn: ByteStrings<'a>,
     /// Offer extended_master_secret.
     pub extended_master_secret: bool,
     /// renegotiation_info contents; `None` omits the extension (then the
@@ -658,7 +659,8 @@ impl<'a> CertificateMsg<'a> {
 
     internal! {
         /// Encodes a Certificate message for `chain` (end-entity first).
-        fn encode(w: &mut Writer<'_>, chain: &[&[u8]]) -> Result<(), Error> {
+        fn encode<'c>(w: &mut Writer<'_>, chain: impl Into<ByteStrings<'c>>) -> Result<(), Error> {
+            let chain = chain.into();
             write_handshake(w, HandshakeType::Certificate, |w| w.vec(3, |w| chain.iter().try_for_each(|c| w.vec24(c))))
         }
     }
@@ -790,12 +792,13 @@ impl<'a> CertificateRequest<'a> {
     #[cfg(feature = "server")]
     internal! {
         /// Encodes a CertificateRequest.
-        fn encode(
+        fn encode<'c>(
             w: &mut Writer<'_>,
             certificate_types: &[u8],
             schemes: &[SignatureScheme],
-            authorities: &[&[u8]],
+            authorities: impl Into<ByteStrings<'c>>,
         ) -> Result<(), Error> {
+            let authorities = authorities.into();
             write_handshake(w, HandshakeType::CertificateRequest, |w| {
                 w.vec8(certificate_types)?;
                 w.vec(2, |w| schemes.iter().try_for_each(|s| w.u16(s.to_wire())))?;

@@ -10,6 +10,8 @@ pub use reader::{Reader, Writer};
 
 mod handshake;
 pub use handshake::*;
+mod strings;
+pub use strings::ByteStrings;
 
 #[cfg(test)]
 mod tests;

@@ -265,7 +265,7 @@ fn client_hello_encode_every_extension() {
         max_fragment_length: Some(MaxFragmentLength::Bytes2048),
         groups: GROUPS,
         signature_schemes: SCHEMES,
-        alpn: ALPN,
+        alpn: ByteStrings::new(ALPN),
         extended_master_secret: true,
         renegotiation_info: Some(&[]),
         session_ticket: Some(&[]),

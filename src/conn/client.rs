@@ -1,13 +1,12 @@
 //! The client side: opening a connection, renegotiation, and the session.
 
 use super::{Buffer, Connection, Side};
-use crate::config::ClientConfig;
+use crate::config::{ClientConfig, ClientConfigRef};
 use crate::error::Error;
 use crate::handshake::Ctx;
 use crate::handshake::client::{ClientHandshake, ServerName};
 use crate::session::ClientSession;
 use crate::time::Instant;
-use core::ops::Deref;
 
 /// A client connection: [`Connection`] over the client handshake.
 ///
@@ -51,9 +50,9 @@ use core::ops::Deref;
 /// }
 /// assert_eq!(got.as_deref(), Some(&b"hello"[..]));
 /// ```
-pub type ClientConnection<'a, R, B, C = &'a ClientConfig<'a>> = Connection<ClientHandshake<'a, C>, R, B>;
+pub type ClientConnection<'a, R, B, C = &'a ClientConfig<'a>> = Connection<ClientHandshake<C>, R, B>;
 
-impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> Side for ClientHandshake<'a, C> {}
+impl<C: ClientConfigRef + Clone> Side for ClientHandshake<C> {}
 
 /// What a client connection is opened with besides its config.
 ///
@@ -95,9 +94,9 @@ impl<'p> ClientParams<'p> {
     }
 }
 
-impl<'a, C, R, B> Connection<ClientHandshake<'a, C>, R, B>
+impl<C, R, B> Connection<ClientHandshake<C>, R, B>
 where
-    C: Deref<Target = ClientConfig<'a>> + Clone,
+    C: ClientConfigRef + Clone,
     R: rand_core::CryptoRng,
     B: Buffer,
 {

@@ -3,12 +3,11 @@
 
 use super::{Buffer, Connection, Side};
 use crate::codec::{self, ContentType};
-use crate::config::{ClientAuth, ServerConfig};
+use crate::config::{ClientAuth, ServerConfig, ServerConfigRef};
 use crate::error::Error;
 use crate::handshake::server::ServerHandshake;
 use crate::session::Session;
 use crate::time::Instant;
-use core::ops::Deref;
 
 /// A server connection: [`Connection`] over the server handshake.
 ///
@@ -24,17 +23,17 @@ use core::ops::Deref;
 ///
 /// ```
 /// use std::sync::Arc;
+/// use sansio_tls::config::{OwnedCertifiedKey, OwnedServerConfig};
 /// use sansio_tls::crypto::SigningKey;
 /// use sansio_tls::rand_core::UnwrapErr;
-/// use sansio_tls::{Instant, ServerConfig, ServerConnection, conn};
+/// use sansio_tls::{Instant, ServerConnection, conn};
 ///
 /// type Rng = UnwrapErr<getrandom::SysRng>;
-/// type Owned = ServerConnection<'static, Rng, Vec<u8>, Arc<ServerConfig<'static>>>;
+/// type Owned = ServerConnection<'static, Rng, Vec<u8>, Arc<OwnedServerConfig>>;
 ///
-/// static CHAIN: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
-/// let key: &'static SigningKey =
-///     Box::leak(Box::new(SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?));
-/// let config = Arc::new(ServerConfig::try_new(&CHAIN, key)?);
+/// let chain = vec![include_bytes!("../../vectors/pki/ecdsa-server.der").to_vec()];
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// let config = Arc::new(OwnedServerConfig::new(OwnedCertifiedKey::new(chain, Arc::new(key))?));
 ///
 /// let (rx, tx) = (vec![0; conn::RECOMMENDED_RECEIVE_BUFFER], vec![0; 20_000]);
 /// let server: Owned = ServerConnection::new(config.clone(), rx, tx, UnwrapErr(getrandom::SysRng), Instant::now())?;
@@ -42,13 +41,13 @@ use core::ops::Deref;
 /// assert!(handle.join().unwrap());
 /// # Ok::<(), sansio_tls::Error>(())
 /// ```
-pub type ServerConnection<'a, R, B, C = &'a ServerConfig<'a>> = Connection<ServerHandshake<'a, C>, R, B>;
+pub type ServerConnection<'a, R, B, C = &'a ServerConfig<'a>> = Connection<ServerHandshake<C>, R, B>;
 
-impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> Side for ServerHandshake<'a, C> {}
+impl<C: ServerConfigRef + Clone> Side for ServerHandshake<C> {}
 
-impl<'a, C, R, B> Connection<ServerHandshake<'a, C>, R, B>
+impl<C, R, B> Connection<ServerHandshake<C>, R, B>
 where
-    C: Deref<Target = ServerConfig<'a>> + Clone,
+    C: ServerConfigRef + Clone,
     R: rand_core::CryptoRng,
     B: Buffer,
 {
@@ -57,7 +56,7 @@ where
     /// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) for buffers under
     /// [`MIN_BUFFER`](super::MIN_BUFFER).
     pub fn new(config: C, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
-        if config.cert_chain.is_empty() {
+        if config.server_config().cert_chain.is_empty() {
             return Err(Error::InvalidState.because("server configuration has no certificate"));
         }
         Connection::with_side(ServerHandshake::new(config, now), rx, tx, rng, now)

@@ -75,7 +75,7 @@ fn server_checks_renegotiation_info() {
 fn with_client<T>(
     prev: Option<Previous>,
     allow_change: bool,
-    f: impl for<'x> FnOnce(&mut ClientHandshake<'x, &'x ClientConfig<'x>>, &mut Ctx<'_, TestRng>) -> T,
+    f: impl for<'x> FnOnce(&mut ClientHandshake<&'x ClientConfig<'x>>, &mut Ctx<'_, TestRng>) -> T,
 ) -> T {
     let roots = [trust_anchor_from_der(CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);

@@ -6,6 +6,9 @@ use super::{ClientSession, Session};
 use crate::crypto;
 use core::cell::RefCell;
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
 /// A server's session store: store / retrieve / remove by session ID, like
 /// a database back-end.
 ///
@@ -196,10 +199,9 @@ impl SlotKey {
 /// let mut slots: [LruSlot<Session>; 8] = [LruSlot::EMPTY; 8];
 /// let store = LruSessionStore::new(&mut slots);
 /// assert_eq!(store.capacity(), 8);
-/// // With a heap: any number, leaked for a `'static` config.
-/// let slots = vec![LruSlot::EMPTY; 10_000].leak();
-/// let cache: LruClientCache<'static> = LruClientCache::new(slots);
-/// # let _ = cache;
+/// // With a heap (feature `alloc`): any number, owned by the store.
+/// let cache: LruClientCache<'static> = LruClientCache::with_capacity(10_000);
+/// assert_eq!(cache.capacity(), 10_000);
 /// ```
 #[derive(Clone)]
 pub struct LruSlot<V> {
@@ -243,8 +245,36 @@ pub type ClientCacheSlot = LruSlot<ClientSession>;
 
 /// The slots and the use counter of an LRU.
 struct LruState<'m, V> {
-    slots: &'m mut [LruSlot<V>],
+    slots: Slots<'m, V>,
     clock: u64,
+}
+
+/// An LRU's slots: the caller's memory, or with `alloc` its own.
+enum Slots<'m, V> {
+    Borrowed(&'m mut [LruSlot<V>]),
+    #[cfg(feature = "alloc")]
+    Owned(alloc::boxed::Box<[LruSlot<V>]>),
+}
+
+impl<V> core::ops::Deref for Slots<'_, V> {
+    type Target = [LruSlot<V>];
+    fn deref(&self) -> &[LruSlot<V>] {
+        match self {
+            Slots::Borrowed(s) => s,
+            #[cfg(feature = "alloc")]
+            Slots::Owned(s) => s,
+        }
+    }
+}
+
+impl<V> core::ops::DerefMut for Slots<'_, V> {
+    fn deref_mut(&mut self) -> &mut [LruSlot<V>] {
+        match self {
+            Slots::Borrowed(s) => s,
+            #[cfg(feature = "alloc")]
+            Slots::Owned(s) => s,
+        }
+    }
 }
 
 /// The one fixed-capacity LRU of the crate: keyed slots in caller memory
@@ -256,7 +286,7 @@ struct Lru<'m, V> {
 }
 
 impl<'m, V: Clone> Lru<'m, V> {
-    fn new(slots: &'m mut [LruSlot<V>]) -> Self {
+    fn new(slots: Slots<'m, V>) -> Self {
         Lru { state: critical_section::Mutex::new(RefCell::new(LruState { slots, clock: 0 })) }
     }
 
@@ -323,7 +353,14 @@ pub struct LruSessionStore<'m>(Lru<'m, Session>);
 impl<'m> LruSessionStore<'m> {
     /// A store over `slots`; its capacity is `slots.len()`.
     pub fn new(slots: &'m mut [SessionSlot]) -> Self {
-        LruSessionStore(Lru::new(slots))
+        LruSessionStore(Lru::new(Slots::Borrowed(slots)))
+    }
+
+    /// A store with `capacity` slots of its own, on the heap (feature
+    /// `alloc`), for an [`OwnedServerConfig`](crate::config::OwnedServerConfig).
+    #[cfg(feature = "alloc")]
+    pub fn with_capacity(capacity: usize) -> LruSessionStore<'static> {
+        LruSessionStore(Lru::new(Slots::Owned((0..capacity).map(|_| LruSlot::EMPTY).collect())))
     }
 
     /// How many sessions fit.
@@ -416,7 +453,19 @@ pub struct LruClientCache<'m>(Lru<'m, ClientSession>);
 impl<'m> LruClientCache<'m> {
     /// A cache over `slots`.
     pub fn new(slots: &'m mut [ClientCacheSlot]) -> Self {
-        LruClientCache(Lru::new(slots))
+        LruClientCache(Lru::new(Slots::Borrowed(slots)))
+    }
+
+    /// A cache with `capacity` slots of its own, on the heap (feature
+    /// `alloc`), for an [`OwnedClientConfig`](crate::config::OwnedClientConfig).
+    #[cfg(feature = "alloc")]
+    pub fn with_capacity(capacity: usize) -> LruClientCache<'static> {
+        LruClientCache(Lru::new(Slots::Owned((0..capacity).map(|_| LruSlot::EMPTY).collect())))
+    }
+
+    /// How many sessions fit.
+    pub fn capacity(&self) -> usize {
+        self.0.capacity()
     }
 
     /// The slot key for a cache key: its SHA-256, fixed size.

@@ -3,8 +3,10 @@
 
 extern crate std;
 
+use super::SharedClientConfig;
 use super::sealed::FollowUp;
 use super::{Buffers, ClientConnection, Handshake, Rng, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
+use crate::config::ClientConfigRef;
 use crate::conn::Connection;
 use crate::handshake::client::ClientHandshake;
 use crate::{ClientConfig, ClientParams, Error, ErrorKind, Event, Instant};
@@ -22,10 +24,6 @@ use std::vec::Vec;
 /// default) with [`TlsConnector::buffer_sizes`].
 pub const DEFAULT_CLIENT_RECEIVE_BUFFER: usize = crate::record::MAX_RECORD + 16 * 1024;
 
-/// Room for a client certificate chain chosen by a resolver (its size is
-/// not known in advance).
-const RESOLVED_CHAIN_ROOM: usize = 16 * 1024;
-
 /// A TLS client for tokio transports, like tokio-rustls'
 /// `TlsConnector`: cheap to clone, one per config.
 ///
@@ -42,21 +40,22 @@ const RESOLVED_CHAIN_ROOM: usize = 16 * 1024;
 /// ```
 #[derive(Clone)]
 pub struct TlsConnector {
-    config: Arc<ClientConfig<'static>>,
+    config: SharedClientConfig,
     buffers: Buffers,
     renegotiate_on_request: bool,
 }
 
-impl From<Arc<ClientConfig<'static>>> for TlsConnector {
+impl<T: ClientConfigRef + Send + Sync + 'static> From<Arc<T>> for TlsConnector {
     /// A connector with the default buffers: [`DEFAULT_CLIENT_RECEIVE_BUFFER`]
     /// to receive, and to transmit one record or the largest flight the
     /// config can send (its client certificate chains), whichever is
     /// larger.
-    fn from(config: Arc<ClientConfig<'static>>) -> Self {
-        let chain = config.client_certs.iter().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
-        let resolved = if config.client_cert_resolver.is_some() { RESOLVED_CHAIN_ROOM } else { 0 };
+    fn from(config: Arc<T>) -> Self {
+        let config: SharedClientConfig = config;
+        let view = config.client_config();
+        let chain = view.client_certs.iter().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
         TlsConnector {
-            buffers: Buffers { receive: DEFAULT_CLIENT_RECEIVE_BUFFER, transmit: transmit_buffer(chain.max(resolved)) },
+            buffers: Buffers { receive: DEFAULT_CLIENT_RECEIVE_BUFFER, transmit: transmit_buffer(chain) },
             config,
             renegotiate_on_request: false,
         }
@@ -82,8 +81,8 @@ impl TlsConnector {
     }
 
     /// The config.
-    pub fn config(&self) -> &Arc<ClientConfig<'static>> {
-        &self.config
+    pub fn config(&self) -> ClientConfig<'_> {
+        self.config.client_config()
     }
 
     /// Connects over `io` to `server_name` (a DNS name, sent as SNI and
@@ -146,7 +145,7 @@ pub struct Client {
 impl super::Role for Client {}
 
 impl sealed::Role for Client {
-    type Side = ClientHandshake<'static, Arc<ClientConfig<'static>>>;
+    type Side = ClientHandshake<SharedClientConfig>;
 
     fn event(&mut self, event: &Event<'_>) -> Option<FollowUp> {
         match event {

@@ -29,11 +29,15 @@
 //!
 //! # Configs
 //!
-//! Connectors and acceptors hold an `Arc<ClientConfig<'static>>` or
-//! `Arc<ServerConfig<'static>>`: what the config borrows (keys, chains,
-//! verifiers, stores) lives as long as the program, e.g. loaded once at
-//! start-up and leaked (`Box::leak`; see `examples/tokio_server.rs`). An
-//! owned config type, built at run time without `'static` data, is planned.
+//! Connectors and acceptors hold their config in an `Arc`: an
+//! [`OwnedServerConfig`](crate::config::OwnedServerConfig) /
+//! [`OwnedClientConfig`](crate::config::OwnedClientConfig) that owns its
+//! certificates, keys, stores and verifier, loaded at run time (see
+//! `examples/tokio_server.rs`), or a `ServerConfig<'static>` /
+//! `ClientConfig<'static>` over static data (`include_bytes!`). A config
+//! goes when the acceptor and the last connection made with it are gone,
+//! so a server can load a new one (new certificates, new ticket keys) and
+//! make a new acceptor while the old connections finish.
 //!
 //! # What the streams do for you
 //!
@@ -123,8 +127,19 @@ pub type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
 /// }
 /// ```
 #[cfg(feature = "client")]
-pub type ClientConnection =
-    crate::ClientConnection<'static, Rng, Vec<u8>, std::sync::Arc<crate::ClientConfig<'static>>>;
+pub type ClientConnection = crate::ClientConnection<'static, Rng, Vec<u8>, SharedClientConfig>;
+
+/// How a [`TlsConnector`] and its connections hold the config: any
+/// [`ClientConfigRef`](crate::config::ClientConfigRef) in an `Arc`, an
+/// `Arc<ClientConfig<'static>>` or an `Arc<OwnedClientConfig>`.
+#[cfg(feature = "client")]
+pub type SharedClientConfig = std::sync::Arc<dyn crate::config::ClientConfigRef + Send + Sync>;
+
+/// How a [`TlsAcceptor`] and its connections hold the config: any
+/// [`ServerConfigRef`](crate::config::ServerConfigRef) in an `Arc`, an
+/// `Arc<ServerConfig<'static>>` or an `Arc<OwnedServerConfig>`.
+#[cfg(feature = "server")]
+pub type SharedServerConfig = std::sync::Arc<dyn crate::config::ServerConfigRef + Send + Sync>;
 
 /// The server connection inside a [`server::TlsStream`].
 ///
@@ -138,8 +153,7 @@ pub type ClientConnection =
 /// }
 /// ```
 #[cfg(feature = "server")]
-pub type ServerConnection =
-    crate::ServerConnection<'static, Rng, Vec<u8>, std::sync::Arc<crate::ServerConfig<'static>>>;
+pub type ServerConnection = crate::ServerConnection<'static, Rng, Vec<u8>, SharedServerConfig>;
 
 #[cfg(feature = "client")]
 pub use client::{Connect, TlsConnector};
@@ -178,7 +192,7 @@ fn transmit_buffer(handshake_bytes: usize) -> usize {
 }
 
 /// The bytes a certificate chain takes in a Certificate message.
-fn chain_bytes(chain: &[&[u8]]) -> usize {
+fn chain_bytes(chain: crate::config::ByteStrings<'_>) -> usize {
     chain.iter().map(|c| c.len() + 3).sum::<usize>() + 3
 }
 

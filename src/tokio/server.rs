@@ -3,8 +3,10 @@
 
 extern crate std;
 
+use super::SharedServerConfig;
 use super::sealed::FollowUp;
 use super::{Buffers, Handshake, Rng, ServerConnection, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
+use crate::config::ServerConfigRef;
 use crate::conn::{Connection, RECOMMENDED_RECEIVE_BUFFER};
 use crate::handshake::server::ServerHandshake;
 use crate::session::Session;
@@ -31,15 +33,15 @@ type Store = Arc<dyn Fn(&Session) + Send + Sync>;
 /// ```
 /// use std::collections::HashMap;
 /// use std::sync::{Arc, Mutex};
-/// use sansio_tls::crypto::SigningKey;
+/// use sansio_tls::config::{OwnedCertifiedKey, OwnedServerConfig, OwnedServerSessions};
 /// use sansio_tls::session::{ServerSessions, Session};
 /// use sansio_tls::tokio::TlsAcceptor;
-/// use sansio_tls::{ServerConfig, conn};
+/// use sansio_tls::conn;
 ///
-/// static CHAIN: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
-/// let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?));
-/// let mut config = ServerConfig::try_new(&CHAIN, key)?;
-/// config.sessions = ServerSessions::Events;
+/// # let dir = env!("CARGO_MANIFEST_DIR");
+/// # let (chain_pem, key_pem) = (format!("{dir}/vectors/pki/ecdsa-server-chain.pem"), format!("{dir}/vectors/pki/ecdsa-server.key.pem"));
+/// let mut config = OwnedServerConfig::new(OwnedCertifiedKey::from_pem_files(chain_pem, key_pem)?);
+/// config.sessions = OwnedServerSessions::Events;
 ///
 /// let sessions: Arc<Mutex<HashMap<Vec<u8>, Session>>> = Arc::default();
 /// let (found, kept) = (sessions.clone(), sessions.clone());
@@ -55,21 +57,23 @@ type Store = Arc<dyn Fn(&Session) + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct TlsAcceptor {
-    config: Arc<ServerConfig<'static>>,
+    config: SharedServerConfig,
     buffers: Buffers,
     lookup: Option<Lookup>,
     store: Option<Store>,
 }
 
-impl From<Arc<ServerConfig<'static>>> for TlsAcceptor {
+impl<T: ServerConfigRef + Send + Sync + 'static> From<Arc<T>> for TlsAcceptor {
     /// An acceptor with the default buffers:
     /// [`RECOMMENDED_RECEIVE_BUFFER`] to receive (any client, 64 KiB
     /// ClientHellos), and to transmit one record or the server's first
     /// flight (its largest certificate chain and the CA names of a
     /// CertificateRequest), whichever is larger.
-    fn from(config: Arc<ServerConfig<'static>>) -> Self {
-        let chain = config.credentials().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
-        let cas: usize = config.client_auth_cas.iter().map(|dn| dn.len() + 2).sum();
+    fn from(config: Arc<T>) -> Self {
+        let config: SharedServerConfig = config;
+        let view = config.server_config();
+        let chain = view.credentials().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
+        let cas: usize = view.client_auth_cas.iter().map(|dn| dn.len() + 2).sum();
         TlsAcceptor {
             buffers: Buffers { receive: RECOMMENDED_RECEIVE_BUFFER, transmit: transmit_buffer(chain + cas) },
             config,
@@ -106,8 +110,8 @@ impl TlsAcceptor {
     }
 
     /// The config.
-    pub fn config(&self) -> &Arc<ServerConfig<'static>> {
-        &self.config
+    pub fn config(&self) -> ServerConfig<'_> {
+        self.config.server_config()
     }
 
     /// Accepts a TLS connection over `io`; the future gives the stream once
@@ -168,7 +172,7 @@ impl core::fmt::Debug for Server {
 impl super::Role for Server {}
 
 impl sealed::Role for Server {
-    type Side = ServerHandshake<'static, Arc<ServerConfig<'static>>>;
+    type Side = ServerHandshake<SharedServerConfig>;
 
     fn event(&mut self, event: &Event<'_>) -> Option<FollowUp> {
         match event {

@@ -100,20 +100,21 @@ impl Queue {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use sansio_tls::cert::{TrustAnchor, WebPkiServerVerifier, trust_anchor_from_der};
+/// use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
+/// use sansio_tls::config::{OwnedCertifiedKey, OwnedClientConfig, OwnedServerConfig};
 /// use sansio_tls::crypto::SigningKey;
 /// use sansio_tls::tokio::{TlsAcceptor, TlsConnector};
-/// use sansio_tls::{ClientConfig, ServerConfig};
 /// use tokio::io::{AsyncReadExt, AsyncWriteExt};
 ///
-/// static CA: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
-/// static CHAIN: [&[u8]; 2] = [include_bytes!("../../vectors/pki/ecdsa-server.der"), CA];
-/// // What the 'static configs borrow is made once and leaked.
-/// let key: &'static SigningKey = Box::leak(Box::new(SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?));
-/// let roots: &'static [TrustAnchor<'static>] = Box::leak(Box::new([trust_anchor_from_der(CA)?]));
-/// let verifier: &'static WebPkiServerVerifier<'static> = Box::leak(Box::new(WebPkiServerVerifier::new(roots)));
-/// let acceptor = TlsAcceptor::from(Arc::new(ServerConfig::try_new(&CHAIN, key)?));
-/// let connector = TlsConnector::from(Arc::new(ClientConfig::new(verifier)));
+/// let ca = include_bytes!("../../vectors/pki/ecdsa-ca.der").to_vec();
+/// let chain = vec![include_bytes!("../../vectors/pki/ecdsa-server.der").to_vec(), ca.clone()];
+/// let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// // Owned configs: the chain, the key, the anchors and the verifier live
+/// // in them, and go with the last connection.
+/// let server_config = OwnedServerConfig::new(OwnedCertifiedKey::new(chain, Arc::new(key))?);
+/// let verifier = WebPkiServerVerifier::from_roots(vec![trust_anchor_from_der(&ca)?.to_owned()]);
+/// let acceptor = TlsAcceptor::from(Arc::new(server_config));
+/// let connector = TlsConnector::from(Arc::new(OwnedClientConfig::new(Arc::new(verifier))));
 ///
 /// let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
 /// runtime.block_on(async {

@@ -606,7 +606,7 @@ impl Peer {
             max_fragment_length: None,
             groups: &k.groups,
             signature_schemes: &k.sigalgs,
-            alpn: &[],
+            alpn: sansio_tls::config::ByteStrings::EMPTY,
             extended_master_secret: k.ems,
             renegotiation_info: ri.as_deref(),
             session_ticket: k.tickets.then(|| ticket.as_deref().unwrap_or(&[])),

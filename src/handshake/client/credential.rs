@@ -3,19 +3,20 @@
 
 use super::ClientHandshake;
 use crate::codec;
-use crate::config::{CertifiedKey, ClientConfig};
+use crate::config::{CertifiedKey, ClientConfigRef};
 use crate::crypto;
-use core::ops::Deref;
 
-impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
-    /// The credential to answer a CertificateRequest with: the resolver's
-    /// choice, or the first configured one whose key type the server
-    /// accepts, with a CertificateVerify scheme both sides have, and (if
-    /// the server names CAs) a chain reaching one of them.
+impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
+    /// The credential to answer a CertificateRequest with (its index in
+    /// `client_certs`): the resolver's choice, or the first configured one
+    /// whose key type the server accepts, with a CertificateVerify scheme
+    /// both sides have, and (if the server names CAs) a chain reaching one
+    /// of them.
     pub(super) fn choose_credential(
         &self,
         cr: &codec::CertificateRequest<'_>,
-    ) -> Option<(CertifiedKey<'a>, codec::SignatureScheme)> {
+    ) -> Option<(usize, codec::SignatureScheme)> {
+        let config = self.config.client_config();
         let scheme_for =
             |cred: &CertifiedKey<'_>| {
                 let type_ok = match cred.key.kind() {
@@ -29,10 +30,10 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                     crypto::scheme_transcript_hash(*s).is_some() && cr.signature_algorithms.contains(s.to_wire())
                 })
             };
-        if let Some(resolver) = self.config.client_cert_resolver {
-            let cred = resolver.resolve(cr)?;
-            let scheme = scheme_for(&cred)?;
-            return Some((cred, scheme));
+        if let Some(resolver) = config.client_cert_resolver {
+            let index = resolver.resolve(cr, config.client_certs)?;
+            let scheme = scheme_for(&config.client_certs.get(index)?)?;
+            return Some((index, scheme));
         }
         let ca_ok = |cred: &CertifiedKey<'_>| {
             let mut names = cr.authorities().peekable();
@@ -42,6 +43,11 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                         || crypto::certificate_subject(c).is_ok_and(|s| cr.authorities().any(|n| n == s))
                 })
         };
-        self.config.client_certs.iter().filter(|c| ca_ok(c)).find_map(|c| scheme_for(c).map(|s| (*c, s)))
+        config
+            .client_certs
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| ca_ok(c))
+            .find_map(|(i, c)| scheme_for(&c).map(|s| (i, s)))
     }
 }

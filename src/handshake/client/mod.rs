@@ -7,13 +7,12 @@ use crate::codec::{
     self, CertificateMsg, CipherSuite, ClientHelloRepr, ContentType, HandshakeType, MAX_CHAIN_LEN, NewSessionTicket,
     ServerHello, ServerKeyExchange, TLS12,
 };
-use crate::config::{CertifiedKey, ClientConfig};
+use crate::config::{ByteStrings, ClientConfigRef};
 use crate::crypto::{self, EphemeralSecret, PublicKey, PublicShare};
 use crate::error::Error;
 use crate::event::Event;
 use crate::session::{ClientSession, SESSION_ID_LEN, Session, SessionId};
 use crate::suites::{self, SuiteInfo};
-use core::ops::Deref;
 use pki_types::CertificateDer;
 use zeroize::Zeroizing;
 
@@ -24,7 +23,7 @@ const MAX_SUITES: usize = 16;
 
 /// Where the client handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the server's messages in order).
-enum State<'a> {
+enum State {
     /// The ClientHello went out, maybe offering a session.
     ExpectServerHello { offer: Option<Offer> },
     /// A full handshake: the server's Certificate is next.
@@ -33,7 +32,7 @@ enum State<'a> {
     ExpectServerKeyExchange { full: Full, server_key: PublicKey },
     /// The key exchange is agreed; a CertificateRequest may come before
     /// ServerHelloDone.
-    ExpectServerHelloDone { full: Full, exchange: KeyExchange, request: CertRequest<'a> },
+    ExpectServerHelloDone { full: Full, exchange: KeyExchange, request: CertRequest },
     /// The master secret is known; the server's NewSessionTicket is due.
     ExpectNewSessionTicket { keys: Keyed },
     /// The peer's ChangeCipherSpec, then its Finished.
@@ -68,11 +67,11 @@ struct KeyExchange {
 }
 
 /// Whether the server asked for a certificate, and what we answer.
-enum CertRequest<'a> {
+enum CertRequest {
     NotAsked,
-    /// Asked: the credential and CertificateVerify scheme chosen, or none
-    /// (an empty Certificate).
-    Asked(Option<(CertifiedKey<'a>, codec::SignatureScheme)>),
+    /// Asked: the credential (its index in the config's `client_certs`)
+    /// and CertificateVerify scheme chosen, or none (an empty Certificate).
+    Asked(Option<(usize, codec::SignatureScheme)>),
 }
 
 /// After the master secret: the suite, the ECDHE group (none when
@@ -121,25 +120,23 @@ pub(crate) type ServerName = heapless::String<MAX_SERVER_NAME>;
 /// The client side of a connection: the handshake state and what it keeps
 /// across renegotiations. `C` is how the config is held (`&ClientConfig`,
 /// `Arc<ClientConfig>`, ...).
-pub struct ClientHandshake<'a, C> {
+pub struct ClientHandshake<C> {
     pub(crate) common: Common,
     config: C,
     server_name: ServerName,
     /// The context this config's sessions are bound to (see [`Session`]).
     context: [u8; 32],
     cache_key: CacheKey,
-    state: State<'a>,
-    /// The ALPN protocol the server chose (one of the config's).
-    alpn: Option<&'a [u8]>,
+    state: State,
+    /// The ALPN protocol the server chose: its index in the config's list.
+    alpn: Option<usize>,
 }
 
-impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
+impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     pub(crate) fn new(config: C, server_name: ServerName, port: u16) -> Self {
-        let context = crypto::context_digest([
-            &b"sansio-tls client"[..],
-            &config.verifier.session_context(),
-            config.session_context,
-        ]);
+        let view = config.client_config();
+        let context =
+            crypto::context_digest([&b"sansio-tls client"[..], &view.verifier.session_context(), view.session_context]);
         ClientHandshake {
             common: Common::new(),
             config,
@@ -191,12 +188,12 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     /// handshake and with the same server identity.
     fn resumable(&self, s: &Session) -> bool {
         let renegotiation_ok = match &self.common.prev {
-            None => s.extended_master_secret() || self.config.allow_legacy_resumption,
-            Some(p) => p.may_resume(s, self.config.allow_peer_identity_change),
+            None => s.extended_master_secret() || self.config.client_config().allow_legacy_resumption,
+            Some(p) => p.may_resume(s, self.config.client_config().allow_peer_identity_change),
         };
         s.context() == &self.context
             && renegotiation_ok
-            && self.config.cipher_suites.contains(&s.suite())
+            && self.config.client_config().cipher_suites.contains(&s.suite())
             && s.matches_sni(self.sni())
     }
 
@@ -209,7 +206,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     ) -> Result<(), Error> {
         ctx.rng.fill_bytes(&mut self.common.client_random);
         let mut suites = heapless::Vec::<CipherSuite, MAX_SUITES>::new();
-        for s in self.config.cipher_suites.iter().filter(|s| suites::lookup(**s).is_some()) {
+        for s in self.config.client_config().cipher_suites.iter().filter(|s| suites::lookup(**s).is_some()) {
             suites
                 .push(*s)
                 .map_err(|_| Error::Internal.because("more cipher suites configured than a ClientHello carries"))?;
@@ -218,14 +215,14 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             return Err(Error::HandshakeFailure.because("no configured cipher suite is implemented by this crate"));
         }
         let mut groups = heapless::Vec::<_, 4>::new();
-        for g in self.config.groups.iter().filter(|g| crypto::SUPPORTED_GROUPS.contains(g)) {
+        for g in self.config.client_config().groups.iter().filter(|g| crypto::SUPPORTED_GROUPS.contains(g)) {
             groups
                 .push(*g)
                 .map_err(|_| Error::Internal.because("more groups configured than a ClientHello carries"))?;
         }
         let cached = match session {
             Some(_) => None,
-            None => self.config.session_cache.and_then(|c| c.get(self.cache_key.as_bytes())),
+            None => self.config.client_config().session_cache.and_then(|c| c.get(self.cache_key.as_bytes())),
         };
         let candidate = session.or(cached.as_ref()).filter(|cs| self.resumable(&cs.session));
         let mut ticket: Option<&[u8]> = None;
@@ -233,7 +230,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         if let Some(cs) = candidate {
             // In a renegotiation a session resumes by ID only: deployed
             // servers (GnuTLS 3.7) fail resuming a ticket there.
-            let t = cs.ticket().filter(|_| self.config.session_tickets && self.common.prev.is_none());
+            let t = cs.ticket().filter(|_| self.config.client_config().session_tickets && self.common.prev.is_none());
             if let Some(t) = t {
                 // RFC 5077 §3.4: with a ticket, offer a fresh random session
                 // ID; an echo of it means the ticket was accepted.
@@ -246,16 +243,17 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                 id = SessionId::from_slice(cs.session.id()).unwrap_or_default();
             }
         }
-        let session_ticket = if self.config.session_tickets { Some(ticket.unwrap_or(&[])) } else { None };
+        let session_ticket =
+            if self.config.client_config().session_tickets { Some(ticket.unwrap_or(&[])) } else { None };
         let hello = ClientHelloRepr {
             random: self.common.client_random,
             session_id: &id,
             cipher_suites: &suites,
             server_name: sni_of(&self.server_name),
-            max_fragment_length: self.config.max_fragment_length,
+            max_fragment_length: self.config.client_config().max_fragment_length,
             groups: &groups,
-            signature_schemes: self.config.signature_schemes,
-            alpn: self.config.alpn_protocols,
+            signature_schemes: self.config.client_config().signature_schemes,
+            alpn: self.config.client_config().alpn_protocols,
             extended_master_secret: true,
             // RFC 5746 §3.4: an initial ClientHello carries an empty
             // renegotiation_info (instead of the SCSV); §3.5: a
@@ -274,7 +272,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     }
 
     /// Moves to `next`.
-    fn go(&mut self, next: State<'a>, progress: Progress) -> Result<Progress, Error> {
+    fn go(&mut self, next: State, progress: Progress) -> Result<Progress, Error> {
         self.state = next;
         Ok(progress)
     }
@@ -303,7 +301,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             // No ID and no ticket: nothing to resume with.
             None => None,
         };
-        if let (Some(cache), Some(cs)) = (self.config.session_cache, &session) {
+        if let (Some(cache), Some(cs)) = (self.config.client_config().session_cache, &session) {
             cache.put(self.cache_key.as_bytes(), cs);
         }
         Ok(session)
@@ -311,7 +309,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
 
     /// Checks the ServerHello against what we offered; returns the next
     /// state: a full handshake, or the resumption of the offered session.
-    fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8], offer: Option<Offer>) -> Result<State<'a>, Error> {
+    fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8], offer: Option<Offer>) -> Result<State, Error> {
         let sh = ServerHello::parse(body)?;
         if sh.version != TLS12 {
             return Err(Error::ProtocolVersion.because("server chose a protocol version other than TLS 1.2"));
@@ -320,7 +318,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             return Err(Error::IllegalParameter.because("server chose a compression method"));
         }
         let suite = CipherSuite::from(sh.cipher_suite);
-        if !self.config.cipher_suites.contains(&suite) {
+        if !self.config.client_config().cipher_suites.contains(&suite) {
             return Err(Error::IllegalParameter.because("server chose a cipher suite we did not offer"));
         }
         let suite_info = suites::lookup(suite)
@@ -328,9 +326,9 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         // RFC 5246 §7.4.1.4: a server must not send an extension the client
         // did not offer.
         if sh.unsolicited.is_some()
-            || (sh.session_ticket_ack && !self.config.session_tickets)
+            || (sh.session_ticket_ack && !self.config.client_config().session_tickets)
             || (sh.server_name_ack && self.sni().is_none())
-            || (sh.alpn.is_some() && self.config.alpn_protocols.is_empty())
+            || (sh.alpn.is_some() && self.config.client_config().alpn_protocols.is_empty())
         {
             return Err(Error::UnsupportedExtension.because("server sent an extension we did not offer"));
         }
@@ -338,10 +336,9 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         self.alpn = match sh.alpn {
             Some(p) => Some(
                 self.config
+                    .client_config()
                     .alpn_protocols
-                    .iter()
-                    .copied()
-                    .find(|q| *q == p)
+                    .position(p)
                     .ok_or(Error::IllegalParameter.because("server chose an ALPN protocol we did not offer"))?,
             ),
             None => None,
@@ -354,7 +351,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
                 return Err(Error::HandshakeFailure.because("server does not accept uncompressed EC points"));
             }
         }
-        match (sh.max_fragment_length, self.config.max_fragment_length) {
+        match (sh.max_fragment_length, self.config.client_config().max_fragment_length) {
             (None, _) => {}
             (Some(got), Some(asked)) if got == asked => {
                 let n = got.bytes().ok_or(Error::IllegalParameter.because("unknown max_fragment_length value"))?;
@@ -372,7 +369,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             }
         }
         self.common.ems = sh.extended_master_secret;
-        if self.config.require_extended_master_secret && !self.common.ems {
+        if self.config.client_config().require_extended_master_secret && !self.common.ems {
             return Err(Error::HandshakeFailure
                 .because("server does not support extended master secret, which the configuration requires"));
         }
@@ -411,10 +408,10 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             );
         }
         if let Some(p) = &self.common.prev {
-            p.check_identity(s.peer_cert_sha256(), self.config.allow_peer_identity_change)?;
+            p.check_identity(s.peer_cert_sha256(), self.config.client_config().allow_peer_identity_change)?;
         }
         self.common.master_secret = Zeroizing::new(*s.master_secret());
-        self.common.log_master_secret(self.config.key_log);
+        self.common.log_master_secret(self.config.client_config().key_log);
         self.common.peer_cert_sha256 = s.peer_cert_sha256();
         let keys = Keyed { suite: suite_info, group: None, session_id, session: Some(offer.session) };
         Ok(if ticket_expected {
@@ -438,7 +435,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         // certificate; an empty one is decode_error, as OpenSSL and GnuTLS
         // clients send.
         let ee = chain.first().ok_or(Error::Decode.because("server sent an empty certificate list"))?;
-        self.config.verifier.verify_server_cert(&chain, &self.server_name, ctx.now.as_secs())?;
+        self.config.client_config().verifier.verify_server_cert(&chain, &self.server_name, ctx.now.as_secs())?;
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         if key.kind() != full.suite.auth {
             return Err(
@@ -449,7 +446,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         // A renegotiation must not switch the server's identity unless the
         // application allows it (like GNUTLS_ALLOW_ID_CHANGE).
         if let Some(p) = &self.common.prev {
-            p.check_identity(Some(d), self.config.allow_peer_identity_change)?;
+            p.check_identity(Some(d), self.config.client_config().allow_peer_identity_change)?;
         }
         self.common.peer_cert_sha256 = Some(d);
         Ok(key)
@@ -464,10 +461,10 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         server_key: &PublicKey,
     ) -> Result<KeyExchange, Error> {
         let ske = ServerKeyExchange::parse(body)?;
-        if !self.config.groups.contains(&ske.group) || !crypto::SUPPORTED_GROUPS.contains(&ske.group) {
+        if !self.config.client_config().groups.contains(&ske.group) || !crypto::SUPPORTED_GROUPS.contains(&ske.group) {
             return Err(Error::IllegalParameter.because("server chose an ECDHE group we did not offer"));
         }
-        if !self.config.signature_schemes.contains(&ske.scheme) {
+        if !self.config.client_config().signature_schemes.contains(&ske.scheme) {
             return Err(Error::IllegalParameter.because("server chose a signature scheme we did not offer"));
         }
         // The signature covers client_random || server_random || params
@@ -492,13 +489,18 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
         suite: &SuiteInfo,
         share: PublicShare,
         premaster: crypto::SharedSecret,
-        request: CertRequest<'a>,
+        request: CertRequest,
     ) -> Result<(), Error> {
+        let config = self.config.client_config();
         let transcript = &mut self.common.transcript;
         let credential = match request {
             CertRequest::NotAsked => None,
-            CertRequest::Asked(credential) => {
-                let chain: &[&[u8]] = credential.as_ref().map_or(&[], |(c, _)| c.chain);
+            CertRequest::Asked(chosen) => {
+                let credential = chosen
+                    .map(|(i, scheme)| config.client_certs.get(i).map(|c| (c, scheme)))
+                    .map(|c| c.ok_or(Error::Internal.because("chosen client credential not in the config")))
+                    .transpose()?;
+                let chain = credential.as_ref().map_or(ByteStrings::EMPTY, |(c, _)| c.chain);
                 ctx.out.write(
                     ContentType::Handshake,
                     |w| CertificateMsg::encode(w, chain),
@@ -513,7 +515,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
             |m| transcript.update(m),
         )?;
         self.common.derive_master_secret(suite.hash, premaster.as_ref());
-        self.common.log_master_secret(self.config.key_log);
+        self.common.log_master_secret(config.key_log);
         if let Some((cred, scheme)) = credential {
             // RFC 5246 §7.4.8: a signature over every handshake message so
             // far, with a hash the transcript keeps (the scheme was chosen
@@ -542,7 +544,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> ClientHandshake<'a, C> {
     }
 }
 
-impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHandshake<'a, C> {
+impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
     const ROLE: &'static str = "client";
 
     fn handle<R: rand_core::CryptoRng>(
@@ -660,7 +662,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
     }
 
     fn alpn(&self) -> Option<&[u8]> {
-        self.alpn
+        self.alpn.and_then(|i| self.config.client_config().alpn_protocols.get(i))
     }
 
     /// A fatal error, or the application's request: forget the session
@@ -676,7 +678,7 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
             State::Failed { held_session } => core::mem::take(held_session),
             _ => false,
         };
-        if let (true, Some(cache)) = (held, self.config.session_cache) {
+        if let (true, Some(cache)) = (held, self.config.client_config().session_cache) {
             cache.remove(self.cache_key.as_bytes());
         }
     }
@@ -722,6 +724,6 @@ impl<'a, C: Deref<Target = ClientConfig<'a>> + Clone> HandshakeSide for ClientHa
     }
 
     fn handshake_timeout_ms(&self) -> Option<u64> {
-        self.config.handshake_timeout_ms
+        self.config.client_config().handshake_timeout_ms
     }
 }

@@ -8,14 +8,13 @@ use crate::codec::{
     self, CertificateMsg, CertificateRequest, CipherSuite, ClientHello, ContentType, DigitallySigned, HandshakeType,
     NamedGroup, NewSessionTicket, ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
 };
-use crate::config::{ClientAuth, ServerConfig};
+use crate::config::{ClientAuth, ServerConfigRef};
 use crate::crypto::{self, EphemeralSecret, PublicKey};
 use crate::error::Error;
 use crate::event::Event;
-use crate::session::{SESSION_ID_LEN, ServerSessions, Session, SessionId, TicketKeys};
+use crate::session::{SESSION_ID_LEN, ServerSessions, Session, SessionId};
 use crate::suites::SuiteInfo;
 use crate::time::Instant;
-use core::ops::Deref;
 use zeroize::Zeroizing;
 
 mod choose;
@@ -33,7 +32,7 @@ pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] =
 
 /// Where the server handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the client's messages in order).
-enum State<'a> {
+enum State {
     ExpectClientHello,
     /// Events mode: the application is asked to look this session ID up;
     /// the ClientHello stays buffered until it answers.
@@ -47,20 +46,20 @@ enum State<'a> {
     },
     /// Our first flight asked for a certificate.
     ExpectClientCertificate {
-        full: Full<'a>,
+        full: Full,
     },
     /// With the client's certificate key, if it sent one.
     ExpectClientKeyExchange {
-        full: Full<'a>,
+        full: Full,
         client_key: Option<PublicKey>,
     },
     /// The client sent a certificate: it proves it holds the key.
     ExpectCertificateVerify {
-        keys: Keyed<'a>,
+        keys: Keyed,
         client_key: PublicKey,
     },
     /// The peer's ChangeCipherSpec, then its Finished.
-    Finishing(Finishing<Keyed<'a>>),
+    Finishing(Finishing<Keyed>),
     /// The handshake finished; the session it made or resumed, if any.
     Established {
         kept: Option<Kept>,
@@ -73,19 +72,20 @@ enum State<'a> {
 }
 
 /// A full handshake before the client's key share: our ECDHE secret.
-struct Full<'a> {
+struct Full {
     secret: EphemeralSecret,
-    keys: Keyed<'a>,
+    keys: Keyed,
 }
 
 /// What the handshake agreed: the suite, the ECDHE group (none when
-/// resumed), the session ID we gave, the ticket keys to issue a ticket with
-/// after the client's Finished, and the session being resumed.
-struct Keyed<'a> {
+/// resumed), the session ID we gave, whether to issue a ticket (with the
+/// config's ticket keys) after the client's Finished, and the session being
+/// resumed.
+struct Keyed {
     suite: &'static SuiteInfo,
     group: Option<NamedGroup>,
     session_id: SessionId,
-    tickets: Option<TicketKeys<'a>>,
+    ticket: bool,
     resumed: Option<Kept>,
 }
 
@@ -107,7 +107,7 @@ const MAX_SNI: usize = 253;
 /// The server side of a connection: the handshake state and what it keeps
 /// across renegotiations. `C` is how the config is held (`&ServerConfig`,
 /// `Arc<ServerConfig>`, ...).
-pub struct ServerHandshake<'a, C> {
+pub struct ServerHandshake<C> {
     pub(crate) common: Common,
     config: C,
     /// What the client's renegotiations used of the limits.
@@ -117,13 +117,13 @@ pub struct ServerHandshake<'a, C> {
     next_client_auth: Option<ClientAuth>,
     /// The server_name the client sent, if it was a host name.
     sni: heapless::String<MAX_SNI>,
-    state: State<'a>,
+    state: State,
     /// The context sessions of this handshake are bound to (see
     /// [`Session`]'s docs): made when the ClientHello is handled.
     context: [u8; 32],
     sni_hash: Option<[u8; 32]>,
-    /// The ALPN protocol chosen (RFC 7301).
-    alpn: Option<&'a [u8]>,
+    /// The ALPN protocol chosen (RFC 7301): its index in the config's list.
+    alpn: Option<usize>,
     /// Client authentication for this handshake (the config's, or a
     /// per-connection override for a renegotiation).
     client_auth: ClientAuth,
@@ -132,14 +132,14 @@ pub struct ServerHandshake<'a, C> {
     point_formats: bool,
 }
 
-impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
+impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     pub(crate) fn new(config: C, now: Instant) -> Self {
         ServerHandshake {
             common: Common::new(),
             budget: RenegotiationBudget::new(now),
             next_client_auth: None,
             sni: heapless::String::new(),
-            client_auth: config.client_auth,
+            client_auth: config.server_config().client_auth,
             config,
             state: State::ExpectClientHello,
             context: [0; 32],
@@ -207,7 +207,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     /// The session made by the last full handshake, for the application to
     /// store (events mode only).
     fn session_to_store(&self) -> Option<&Session> {
-        match (&self.state, self.config.sessions) {
+        match (&self.state, self.config.server_config().sessions) {
             (State::Established { kept: Some(k) }, ServerSessions::Events) if k.made_here => {
                 Some(&k.session).filter(|s| !s.id().is_empty())
             }
@@ -218,7 +218,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     /// The end of a full handshake, after the client's Finished: the
     /// session, a ticket for it, our ChangeCipherSpec and Finished, and the
     /// session in the store.
-    fn finish_full<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, keys: &Keyed<'a>) -> Result<Kept, Error> {
+    fn finish_full<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, keys: &Keyed) -> Result<Kept, Error> {
         let session = Session::new(
             &keys.session_id,
             &self.common.master_secret,
@@ -229,13 +229,13 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             self.context,
             ctx.now,
         )?;
-        if let Some(tickets) = keys.tickets {
-            self.send_ticket(ctx, tickets, &session)?;
+        if keys.ticket {
+            self.send_ticket(ctx, &session)?;
         }
         ctx.out.change_cipher_spec()?;
         self.common.send_finished(ctx, keys.suite.hash, false)?;
         let mut in_store = false;
-        if let ServerSessions::Store(store) = self.config.sessions {
+        if let ServerSessions::Store(store) = self.config.server_config().sessions {
             if !session.id().is_empty() {
                 store.store(&session);
                 in_store = true;
@@ -244,12 +244,11 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         Ok(Kept { session, made_here: true, in_store })
     }
 
-    fn send_ticket<R: rand_core::CryptoRng>(
-        &mut self,
-        ctx: &mut Ctx<'_, R>,
-        keys: TicketKeys<'a>,
-        session: &Session,
-    ) -> Result<(), Error> {
+    /// A NewSessionTicket for `session`, sealed with the config's ticket
+    /// keys (the handshake decided to issue one only if it has some).
+    fn send_ticket<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, session: &Session) -> Result<(), Error> {
+        let config = self.config.server_config();
+        let keys = config.ticket_keys.ok_or(Error::Internal.because("a ticket to issue without ticket keys"))?;
         let ticket = keys.seal(session, ctx.rng)?;
         let nst = NewSessionTicket { lifetime_hint: keys.lifetime_secs, ticket: &ticket };
         let transcript = &mut self.common.transcript;
@@ -262,8 +261,12 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         msg: &[u8],
         body: &[u8],
         answer: Option<Option<Session>>,
-    ) -> Result<(State<'a>, Progress), Error> {
+    ) -> Result<(State, Progress), Error> {
         let ch = ClientHello::parse(body)?;
+        // A clone of the holder (a reference, or an `Arc`: one count per
+        // ClientHello), so the view may outlive `&mut self` calls.
+        let holder = self.config.clone();
+        let config = holder.server_config();
         if ch.version < TLS12 {
             return Err(Error::ProtocolVersion.because("client does not offer TLS 1.2"));
         }
@@ -290,7 +293,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 return Err(Error::HandshakeFailure.because("renegotiation_info does not match the previous handshake"));
             }
         };
-        if self.config.require_extended_master_secret && !ch.extended_master_secret {
+        if config.require_extended_master_secret && !ch.extended_master_secret {
             return Err(Error::HandshakeFailure
                 .because("client does not support extended master secret, which the configuration requires"));
         }
@@ -303,7 +306,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         };
         let choice = match &resume {
             Some(_) => None,
-            None => Some(self.choose(&ch)?),
+            None => Some(choose::choose(&config, &ch)?),
         };
         // Nothing below may fail on the client's choices before the
         // transcript starts.
@@ -330,12 +333,11 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         // RFC 7301 §3.2: the server's preference among what the client
         // offers; no overlap is fatal.
         let alpn = match ch.alpn {
-            Some(list) if !self.config.alpn_protocols.is_empty() => Some(
-                self.config
+            Some(list) if !config.alpn_protocols.is_empty() => Some(
+                config
                     .alpn_protocols
                     .iter()
-                    .copied()
-                    .find(|p| codec::alpn_names(list).any(|q| q == *p))
+                    .position(|p| codec::alpn_names(list).any(|q| q == p))
                     .ok_or(Error::NoApplicationProtocol.because("no ALPN protocol in common"))?,
             ),
             _ => None,
@@ -343,38 +345,39 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         self.alpn = alpn;
         self.common.client_random = ch.random;
         ctx.rng.fill_bytes(&mut self.common.server_random);
-        let tickets = self.config.ticket_keys.filter(|_| ch.session_ticket.is_some() && self.resumable(&ch));
+        let ticket = config.ticket_keys.is_some() && ch.session_ticket.is_some() && self.resumable(&ch);
+        let alpn = alpn.and_then(|i| config.alpn_protocols.get(i));
         self.common.transcript.update(msg);
 
         let choice = match (resume, choice) {
             (Some((session, in_store, suite)), _) => {
                 self.common.master_secret = Zeroizing::new(*session.master_secret());
-                self.common.log_master_secret(self.config.key_log);
+                self.common.log_master_secret(config.key_log);
                 self.common.peer_cert_sha256 = session.peer_cert_sha256();
                 // The ClientHello's ID is at most 32 bytes (parsed so).
                 let session_id = SessionId::from_slice(ch.session_id).unwrap_or_default();
-                self.send_server_hello(ctx, suite, &session_id, tickets.is_some(), alpn, mfl)?;
-                if let Some(tickets) = tickets {
-                    self.send_ticket(ctx, tickets, &session)?;
+                self.send_server_hello(ctx, suite, &session_id, ticket, alpn, mfl)?;
+                if ticket {
+                    self.send_ticket(ctx, &session)?;
                 }
                 self.common.install_keys(ctx, suite, false)?;
                 ctx.out.change_cipher_spec()?;
                 self.common.send_finished(ctx, suite.hash, false)?;
                 let resumed = Some(Kept { session, made_here: false, in_store });
-                let keys = Keyed { suite, group: None, session_id, tickets: None, resumed };
+                let keys = Keyed { suite, group: None, session_id, ticket: false, resumed };
                 return Ok((State::Finishing(Finishing::new(keys)), Progress::Continue));
             }
             (None, Some(choice)) => choice,
-            (None, None) => return Err(self.config.no_common_parameters(&ch)),
+            (None, None) => return Err(config.no_common_parameters(&ch)),
         };
         // A session ID only for a session that may be resumed.
         let mut session_id = SessionId::new();
-        if !matches!(self.config.sessions, ServerSessions::None) && self.resumable(&ch) {
+        if !matches!(config.sessions, ServerSessions::None) && self.resumable(&ch) {
             let mut id = [0u8; SESSION_ID_LEN];
             ctx.rng.fill_bytes(&mut id);
             session_id = SessionId::from_slice(&id).unwrap_or_default();
         }
-        self.send_server_hello(ctx, choice.suite, &session_id, tickets.is_some(), alpn, mfl)?;
+        self.send_server_hello(ctx, choice.suite, &session_id, ticket, alpn, mfl)?;
         let transcript = &mut self.common.transcript;
         ctx.out.write(
             ContentType::Handshake,
@@ -417,7 +420,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                         w,
                         &[CLIENT_CERT_TYPE_RSA_SIGN, CLIENT_CERT_TYPE_ECDSA_SIGN],
                         CERTIFICATE_VERIFY_SCHEMES,
-                        self.config.client_auth_cas,
+                        config.client_auth_cas,
                     )
                 },
                 |m| transcript.update(m),
@@ -428,7 +431,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
             |w| codec::write_handshake(w, HandshakeType::ServerHelloDone, |_| Ok(())),
             |m| transcript.update(m),
         )?;
-        let keys = Keyed { suite: choice.suite, group: Some(choice.group), session_id, tickets, resumed: None };
+        let keys = Keyed { suite: choice.suite, group: Some(choice.group), session_id, ticket, resumed: None };
         let full = Full { secret, keys };
         let next = if self.client_auth != ClientAuth::None {
             State::ExpectClientCertificate { full }
@@ -449,7 +452,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
                 );
             }
             if let Some(p) = &self.common.prev {
-                p.check_identity(None, self.config.allow_peer_identity_change)?;
+                p.check_identity(None, self.config.server_config().allow_peer_identity_change)?;
             }
             return Ok(None);
         }
@@ -461,6 +464,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         }
         let verifier = self
             .config
+            .server_config()
             .client_verifier
             .ok_or(Error::Internal.because("client authentication configured without a client verifier"))?;
         verifier.verify_client_cert(&chain, ctx.now.as_secs())?;
@@ -468,7 +472,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
         let key = PublicKey::from_certificate_der(ee.as_ref())?;
         let digest = crypto::sha256(ee.as_ref());
         if let Some(p) = &self.common.prev {
-            p.check_identity(Some(digest), self.config.allow_peer_identity_change)?;
+            p.check_identity(Some(digest), self.config.server_config().allow_peer_identity_change)?;
         }
         self.common.peer_cert_sha256 = Some(digest);
         Ok(Some(key))
@@ -523,7 +527,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> ServerHandshake<'a, C> {
     }
 }
 
-impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHandshake<'a, C> {
+impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
     const ROLE: &'static str = "server";
 
     fn handle<R: rand_core::CryptoRng>(
@@ -558,7 +562,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
                 // ClientKeyExchange (RFC 7627 §3).
                 self.common.transcript.update(msg);
                 self.common.derive_master_secret(keys.suite.hash, premaster.as_ref());
-                self.common.log_master_secret(self.config.key_log);
+                self.common.log_master_secret(self.config.server_config().key_log);
                 self.common.install_keys(ctx, keys.suite, false)?;
                 match client_key {
                     Some(client_key) => (State::ExpectCertificateVerify { keys, client_key }, Progress::Continue),
@@ -603,7 +607,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
     }
 
     fn alpn(&self) -> Option<&[u8]> {
-        self.alpn
+        self.alpn.and_then(|i| self.config.server_config().alpn_protocols.get(i))
     }
 
     /// A fatal error: remove the session this connection used or made from
@@ -616,7 +620,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
             State::Failed { stored_id } => *stored_id = None,
             _ => {}
         }
-        if let (Some(id), ServerSessions::Store(store)) = (stored, self.config.sessions) {
+        if let (Some(id), ServerSessions::Store(store)) = (stored, self.config.server_config().sessions) {
             store.remove(&id);
         }
     }
@@ -655,7 +659,7 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
     /// ([`RenegotiationBudget::admit`]) it starts a fresh handshake that
     /// takes the buffered ClientHello; otherwise it is refused.
     fn renegotiation_requested(&mut self, now: Instant, running: bool) -> Result<Renegotiation, Error> {
-        let (limits, secure) = (self.config.renegotiation, self.common.secure_renegotiation);
+        let (limits, secure) = (self.config.server_config().renegotiation, self.common.secure_renegotiation);
         if !self.budget.admit(limits, secure, running, now)? {
             return Ok(Renegotiation::Refused);
         }
@@ -664,6 +668,6 @@ impl<'a, C: Deref<Target = ServerConfig<'a>> + Clone> HandshakeSide for ServerHa
     }
 
     fn handshake_timeout_ms(&self) -> Option<u64> {
-        self.config.handshake_timeout_ms
+        self.config.server_config().handshake_timeout_ms
     }
 }

@@ -1,20 +1,44 @@
-//! Configuration: built once, read-only, borrowed by any number of
+//! Configuration: built once, read-only, shared by any number of
 //! connections.
 //!
 //! A [`ClientConfig`] starts from a certificate verifier, a
 //! [`ServerConfig`] from a chain and its key; both have the defaults of
-//! this module and public fields to change them. A config borrows what it
-//! names (verifier, keys, stores): build those first, or leak them for a
-//! `'static` config.
+//! this module and public fields to change them. They borrow what they
+//! name (verifier, keys, stores, lists of [`ByteStrings`] and
+//! [`CertifiedKeys`]), so firmware keeps all of it in flash or in statics,
+//! with no heap.
+//!
+//! With `alloc`, [`OwnedClientConfig`] and [`OwnedServerConfig`] own the
+//! same things (certificates loaded from PEM files at run time, keys,
+//! stores and verifiers in `Arc`s); connections hold them in an `Arc` and
+//! they are freed with the last one. A connection holds its config by any
+//! [`ClientConfigRef`] / [`ServerConfigRef`]: `&ServerConfig`,
+//! `Arc<ServerConfig<'static>>`, `Arc<OwnedServerConfig>`, or a type of
+//! the application's own.
+//!
+#![cfg_attr(feature = "alloc", doc = "[`OwnedClientConfig`]: OwnedClientConfig")]
+#![cfg_attr(feature = "alloc", doc = "[`OwnedServerConfig`]: OwnedServerConfig")]
+#![cfg_attr(not(feature = "alloc"), doc = "[`OwnedClientConfig`]: crate#features")]
+#![cfg_attr(not(feature = "alloc"), doc = "[`OwnedServerConfig`]: crate#features")]
 
 use crate::cert::{ClientCertVerifier, ServerCertVerifier};
-use crate::codec::CertificateRequest;
 use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
 use crate::crypto::SignatureKey;
 use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::session::{ClientSessionCache, ServerSessions, TicketKeys};
 use crate::suites::DEFAULT_SUITES;
+
+mod credentials;
+#[cfg(feature = "alloc")]
+mod owned;
+mod source;
+
+pub use crate::codec::ByteStrings;
+pub use credentials::{CertifiedKey, CertifiedKeys, ResolveClientCert};
+#[cfg(feature = "alloc")]
+pub use owned::{OwnedCertifiedKey, OwnedClientConfig, OwnedServerConfig, OwnedServerSessions, OwnedTicketKeys};
+pub use source::{ClientConfigRef, ServerConfigRef};
 
 /// How long a server resumes a session by default: two hours, in seconds.
 pub const DEFAULT_SESSION_LIFETIME_SECS: u64 = 2 * 60 * 60;
@@ -42,70 +66,15 @@ pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ECDSA_NISTP521_SHA512,
 ];
 
-/// A certificate chain (DER, end-entity first) and the private key of its
-/// end-entity certificate.
-///
-/// A server with an ECDSA certificate for `localhost` and an RSA one for
-/// clients that only speak RSA suites; and the check that a key fits its
-/// certificate:
-///
-/// ```
-/// use sansio_tls::config::CertifiedKey;
-/// use sansio_tls::crypto::SigningKey;
-/// use sansio_tls::{ErrorKind, ServerConfig};
-///
-/// let ecdsa_key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der"))?;
-/// let ecdsa_chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
-/// # #[cfg(feature = "alloc")] {
-/// let rsa_key = SigningKey::from_der(include_bytes!("../vectors/pki/rsa-server.key.der"))?;
-/// let rsa_chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/rsa-server.der")];
-/// let more = [CertifiedKey::new(&rsa_chain, &rsa_key)?];
-/// let mut config = ServerConfig::try_new(&ecdsa_chain, &ecdsa_key)?;
-/// config.more_certs = &more;
-/// assert_eq!(config.credentials().count(), 2);
-///
-/// let mismatch = CertifiedKey::new(&rsa_chain, &ecdsa_key).err().unwrap();
-/// assert_eq!(mismatch.kind(), ErrorKind::BadCertificate);
-/// # }
-/// # Ok::<(), sansio_tls::Error>(())
-/// ```
-#[derive(Clone, Copy)]
-pub struct CertifiedKey<'a> {
-    /// The chain, end-entity first.
-    pub chain: &'a [&'a [u8]],
-    /// The end-entity's private key: a [`SigningKey`](crate::crypto::SigningKey),
-    /// or a key held elsewhere (a secure element) behind [`SignatureKey`].
-    pub key: &'a dyn SignatureKey,
-}
-
-impl<'a> CertifiedKey<'a> {
-    /// Pairs a chain with its key, checking that the key is the one the
-    /// end-entity certificate certifies (`Err(BadCertificate)` if not,
-    /// `Err(UnsupportedCertificate)` for a key type this crate cannot use).
-    pub fn new(chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Result<Self, Error> {
-        let ee = chain.first().ok_or(Error::BadCertificate.because("empty certificate chain"))?;
-        let public = crate::crypto::PublicKey::from_certificate_der(ee)?;
-        if public != key.public_key() {
-            return Err(Error::BadCertificate.because("private key is not the key of the certificate"));
-        }
-        Ok(CertifiedKey { chain, key })
-    }
-
-    /// The end-entity certificate.
-    pub fn end_entity(&self) -> &'a [u8] {
-        self.chain.first().copied().unwrap_or(&[])
-    }
-}
-
 /// Whether a server asks clients for certificates.
 ///
 /// ```
 /// # use sansio_tls::cert::{WebPkiClientVerifier, trust_anchor_from_der};
 /// # use sansio_tls::crypto::SigningKey;
 /// use sansio_tls::config::ClientAuth;
-/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
-/// # let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
-/// # let roots = [trust_anchor_from_der(include_bytes!("../vectors/pki/ecdsa-ca.der")).unwrap()];
+/// # let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der")).unwrap();
+/// # let chain: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
+/// # let roots = [trust_anchor_from_der(include_bytes!("../../vectors/pki/ecdsa-ca.der")).unwrap()];
 /// let client_verifier = WebPkiClientVerifier::new(&roots);
 /// let mut config = sansio_tls::ServerConfig::new(&chain, &key);
 /// assert_eq!(config.client_auth, ClientAuth::None);
@@ -126,40 +95,6 @@ pub enum ClientAuth {
     Request,
     /// Ask, and refuse a client without one (`handshake_failure`).
     Require,
-}
-
-/// Chooses the client's credential for a server's CertificateRequest (e.g.
-/// one held by a secure element, or picked by the user).
-///
-/// Without a resolver the client sends the first of
-/// [`ClientConfig::client_certs`] that fits. This one sends its
-/// certificate only to servers that name its CA:
-///
-/// ```
-/// use sansio_tls::config::{CertifiedKey, ResolveClientCert};
-/// use sansio_tls::crypto::{SigningKey, certificate_issuer};
-/// use sansio_tls::CertificateRequest;
-///
-/// struct OnlyToOurCa<'a>(CertifiedKey<'a>);
-///
-/// impl ResolveClientCert for OnlyToOurCa<'_> {
-///     fn resolve(&self, request: &CertificateRequest<'_>) -> Option<CertifiedKey<'_>> {
-///         let issuer = certificate_issuer(self.0.end_entity()).ok()?;
-///         request.authorities().any(|name| name == issuer).then_some(self.0)
-///     }
-/// }
-///
-/// # let verifier = sansio_tls::cert::WebPkiServerVerifier::new(&[]);
-/// let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-client.key.der"))?;
-/// let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-client.der")];
-/// let resolver = OnlyToOurCa(CertifiedKey::new(&chain, &key)?);
-/// let mut config = sansio_tls::ClientConfig::new(&verifier);
-/// config.client_cert_resolver = Some(&resolver);
-/// # Ok::<(), sansio_tls::Error>(())
-/// ```
-pub trait ResolveClientCert: Send + Sync {
-    /// The credential to present, or `None` to send an empty Certificate.
-    fn resolve(&self, request: &CertificateRequest<'_>) -> Option<CertifiedKey<'_>>;
 }
 
 /// A client's configuration.
@@ -193,7 +128,7 @@ pub struct ClientConfig<'a> {
     /// Handshake timeout in milliseconds (`None`: no timeout).
     pub handshake_timeout_ms: Option<u64>,
     /// ALPN protocols to offer (RFC 7301), in preference order.
-    pub alpn_protocols: &'a [&'a [u8]],
+    pub alpn_protocols: ByteStrings<'a>,
     /// Where sessions are kept and looked up for resumption (keyed by
     /// server name and port); `None`: sessions are only handed out by
     /// [`Event::NewSession`](crate::Event::NewSession) and resumed when
@@ -222,8 +157,8 @@ pub struct ClientConfig<'a> {
     /// Credentials for client authentication; the first that fits the
     /// server's CertificateRequest (key type, signature schemes, CA names)
     /// is sent.
-    pub client_certs: &'a [CertifiedKey<'a>],
-    /// Chooses the credential instead of `client_certs`.
+    pub client_certs: CertifiedKeys<'a>,
+    /// Chooses which of `client_certs` answers a CertificateRequest.
     pub client_cert_resolver: Option<&'a dyn ResolveClientCert>,
     /// Told each handshake's master secret, for a key log (see
     /// [`keylog`](crate::keylog)); for debugging only.
@@ -242,13 +177,13 @@ impl<'a> ClientConfig<'a> {
             max_fragment_length: None,
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
-            alpn_protocols: &[],
+            alpn_protocols: ByteStrings::EMPTY,
             session_cache: None,
             session_tickets: true,
             session_context: &[],
             allow_legacy_resumption: false,
             allow_peer_identity_change: false,
-            client_certs: &[],
+            client_certs: CertifiedKeys::EMPTY,
             client_cert_resolver: None,
             key_log: None,
         }
@@ -259,8 +194,8 @@ impl<'a> ClientConfig<'a> {
 ///
 /// ```
 /// use sansio_tls::{crypto::SigningKey, ServerConfig};
-/// # let key_der = include_bytes!("../vectors/pki/ecdsa-server.key.der");
-/// # let cert_der = include_bytes!("../vectors/pki/ecdsa-server.der");
+/// # let key_der = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
+/// # let cert_der = include_bytes!("../../vectors/pki/ecdsa-server.der");
 /// let key = SigningKey::from_der(key_der).unwrap();
 /// let chain: [&[u8]; 1] = [cert_der];
 /// let config = ServerConfig::new(&chain, &key);
@@ -274,7 +209,7 @@ pub struct ServerConfig<'a> {
     /// ECDHE groups to accept, in preference order.
     pub groups: &'a [NamedGroup],
     /// The certificate chain, DER, end-entity first.
-    pub cert_chain: &'a [&'a [u8]],
+    pub cert_chain: ByteStrings<'a>,
     /// The end-entity's private key (see [`CertifiedKey::key`]).
     pub key: &'a dyn SignatureKey,
     /// Refuse clients without extended master secret (RFC 7627 §5.2) with
@@ -287,7 +222,7 @@ pub struct ServerConfig<'a> {
     /// Handshake timeout in milliseconds (`None`: no timeout).
     pub handshake_timeout_ms: Option<u64>,
     /// ALPN protocols the server speaks, in its preference order.
-    pub alpn_protocols: &'a [&'a [u8]],
+    pub alpn_protocols: ByteStrings<'a>,
     /// Resumption by session ID: none, a store, or application events.
     pub sessions: ServerSessions<'a>,
     /// How long a session may be resumed, seconds.
@@ -319,7 +254,7 @@ pub struct ServerConfig<'a> {
     /// whose certificate matches the client's server_name and whose key the
     /// client can verify (ECDSA or RSA, from its suites and signature
     /// algorithms); `cert_chain`/`key` is the default.
-    pub more_certs: &'a [CertifiedKey<'a>],
+    pub more_certs: CertifiedKeys<'a>,
     /// Whether to ask clients for certificates.
     pub client_auth: ClientAuth,
     /// Verifies client certificates (needed unless `client_auth` is
@@ -328,7 +263,7 @@ pub struct ServerConfig<'a> {
     /// DER DistinguishedNames of the CAs client certificates should chain
     /// to, listed in the CertificateRequest (see
     /// [`crypto::certificate_subject`](crate::crypto::certificate_subject)).
-    pub client_auth_cas: &'a [&'a [u8]],
+    pub client_auth_cas: ByteStrings<'a>,
     /// Told each handshake's master secret, for a key log (see
     /// [`keylog`](crate::keylog)); for debugging only.
     pub key_log: Option<&'a dyn KeyLog>,
@@ -340,8 +275,8 @@ pub struct ServerConfig<'a> {
 /// ```
 /// use sansio_tls::config::{DEFAULT_RENEGOTIATION_LIMITS, RenegotiationLimits};
 /// # use sansio_tls::crypto::SigningKey;
-/// # let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
-/// # let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+/// # let key = SigningKey::from_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der")).unwrap();
+/// # let chain: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
 /// let mut config = sansio_tls::ServerConfig::new(&chain, &key);
 /// assert_eq!(config.renegotiation, Some(DEFAULT_RENEGOTIATION_LIMITS));
 /// // At most two, and one an hour.
@@ -400,22 +335,33 @@ impl ServerConfig<'_> {
 }
 
 impl<'a> ServerConfig<'a> {
-    /// Every credential, the default first.
-    pub fn credentials(&self) -> impl Iterator<Item = CertifiedKey<'a>> + '_ {
-        core::iter::once(CertifiedKey { chain: self.cert_chain, key: self.key }).chain(self.more_certs.iter().copied())
+    /// Every credential, the default (`cert_chain`, `key`) first, then
+    /// `more_certs`.
+    pub fn credentials(&self) -> impl Iterator<Item = CertifiedKey<'a>> + Clone + 'a {
+        core::iter::once(CertifiedKey { chain: self.cert_chain, key: self.key }).chain(self.more_certs.iter())
+    }
+
+    /// The credential at `index` in [`credentials`](Self::credentials).
+    pub fn credential(&self, index: usize) -> Option<CertifiedKey<'a>> {
+        match index.checked_sub(1) {
+            None => Some(CertifiedKey { chain: self.cert_chain, key: self.key }),
+            Some(i) => self.more_certs.get(i),
+        }
     }
 
     /// Like [`new`](Self::new), but first checks that `key` is the key of
     /// `cert_chain[0]` (`Err(BadCertificate)` if not): a server with a
     /// mismatched key would fail every handshake at the client.
-    pub fn try_new(cert_chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Result<Self, Error> {
-        CertifiedKey::new(cert_chain, key)?;
+    pub fn try_new(cert_chain: impl Into<ByteStrings<'a>>, key: &'a dyn SignatureKey) -> Result<Self, Error> {
+        let cert_chain = cert_chain.into();
+        credentials::check_key(cert_chain, key)?;
         Ok(Self::new(cert_chain, key))
     }
 
     /// A configuration with the defaults for this chain and key (not
     /// checked against each other; see [`try_new`](Self::try_new)).
-    pub fn new(cert_chain: &'a [&'a [u8]], key: &'a dyn SignatureKey) -> Self {
+    pub fn new(cert_chain: impl Into<ByteStrings<'a>>, key: &'a dyn SignatureKey) -> Self {
+        let cert_chain = cert_chain.into();
         ServerConfig {
             cipher_suites: DEFAULT_SUITES,
             groups: DEFAULT_GROUPS,
@@ -423,7 +369,7 @@ impl<'a> ServerConfig<'a> {
             key,
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
-            alpn_protocols: &[],
+            alpn_protocols: ByteStrings::EMPTY,
             sessions: ServerSessions::None,
             session_lifetime_secs: DEFAULT_SESSION_LIFETIME_SECS,
             session_context: &[],
@@ -431,10 +377,10 @@ impl<'a> ServerConfig<'a> {
             allow_legacy_resumption: false,
             renegotiation: Some(DEFAULT_RENEGOTIATION_LIMITS),
             allow_peer_identity_change: false,
-            more_certs: &[],
+            more_certs: CertifiedKeys::EMPTY,
             client_auth: ClientAuth::None,
             client_verifier: None,
-            client_auth_cas: &[],
+            client_auth_cas: ByteStrings::EMPTY,
             key_log: None,
         }
     }
