@@ -14,12 +14,12 @@ mod common;
 
 use common::memory::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY, record};
 use common::peers::{pki, require_peer};
-use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
-use sansio_tls::config::{CertifiedKey, ClientAuth};
+use sansio_tls::cert::{TrustAnchor, WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
+use sansio_tls::config::{ClientAuth, OwnedCertifiedKey, OwnedClientConfig, OwnedServerConfig, OwnedServerSessions};
 use sansio_tls::crypto::{HashAlg, SigningKey, hash};
-use sansio_tls::session::{ServerSessions, Session};
+use sansio_tls::session::Session;
 use sansio_tls::tokio::{Accept, Connect, TlsAcceptor, TlsConnector, client, server};
-use sansio_tls::{AlertDescription, ClientConfig, ClientParams, Error, ErrorKind, ServerConfig};
+use sansio_tls::{AlertDescription, ClientConfig, ClientParams, Error, ErrorKind};
 use std::collections::HashMap;
 use std::future::Future;
 use std::io;
@@ -51,25 +51,24 @@ const USER_CANCELED: [u8; 7] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x5a];
 /// (the slow client) run one at a time.
 static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-/// Configs live as long as the program: what they borrow is leaked.
-fn leak<T>(value: T) -> &'static T {
-    Box::leak(Box::new(value))
-}
-
-/// Our server: the ECDSA test certificate, [`ALPN`], then `adjust`.
-fn server_config(adjust: impl FnOnce(&mut ServerConfig<'static>)) -> Arc<ServerConfig<'static>> {
-    let key = leak(SigningKey::from_der(ECDSA_SERVER_KEY).unwrap());
-    let chain: &'static [&'static [u8]] = leak([ECDSA_SERVER]);
-    let mut config = ServerConfig::new(chain, key);
-    config.alpn_protocols = ALPN.into();
+/// Our server, an owned config: the ECDSA test certificate, [`ALPN`], then
+/// `adjust`.
+fn server_config(adjust: impl FnOnce(&mut OwnedServerConfig)) -> Arc<OwnedServerConfig> {
+    let key = Arc::new(SigningKey::from_der(ECDSA_SERVER_KEY).unwrap());
+    let mut config = OwnedServerConfig::new(OwnedCertifiedKey::new(vec![ECDSA_SERVER.to_vec()], key).unwrap());
+    config.alpn_protocols = ALPN.iter().map(|p| p.to_vec()).collect();
     adjust(&mut config);
     Arc::new(config)
 }
 
-/// Our client: trusts the ECDSA test CA, then `adjust`.
-fn client_config(adjust: impl FnOnce(&mut ClientConfig<'static>)) -> Arc<ClientConfig<'static>> {
-    let roots = leak([trust_anchor_from_der(ECDSA_CA).unwrap()]);
-    let mut config = ClientConfig::new(leak(WebPkiServerVerifier::new(roots)));
+/// Owned trust anchors of one CA.
+fn roots(ca: &[u8]) -> Vec<TrustAnchor<'static>> {
+    vec![trust_anchor_from_der(ca).unwrap().to_owned()]
+}
+
+/// Our client, an owned config: trusts the ECDSA test CA, then `adjust`.
+fn client_config(adjust: impl FnOnce(&mut OwnedClientConfig)) -> Arc<OwnedClientConfig> {
+    let mut config = OwnedClientConfig::new(Arc::new(WebPkiServerVerifier::from_roots(roots(ECDSA_CA))));
     adjust(&mut config);
     Arc::new(config)
 }
@@ -137,16 +136,15 @@ fn streams_futures_connector_and_acceptor_are_send() {
 /// with the client's halves on two tasks; close_notify both ways.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_and_server_echo_over_tcp() {
-    let client_roots = leak([trust_anchor_from_der(ECDSA_CA).unwrap()]);
     let acceptor = TlsAcceptor::from(server_config(|c| {
         c.client_auth = ClientAuth::Require;
-        c.client_verifier = Some(leak(WebPkiClientVerifier::new(client_roots)));
+        c.client_verifier = Some(Arc::new(WebPkiClientVerifier::from_roots(roots(ECDSA_CA))));
     }));
-    let client_key = leak(SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap());
-    let creds = leak([CertifiedKey::new(leak([ECDSA_CLIENT]), client_key).unwrap()]);
+    let client_key = Arc::new(SigningKey::from_der(ECDSA_CLIENT_KEY).unwrap());
+    let cred = OwnedCertifiedKey::new(vec![ECDSA_CLIENT.to_vec()], client_key).unwrap();
     let connector = TlsConnector::from(client_config(|c| {
-        c.alpn_protocols = sansio_tls::config::ByteStrings::new(&[b"echo/1"]);
-        c.client_certs = creds.into();
+        c.alpn_protocols = vec![b"echo/1".to_vec()];
+        c.client_certs = vec![cred];
     }));
     let (listener, addr) = listen().await;
 
@@ -599,9 +597,12 @@ async fn a_fatal_error_sends_its_alert() {
         let (tcp, _) = listener.accept().await.unwrap();
         acceptor.accept(tcp).await.map(drop)
     });
-    let other_ca = trust_anchor_from_der(include_bytes!("../vectors/pki/rsa-ca.der")).unwrap();
-    let roots = leak([other_ca]);
-    let connector = TlsConnector::from(Arc::new(ClientConfig::new(leak(WebPkiServerVerifier::new(roots)))));
+    // A config over `'static` data works as well as an owned one.
+    static OTHER_CA: std::sync::LazyLock<[TrustAnchor<'static>; 1]> =
+        std::sync::LazyLock::new(|| [trust_anchor_from_der(include_bytes!("../vectors/pki/rsa-ca.der")).unwrap()]);
+    static VERIFIER: std::sync::LazyLock<WebPkiServerVerifier<'static>> =
+        std::sync::LazyLock::new(|| WebPkiServerVerifier::new(&*OTHER_CA));
+    let connector = TlsConnector::from(Arc::new(ClientConfig::new(&*VERIFIER)));
     let err = connector.connect("localhost", TcpStream::connect(addr).await.unwrap()).await.unwrap_err();
     assert_eq!((err.kind(), tls_error(&err).kind()), (io::ErrorKind::InvalidData, ErrorKind::UnknownCa), "{err}");
     let err = bounded("server", server).await.unwrap().unwrap_err();
@@ -682,7 +683,7 @@ async fn session_lookups_are_answered_through_the_acceptor() {
     let (stored, found) = (Arc::clone(&sessions), Arc::clone(&sessions));
     let lookups = Arc::new(AtomicUsize::new(0));
     let counted = Arc::clone(&lookups);
-    let acceptor = TlsAcceptor::from(server_config(|c| c.sessions = ServerSessions::Events))
+    let acceptor = TlsAcceptor::from(server_config(|c| c.sessions = OwnedServerSessions::Events))
         .with_session_store(move |s| {
             stored.lock().unwrap().insert(s.id().to_vec(), s.clone());
         })
@@ -718,4 +719,33 @@ async fn session_lookups_are_answered_through_the_acceptor() {
     assert_eq!(bounded("server", server).await.unwrap(), [false, true]);
     assert_eq!(lookups.load(Ordering::SeqCst), 1);
     assert_eq!(second.connection().error(), None);
+}
+
+/// The acceptor, the connector and their streams share owned configs; once
+/// all of them are gone (the streams on tasks of their own), the configs
+/// are freed: a server can swap configs without leaking the old one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owned_configs_go_with_the_last_stream() {
+    let (server_config, client_config) = (server_config(|_| {}), client_config(|_| {}));
+    let (ws, wc) = (Arc::downgrade(&server_config), Arc::downgrade(&client_config));
+    let (acceptor, connector) = (TlsAcceptor::from(server_config), TlsConnector::from(client_config));
+    let (near, far) = tokio::io::duplex(64 * 1024);
+    let (server, client) = tokio::join!(acceptor.accept(far), connector.connect("localhost", near));
+    let (mut server, mut client) = (server.unwrap(), client.unwrap());
+    drop((acceptor, connector));
+    assert!(ws.upgrade().is_some() && wc.upgrade().is_some(), "the streams hold the configs");
+    let echo = tokio::spawn(async move {
+        let mut word = [0; 4];
+        server.read_exact(&mut word).await.unwrap();
+        server.write_all(&word).await.unwrap();
+        server.shutdown().await.unwrap();
+    });
+    client.write_all(b"ping").await.unwrap();
+    let mut back = Vec::new();
+    bounded("echo", client.read_to_end(&mut back)).await.unwrap();
+    assert_eq!(back, b"ping");
+    bounded("server task", echo).await.unwrap();
+    assert!(ws.upgrade().is_none(), "the server config went with the server stream");
+    drop(client);
+    assert!(wc.upgrade().is_none(), "the client config went with the client stream");
 }

@@ -100,9 +100,9 @@ pub fn fixture() -> &'static Fixture {
         let clients = [
             base,
             ClientConfig { max_fragment_length: Some(MaxFragmentLength::Bytes512), groups: P256_ONLY, ..base },
-            ClientConfig { cipher_suites: CHACHA_ONLY, alpn_protocols: ALPN, ..base },
+            ClientConfig { cipher_suites: CHACHA_ONLY, alpn_protocols: ALPN.into(), ..base },
             ClientConfig { cipher_suites: AES256_FIRST, require_extended_master_secret: true, ..base },
-            ClientConfig { client_certs: client_cred, ..base },
+            ClientConfig { client_certs: client_cred.into(), ..base },
         ];
         let sbase = ServerConfig::new(chain, key);
         let servers = [
@@ -110,7 +110,7 @@ pub fn fixture() -> &'static Fixture {
             ServerConfig { groups: P256_ONLY, require_extended_master_secret: true, renegotiation: None, ..sbase },
             ServerConfig {
                 cipher_suites: CHACHA_ONLY,
-                alpn_protocols: ALPN,
+                alpn_protocols: ALPN.into(),
                 ticket_keys: Some(TicketKeys { current: &TICKET_KEY, previous: &[], lifetime_secs: 3600 }),
                 ..sbase
             },
@@ -118,13 +118,13 @@ pub fn fixture() -> &'static Fixture {
             ServerConfig {
                 client_auth: ClientAuth::Require,
                 client_verifier: Some(client_verifier),
-                client_auth_cas: ca_names,
+                client_auth_cas: ca_names.into(),
                 ..sbase
             },
             ServerConfig {
                 client_auth: ClientAuth::Request,
                 client_verifier: Some(client_verifier),
-                client_auth_cas: ca_names,
+                client_auth_cas: ca_names.into(),
                 ..sbase
             },
         ];
