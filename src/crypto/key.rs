@@ -101,11 +101,9 @@ pub(crate) const fn transcript_scheme_prefix(schemes: &[SignatureScheme]) -> usi
     use SignatureScheme as S;
     let mut n = 0;
     while n < schemes.len() {
-        let kept = match schemes[n] {
-            S::ECDSA_NISTP256_SHA256 | S::RSA_PKCS1_SHA256 | S::RSA_PSS_SHA256 => true,
-            S::ECDSA_NISTP384_SHA384 | S::RSA_PKCS1_SHA384 | S::RSA_PSS_SHA384 => cfg!(feature = "aes256"),
-            _ => false,
-        };
+        let sha256 = matches!(schemes[n], S::ECDSA_NISTP256_SHA256 | S::RSA_PKCS1_SHA256 | S::RSA_PSS_SHA256);
+        let sha384 = matches!(schemes[n], S::ECDSA_NISTP384_SHA384 | S::RSA_PKCS1_SHA384 | S::RSA_PSS_SHA384);
+        let kept = sha256 || (sha384 && cfg!(feature = "aes256"));
         if !kept {
             break;
         }
