@@ -7,15 +7,23 @@ use CipherSuite as S;
 
 internal! { use table::{SuiteInfo, lookup}; }
 
-/// The default suite list: every suite this crate implements, as code
+/// The default suite list: every suite this build implements, as code
 /// points, in preference order (ECDSA before RSA; AES-128-GCM,
-/// ChaCha20-Poly1305, then AES-256-GCM).
+/// ChaCha20-Poly1305, then AES-256-GCM). The RSA suites need the `rsa`
+/// feature, the ChaCha20-Poly1305 ones `chacha20`, the AES-256-GCM (SHA-384)
+/// ones `aes256`; with none of them the list is
+/// TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 alone.
 pub const DEFAULT_SUITES: &[CipherSuite] = &[
     S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    #[cfg(feature = "chacha20")]
     S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    #[cfg(feature = "aes256")]
     S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    #[cfg(feature = "rsa")]
     S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    #[cfg(all(feature = "rsa", feature = "chacha20"))]
     S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    #[cfg(all(feature = "rsa", feature = "aes256"))]
     S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 ];
 
@@ -65,8 +73,9 @@ mod table {
         pub auth: KeyKind,
     }
 
-    /// Every suite this crate implements, in the default preference order:
+    /// Every suite this build implements, in the default preference order:
     /// ECDSA before RSA, AES-128-GCM, ChaCha20-Poly1305, then AES-256-GCM.
+    /// A suite not here is never offered nor accepted.
     pub const ALL_SUITES: &[SuiteInfo] = &[
         SuiteInfo {
             suite: S::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
@@ -74,30 +83,35 @@ mod table {
             hash: HashAlg::Sha256,
             auth: KeyKind::Ecdsa,
         },
+        #[cfg(feature = "chacha20")]
         SuiteInfo {
             suite: S::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
             aead: AeadAlg::ChaCha20Poly1305,
             hash: HashAlg::Sha256,
             auth: KeyKind::Ecdsa,
         },
+        #[cfg(feature = "aes256")]
         SuiteInfo {
             suite: S::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
             aead: AeadAlg::Aes256Gcm,
             hash: HashAlg::Sha384,
             auth: KeyKind::Ecdsa,
         },
+        #[cfg(feature = "rsa")]
         SuiteInfo {
             suite: S::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
             aead: AeadAlg::Aes128Gcm,
             hash: HashAlg::Sha256,
             auth: KeyKind::Rsa,
         },
+        #[cfg(all(feature = "rsa", feature = "chacha20"))]
         SuiteInfo {
             suite: S::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
             aead: AeadAlg::ChaCha20Poly1305,
             hash: HashAlg::Sha256,
             auth: KeyKind::Rsa,
         },
+        #[cfg(all(feature = "rsa", feature = "aes256"))]
         SuiteInfo {
             suite: S::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
             aead: AeadAlg::Aes256Gcm,

@@ -26,6 +26,10 @@ struct Case {
     file: &'static str,
     suite: CipherSuite,
     group: NamedGroup,
+    /// The client has the defaults of the minimal build (`default-features
+    /// = false, features = ["client"]`) and asks for 512-byte records:
+    /// embedded-example's min-client firmware replays this recording.
+    minimal_client: bool,
 }
 
 const CASES: &[Case] = &[
@@ -33,16 +37,25 @@ const CASES: &[Case] = &[
         file: "ecdhe-ecdsa-aes128gcm-x25519.txt",
         suite: CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         group: NamedGroup::X25519,
+        minimal_client: false,
     },
     Case {
         file: "ecdhe-ecdsa-aes256gcm-p256.txt",
         suite: CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
         group: NamedGroup::Secp256r1,
+        minimal_client: false,
+    },
+    Case {
+        file: "min-client-ecdhe-ecdsa-aes128gcm-p256-mfl512.txt",
+        suite: CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        group: NamedGroup::Secp256r1,
+        minimal_client: true,
     },
     Case {
         file: "ecdhe-ecdsa-chacha20-x25519.txt",
         suite: CipherSuite::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
         group: NamedGroup::X25519,
+        minimal_client: false,
     },
 ];
 
@@ -72,6 +85,13 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
     let groups = [case.group];
     let mut ccfg = ClientConfig::new(&verifier);
     ccfg.cipher_suites = &suites;
+    if case.minimal_client {
+        // What DEFAULT_GROUPS and DEFAULT_SIGNATURE_SCHEMES are in the
+        // minimal build (tests/features.rs checks that they are).
+        ccfg.groups = &[NamedGroup::Secp256r1];
+        ccfg.signature_schemes = &[SignatureScheme::ECDSA_NISTP256_SHA256];
+        ccfg.max_fragment_length = Some(MaxFragmentLength::Bytes512);
+    }
     let mut scfg = ServerConfig::new(&chain, &key);
     scfg.groups = &groups;
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (0xc11e, 0x5e7e), NOW);

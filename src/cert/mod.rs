@@ -39,7 +39,9 @@ use pki_types::{
 };
 
 use crate::codec::SignatureScheme;
-use crate::crypto::{PublicKey, RsaPublicKey};
+use crate::crypto::PublicKey;
+#[cfg(feature = "rsa")]
+use crate::crypto::RsaPublicKey;
 use crate::error::Error;
 #[cfg(doc)]
 use crate::error::ErrorKind;
@@ -86,12 +88,14 @@ impl SignatureVerificationAlgorithm for EcdsaAlg {
 
 /// RSA (PKCS#1 v1.5 or PSS) for webpki: the key is the DER `RSAPublicKey`
 /// from an rsaEncryption SPKI.
+#[cfg(feature = "rsa")]
 #[derive(Debug)]
 struct RsaAlg {
     scheme: SignatureScheme,
     sig_alg: AlgorithmIdentifier,
 }
 
+#[cfg(feature = "rsa")]
 impl SignatureVerificationAlgorithm for RsaAlg {
     fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
         let key = RsaPublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)?;
@@ -109,6 +113,7 @@ impl SignatureVerificationAlgorithm for RsaAlg {
 
 static ECDSA_P256_SHA256: EcdsaAlg =
     EcdsaAlg { curve: Curve::P256, scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
+#[cfg(feature = "sha384")]
 static ECDSA_P256_SHA384: EcdsaAlg =
     EcdsaAlg { curve: Curve::P256, scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
 #[cfg(feature = "p384")]
@@ -117,34 +122,48 @@ static ECDSA_P384_SHA256: EcdsaAlg =
 #[cfg(feature = "p384")]
 static ECDSA_P384_SHA384: EcdsaAlg =
     EcdsaAlg { curve: Curve::P384, scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
+#[cfg(feature = "rsa")]
 static RSA_PKCS1_SHA256: RsaAlg =
     RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA256, sig_alg: alg_id::RSA_PKCS1_SHA256 };
+#[cfg(feature = "rsa")]
 static RSA_PKCS1_SHA384: RsaAlg =
     RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA384, sig_alg: alg_id::RSA_PKCS1_SHA384 };
+#[cfg(feature = "rsa")]
 static RSA_PKCS1_SHA512: RsaAlg =
     RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA512, sig_alg: alg_id::RSA_PKCS1_SHA512 };
+#[cfg(feature = "rsa")]
 static RSA_PSS_SHA256: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA256, sig_alg: alg_id::RSA_PSS_SHA256 };
+#[cfg(feature = "rsa")]
 static RSA_PSS_SHA384: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA384, sig_alg: alg_id::RSA_PSS_SHA384 };
+#[cfg(feature = "rsa")]
 static RSA_PSS_SHA512: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA512, sig_alg: alg_id::RSA_PSS_SHA512 };
 
 /// The certificate signature algorithms we verify, plugged into webpki:
 /// ECDSA P-256 and (feature `p384`) P-384 keys with SHA-256 and SHA-384
 /// (a P-384 CA such as Let's Encrypt's ECDSA intermediates signs P-256
-/// leaves with SHA-384), RSA PKCS#1 v1.5 with
+/// leaves with SHA-384; SHA-384 needs the `sha384` feature), and (feature
+/// `rsa`) RSA PKCS#1 v1.5 with
 /// SHA-256/384/512 and RSA-PSS with SHA-256/384/512 (MGF1 with the same hash,
 /// salt length = hash length). RSA keys must be 2048 to 4096 bits.
 pub static SUPPORTED_SIG_ALGS: &[&dyn SignatureVerificationAlgorithm] = &[
     &ECDSA_P256_SHA256,
+    #[cfg(feature = "sha384")]
     &ECDSA_P256_SHA384,
     #[cfg(feature = "p384")]
     &ECDSA_P384_SHA384,
     #[cfg(feature = "p384")]
     &ECDSA_P384_SHA256,
+    #[cfg(feature = "rsa")]
     &RSA_PSS_SHA256,
+    #[cfg(feature = "rsa")]
     &RSA_PSS_SHA384,
+    #[cfg(feature = "rsa")]
     &RSA_PSS_SHA512,
+    #[cfg(feature = "rsa")]
     &RSA_PKCS1_SHA256,
+    #[cfg(feature = "rsa")]
     &RSA_PKCS1_SHA384,
+    #[cfg(feature = "rsa")]
     &RSA_PKCS1_SHA512,
 ];
 
@@ -735,6 +754,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "rsa")]
     fn algorithms_reject_bad_keys_and_signatures() {
         let msg = include_bytes!("../../vectors/crypto/msg.bin");
         let rsa_sig = include_bytes!("../../vectors/crypto/rsa2048.pss-sha256.sig");

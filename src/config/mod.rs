@@ -56,13 +56,21 @@ pub const DEFAULT_GROUPS: &[NamedGroup] = crate::crypto::SUPPORTED_GROUPS;
 /// accepts in CertificateVerify (the transcript keeps no SHA-512).
 pub const DEFAULT_SIGNATURE_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ECDSA_NISTP256_SHA256,
+    #[cfg(feature = "rsa")]
     SignatureScheme::RSA_PSS_SHA256,
+    #[cfg(feature = "rsa")]
     SignatureScheme::RSA_PKCS1_SHA256,
+    #[cfg(feature = "sha384")]
     SignatureScheme::ECDSA_NISTP384_SHA384,
+    #[cfg(feature = "rsa")]
     SignatureScheme::RSA_PSS_SHA384,
+    #[cfg(feature = "rsa")]
     SignatureScheme::RSA_PKCS1_SHA384,
+    #[cfg(feature = "rsa")]
     SignatureScheme::RSA_PSS_SHA512,
+    #[cfg(feature = "rsa")]
     SignatureScheme::RSA_PKCS1_SHA512,
+    #[cfg(feature = "sha384")]
     SignatureScheme::ECDSA_NISTP521_SHA512,
 ];
 

@@ -1,10 +1,14 @@
 //! Record protection with AEAD ciphers: AES-GCM as in RFC 5288 (4-byte salt
 //! from the key block, 8-byte explicit nonce on the wire) and
 //! ChaCha20-Poly1305 as in RFC 7905 (12-byte IV XORed with the sequence
-//! number, no explicit nonce).
+//! number, no explicit nonce). AES-256-GCM needs the `aes256` feature,
+//! ChaCha20-Poly1305 the `chacha20` feature.
 
+use aes_gcm::Aes128Gcm;
+#[cfg(feature = "aes256")]
+use aes_gcm::Aes256Gcm;
 use aes_gcm::aead::{AeadInOut, KeyInit};
-use aes_gcm::{Aes128Gcm, Aes256Gcm};
+#[cfg(feature = "chacha20")]
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::Zeroize;
 
@@ -15,9 +19,11 @@ use crate::error::Error;
 pub enum AeadAlg {
     /// AES-128-GCM (RFC 5288).
     Aes128Gcm,
-    /// AES-256-GCM (RFC 5288).
+    /// AES-256-GCM (RFC 5288; feature `aes256`).
+    #[cfg(feature = "aes256")]
     Aes256Gcm,
-    /// ChaCha20-Poly1305 (RFC 7905).
+    /// ChaCha20-Poly1305 (RFC 7905; feature `chacha20`).
+    #[cfg(feature = "chacha20")]
     ChaCha20Poly1305,
 }
 
@@ -26,7 +32,10 @@ impl AeadAlg {
     pub fn key_len(self) -> usize {
         match self {
             AeadAlg::Aes128Gcm => 16,
-            AeadAlg::Aes256Gcm | AeadAlg::ChaCha20Poly1305 => 32,
+            #[cfg(feature = "aes256")]
+            AeadAlg::Aes256Gcm => 32,
+            #[cfg(feature = "chacha20")]
+            AeadAlg::ChaCha20Poly1305 => 32,
         }
     }
 
@@ -34,7 +43,10 @@ impl AeadAlg {
     /// 4 for GCM (the salt), 12 for ChaCha20-Poly1305.
     pub fn fixed_iv_len(self) -> usize {
         match self {
-            AeadAlg::Aes128Gcm | AeadAlg::Aes256Gcm => 4,
+            AeadAlg::Aes128Gcm => 4,
+            #[cfg(feature = "aes256")]
+            AeadAlg::Aes256Gcm => 4,
+            #[cfg(feature = "chacha20")]
             AeadAlg::ChaCha20Poly1305 => 12,
         }
     }
@@ -43,7 +55,10 @@ impl AeadAlg {
     /// record: 8 for GCM, 0 for ChaCha20-Poly1305.
     pub fn explicit_nonce_len(self) -> usize {
         match self {
-            AeadAlg::Aes128Gcm | AeadAlg::Aes256Gcm => 8,
+            AeadAlg::Aes128Gcm => 8,
+            #[cfg(feature = "aes256")]
+            AeadAlg::Aes256Gcm => 8,
+            #[cfg(feature = "chacha20")]
             AeadAlg::ChaCha20Poly1305 => 0,
         }
     }
@@ -56,7 +71,9 @@ pub const TAG_LEN: usize = 16;
 #[allow(clippy::large_enum_variant)]
 enum Inner {
     Aes128(Aes128Gcm),
+    #[cfg(feature = "aes256")]
     Aes256(Aes256Gcm),
+    #[cfg(feature = "chacha20")]
     ChaCha(ChaCha20Poly1305),
 }
 
@@ -110,7 +127,9 @@ impl RecordCipher {
         }
         let inner = match alg {
             AeadAlg::Aes128Gcm => Inner::Aes128(Aes128Gcm::new_from_slice(key).map_err(|_| Error::Internal)?),
+            #[cfg(feature = "aes256")]
             AeadAlg::Aes256Gcm => Inner::Aes256(Aes256Gcm::new_from_slice(key).map_err(|_| Error::Internal)?),
+            #[cfg(feature = "chacha20")]
             AeadAlg::ChaCha20Poly1305 => {
                 Inner::ChaCha(ChaCha20Poly1305::new_from_slice(key).map_err(|_| Error::Internal)?)
             }
@@ -124,7 +143,9 @@ impl RecordCipher {
     pub fn alg(&self) -> AeadAlg {
         match self.inner {
             Inner::Aes128(_) => AeadAlg::Aes128Gcm,
+            #[cfg(feature = "aes256")]
             Inner::Aes256(_) => AeadAlg::Aes256Gcm,
+            #[cfg(feature = "chacha20")]
             Inner::ChaCha(_) => AeadAlg::ChaCha20Poly1305,
         }
     }
@@ -135,20 +156,21 @@ impl RecordCipher {
     /// `iv XOR (0u32 || seq BE)`.
     fn nonce(&self, seq: u64, explicit_nonce: &[u8]) -> Option<[u8; 12]> {
         let mut nonce = self.iv;
-        match self.inner {
-            Inner::Aes128(_) | Inner::Aes256(_) => {
-                let explicit: &[u8; 8] = explicit_nonce.try_into().ok()?;
-                nonce[4..].copy_from_slice(explicit);
+        #[cfg(feature = "chacha20")]
+        if let Inner::ChaCha(_) = self.inner {
+            if !explicit_nonce.is_empty() {
+                return None;
             }
-            Inner::ChaCha(_) => {
-                if !explicit_nonce.is_empty() {
-                    return None;
-                }
-                for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
-                    *n ^= s;
-                }
+            for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+                *n ^= s;
             }
+            return Some(nonce);
         }
+        // AES-GCM, either key size: the sequence number is in the explicit
+        // nonce.
+        let _ = seq;
+        let explicit: &[u8; 8] = explicit_nonce.try_into().ok()?;
+        nonce[4..].copy_from_slice(explicit);
         Some(nonce)
     }
 
@@ -177,7 +199,9 @@ impl RecordCipher {
         let aad = aad(seq, content_type, payload.len()).ok_or(Error::Internal)?;
         let tag = match &self.inner {
             Inner::Aes128(c) => c.encrypt_inout_detached(&nonce.into(), &aad, payload.into()),
+            #[cfg(feature = "aes256")]
             Inner::Aes256(c) => c.encrypt_inout_detached(&nonce.into(), &aad, payload.into()),
+            #[cfg(feature = "chacha20")]
             Inner::ChaCha(c) => c.encrypt_inout_detached(&nonce.into(), &aad, payload.into()),
         }
         .map_err(|_| Error::Internal)?;
@@ -206,14 +230,17 @@ impl RecordCipher {
         let tag = (*tag).into();
         match &self.inner {
             Inner::Aes128(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
+            #[cfg(feature = "aes256")]
             Inner::Aes256(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
+            #[cfg(feature = "chacha20")]
             Inner::ChaCha(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
         }
         .map_err(|_| BAD_RECORD)
     }
 }
 
-#[cfg(test)]
+// The unit tests cover every AEAD, so they need them all.
+#[cfg(all(test, feature = "aes256", feature = "chacha20"))]
 mod tests {
     use super::*;
 

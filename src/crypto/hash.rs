@@ -1,20 +1,26 @@
-//! Hashes of the TLS 1.2 suites (SHA-256, SHA-384) and the running handshake
-//! transcript.
+//! Hashes of the TLS 1.2 suites (SHA-256, and SHA-384 with the `aes256`
+//! feature) and the running handshake transcript. SHA-384 and SHA-512 are
+//! linked only with the `sha384` feature (which `aes256`, `p384` and `rsa`
+//! turn on): they share one large compression function.
 
-use sha2::{Digest, Sha256, Sha384, Sha512};
+use sha2::{Digest, Sha256};
+#[cfg(feature = "sha384")]
+use sha2::{Sha384, Sha512};
 
 /// A hash function used as PRF hash, transcript hash or signature hash.
 ///
 /// ```
 /// use sansio_tls::crypto::{HashAlg, hash};
-/// assert_eq!(HashAlg::Sha384.output_len(), 48);
+/// assert_eq!(HashAlg::Sha256.output_len(), 32);
 /// assert_eq!(hash(HashAlg::Sha256, b"").as_ref().len(), HashAlg::Sha256.output_len());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum HashAlg {
     /// SHA-256 (32-byte output).
     Sha256,
-    /// SHA-384 (48-byte output).
+    /// SHA-384 (48-byte output; feature `aes256`).
+    #[cfg(feature = "aes256")]
     Sha384,
 }
 
@@ -23,14 +29,20 @@ impl HashAlg {
     pub fn output_len(self) -> usize {
         match self {
             HashAlg::Sha256 => 32,
+            #[cfg(feature = "aes256")]
             HashAlg::Sha384 => 48,
         }
     }
 }
 
-/// The largest digest this module produces (SHA-512, used by RSA signature
-/// schemes).
+/// The largest digest this module produces: SHA-512 (used by signature
+/// schemes) with the `sha384` feature, SHA-256 without.
+#[cfg(feature = "sha384")]
 pub(crate) const MAX_HASH_LEN: usize = 64;
+/// The largest digest this module produces: SHA-512 (used by signature
+/// schemes) with the `sha384` feature, SHA-256 without.
+#[cfg(not(feature = "sha384"))]
+pub(crate) const MAX_HASH_LEN: usize = 32;
 
 /// A digest of at most 64 bytes, kept inline. Read it with `as_ref()`;
 /// `Debug` shows it in hex.
@@ -81,6 +93,7 @@ impl core::fmt::Debug for HashOutput {
 pub fn hash(alg: HashAlg, data: &[u8]) -> HashOutput {
     match alg {
         HashAlg::Sha256 => HashOutput::from_slice(&Sha256::digest(data)),
+        #[cfg(feature = "aes256")]
         HashAlg::Sha384 => HashOutput::from_slice(&Sha384::digest(data)),
     }
 }
@@ -117,7 +130,9 @@ pub fn context_digest<'x>(parts: impl IntoIterator<Item = &'x [u8]>) -> [u8; 32]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SigHash {
     Sha256,
+    #[cfg(feature = "sha384")]
     Sha384,
+    #[cfg(feature = "sha384")]
     Sha512,
 }
 
@@ -125,7 +140,9 @@ impl SigHash {
     pub(crate) fn output_len(self) -> usize {
         match self {
             SigHash::Sha256 => 32,
+            #[cfg(feature = "sha384")]
             SigHash::Sha384 => 48,
+            #[cfg(feature = "sha384")]
             SigHash::Sha512 => 64,
         }
     }
@@ -141,7 +158,9 @@ impl SigHash {
         }
         match self {
             SigHash::Sha256 => run::<Sha256>(parts),
+            #[cfg(feature = "sha384")]
             SigHash::Sha384 => run::<Sha384>(parts),
+            #[cfg(feature = "sha384")]
             SigHash::Sha512 => run::<Sha512>(parts),
         }
     }
@@ -149,23 +168,31 @@ impl SigHash {
 
 /// The running hash of all handshake messages.
 ///
-/// Both SHA-256 and SHA-384 are fed, because the PRF hash is only known once
-/// the server has chosen a suite, after the ClientHello was hashed.
+/// With the `aes256` feature both SHA-256 and SHA-384 are fed, because the
+/// PRF hash is only known once the server has chosen a suite, after the
+/// ClientHello was hashed; without it only SHA-256 runs (no suite needs
+/// another).
 #[derive(Clone)]
 pub struct Transcript {
     sha256: Sha256,
+    #[cfg(feature = "aes256")]
     sha384: Sha384,
 }
 
 impl Transcript {
     /// An empty transcript.
     pub fn new() -> Self {
-        Transcript { sha256: Sha256::new(), sha384: Sha384::new() }
+        Transcript {
+            sha256: Sha256::new(),
+            #[cfg(feature = "aes256")]
+            sha384: Sha384::new(),
+        }
     }
 
     /// Appends handshake message bytes.
     pub fn update(&mut self, data: &[u8]) {
         self.sha256.update(data);
+        #[cfg(feature = "aes256")]
         self.sha384.update(data);
     }
 
@@ -173,6 +200,7 @@ impl Transcript {
     pub fn current(&self, alg: HashAlg) -> HashOutput {
         match alg {
             HashAlg::Sha256 => HashOutput::from_slice(&self.sha256.clone().finalize()),
+            #[cfg(feature = "aes256")]
             HashAlg::Sha384 => HashOutput::from_slice(&self.sha384.clone().finalize()),
         }
     }
@@ -212,6 +240,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg(feature = "aes256")]
     fn known_digests() {
         let h = hash(HashAlg::Sha256, b"abc");
         assert_eq!(h.as_ref(), unhex::<32>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
@@ -229,6 +258,7 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg(feature = "aes256")]
     fn transcript_keeps_running() {
         let mut t = Transcript::new();
         t.update(b"a");

@@ -25,7 +25,9 @@ pub enum KeyKind {
     Rsa,
 }
 
-/// rsaEncryption (RFC 8017 appendix C).
+/// rsaEncryption (RFC 8017 appendix C): recognised in every build, so that
+/// an RSA key without the `rsa` feature is refused as unsupported rather
+/// than as garbage.
 pub(crate) const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 /// id-ecPublicKey (RFC 5480).
 pub(crate) const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
@@ -41,36 +43,71 @@ pub(crate) enum SchemeAlg {
     /// ECDSA: in TLS 1.2 the scheme names the hash only, the curve is the
     /// key's (RFC 5246 §7.4.1.4.1).
     Ecdsa,
-    /// RSASSA-PKCS1-v1_5.
+    /// RSASSA-PKCS1-v1_5 (feature `rsa`).
+    #[cfg(feature = "rsa")]
     RsaPkcs1,
-    /// RSASSA-PSS, MGF1 with the same hash, salt as long as the hash.
+    /// RSASSA-PSS, MGF1 with the same hash, salt as long as the hash
+    /// (feature `rsa`).
+    #[cfg(feature = "rsa")]
     RsaPss,
 }
 
 /// The crate's one table of signature schemes: the algorithm and the hash
-/// of every scheme it signs or verifies with.
+/// of every scheme it signs or verifies with, in this build (the RSA ones
+/// with the `rsa` feature, those hashing with SHA-384 or SHA-512 with
+/// `sha384`). A scheme not here is refused wherever it is met.
 pub(crate) fn scheme_parts(scheme: SignatureScheme) -> Option<(SchemeAlg, SigHash)> {
     use SignatureScheme as S;
     Some(match scheme {
         S::ECDSA_NISTP256_SHA256 => (SchemeAlg::Ecdsa, SigHash::Sha256),
+        #[cfg(feature = "sha384")]
         S::ECDSA_NISTP384_SHA384 => (SchemeAlg::Ecdsa, SigHash::Sha384),
+        #[cfg(feature = "sha384")]
         S::ECDSA_NISTP521_SHA512 => (SchemeAlg::Ecdsa, SigHash::Sha512),
+        #[cfg(feature = "rsa")]
         S::RSA_PKCS1_SHA256 => (SchemeAlg::RsaPkcs1, SigHash::Sha256),
+        #[cfg(feature = "rsa")]
         S::RSA_PKCS1_SHA384 => (SchemeAlg::RsaPkcs1, SigHash::Sha384),
+        #[cfg(feature = "rsa")]
         S::RSA_PKCS1_SHA512 => (SchemeAlg::RsaPkcs1, SigHash::Sha512),
+        #[cfg(feature = "rsa")]
         S::RSA_PSS_SHA256 => (SchemeAlg::RsaPss, SigHash::Sha256),
+        #[cfg(feature = "rsa")]
         S::RSA_PSS_SHA384 => (SchemeAlg::RsaPss, SigHash::Sha384),
+        #[cfg(feature = "rsa")]
         S::RSA_PSS_SHA512 => (SchemeAlg::RsaPss, SigHash::Sha512),
         _ => return None,
     })
 }
 
 /// The hash a TLS 1.2 CertificateVerify with `scheme` is made over, if the
-/// running transcript keeps it (SHA-256 and SHA-384, not SHA-512).
+/// running transcript keeps it (SHA-256, and SHA-384 with the `aes256`
+/// feature; never SHA-512).
 pub(crate) fn scheme_transcript_hash(scheme: SignatureScheme) -> Option<HashAlg> {
     match scheme_parts(scheme)? {
         (_, SigHash::Sha256) => Some(HashAlg::Sha256),
+        #[cfg(feature = "aes256")]
         (_, SigHash::Sha384) => Some(HashAlg::Sha384),
-        (_, SigHash::Sha512) => None,
+        #[cfg(feature = "sha384")]
+        _ => None,
     }
+}
+
+/// How many leading entries of `schemes` have a hash the transcript keeps
+/// ([`scheme_transcript_hash`]); evaluated at compile time over the default
+/// list, whose SHA-256 schemes come first, then SHA-384, then SHA-512.
+#[cfg(feature = "server")]
+pub(crate) const fn transcript_scheme_prefix(schemes: &[SignatureScheme]) -> usize {
+    use SignatureScheme as S;
+    let mut n = 0;
+    while n < schemes.len() {
+        let sha256 = matches!(schemes[n], S::ECDSA_NISTP256_SHA256 | S::RSA_PKCS1_SHA256 | S::RSA_PSS_SHA256);
+        let sha384 = matches!(schemes[n], S::ECDSA_NISTP384_SHA384 | S::RSA_PKCS1_SHA384 | S::RSA_PSS_SHA384);
+        let kept = sha256 || (sha384 && cfg!(feature = "aes256"));
+        if !kept {
+            break;
+        }
+        n += 1;
+    }
+    n
 }

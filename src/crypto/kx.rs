@@ -1,5 +1,5 @@
-//! Ephemeral ECDHE key exchange (RFC 8422) over X25519, secp256r1 and (with
-//! the `p384` feature) secp384r1.
+//! Ephemeral ECDHE key exchange (RFC 8422) over secp256r1, and with their
+//! features X25519 (`x25519`) and secp384r1 (`p384`).
 
 use p256::elliptic_curve::Generate;
 use p256::elliptic_curve::sec1::ToSec1Point;
@@ -8,15 +8,28 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 use crate::codec::NamedGroup;
 use crate::error::Error;
 
-/// Groups we can do ECDHE with, in our order of preference.
-#[cfg(not(feature = "p384"))]
-pub const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1];
-/// Groups we can do ECDHE with, in our order of preference.
-#[cfg(feature = "p384")]
-pub const SUPPORTED_GROUPS: &[NamedGroup] = &[NamedGroup::X25519, NamedGroup::Secp256r1, NamedGroup::Secp384r1];
+/// Groups we can do ECDHE with in this build, in our order of preference.
+pub const SUPPORTED_GROUPS: &[NamedGroup] = &[
+    #[cfg(feature = "x25519")]
+    NamedGroup::X25519,
+    NamedGroup::Secp256r1,
+    #[cfg(feature = "p384")]
+    NamedGroup::Secp384r1,
+];
 
 /// The longest public share: an uncompressed P-384 point.
+#[cfg(feature = "p384")]
 const MAX_SHARE_LEN: usize = 97;
+/// The longest public share: an uncompressed P-256 point.
+#[cfg(not(feature = "p384"))]
+const MAX_SHARE_LEN: usize = 65;
+
+/// The longest shared secret: 48 bytes on secp384r1.
+#[cfg(feature = "p384")]
+const MAX_SECRET_LEN: usize = 48;
+/// The longest shared secret: 32 bytes (X25519 and secp256r1).
+#[cfg(not(feature = "p384"))]
+const MAX_SECRET_LEN: usize = 32;
 
 /// Our public key share as it goes on the wire: 32 bytes for X25519, an
 /// uncompressed point for the NIST curves (65 bytes for secp256r1, 97 for
@@ -31,13 +44,13 @@ pub struct PublicShare {
 /// for X25519 and secp256r1, 48 for secp384r1. Erased when dropped.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SharedSecret {
-    buf: [u8; 48],
+    buf: [u8; MAX_SECRET_LEN],
     len: usize,
 }
 
 impl Default for SharedSecret {
     fn default() -> Self {
-        SharedSecret { buf: [0; 48], len: 0 }
+        SharedSecret { buf: [0; MAX_SECRET_LEN], len: 0 }
     }
 }
 
@@ -102,7 +115,8 @@ impl core::fmt::Debug for PublicShare {
 /// An ephemeral private key, used once; erased when dropped.
 #[non_exhaustive]
 pub enum EphemeralSecret {
-    /// X25519 (RFC 7748).
+    /// X25519 (RFC 7748; feature `x25519`).
+    #[cfg(feature = "x25519")]
     X25519(x25519_dalek::EphemeralSecret),
     /// secp256r1 / NIST P-256.
     P256(p256::ecdh::EphemeralSecret),
@@ -125,6 +139,7 @@ impl EphemeralSecret {
         rng: &mut R,
     ) -> Result<(Self, PublicShare), Error> {
         match group {
+            #[cfg(feature = "x25519")]
             NamedGroup::X25519 => {
                 let secret = x25519_dalek::EphemeralSecret::random_from_rng(rng);
                 let public = x25519_dalek::PublicKey::from(&secret);
@@ -148,6 +163,7 @@ impl EphemeralSecret {
     /// The group of this key.
     pub fn group(&self) -> NamedGroup {
         match self {
+            #[cfg(feature = "x25519")]
             EphemeralSecret::X25519(_) => NamedGroup::X25519,
             EphemeralSecret::P256(_) => NamedGroup::Secp256r1,
             #[cfg(feature = "p384")]
@@ -162,6 +178,7 @@ impl EphemeralSecret {
     /// X25519 result (RFC 7748 §6.1: a small-order peer point).
     pub fn agree(self, peer_public: &[u8]) -> Result<SharedSecret, Error> {
         match self {
+            #[cfg(feature = "x25519")]
             EphemeralSecret::X25519(secret) => {
                 let peer: [u8; 32] = peer_public
                     .try_into()
@@ -213,6 +230,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "x25519")]
     fn x25519_rfc7748_vector() {
         use crate::crypto::hash::tests::unhex;
         // RFC 7748 §6.1, through the same crate types our code uses.
@@ -235,6 +253,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "x25519")]
     fn x25519_rejects_bad_shares() {
         let mut rng = TestRng::new(3);
         for bad in [&[0u8; 31][..], &[0u8; 33][..], &[][..]] {

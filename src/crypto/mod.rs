@@ -17,12 +17,16 @@ mod verify;
 
 pub use hash::{HashAlg, HashOutput, context_digest, hash};
 pub use key::KeyKind;
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 pub use sign::RsaSigningKey;
 pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey};
-pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, RsaPublicKey, certificate_issuer, certificate_subject};
+#[cfg(feature = "rsa")]
+pub use verify::RsaPublicKey;
+pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, certificate_issuer, certificate_subject};
 
 pub(crate) use key::scheme_transcript_hash;
+#[cfg(feature = "server")]
+pub(crate) use key::transcript_scheme_prefix;
 internal! { use aead::{AeadAlg, RecordCipher, TAG_LEN}; }
 internal! { use hash::{Transcript, sha256}; }
 internal! { use kx::{EphemeralSecret, SUPPORTED_GROUPS}; }

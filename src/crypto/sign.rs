@@ -2,10 +2,11 @@
 //!
 //! ECDSA P-256 always, P-384 with the `p384` feature; RSA (2048 to 4096
 //! bits, PKCS#1 v1.5 and PSS) with the
-//! `alloc` feature, since the `rsa` crate needs a heap. Without it an RSA key
-//! is recognised but refused with [`ErrorKind::UnsupportedCertificate`].
+//! `rsa` and `alloc` features, since the `rsa` crate needs a heap. Without
+//! them an RSA key is recognised but refused with
+//! [`ErrorKind::UnsupportedCertificate`].
 
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 extern crate alloc;
 
 use der::asn1::UintRef;
@@ -18,7 +19,7 @@ use super::hash::SigHash;
 use super::key::OID_SECP384R1;
 use super::key::{KeyKind, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, SchemeAlg, scheme_parts};
 use super::verify::PublicKey;
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 use super::verify::RsaPublicKey;
 use crate::codec::SignatureScheme;
 use crate::error::{Error, ErrorKind};
@@ -28,14 +29,30 @@ const NOT_A_KEY: Error = Error::Decode.because("private key is not PKCS#8, SEC1 
 /// Not a PKCS#1 `RSAPrivateKey`.
 const NOT_PKCS1: Error = Error::Decode.because("private key is not PKCS#1 DER");
 /// An RSA private key in a build without `alloc`.
-#[cfg_attr(feature = "alloc", allow(dead_code))]
-const RSA_NEEDS_ALLOC: Error = Error::UnsupportedCertificate.because("RSA private keys need the alloc feature");
+#[cfg_attr(all(feature = "alloc", feature = "rsa"), allow(dead_code))]
+const RSA_NEEDS_ALLOC: Error =
+    Error::UnsupportedCertificate.because("RSA private keys need the rsa and alloc features");
 /// A scheme this key cannot sign with.
 const CANNOT_SIGN: Error = Error::HandshakeFailure.because("key cannot sign with this signature scheme");
 
-/// The longest signature [`SigningKey::sign`] can produce, for any key type
-/// this crate may support (RSA-4096: 512 bytes; DER ECDSA P-384: 104 bytes).
+/// The longest signature [`SigningKey::sign`] can produce or a peer's
+/// signature this build can verify, for the key types of this build:
+/// RSA-4096, 512 bytes (feature `rsa`); else a DER ECDSA P-384 signature,
+/// 104 bytes (feature `p384`); else a DER ECDSA P-256 one, 72 bytes.
+#[cfg(feature = "rsa")]
 pub const MAX_SIGNATURE_LEN: usize = 512;
+/// The longest signature [`SigningKey::sign`] can produce or a peer's
+/// signature this build can verify, for the key types of this build:
+/// RSA-4096, 512 bytes (feature `rsa`); else a DER ECDSA P-384 signature,
+/// 104 bytes (feature `p384`); else a DER ECDSA P-256 one, 72 bytes.
+#[cfg(all(not(feature = "rsa"), feature = "p384"))]
+pub const MAX_SIGNATURE_LEN: usize = 104;
+/// The longest signature [`SigningKey::sign`] can produce or a peer's
+/// signature this build can verify, for the key types of this build:
+/// RSA-4096, 512 bytes (feature `rsa`); else a DER ECDSA P-384 signature,
+/// 104 bytes (feature `p384`); else a DER ECDSA P-256 one, 72 bytes.
+#[cfg(not(any(feature = "rsa", feature = "p384")))]
+pub const MAX_SIGNATURE_LEN: usize = 72;
 
 /// A private key we sign handshake messages with.
 ///
@@ -67,7 +84,7 @@ pub enum SigningKey {
     #[cfg(feature = "p384")]
     EcdsaP384(p384::ecdsa::SigningKey),
     /// An RSA key of 2048 to 4096 bits (needs the `alloc` feature).
-    #[cfg(feature = "alloc")]
+    #[cfg(all(feature = "alloc", feature = "rsa"))]
     Rsa(RsaSigningKey),
 }
 
@@ -77,7 +94,7 @@ impl core::fmt::Debug for SigningKey {
             SigningKey::EcdsaP256(_) => f.write_str("SigningKey::EcdsaP256(..)"),
             #[cfg(feature = "p384")]
             SigningKey::EcdsaP384(_) => f.write_str("SigningKey::EcdsaP384(..)"),
-            #[cfg(feature = "alloc")]
+            #[cfg(all(feature = "alloc", feature = "rsa"))]
             SigningKey::Rsa(k) => write!(f, "SigningKey::Rsa({} bits)", k.bits()),
         }
     }
@@ -85,10 +102,12 @@ impl core::fmt::Debug for SigningKey {
 
 /// The schemes an ECDSA P-256 key can sign with in TLS 1.2 (the hash is
 /// independent of the curve there): SHA-256 first, SHA-512 only for a peer
-/// that offers nothing else.
+/// that offers nothing else (both need the `sha384` feature).
 const P256_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::ECDSA_NISTP256_SHA256,
+    #[cfg(feature = "sha384")]
     SignatureScheme::ECDSA_NISTP384_SHA384,
+    #[cfg(feature = "sha384")]
     SignatureScheme::ECDSA_NISTP521_SHA512,
 ];
 
@@ -102,7 +121,7 @@ const P384_SCHEMES: &[SignatureScheme] = &[
 
 /// The schemes an RSA key signs with, PSS first (the server takes the first
 /// of these that the peer offers).
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 const RSA_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PSS_SHA256,
     SignatureScheme::RSA_PSS_SHA384,
@@ -151,14 +170,14 @@ impl SigningKey {
     }
 
     /// The `RSAPrivateKey` inside an rsaEncryption PKCS#8 key.
-    #[cfg(feature = "alloc")]
+    #[cfg(all(feature = "alloc", feature = "rsa"))]
     fn from_rsa_pkcs8(pkcs1: &[u8]) -> Result<Self, Error> {
         Self::from_pkcs1_der(pkcs1)
     }
 
     /// Without `alloc`, an rsaEncryption PKCS#8 key is refused as
     /// unsupported whatever its content: RSA keys need the `alloc` feature.
-    #[cfg(not(feature = "alloc"))]
+    #[cfg(not(all(feature = "alloc", feature = "rsa")))]
     fn from_rsa_pkcs8(_pkcs1: &[u8]) -> Result<Self, Error> {
         Err(RSA_NEEDS_ALLOC)
     }
@@ -204,11 +223,11 @@ impl SigningKey {
     /// `Err(Error::Decode)` if it does not parse or is not a consistent key.
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
         let parts = RsaKeyParts::parse(der)?;
-        #[cfg(feature = "alloc")]
+        #[cfg(all(feature = "alloc", feature = "rsa"))]
         {
             RsaSigningKey::from_parts(&parts).map(SigningKey::Rsa)
         }
-        #[cfg(not(feature = "alloc"))]
+        #[cfg(not(all(feature = "alloc", feature = "rsa")))]
         {
             let _ = parts;
             Err(RSA_NEEDS_ALLOC)
@@ -235,7 +254,7 @@ impl SigningKey {
             SigningKey::EcdsaP256(_) => KeyKind::Ecdsa,
             #[cfg(feature = "p384")]
             SigningKey::EcdsaP384(_) => KeyKind::Ecdsa,
-            #[cfg(feature = "alloc")]
+            #[cfg(all(feature = "alloc", feature = "rsa"))]
             SigningKey::Rsa(_) => KeyKind::Rsa,
         }
     }
@@ -250,7 +269,7 @@ impl SigningKey {
             SigningKey::EcdsaP256(_) => P256_SCHEMES,
             #[cfg(feature = "p384")]
             SigningKey::EcdsaP384(_) => P384_SCHEMES,
-            #[cfg(feature = "alloc")]
+            #[cfg(all(feature = "alloc", feature = "rsa"))]
             SigningKey::Rsa(_) => RSA_SCHEMES,
         }
     }
@@ -261,7 +280,7 @@ impl SigningKey {
             SigningKey::EcdsaP256(k) => PublicKey::P256(*k.verifying_key()),
             #[cfg(feature = "p384")]
             SigningKey::EcdsaP384(k) => PublicKey::P384(*k.verifying_key()),
-            #[cfg(feature = "alloc")]
+            #[cfg(all(feature = "alloc", feature = "rsa"))]
             SigningKey::Rsa(k) => PublicKey::Rsa(k.0.public.clone()),
         }
     }
@@ -327,8 +346,9 @@ impl SigningKey {
     /// `Err(Error::HandshakeFailure)`.
     fn scheme_hash(&self, scheme: SignatureScheme) -> Result<SigHash, Error> {
         match (self.kind(), scheme_parts(scheme)) {
-            (KeyKind::Ecdsa, Some((SchemeAlg::Ecdsa, hash)))
-            | (KeyKind::Rsa, Some((SchemeAlg::RsaPkcs1 | SchemeAlg::RsaPss, hash))) => Ok(hash),
+            (KeyKind::Ecdsa, Some((SchemeAlg::Ecdsa, hash))) => Ok(hash),
+            #[cfg(feature = "rsa")]
+            (KeyKind::Rsa, Some((SchemeAlg::RsaPkcs1 | SchemeAlg::RsaPss, hash))) => Ok(hash),
             _ => Err(CANNOT_SIGN),
         }
     }
@@ -353,7 +373,7 @@ impl SigningKey {
                 let sig: p384::ecdsa::Signature = key.sign_prehash(digest).map_err(|_| Error::Internal)?;
                 write_signature(sig.to_der().as_bytes(), out)
             }
-            #[cfg(feature = "alloc")]
+            #[cfg(all(feature = "alloc", feature = "rsa"))]
             SigningKey::Rsa(key) => key.sign_digest(scheme, digest, rng, out),
         }
     }
@@ -368,7 +388,7 @@ fn write_signature(sig: &[u8], out: &mut [u8]) -> Result<usize, Error> {
 /// The integers of a two-prime PKCS#1 `RSAPrivateKey` we use, big-endian
 /// without leading zeros, borrowed from the DER. Without `alloc` only the
 /// syntax is checked (to tell an RSA key from garbage).
-#[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+#[cfg_attr(not(all(feature = "alloc", feature = "rsa")), allow(dead_code))]
 struct RsaKeyParts<'a> {
     n: &'a [u8],
     e: &'a [u8],
@@ -422,10 +442,10 @@ impl<'a> RsaKeyParts<'a> {
 /// assert_eq!(rsa.bits(), 2048);
 /// # Ok::<(), sansio_tls::Error>(())
 /// ```
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 pub struct RsaSigningKey(alloc::boxed::Box<RsaKeyPair>);
 
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 struct RsaKeyPair {
     key: rsa::PrivateKey,
     /// Kept to answer [`SigningKey::public_key`] without the heap-returning
@@ -433,14 +453,14 @@ struct RsaKeyPair {
     public: RsaPublicKey,
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 impl core::fmt::Debug for RsaSigningKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RsaSigningKey").field("bits", &self.bits()).finish_non_exhaustive()
     }
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(all(feature = "alloc", feature = "rsa"))]
 impl RsaSigningKey {
     /// Size checks first (cheap), then the `rsa` crate's consistency checks.
     fn from_parts(parts: &RsaKeyParts<'_>) -> Result<Self, Error> {

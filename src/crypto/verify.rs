@@ -3,19 +3,28 @@
 //! curve), and RSA (PKCS#1 v1.5 and PSS with SHA-256/384/512, moduli of 2048
 //! to 4096 bits).
 //!
-//! RSA runs on fixed-width `crypto-bigint` integers, so it needs no heap.
+//! RSA (feature `rsa`) runs on fixed-width `crypto-bigint` integers, so it
+//! needs no heap. Without the feature an RSA key is refused as unsupported
+//! and no big-integer code is linked.
 
+#[cfg(feature = "rsa")]
 use core::cmp::Ordering;
 
+#[cfg(feature = "rsa")]
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
+#[cfg(feature = "rsa")]
 use crypto_bigint::{Odd, U64, U2048, U3072, U4096, Uint};
+#[cfg(feature = "rsa")]
 use der::asn1::UintRef;
 use der::{Decode, Reader, SliceReader, Tag, Tagged};
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
 use spki::SubjectPublicKeyInfoRef;
+#[cfg(feature = "rsa")]
 use subtle::ConstantTimeEq;
 
-use super::hash::{HashOutput, SigHash};
+use super::hash::HashOutput;
+#[cfg(feature = "rsa")]
+use super::hash::SigHash;
 #[cfg(feature = "p384")]
 use super::key::OID_SECP384R1;
 use super::key::{KeyKind, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, SchemeAlg, scheme_parts};
@@ -23,17 +32,19 @@ use crate::codec::SignatureScheme;
 use crate::error::Error;
 
 /// The hash of an ECDSA scheme.
-fn ecdsa_hash(scheme: SignatureScheme) -> Option<SigHash> {
+fn ecdsa_hash(scheme: SignatureScheme) -> Option<super::hash::SigHash> {
     scheme_parts(scheme).filter(|(alg, _)| *alg == SchemeAlg::Ecdsa).map(|(_, hash)| hash)
 }
 
 /// Largest RSA modulus we accept, in bytes (4096 bits).
+#[cfg(feature = "rsa")]
 pub const RSA_MAX_MODULUS_LEN: usize = 512;
 /// Smallest RSA modulus we accept, in bits.
 pub const RSA_MIN_BITS: usize = 2048;
 /// Largest RSA modulus we accept, in bits.
 pub const RSA_MAX_BITS: usize = 4096;
 
+#[cfg(feature = "rsa")]
 /// An RSA public key of 2048 to 4096 bits, stored inline.
 ///
 /// ```
@@ -53,6 +64,7 @@ pub struct RsaPublicKey {
     exponent: u32,
 }
 
+#[cfg(feature = "rsa")]
 impl core::fmt::Debug for RsaPublicKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("RsaPublicKey")
@@ -62,14 +74,17 @@ impl core::fmt::Debug for RsaPublicKey {
     }
 }
 
+#[cfg(feature = "rsa")]
 impl PartialEq for RsaPublicKey {
     fn eq(&self, other: &Self) -> bool {
         self.modulus() == other.modulus() && self.exponent == other.exponent
     }
 }
 
+#[cfg(feature = "rsa")]
 impl Eq for RsaPublicKey {}
 
+#[cfg(feature = "rsa")]
 impl RsaPublicKey {
     /// A key from its big-endian modulus (leading zero bytes allowed) and
     /// public exponent.
@@ -184,6 +199,7 @@ impl RsaPublicKey {
     }
 }
 
+#[cfg(feature = "rsa")]
 /// `out = s^e mod n`, all big-endian, `n.len() == s.len() == out.len()`,
 /// at most `Uint::<LIMBS>::BYTES` long.
 fn modexp<const LIMBS: usize>(n: &[u8], e: u32, s: &[u8], out: &mut [u8]) -> Result<(), Error> {
@@ -214,12 +230,14 @@ fn modexp<const LIMBS: usize>(n: &[u8], e: u32, s: &[u8], out: &mut [u8]) -> Res
     Ok(())
 }
 
+#[cfg(feature = "rsa")]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum RsaPadding {
     Pkcs1,
     Pss,
 }
 
+#[cfg(feature = "rsa")]
 /// The padding and hash of an RSA scheme.
 fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SigHash)> {
     match scheme_parts(scheme)? {
@@ -229,6 +247,7 @@ fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SigHash)> {
     }
 }
 
+#[cfg(feature = "rsa")]
 /// DER of `DigestInfo` up to the digest (RFC 8017 §9.2 note 1).
 fn digest_info_prefix(hash: SigHash) -> &'static [u8] {
     match hash {
@@ -247,6 +266,7 @@ fn digest_info_prefix(hash: SigHash) -> &'static [u8] {
     }
 }
 
+#[cfg(feature = "rsa")]
 /// EMSA-PKCS1-v1_5 (RFC 8017 §9.2) by re-encoding and comparing:
 /// `EM = 0x00 || 0x01 || PS (0xff...) || 0x00 || DigestInfo`.
 fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Result<(), Error> {
@@ -270,6 +290,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
     if diff == 0 && compared == em.len() { Ok(()) } else { Err(BAD_SIGNATURE) }
 }
 
+#[cfg(feature = "rsa")]
 /// EMSA-PSS-VERIFY (RFC 8017 §9.1.2) with MGF1 over the same hash and a salt
 /// as long as the hash (TLS rsa_pss_rsae_*; RFC 8446 §4.2.3).
 ///
@@ -329,6 +350,7 @@ fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutp
     if bool::from(h2.as_ref().ct_eq(h)) { Ok(()) } else { bad }
 }
 
+#[cfg(feature = "rsa")]
 /// XORs MGF1(seed, out.len()) (RFC 8017 §B.2.1) into `out`.
 fn mgf1_xor(hash: SigHash, seed: &[u8], out: &mut [u8]) {
     for (counter, chunk) in (0u32..).zip(out.chunks_mut(hash.output_len())) {
@@ -360,16 +382,19 @@ fn mgf1_xor(hash: SigHash, seed: &[u8], out: &mut [u8]) {
 /// assert!(public.verify(scheme, b"another message", &signature[..n]).is_err());
 /// # Ok::<(), sansio_tls::Error>(())
 /// ```
-// No heap to box the RSA variant into; 520 bytes inline is the price.
+// No heap to box the RSA variant into; 520 bytes inline is the price (only
+// with the `rsa` feature).
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PublicKey {
     /// An ECDSA key on NIST P-256.
     P256(p256::ecdsa::VerifyingKey),
     /// An ECDSA key on NIST P-384.
     #[cfg(feature = "p384")]
     P384(p384::ecdsa::VerifyingKey),
-    /// An RSA key of 2048 to 4096 bits.
+    /// An RSA key of 2048 to 4096 bits (feature `rsa`).
+    #[cfg(feature = "rsa")]
     Rsa(RsaPublicKey),
 }
 
@@ -397,7 +422,7 @@ impl PublicKey {
             if alg.parameters.is_some_and(|p| !p.is_null()) {
                 return Err(Error::BadCertificate.because("RSA key algorithm parameters are not NULL"));
             }
-            Ok(PublicKey::Rsa(RsaPublicKey::from_pkcs1_der(key)?))
+            Self::from_rsa_pkcs1(key)
         } else if alg.oid == OID_EC_PUBLIC_KEY {
             let curve = alg.parameters.ok_or(Error::BadCertificate.because("EC key names no curve"))?;
             if curve.tag() != Tag::ObjectIdentifier {
@@ -412,6 +437,18 @@ impl PublicKey {
         } else {
             Err(Error::UnsupportedCertificate.because("public key type not supported (only ECDSA and RSA)"))
         }
+    }
+
+    /// An RSA key from the DER `RSAPublicKey` of an rsaEncryption SPKI.
+    #[cfg(feature = "rsa")]
+    fn from_rsa_pkcs1(key: &[u8]) -> Result<Self, Error> {
+        Ok(PublicKey::Rsa(RsaPublicKey::from_pkcs1_der(key)?))
+    }
+
+    /// Without the `rsa` feature every RSA key is unsupported.
+    #[cfg(not(feature = "rsa"))]
+    fn from_rsa_pkcs1(_key: &[u8]) -> Result<Self, Error> {
+        Err(Error::UnsupportedCertificate.because("RSA keys need the rsa feature"))
     }
 
     /// A P-256 key from a SEC1 point encoding. `Err(Error::BadCertificate)` if
@@ -449,6 +486,7 @@ impl PublicKey {
             PublicKey::P256(_) => Some(crate::codec::NamedGroup::Secp256r1),
             #[cfg(feature = "p384")]
             PublicKey::P384(_) => Some(crate::codec::NamedGroup::Secp384r1),
+            #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => None,
         }
     }
@@ -459,6 +497,7 @@ impl PublicKey {
             PublicKey::P256(_) => KeyKind::Ecdsa,
             #[cfg(feature = "p384")]
             PublicKey::P384(_) => KeyKind::Ecdsa,
+            #[cfg(feature = "rsa")]
             PublicKey::Rsa(_) => KeyKind::Rsa,
         }
     }
@@ -511,6 +550,7 @@ impl PublicKey {
                     .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
                 key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
+            #[cfg(feature = "rsa")]
             PublicKey::Rsa(key) => key.verify(scheme, message, digest, signature),
         }
     }
@@ -578,7 +618,8 @@ const DIGEST_NOT_FOR_SCHEME: Error = Error::IllegalParameter.because("digest len
 /// A certificate this crate cannot walk to its fields.
 const CERT_DOES_NOT_PARSE: Error = Error::BadCertificate.because("certificate does not parse");
 
-#[cfg(test)]
+// The unit tests mix RSA and ECDSA keys.
+#[cfg(all(test, feature = "rsa"))]
 mod tests {
     use super::*;
 

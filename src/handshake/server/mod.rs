@@ -27,8 +27,9 @@ const CLIENT_CERT_TYPE_ECDSA_SIGN: u8 = 64;
 /// The schemes a server accepts in CertificateVerify: the default list
 /// without its SHA-512 tail, since the transcript keeps only SHA-256 and
 /// SHA-384 running.
-pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] =
-    crate::config::DEFAULT_SIGNATURE_SCHEMES.split_at(6).0;
+pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] = crate::config::DEFAULT_SIGNATURE_SCHEMES
+    .split_at(crypto::transcript_scheme_prefix(crate::config::DEFAULT_SIGNATURE_SCHEMES))
+    .0;
 
 /// Where the server handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the client's messages in order).
