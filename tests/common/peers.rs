@@ -19,6 +19,7 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -125,8 +126,9 @@ fn lock(buf: &Buffer) -> std::sync::MutexGuard<'_, Vec<u8>> {
     buf.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Copies everything from `src` into `own` and `all` until EOF or an error.
-fn spawn_reader(mut src: impl Read + Send + 'static, own: Buffer, all: Buffer) {
+/// Copies everything from `src` into `own` and `all` until EOF or an error,
+/// then counts itself in `done`.
+fn spawn_reader(mut src: impl Read + Send + 'static, own: Buffer, all: Buffer, done: Arc<AtomicUsize>) {
     // Detached on purpose: the thread ends when the pipe closes, and nothing
     // ever waits for it, so a stuck pipe cannot block a test.
     thread::spawn(move || {
@@ -140,6 +142,7 @@ fn spawn_reader(mut src: impl Read + Send + 'static, own: Buffer, all: Buffer) {
                 }
             }
         }
+        done.fetch_add(1, Ordering::SeqCst);
     });
 }
 
@@ -153,6 +156,8 @@ pub struct Peer {
     stderr: Buffer,
     /// stdout and stderr interleaved in the order the reader threads saw them.
     combined: Buffer,
+    /// How many of the two reader threads reached the end of their pipe.
+    readers_done: Arc<AtomicUsize>,
 }
 
 impl Peer {
@@ -162,10 +167,13 @@ impl Peer {
         cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("failed to start {command_line}: {e}"));
         let (stdout, stderr, combined) = Default::default();
-        spawn_reader(child.stdout.take().expect("piped stdout"), Arc::clone(&stdout), Arc::clone(&combined));
-        spawn_reader(child.stderr.take().expect("piped stderr"), Arc::clone(&stderr), Arc::clone(&combined));
+        let readers_done = Arc::new(AtomicUsize::new(0));
+        let out = child.stdout.take().expect("piped stdout");
+        spawn_reader(out, Arc::clone(&stdout), Arc::clone(&combined), Arc::clone(&readers_done));
+        let err = child.stderr.take().expect("piped stderr");
+        spawn_reader(err, Arc::clone(&stderr), Arc::clone(&combined), Arc::clone(&readers_done));
         let stdin = child.stdin.take();
-        Peer { child, command_line, stdin, stdout, stderr, combined }
+        Peer { child, command_line, stdin, stdout, stderr, combined, readers_done }
     }
 
     /// The process id.
@@ -233,12 +241,19 @@ impl Peer {
     }
 
     /// Waits up to `timeout` for the process to exit.
+    /// Once it has, waits (up to 2 s more) for its output to be read to the
+    /// end, so `output()` then has all of it.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let mut status = None;
         wait_until(timeout, || {
             status = self.try_exit();
             status.is_some()
         });
+        if status.is_some() {
+            // A grandchild holding the pipes open keeps this from ending:
+            // bounded.
+            wait_until(Duration::from_secs(2), || self.readers_done.load(Ordering::SeqCst) == 2);
+        }
         status
     }
 
