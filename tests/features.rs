@@ -1,7 +1,9 @@
 //! The algorithm features (`rsa`, `x25519`, `chacha20`, `aes256`) decide
 //! what a connection offers and accepts: a suite, group or signature scheme
 //! not compiled in is never offered (not even when the application lists
-//! it) and is refused with the RFC's alert when a peer picks it.
+//! it) and is refused with the RFC's alert when a peer picks it. Without
+//! `tickets` a client offers no SessionTicket extension and keeps no ticket
+//! slot, and a server config with ticket keys is refused.
 //!
 //! Every test here holds whatever the feature set, so the file runs in the
 //! default suite (everything on) and, from `.ci/run`, in reduced builds
@@ -40,6 +42,8 @@ struct Offer {
     suites: Vec<u16>,
     groups: Vec<u16>,
     schemes: Vec<u16>,
+    /// Every extension type, in order.
+    extensions: Vec<u16>,
 }
 
 fn u16s(b: &[u8]) -> Vec<u16> {
@@ -60,9 +64,10 @@ fn parse_client_hello(record: &[u8]) -> Offer {
     at += 1 + body[at] as usize; // compression methods
     let end = at + 2 + u16::from_be_bytes([body[at], body[at + 1]]) as usize;
     at += 2;
-    let (mut groups, mut schemes) = (Vec::new(), Vec::new());
+    let (mut groups, mut schemes, mut extensions) = (Vec::new(), Vec::new(), Vec::new());
     while at < end {
         let typ = u16::from_be_bytes([body[at], body[at + 1]]);
+        extensions.push(typ);
         let len = u16::from_be_bytes([body[at + 2], body[at + 3]]) as usize;
         let ext = &body[at + 4..at + 4 + len];
         match typ {
@@ -72,7 +77,7 @@ fn parse_client_hello(record: &[u8]) -> Offer {
         }
         at += 4 + len;
     }
-    Offer { suites, groups, schemes }
+    Offer { suites, groups, schemes, extensions }
 }
 
 /// A ServerHello record choosing `suite`, with no extensions.
@@ -238,5 +243,47 @@ fn server_refuses_a_suite_or_group_not_compiled_in() {
             assert_eq!(err, ErrorKind::HandshakeFailure, "{suite:?} {group:?}: {err}");
             assert_eq!(server.transmit_pending(), fatal_alert(40), "{suite:?} {group:?}");
         }
+    }
+}
+
+/// The SessionTicket extension (RFC 5077) is offered exactly when the
+/// `tickets` feature is on (the config asks for it by default), and the
+/// ticket slot of a client session is there only then.
+#[test]
+fn tickets_are_offered_only_with_the_feature() {
+    let roots = [trust_anchor_from_der(CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let config = ClientConfig::new(&verifier);
+    assert!(config.session_tickets);
+    let (mut rx, mut tx) = ([0u8; 4096], [0u8; 4096]);
+    let mut rng = TestRng::new(8);
+    let client = ClientConnection::new(&config, "localhost", &mut rx[..], &mut tx[..], &mut rng, NOW).unwrap();
+    let offer = parse_client_hello(client.transmit_pending());
+    assert_eq!(offer.extensions.contains(&35), cfg!(feature = "tickets"), "{:?}", offer.extensions);
+    assert_eq!(sansio_tls::session::MAX_TICKET_LEN, if cfg!(feature = "tickets") { 512 } else { 0 });
+}
+
+/// A server config with ticket keys makes connections only in a build with
+/// `tickets`; without it the connection is refused with a reason, not left
+/// to resume nothing silently.
+#[cfg(feature = "server")]
+#[test]
+fn ticket_keys_need_the_tickets_feature() {
+    use sansio_tls::session::{TicketKey, TicketKeys};
+    use sansio_tls::{ServerConfig, ServerConnection, crypto::SigningKey};
+    let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
+    let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+    let tkey = TicketKey { name: [1; 16], key: [2; 32] };
+    let mut config = ServerConfig::new(&chain, &key);
+    config.ticket_keys = Some(TicketKeys { current: &tkey, previous: &[], lifetime_secs: 600 });
+    let (mut rx, mut tx) = ([0u8; 4096], [0u8; 4096]);
+    let mut rng = TestRng::new(9);
+    let made = ServerConnection::new(&config, &mut rx[..], &mut tx[..], &mut rng, NOW);
+    if cfg!(feature = "tickets") {
+        assert!(made.is_ok());
+    } else {
+        let err = made.expect_err("refused without the tickets feature");
+        assert_eq!(err.kind(), ErrorKind::InvalidState);
+        assert!(format!("{err}").contains("tickets"), "{err}");
     }
 }

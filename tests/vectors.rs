@@ -91,6 +91,8 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
         ccfg.groups = &[NamedGroup::Secp256r1];
         ccfg.signature_schemes = &[SignatureScheme::ECDSA_NISTP256_SHA256];
         ccfg.max_fragment_length = Some(MaxFragmentLength::Bytes512);
+        // The minimal build has no `tickets` feature: no SessionTicket offer.
+        ccfg.session_tickets = false;
     }
     let mut scfg = ServerConfig::new(&chain, &key);
     scfg.groups = &groups;

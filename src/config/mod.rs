@@ -142,7 +142,8 @@ pub struct ClientConfig<'a> {
     /// [`Event::NewSession`](crate::Event::NewSession) and resumed when
     /// passed in [`ClientParams::session`](crate::conn::ClientParams).
     pub session_cache: Option<&'a dyn ClientSessionCache>,
-    /// Offer and accept session tickets (RFC 5077). On by default.
+    /// Offer and accept session tickets (RFC 5077). On by default; never
+    /// offered in a build without the `tickets` feature.
     pub session_tickets: bool,
     /// The namespace of this config's sessions (empty by default). A cached
     /// or imported session is offered only by a config with the same
@@ -245,7 +246,8 @@ pub struct ServerConfig<'a> {
     /// values; servers meant to share sessions set the same.
     pub session_context: &'a [u8],
     /// Ticket keys: with them the server issues and accepts session tickets
-    /// (RFC 5077) and needs no store.
+    /// (RFC 5077) and needs no store. Needs the `tickets` feature (a
+    /// connection refuses a config that sets them in a build without it).
     pub ticket_keys: Option<TicketKeys<'a>>,
     /// Resume sessions made without extended master secret (RFC 7627 §5.3:
     /// only by a client that again offers no EMS). Off by default: such
@@ -347,6 +349,13 @@ impl<'a> ServerConfig<'a> {
     /// `more_certs`.
     pub fn credentials(&self) -> impl Iterator<Item = CertifiedKey<'a>> + Clone + 'a {
         core::iter::once(CertifiedKey { chain: self.cert_chain, key: self.key }).chain(self.more_certs.iter())
+    }
+
+    /// The ticket keys this build uses: `ticket_keys`, or none without the
+    /// `tickets` feature (then the ticket code is not linked).
+    #[cfg(feature = "server")]
+    pub(crate) fn tickets(&self) -> Option<TicketKeys<'a>> {
+        self.ticket_keys.filter(|_| cfg!(feature = "tickets"))
     }
 
     /// The credential at `index` in [`credentials`](Self::credentials).

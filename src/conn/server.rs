@@ -52,10 +52,15 @@ where
     B: Buffer,
 {
     /// A server connection; it waits for a ClientHello.
-    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) for a config without a certificate,
+    /// [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) for a config without a certificate
+    /// (or with `ticket_keys` in a build without the `tickets` feature),
     /// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) for buffers under
     /// [`MIN_BUFFER`](super::MIN_BUFFER).
     pub fn new(config: C, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
+        if !cfg!(feature = "tickets") && config.server_config().ticket_keys.is_some() {
+            return Err(Error::InvalidState
+                .because("the config sets ticket_keys, but sansio-tls was built without the `tickets` feature"));
+        }
         if config.server_config().cert_chain.is_empty() {
             return Err(Error::InvalidState.because("server configuration has no certificate"));
         }

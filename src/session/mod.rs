@@ -51,8 +51,8 @@ const CHECK_AT: usize = SESSION_ENCODED_LEN - 8;
 
 /// The largest session ticket a client keeps (RFC 5077 allows 65535; real
 /// servers send 100-300 bytes). A larger ticket is not kept: that session
-/// resumes by ID only.
-pub const MAX_TICKET_LEN: usize = 512;
+/// resumes by ID only. 0 without the `tickets` feature (no ticket slot).
+pub const MAX_TICKET_LEN: usize = if cfg!(feature = "tickets") { 512 } else { 0 };
 
 /// Length of an encoded [`ClientSession`] at most.
 pub const CLIENT_SESSION_MAX_ENCODED_LEN: usize = SESSION_ENCODED_LEN + 4 + 2 + MAX_TICKET_LEN;

@@ -148,6 +148,12 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         }
     }
 
+    /// Whether this client offers session tickets: the config's choice, in
+    /// a build with the `tickets` feature.
+    fn offers_tickets(&self) -> bool {
+        cfg!(feature = "tickets") && self.config.client_config().session_tickets
+    }
+
     /// A handshake renegotiating after `old` (RFC 5746).
     pub(crate) fn renegotiation_of(old: &Self) -> Self {
         let mut h = ClientHandshake::new(old.config.clone(), old.server_name.clone(), 0);
@@ -230,7 +236,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         if let Some(cs) = candidate {
             // In a renegotiation a session resumes by ID only: deployed
             // servers (GnuTLS 3.7) fail resuming a ticket there.
-            let t = cs.ticket().filter(|_| self.config.client_config().session_tickets && self.common.prev.is_none());
+            let t = cs.ticket().filter(|_| self.offers_tickets() && self.common.prev.is_none());
             if let Some(t) = t {
                 // RFC 5077 §3.4: with a ticket, offer a fresh random session
                 // ID; an echo of it means the ticket was accepted.
@@ -243,8 +249,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
                 id = SessionId::from_slice(cs.session.id()).unwrap_or_default();
             }
         }
-        let session_ticket =
-            if self.config.client_config().session_tickets { Some(ticket.unwrap_or(&[])) } else { None };
+        let session_ticket = if self.offers_tickets() { Some(ticket.unwrap_or(&[])) } else { None };
         let hello = ClientHelloRepr {
             random: self.common.client_random,
             session_id: &id,
@@ -326,7 +331,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         // RFC 5246 §7.4.1.4: a server must not send an extension the client
         // did not offer.
         if sh.unsolicited.is_some()
-            || (sh.session_ticket_ack && !self.config.client_config().session_tickets)
+            || (sh.session_ticket_ack && !self.offers_tickets())
             || (sh.server_name_ack && self.sni().is_none())
             || (sh.alpn.is_some() && self.config.client_config().alpn_protocols.is_empty())
         {

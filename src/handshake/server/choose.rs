@@ -74,7 +74,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         if ch.session_id.is_empty() {
             return Ok(None);
         }
-        if let (Some(keys), Some(ticket)) = (self.config.server_config().ticket_keys, ch.session_ticket) {
+        if let (Some(keys), Some(ticket)) = (self.config.server_config().tickets(), ch.session_ticket) {
             if !ticket.is_empty() {
                 // A ticket that does not open means a full handshake
                 // (RFC 5077 §3.4), not an error.

@@ -249,7 +249,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     /// keys (the handshake decided to issue one only if it has some).
     fn send_ticket<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, session: &Session) -> Result<(), Error> {
         let config = self.config.server_config();
-        let keys = config.ticket_keys.ok_or(Error::Internal.because("a ticket to issue without ticket keys"))?;
+        let keys = config.tickets().ok_or(Error::Internal.because("a ticket to issue without ticket keys"))?;
         let ticket = keys.seal(session, ctx.rng)?;
         let nst = NewSessionTicket { lifetime_hint: keys.lifetime_secs, ticket: &ticket };
         let transcript = &mut self.common.transcript;
@@ -346,7 +346,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         self.alpn = alpn;
         self.common.client_random = ch.random;
         ctx.rng.fill_bytes(&mut self.common.server_random);
-        let ticket = config.ticket_keys.is_some() && ch.session_ticket.is_some() && self.resumable(&ch);
+        let ticket = config.tickets().is_some() && ch.session_ticket.is_some() && self.resumable(&ch);
         let alpn = alpn.and_then(|i| config.alpn_protocols.get(i));
         self.common.transcript.update(msg);
 
