@@ -331,6 +331,24 @@
 //! agrees to it: a server that ignores the request sends records of up to
 //! 16 KiB, and the handshake goes on (see
 //! [`HandshakeInfo::max_fragment_length`](crate::HandshakeInfo::max_fragment_length)).
+//! A client whose receive buffer cannot hold one record of the length it
+//! asks for is refused at construction
+//! ([`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall), with
+//! both sizes).
+//!
+//! [record_size_limit](crate::config::ClientConfig::record_size_limit)
+//! (RFC 8449, which GnuTLS and NSS speak) is finer-grained: any limit from
+//! 64 to 16,384 bytes, in both directions. Each side announces the largest
+//! protected record its receive buffer holds (the buffer minus 29 bytes,
+//! unless the config asks for less), and the peer keeps its records within
+//! it; a protected record over the announced limit is `record_overflow`.
+//! A client offers it by itself when its receive buffer cannot hold a full
+//! record and it asks for no max_fragment_length; a server answers every
+//! client that offers it (and then ignores max_fragment_length, RFC 8449
+//! §5). Unlike max_fragment_length it does not bind the unprotected
+//! handshake records of a peer that does not speak it, so a small-buffer
+//! client that must talk to any server still asks for max_fragment_length.
+//!
 //! No buffer
 //! may be smaller than [`MIN_BUFFER`](crate::conn::MIN_BUFFER) = 128 bytes.
 //! `eio` streams also need a carry buffer of one record's plaintext

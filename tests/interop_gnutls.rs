@@ -127,6 +127,50 @@ fn small_buffers_mfl512_rsa() {
     client_vs_gnutls_serv(opts, 400);
 }
 
+/// record_size_limit (RFC 8449), which GnuTLS speaks: our client's
+/// receive buffer (6000 bytes, no max_fragment_length) cannot hold a full
+/// record, so it offers 5971; gnutls-serv must then send the 20 KB echo in
+/// records that fit (a 2^14 record would fail our client with
+/// record_overflow / BufferTooSmall).
+#[test]
+fn small_receive_buffer_gets_records_within_record_size_limit() {
+    let mut opts = ClientOpts::new(CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, NamedGroup::Secp256r1);
+    opts.rx = 6000;
+    client_vs_gnutls_serv(opts, 20_000);
+}
+
+/// record_size_limit the other way: our server's receive buffer is 3000
+/// bytes, so it answers gnutls-cli's record_size_limit with 2971. gnutls-cli
+/// sends each line read from stdin with one `gnutls_record_send`: GnuTLS
+/// cuts a 2991-byte line to one record of 2971 bytes (the limit we sent),
+/// and gnutls-cli 3.7.9 does not send the rest of a partial write. So our
+/// server gets exactly the first 2971 bytes, without error; had GnuTLS
+/// ignored our limit, the 2991-byte record would have failed our server
+/// (its buffer holds 3000 bytes of record).
+#[test]
+fn gnutls_cli_sends_records_within_our_record_size_limit() {
+    if !require_peer("gnutls-cli") {
+        return;
+    }
+    let suite = CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256;
+    let (port, done) = spawn_echo_server_sized(suite, NamedGroup::Secp256r1, 3000);
+    let prio = priority(suite, &[NamedGroup::Secp256r1]);
+    let mut client = gnutls_cli(port, &pki("ecdsa-ca.pem"), &["--priority", &prio]);
+    if !client.wait_for_output("- Handshake was completed", HANDSHAKE_TIMEOUT) {
+        panic!("no handshake; our server: {:?}\n{}", server_outcome(&done), client.describe());
+    }
+    let mut line: Vec<u8> = (0..2990).map(|i| b"abcdefghijklmnopqrstuvwxyz0123456789"[i % 36]).collect();
+    line.push(b'\n');
+    client.send(&line).unwrap();
+    // The echo of the record's start shows that it arrived.
+    if !wait_for_stdout(&client, std::str::from_utf8(&line[2900..2971]).unwrap()) {
+        panic!("no echo; our server: {:?}\n{}", server_outcome(&done), client.describe());
+    }
+    client.close_stdin();
+    let out = server_outcome(&done).unwrap_or_else(|e| panic!("our server failed: {e}\n{}", client.describe()));
+    assert_eq!(out.received, line[..2971], "one record of exactly our limit");
+}
+
 /// `gnutls-cli` against our echo server.
 fn gnutls_cli_vs_server(suite: CipherSuite, group: NamedGroup) {
     if !require_peer("gnutls-cli") {

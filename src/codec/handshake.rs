@@ -339,6 +339,9 @@ pub struct ClientHelloRepr<'a> {
     pub server_name: Option<&'a [u8]>,
     /// max_fragment_length to request.
     pub max_fragment_length: Option<MaxFragmentLength>,
+    /// record_size_limit to offer (RFC 8449): the largest protected record
+    /// plaintext we accept.
+    pub record_size_limit: Option<u16>,
     /// supported_groups.
     pub groups: &'a [NamedGroup],
     /// signature_algorithms.
@@ -393,6 +396,9 @@ impl ClientHelloRepr<'_> {
                 if self.extended_master_secret {
                     ext(w, ExtensionType::ExtendedMasterSecret, |_| Ok(()))?;
                 }
+                if let Some(limit) = self.record_size_limit {
+                    ext(w, ExtensionType::RecordSizeLimit, |w| w.u16(limit))?;
+                }
                 if let Some(t) = self.session_ticket {
                     ext(w, ExtensionType::SessionTicket, |w| w.bytes(t))?;
                 }
@@ -441,6 +447,9 @@ pub struct ServerHello<'a> {
     pub renegotiation_info: Option<&'a [u8]>,
     /// session_ticket acknowledged (empty extension).
     pub session_ticket_ack: bool,
+    /// record_size_limit (RFC 8449): the server's limit on protected
+    /// records we send.
+    pub record_size_limit: Option<u16>,
     /// The first extension a TLS 1.2 server never sends unsolicited
     /// (any type this parser does not handle), for the client to refuse.
     pub unsolicited: Option<ExtensionType>,
@@ -497,6 +506,9 @@ impl<'a> ServerHello<'a> {
                     parse_empty(body)?;
                     sh.session_ticket_ack = true;
                 }
+                ExtensionType::RecordSizeLimit => {
+                    sh.record_size_limit = Some(whole(body, |b| b.u16())?);
+                }
                 other => {
                     if sh.unsolicited.is_none() {
                         sh.unsolicited = Some(other);
@@ -533,6 +545,9 @@ pub struct ServerHelloRepr<'a> {
     pub renegotiation_info: Option<&'a [u8]>,
     /// Acknowledge session_ticket.
     pub session_ticket_ack: bool,
+    /// record_size_limit to send (RFC 8449, only when the client sent one):
+    /// the largest protected record plaintext we accept.
+    pub record_size_limit: Option<u16>,
 }
 
 #[cfg(feature = "server")]
@@ -563,6 +578,9 @@ impl ServerHelloRepr<'_> {
                 }
                 if self.session_ticket_ack {
                     ext(w, ExtensionType::SessionTicket, |_| Ok(()))?;
+                }
+                if let Some(limit) = self.record_size_limit {
+                    ext(w, ExtensionType::RecordSizeLimit, |w| w.u16(limit))?;
                 }
                 if let Some(ri) = self.renegotiation_info {
                     ext(w, ExtensionType::RenegotiationInfo, |w| w.vec8(ri))?;

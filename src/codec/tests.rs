@@ -269,6 +269,8 @@ fn client_hello_encode_every_extension() {
         extended_master_secret: true,
         renegotiation_info: Some(&[]),
         session_ticket: Some(&[]),
+        // Its own test below (RFC 8449).
+        record_size_limit: None,
     };
     let expected = full_client_hello();
     assert_eq!(expected.len(), 4 + 139);
@@ -792,6 +794,8 @@ fn server_hello_encode_every_extension() {
         extended_master_secret: true,
         renegotiation_info: Some(&[]),
         session_ticket_ack: true,
+        // Its own test below (RFC 8449).
+        record_size_limit: None,
     };
     let expected = full_server_hello();
     assert_eq!(expected.len(), 4 + 109);
@@ -846,6 +850,71 @@ fn server_hello_encode_minimal() {
     assert_eq!(sh.alpn, None);
     assert_eq!(sh.renegotiation_info, None);
     assert_eq!(sh.unsolicited, None);
+}
+
+/// record_size_limit (RFC 8449 §4, type 28): a uint16, after
+/// extended_master_secret in a ClientHello, after session_ticket in a
+/// ServerHello; parsed back; a body that is not exactly two bytes is
+/// decode_error; a second one is illegal_parameter.
+#[test]
+fn record_size_limit_encodes_and_parses_both_ways() {
+    let ch_bytes = hex(concat!(
+        "01 000035", // client_hello, length 53
+        "0303",
+        "a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5", // random
+        "00",                                                               // session_id: empty
+        "0002 c02b",                                                        // cipher_suites
+        "01 00",                                                            // compression_methods
+        "000a",                                                             // extensions: 10 bytes
+        "0017 0000",                                                        // extended_master_secret
+        "001c 0002 0800",                                                   // record_size_limit: 2048
+    ));
+    let repr = ClientHelloRepr {
+        random: [0xa5; 32],
+        cipher_suites: &[CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],
+        extended_master_secret: true,
+        record_size_limit: Some(2048),
+        ..Default::default()
+    };
+    assert_encodes(&ch_bytes, |w| repr.encode(w));
+    let ch = ClientHello::parse(body_of(&ch_bytes, HandshakeType::ClientHello)).unwrap();
+    assert_eq!(ch.record_size_limit, Some(2048));
+
+    let sh_bytes = hex(concat!(
+        "02 000032", // server_hello, length 50
+        "0303",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "00",             // session_id: empty
+        "c02b",           // cipher_suite
+        "00",             // compression_method
+        "000a",           // extensions: 10 bytes
+        "0023 0000",      // session_ticket acknowledged
+        "001c 0002 4000", // record_size_limit: 2^14
+    ));
+    let repr = ServerHelloRepr {
+        cipher_suite: 0xc02b,
+        session_ticket_ack: true,
+        record_size_limit: Some(0x4000),
+        ..Default::default()
+    };
+    assert_encodes(&sh_bytes, |w| repr.encode(w));
+    let sh = ServerHello::parse(body_of(&sh_bytes, HandshakeType::ServerHello)).unwrap();
+    assert_eq!(sh.record_size_limit, Some(0x4000));
+    assert_eq!(sh.unsolicited, None, "a known extension, checked against the offer by the client");
+
+    // One byte, or three: decode_error, in both messages.
+    let short =
+        hex("0303 0000000000000000000000000000000000000000000000000000000000000000 00 c02b 00 0005 001c 0001 40");
+    assert_eq!(ServerHello::parse(&short).unwrap_err(), Error::Decode);
+    let long =
+        hex("0303 0000000000000000000000000000000000000000000000000000000000000000 00 c02b 00 0007 001c 0003 400000");
+    assert_eq!(ServerHello::parse(&long).unwrap_err(), Error::Decode);
+    // Twice: illegal_parameter, like any known extension repeated.
+    let twice = hex(concat!(
+        "0303 0000000000000000000000000000000000000000000000000000000000000000 00 c02b 00",
+        "000c 001c 0002 4000 001c 0002 0800"
+    ));
+    assert_eq!(ServerHello::parse(&twice).unwrap_err(), Error::IllegalParameter);
 }
 
 /// On renegotiation the server sends client_verify_data || server_verify_data

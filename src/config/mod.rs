@@ -130,6 +130,15 @@ pub struct ClientConfig<'a> {
     /// Ask the server for smaller records (RFC 6066 §4), so the client can
     /// run with small buffers.
     pub max_fragment_length: Option<MaxFragmentLength>,
+    /// The largest protected record plaintext this client accepts, offered
+    /// as record_size_limit (RFC 8449) and capped by what the receive
+    /// buffer holds. `None` (the default): the receive buffer decides, and
+    /// the limit is offered only when that buffer cannot hold a full
+    /// record and no `max_fragment_length` is asked for (a server that
+    /// speaks both ignores max_fragment_length, and record_size_limit does
+    /// not bound the unprotected handshake records). `Some(n)` (64 ..=
+    /// 16384): always offered.
+    pub record_size_limit: Option<u16>,
     /// Refuse servers without extended master secret (RFC 7627). The client
     /// always offers it; by default it still talks to servers without it.
     pub require_extended_master_secret: bool,
@@ -184,6 +193,7 @@ impl<'a> ClientConfig<'a> {
             signature_schemes: DEFAULT_SIGNATURE_SCHEMES,
             verifier,
             max_fragment_length: None,
+            record_size_limit: None,
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
             alpn_protocols: ByteStrings::EMPTY,
@@ -230,6 +240,11 @@ pub struct ServerConfig<'a> {
     pub require_extended_master_secret: bool,
     /// Handshake timeout in milliseconds (`None`: no timeout).
     pub handshake_timeout_ms: Option<u64>,
+    /// The largest protected record plaintext this server accepts, sent as
+    /// record_size_limit (RFC 8449) to a client that offers one, and capped
+    /// by what the receive buffer holds. `None` (the default): the receive
+    /// buffer decides.
+    pub record_size_limit: Option<u16>,
     /// ALPN protocols the server speaks, in its preference order.
     pub alpn_protocols: ByteStrings<'a>,
     /// Resumption by session ID: none, a store, or application events.
@@ -386,6 +401,7 @@ impl<'a> ServerConfig<'a> {
             key,
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
+            record_size_limit: None,
             alpn_protocols: ByteStrings::EMPTY,
             sessions: ServerSessions::None,
             session_lifetime_secs: DEFAULT_SESSION_LIFETIME_SECS,

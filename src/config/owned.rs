@@ -154,6 +154,8 @@ pub struct OwnedServerConfig {
     pub require_extended_master_secret: bool,
     /// See [`ServerConfig::handshake_timeout_ms`].
     pub handshake_timeout_ms: Option<u64>,
+    /// See [`ServerConfig::record_size_limit`].
+    pub record_size_limit: Option<u16>,
     /// See [`ServerConfig::alpn_protocols`].
     pub alpn_protocols: Vec<Vec<u8>>,
     /// See [`ServerConfig::sessions`].
@@ -192,6 +194,7 @@ impl OwnedServerConfig {
             cert,
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
+            record_size_limit: None,
             alpn_protocols: Vec::new(),
             sessions: OwnedServerSessions::None,
             session_lifetime_secs: DEFAULT_SESSION_LIFETIME_SECS,
@@ -219,6 +222,7 @@ impl ServerConfigRef for OwnedServerConfig {
             key: cert.key,
             require_extended_master_secret: self.require_extended_master_secret,
             handshake_timeout_ms: self.handshake_timeout_ms,
+            record_size_limit: self.record_size_limit,
             alpn_protocols: ByteStrings::from(&self.alpn_protocols),
             sessions: match &self.sessions {
                 OwnedServerSessions::None => ServerSessions::None,
@@ -268,6 +272,8 @@ pub struct OwnedClientConfig {
     pub verifier: Arc<dyn ServerCertVerifier>,
     /// See [`ClientConfig::max_fragment_length`].
     pub max_fragment_length: Option<MaxFragmentLength>,
+    /// See [`ClientConfig::record_size_limit`].
+    pub record_size_limit: Option<u16>,
     /// See [`ClientConfig::require_extended_master_secret`].
     pub require_extended_master_secret: bool,
     /// See [`ClientConfig::handshake_timeout_ms`].
@@ -302,6 +308,7 @@ impl OwnedClientConfig {
             signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
             verifier,
             max_fragment_length: None,
+            record_size_limit: None,
             require_extended_master_secret: false,
             handshake_timeout_ms: Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
             alpn_protocols: Vec::new(),
@@ -325,6 +332,7 @@ impl ClientConfigRef for OwnedClientConfig {
             signature_schemes: &self.signature_schemes,
             verifier: &*self.verifier,
             max_fragment_length: self.max_fragment_length,
+            record_size_limit: self.record_size_limit,
             require_extended_master_secret: self.require_extended_master_secret,
             handshake_timeout_ms: self.handshake_timeout_ms,
             alpn_protocols: ByteStrings::from(&self.alpn_protocols),

@@ -105,7 +105,8 @@ where
     /// against the certificate only). The ClientHello is queued at once; a
     /// session cached for this name in the config's cache is offered.
     /// [`ErrorKind::BufferTooSmall`](crate::ErrorKind::BufferTooSmall) for buffers under
-    /// [`MIN_BUFFER`](super::MIN_BUFFER), [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) for a name
+    /// [`MIN_BUFFER`](super::MIN_BUFFER) or a receive buffer that cannot hold one record of the
+    /// config's max_fragment_length, [`ErrorKind::InvalidState`](crate::ErrorKind::InvalidState) for a name
     /// longer than 253 bytes.
     pub fn new(config: C, server_name: &str, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
         Self::with_params(config, ClientParams::new(server_name), rx, tx, rng, now)
@@ -116,6 +117,14 @@ where
     pub fn with_params(config: C, params: ClientParams<'_>, rx: B, tx: B, rng: R, now: Instant) -> Result<Self, Error> {
         let name = ServerName::try_from(params.server_name)
             .map_err(|_| Error::InvalidState.because("server name longer than 253 bytes"))?;
+        if let Some(n) = config.client_config().max_fragment_length.and_then(|m| m.bytes()) {
+            let need = crate::record::HEADER_LEN + n + crate::record::MAX_OVERHEAD;
+            if rx.as_ref().len() < need {
+                return Err(Error::BufferTooSmall
+                    .because("receive buffer cannot hold one record of the max_fragment_length asked for")
+                    .with_sizes(rx.as_ref().len(), need));
+            }
+        }
         let side = ClientHandshake::new(config, name, params.port);
         let mut c = Connection::with_side(side, rx, tx, rng, now)?;
         let mut ctx = Ctx { out: c.tx.writer(&mut c.record), rng: &mut c.rng, now };

@@ -87,10 +87,16 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
                 .with_sizes(have, MIN_BUFFER));
         }
         let deadline = side.handshake_timeout_ms().map(|t| now.add_millis(t));
+        let mut record = RecordLayer::new();
+        // The record_size_limit we offer or answer with (RFC 8449): the
+        // plaintext of the largest protected record the receive buffer
+        // holds, or less if the config says so.
+        let fits = rx.as_ref().len().saturating_sub(crate::record::HEADER_LEN + crate::record::MAX_OVERHEAD);
+        record.set_own_record_size_limit(side.record_size_limit().map_or(fits, |l| fits.min(l.into())));
         Ok(Connection {
             rx: Deframer::new(rx),
             tx: Transmit::new(tx),
-            record: RecordLayer::new(),
+            record,
             side,
             state: State::Handshaking,
             sent_close: false,

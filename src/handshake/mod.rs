@@ -365,6 +365,9 @@ pub trait HandshakeSide {
 
     /// The handshake timeout of the config, in milliseconds.
     fn handshake_timeout_ms(&self) -> Option<u64>;
+
+    /// The config's record_size_limit (RFC 8449), if it sets one.
+    fn record_size_limit(&self) -> Option<u16>;
 }
 
 /// The end of either side's handshake: the keys are installed, the peer's

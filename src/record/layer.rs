@@ -2,7 +2,7 @@
 //! numbers, the header, sealing and opening in place, and the writer that
 //! splits messages into records.
 
-use super::{HEADER_LEN, MAX_CIPHERTEXT, MAX_PLAINTEXT};
+use super::{HEADER_LEN, MAX_CIPHERTEXT, MAX_PLAINTEXT, MIN_RECORD_SIZE_LIMIT};
 use crate::codec::{ContentType, TLS12};
 use crate::crypto::{AeadAlg, RecordCipher, TAG_LEN};
 use crate::error::{Error, ErrorKind};
@@ -124,12 +124,45 @@ pub struct RecordLayer {
     max_fragment_out: usize,
     /// Largest plaintext we accept in one record.
     max_fragment_in: usize,
+    /// The record_size_limit we offer (RFC 8449): the largest protected
+    /// plaintext our receive buffer takes.
+    own_limit: u16,
+    /// Largest plaintext we accept in a protected record: `own_limit` once
+    /// the peer agreed to record_size_limit, 2^14 before.
+    protected_in: usize,
 }
 
 impl RecordLayer {
     /// A record layer with null protection.
     pub fn new() -> Self {
-        RecordLayer { max_fragment_out: MAX_PLAINTEXT, max_fragment_in: MAX_PLAINTEXT, ..Default::default() }
+        RecordLayer {
+            max_fragment_out: MAX_PLAINTEXT,
+            max_fragment_in: MAX_PLAINTEXT,
+            own_limit: MAX_PLAINTEXT as u16,
+            protected_in: MAX_PLAINTEXT,
+            ..Default::default()
+        }
+    }
+
+    /// Sets the record_size_limit this endpoint offers (clamped to 64 ..=
+    /// 2^14, RFC 8449 §4).
+    pub fn set_own_record_size_limit(&mut self, limit: usize) {
+        self.own_limit = limit.clamp(MIN_RECORD_SIZE_LIMIT, MAX_PLAINTEXT) as u16;
+    }
+
+    /// The record_size_limit this endpoint offers.
+    pub fn own_record_size_limit(&self) -> u16 {
+        self.own_limit
+    }
+
+    /// Both sides agreed to record_size_limit (RFC 8449): records we send
+    /// carry at most `peer` bytes of plaintext (at most 2^14 in TLS 1.2,
+    /// whatever the peer allows), and protected records we receive at most
+    /// our own limit (`record_overflow` beyond). `peer` must be at least 64
+    /// (checked by the handshake: `illegal_parameter`).
+    pub fn agree_record_size_limit(&mut self, peer: u16) {
+        self.max_fragment_out = usize::from(peer).min(MAX_PLAINTEXT);
+        self.protected_in = usize::from(self.own_limit);
     }
 
     /// Sets the plaintext limit in both directions (max_fragment_length,
@@ -235,6 +268,11 @@ impl RecordLayer {
                 if hdr.len < nonce_len + TAG_LEN {
                     return Err(Error::BadRecordMac.because("protected record shorter than its nonce and tag"));
                 }
+                // RFC 8449 §4: a protected record over the limit we
+                // announced is record_overflow (checked before decrypting).
+                if hdr.len - nonce_len - TAG_LEN > self.protected_in {
+                    return Err(Error::RecordOverflow.because("protected record longer than our record_size_limit"));
+                }
                 let seq = next_seq(seq)?;
                 let (head, body) = record.split_at_mut(HEADER_LEN + nonce_len);
                 let plain_len = body.len() - TAG_LEN;
@@ -254,6 +292,8 @@ impl RecordLayer {
         *self = RecordLayer {
             max_fragment_out: self.max_fragment_out,
             max_fragment_in: self.max_fragment_in,
+            own_limit: self.own_limit,
+            protected_in: self.protected_in,
             ..Default::default()
         };
     }

@@ -32,3 +32,7 @@ pub const MAX_RECORD: usize = HEADER_LEN + MAX_CIPHERTEXT;
 
 /// The most bytes protection adds to a record: explicit nonce (8) plus tag.
 pub const MAX_OVERHEAD: usize = 8 + TAG_LEN;
+
+/// The smallest record_size_limit (RFC 8449 §4): a smaller value from a
+/// peer is `illegal_parameter`.
+pub const MIN_RECORD_SIZE_LIMIT: usize = 64;

@@ -610,6 +610,7 @@ impl Peer {
             extended_master_secret: k.ems,
             renegotiation_info: ri.as_deref(),
             session_ticket: k.tickets.then(|| ticket.as_deref().unwrap_or(&[])),
+            record_size_limit: None,
         };
         let msg = wire::encode(|w| repr.encode(w));
         self.hello(msg)
@@ -632,6 +633,7 @@ impl Peer {
             extended_master_secret: hs.ems,
             renegotiation_info: ri.as_deref(),
             session_ticket_ack: hs.ticket_ack,
+            record_size_limit: None,
         };
         let msg = wire::encode(|w| repr.encode(w));
         self.hello(msg)

@@ -265,6 +265,22 @@ pub fn spawn_echo_server(suite: CipherSuite, group: NamedGroup) -> (u16, mpsc::R
     spawn_echo_server_as(ecdsa_identity(), suite, group)
 }
 
+/// [`spawn_echo_server`] with a receive buffer of `rx` bytes.
+#[allow(dead_code)]
+pub fn spawn_echo_server_sized(
+    suite: CipherSuite,
+    group: NamedGroup,
+    rx: usize,
+) -> (u16, mpsc::Receiver<Result<Outcome, String>>) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().unwrap().port();
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = done_tx.send(echo_server(listener, &ecdsa_identity(), suite, group, rx));
+    });
+    (port, done_rx)
+}
+
 /// [`spawn_echo_server`] with another server identity.
 pub fn spawn_echo_server_as(
     id: ServerIdentity,
@@ -275,7 +291,7 @@ pub fn spawn_echo_server_as(
     let port = listener.local_addr().unwrap().port();
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
-        let _ = done_tx.send(echo_server(listener, &id, suite, group));
+        let _ = done_tx.send(echo_server(listener, &id, suite, group, BIG));
     });
     (port, done_rx)
 }
@@ -285,6 +301,7 @@ fn echo_server(
     id: &ServerIdentity,
     suite: CipherSuite,
     group: NamedGroup,
+    rx_len: usize,
 ) -> Result<Outcome, String> {
     let suites = [suite];
     let groups = [group];
@@ -309,7 +326,7 @@ fn echo_server(
     sock.set_nonblocking(false).unwrap();
     sock.set_read_timeout(Some(Duration::from_millis(50))).unwrap();
     sock.set_write_timeout(Some(TIMEOUT)).unwrap();
-    let (mut rx, mut tx) = (vec![0; BIG], vec![0; BIG]);
+    let (mut rx, mut tx) = (vec![0; rx_len], vec![0; BIG]);
     let conn = ServerConnection::new(&config, &mut rx, &mut tx, rng(), now()).map_err(|e| format!("{e}"))?;
     let mut tls = TlsStream::new(conn, sock);
     let mut out = Outcome::default();

@@ -148,6 +148,19 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         }
     }
 
+    /// The record_size_limit this client offers (RFC 8449), given the limit
+    /// its receive buffer sets: the config's (capped by the buffer), or,
+    /// when the config names none, the buffer's if it cannot hold a full
+    /// record and no max_fragment_length is asked for.
+    fn record_size_limit_offer(&self, own: u16) -> Option<u16> {
+        let config = self.config.client_config();
+        match (config.record_size_limit, config.max_fragment_length) {
+            (Some(_), _) => Some(own),
+            (None, None) if usize::from(own) < crate::record::MAX_PLAINTEXT => Some(own),
+            (None, _) => None,
+        }
+    }
+
     /// Whether this client offers session tickets: the config's choice, in
     /// a build with the `tickets` feature.
     fn offers_tickets(&self) -> bool {
@@ -256,6 +269,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
             cipher_suites: &suites,
             server_name: sni_of(&self.server_name),
             max_fragment_length: self.config.client_config().max_fragment_length,
+            record_size_limit: self.record_size_limit_offer(ctx.out.layer().own_record_size_limit()),
             groups: &groups,
             signature_schemes: self.config.client_config().signature_schemes,
             alpn: self.config.client_config().alpn_protocols,
@@ -355,6 +369,26 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
             if !f.contains(&0) {
                 return Err(Error::HandshakeFailure.because("server does not accept uncompressed EC points"));
             }
+        }
+        let offered = self.record_size_limit_offer(ctx.out.layer().own_record_size_limit());
+        match (sh.record_size_limit, offered) {
+            (None, _) => {}
+            (Some(_), None) => {
+                return Err(
+                    Error::UnsupportedExtension.because("server sent record_size_limit, which we did not offer")
+                );
+            }
+            // RFC 8449 §4: below 64 is illegal_parameter; §5: a server
+            // answers one of max_fragment_length and record_size_limit.
+            (Some(limit), Some(_)) if usize::from(limit) < crate::record::MIN_RECORD_SIZE_LIMIT => {
+                return Err(Error::IllegalParameter.because("server's record_size_limit is below 64"));
+            }
+            (Some(_), Some(_)) if sh.max_fragment_length.is_some() => {
+                return Err(
+                    Error::IllegalParameter.because("server answered both max_fragment_length and record_size_limit")
+                );
+            }
+            (Some(limit), Some(_)) => ctx.out.layer().agree_record_size_limit(limit),
         }
         match (sh.max_fragment_length, self.config.client_config().max_fragment_length) {
             (None, _) => {}
@@ -730,5 +764,9 @@ impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
 
     fn handshake_timeout_ms(&self) -> Option<u64> {
         self.config.client_config().handshake_timeout_ms
+    }
+
+    fn record_size_limit(&self) -> Option<u16> {
+        self.config.client_config().record_size_limit
     }
 }

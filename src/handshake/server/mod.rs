@@ -321,15 +321,28 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
             let _fits = self.sni.push_str(name).is_ok();
         }
         self.point_formats = ch.ec_point_formats.is_some();
-        let mfl = match ch.max_fragment_length {
-            None => None,
-            Some(m) => {
+        // RFC 8449: a client's record_size_limit below 64 is illegal; with
+        // it, max_fragment_length is ignored (§5), and our records carry at
+        // most its limit, from the ServerHello on.
+        let record_size_limit = match ch.record_size_limit {
+            Some(l) if usize::from(l) < crate::record::MIN_RECORD_SIZE_LIMIT => {
+                return Err(Error::IllegalParameter.because("client's record_size_limit is below 64"));
+            }
+            limit => limit,
+        };
+        let mfl = match (ch.max_fragment_length, record_size_limit) {
+            (None, _) | (Some(_), Some(_)) => None,
+            (Some(m), None) => {
                 // RFC 6066 §4: an unknown value is illegal_parameter.
                 let n = m.bytes().ok_or(Error::IllegalParameter.because("unknown max_fragment_length value"))?;
                 ctx.out.layer().set_max_fragment(n);
                 Some(m)
             }
         };
+        let record_size_limit = record_size_limit.map(|l| {
+            ctx.out.layer().agree_record_size_limit(l);
+            ctx.out.layer().own_record_size_limit()
+        });
         self.common.max_fragment_length = mfl;
         // RFC 7301 §3.2: the server's preference among what the client
         // offers; no overlap is fatal.
@@ -357,7 +370,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
                 self.common.peer_cert_sha256 = session.peer_cert_sha256();
                 // The ClientHello's ID is at most 32 bytes (parsed so).
                 let session_id = SessionId::from_slice(ch.session_id).unwrap_or_default();
-                self.send_server_hello(ctx, suite, &session_id, ticket, alpn, mfl)?;
+                self.send_server_hello(ctx, suite, &session_id, ticket, alpn, (mfl, record_size_limit))?;
                 if ticket {
                     self.send_ticket(ctx, &session)?;
                 }
@@ -378,7 +391,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
             ctx.rng.fill_bytes(&mut id);
             session_id = SessionId::from_slice(&id).unwrap_or_default();
         }
-        self.send_server_hello(ctx, choice.suite, &session_id, ticket, alpn, mfl)?;
+        self.send_server_hello(ctx, choice.suite, &session_id, ticket, alpn, (mfl, record_size_limit))?;
         let transcript = &mut self.common.transcript;
         ctx.out.write(
             ContentType::Handshake,
@@ -501,7 +514,8 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         session_id: &[u8],
         ticket: bool,
         alpn: Option<&[u8]>,
-        mfl: Option<codec::MaxFragmentLength>,
+        // max_fragment_length to echo, record_size_limit to send.
+        (mfl, record_size_limit): (Option<codec::MaxFragmentLength>, Option<u16>),
     ) -> Result<(), Error> {
         // RFC 5746 §3.6/§3.7: empty on an initial handshake, both
         // verify_data values in a renegotiation.
@@ -522,6 +536,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
             extended_master_secret: self.common.ems,
             renegotiation_info: ri,
             session_ticket_ack: ticket,
+            record_size_limit,
         };
         let transcript = &mut self.common.transcript;
         ctx.out.write(ContentType::Handshake, |w| hello.encode(w), |m| transcript.update(m))
@@ -670,5 +685,9 @@ impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
 
     fn handshake_timeout_ms(&self) -> Option<u64> {
         self.config.server_config().handshake_timeout_ms
+    }
+
+    fn record_size_limit(&self) -> Option<u16> {
+        self.config.server_config().record_size_limit
     }
 }

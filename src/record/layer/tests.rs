@@ -149,3 +149,48 @@ fn ccs_switches_keys_and_sequence_never_wraps() {
     assert!(w.is_write_protected());
     assert_eq!(w.overhead(), 5 + 16);
 }
+
+/// record_size_limit (RFC 8449): the own limit is clamped to 64 ..= 2^14;
+/// once agreed, what we send follows the peer's limit (2^14 at most), and
+/// a protected record over our own limit is record_overflow while a
+/// plaintext one of any size up to 2^14 still passes (unprotected records
+/// are not subject to it, §4).
+#[test]
+fn record_size_limit_applies_to_protected_records_only() {
+    let mut l = RecordLayer::new();
+    assert_eq!(l.own_record_size_limit(), 1 << 14);
+    l.set_own_record_size_limit(10);
+    assert_eq!(l.own_record_size_limit(), 64);
+    l.set_own_record_size_limit(1 << 20);
+    assert_eq!(l.own_record_size_limit(), 1 << 14);
+
+    // Sending: the peer's limit, at most 2^14.
+    let mut w = RecordLayer::new();
+    w.agree_record_size_limit(65535);
+    assert_eq!(w.max_fragment_out(), 1 << 14);
+    w.agree_record_size_limit(1000);
+    assert_eq!(w.max_fragment_out(), 1000);
+    let mut buf = [0u8; 1100];
+    assert_eq!(w.seal(ContentType::ApplicationData, &mut buf, 1001), Err(Error::Internal));
+
+    // Receiving: our limit, on protected records.
+    let (mut a, mut b) = pair(AeadAlg::Aes128Gcm);
+    b.set_own_record_size_limit(100);
+    b.agree_record_size_limit(1 << 14);
+    for (len, ok) in [(100, true), (101, false)] {
+        let mut buf = [0u8; 5 + 8 + 101 + 16];
+        let n = a.seal(ContentType::ApplicationData, &mut buf, len).unwrap();
+        let got = b.open(&mut buf[..n]).map(|(_, r)| r.len());
+        if ok {
+            assert_eq!(got, Ok(100));
+        } else {
+            assert_eq!(got.unwrap_err().kind(), crate::ErrorKind::RecordOverflow);
+        }
+    }
+    let mut plain = RecordLayer::new();
+    plain.set_own_record_size_limit(100);
+    plain.agree_record_size_limit(1 << 14);
+    let mut rec = [0u8; 5 + 4000];
+    RecordHeader::write(&mut rec, ContentType::Handshake, 4000).unwrap();
+    assert_eq!(plain.open(&mut rec).map(|(_, r)| r.len()), Ok(4000));
+}
