@@ -180,16 +180,30 @@ fn buffer_too_small() {
     );
     assert_alerted(out.server_error, AlertDescription::IllegalParameter, "peer sent fatal alert illegal_parameter");
 
-    // Without max_fragment_length, the record carrying the Certificate is
-    // itself bigger than the buffer.
+    // Without max_fragment_length the client offers record_size_limit 671
+    // (what 700 bytes hold, RFC 8449) and our server keeps its records
+    // within it: the records fit, the Certificate message still does not.
     let out = handshake(ECDSA_CA, "localhost", NOW, 700, |_| {}, |_| {});
     let e = out.client_error.expect("the client should have failed");
+    assert_eq!(e.kind(), ErrorKind::HandshakeMessageTooLarge, "{e}");
+    assert_eq!(e.sizes(), Some((695, 1024)), "{e}");
+
+    // A record bigger than the whole buffer (from a peer that ignores
+    // both limits): record_overflow, with both sizes.
+    let roots = [trust_anchor_from_der(ECDSA_CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let ccfg = ClientConfig::new(&verifier);
+    let (mut rx, mut tx, mut rng) = (vec![0; 700], vec![0; 4096], TestRng::new(9));
+    let mut client = ClientConnection::new(&ccfg, "localhost", &mut rx[..], &mut tx[..], &mut rng, NOW).unwrap();
+    let n = client.transmit_pending().len();
+    client.transmit_done(n);
+    client.feed(&record(22, &[0; 1000]));
+    let e = client.poll_event(NOW).map(|_| ()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::RecordOverflow);
-    let (have, need) = e.sizes().expect("sizes");
-    assert!(have == 700 && need > 700, "{e}");
+    assert_eq!(e.sizes(), Some((700, 1005)), "{e}");
     assert_eq!(
         e.to_string(),
-        format!("receive buffer too small for the peer's record: have 700 bytes, need {need} (sends record_overflow)")
+        "receive buffer too small for the peer's record: have 700 bytes, need 1005 (sends record_overflow)"
     );
 
     // How sizes show, through the public API.

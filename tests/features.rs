@@ -287,3 +287,42 @@ fn ticket_keys_need_the_tickets_feature() {
         assert!(format!("{err}").contains("tickets"), "{err}");
     }
 }
+
+/// Without `renegotiation`, `renegotiate` and `request_renegotiation` say
+/// the feature is missing (a `NoRenegotiation` error, not fatal: the
+/// connection stays open); with it they start one.
+#[cfg(all(feature = "client", feature = "server"))]
+#[test]
+fn renegotiation_needs_the_feature() {
+    use sansio_tls::{ServerConfig, ServerConnection, crypto::SigningKey};
+    let key = SigningKey::from_der(include_bytes!("../vectors/pki/ecdsa-server.key.der")).unwrap();
+    let chain: [&[u8]; 1] = [include_bytes!("../vectors/pki/ecdsa-server.der")];
+    let roots = [trust_anchor_from_der(CA).unwrap()];
+    let verifier = WebPkiServerVerifier::new(&roots);
+    let (ccfg, scfg) = (ClientConfig::new(&verifier), ServerConfig::new(&chain, &key));
+    let (mut crx, mut ctx, mut srx, mut stx) =
+        (vec![0u8; 20_000], vec![0u8; 20_000], vec![0u8; 20_000], vec![0u8; 20_000]);
+    let (mut r1, mut r2) = (TestRng::new(10), TestRng::new(11));
+    let mut client = ClientConnection::new(&ccfg, "localhost", &mut crx[..], &mut ctx[..], &mut r1, NOW).unwrap();
+    let mut server = ServerConnection::new(&scfg, &mut srx[..], &mut stx[..], &mut r2, NOW).unwrap();
+    for _ in 0..10 {
+        let n = server.feed(client.transmit_pending());
+        client.transmit_done(n);
+        while server.poll_event(NOW).unwrap().is_some() {}
+        let n = client.feed(server.transmit_pending());
+        server.transmit_done(n);
+        while client.poll_event(NOW).unwrap().is_some() {}
+    }
+    assert!(client.is_established() && server.is_established());
+    assert!(client.secure_renegotiation(), "RFC 5746 is negotiated either way");
+    let (c, s) = (client.renegotiate(NOW), server.request_renegotiation(NOW, None));
+    if cfg!(feature = "renegotiation") {
+        assert!(c.is_ok() && s.is_ok(), "{c:?} {s:?}");
+    } else {
+        for e in [c.unwrap_err(), s.unwrap_err()] {
+            assert_eq!(e.kind(), ErrorKind::NoRenegotiation);
+            assert!(format!("{e}").contains("`renegotiation` feature"), "{e}");
+        }
+        assert!(client.is_established() && server.is_established(), "not fatal");
+    }
+}

@@ -965,13 +965,17 @@ fn server_hello_reports_unsolicited_extensions() {
         ("000a", "0004 0002 0017", ExtensionType::SupportedGroups),
         ("000d", "0004 0002 0403", ExtensionType::SignatureAlgorithms),
         ("0016", "0000", ExtensionType::EncryptThenMac),
-        ("001c", "0002 4000", ExtensionType::RecordSizeLimit),
         ("002b", "0002 0303", ExtensionType::SupportedVersions),
     ] {
         let raw = sh_body(&format!("{t} {body}"));
         let sh = ServerHello::parse(&raw).unwrap();
         assert_eq!(sh.unsolicited, Some(want), "type {t}");
     }
+    // record_size_limit (RFC 8449) is parsed: the client checks it against
+    // its offer (unsupported_extension if it made none).
+    let raw = sh_body("001c 0002 4000");
+    let sh = ServerHello::parse(&raw).unwrap();
+    assert_eq!((sh.unsolicited, sh.record_size_limit), (None, Some(0x4000)));
 }
 
 #[test]

@@ -117,12 +117,14 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
         (self.rx.into_buffer(), self.tx.into_buffer(), self.rng)
     }
 
-    /// A renegotiation may start: established, secure (RFC 5746), none
-    /// running, not closing.
+    /// A renegotiation may start: built in, established, secure (RFC 5746),
+    /// none running, not closing.
     fn check_can_renegotiate(&mut self, now: Instant) -> Result<(), Error> {
         self.check_open()?;
         self.now = now;
-        let why = if self.renegotiating {
+        let why = if !cfg!(feature = "renegotiation") {
+            "sansio-tls was built without the `renegotiation` feature"
+        } else if self.renegotiating {
             "a renegotiation is already running"
         } else if !self.side.common().secure_renegotiation {
             "the peer lacks secure renegotiation (RFC 5746)"

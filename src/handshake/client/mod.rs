@@ -742,7 +742,9 @@ impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
     /// A HelloRequest: the application decides (renegotiate, refuse, or
     /// ignore).
     fn renegotiation_requested(&mut self, _now: crate::time::Instant, _running: bool) -> Result<Renegotiation, Error> {
-        Ok(Renegotiation::AskApplication)
+        // Without the feature a HelloRequest is refused at once (a
+        // no_renegotiation warning): the application could not renegotiate.
+        Ok(if cfg!(feature = "renegotiation") { Renegotiation::AskApplication } else { Renegotiation::Refused })
     }
 
     /// The server refused our renegotiation before answering it: go back

@@ -675,6 +675,11 @@ impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
     /// ([`RenegotiationBudget::admit`]) it starts a fresh handshake that
     /// takes the buffered ClientHello; otherwise it is refused.
     fn renegotiation_requested(&mut self, now: Instant, running: bool) -> Result<Renegotiation, Error> {
+        // Without the feature every client renegotiation is refused (a
+        // no_renegotiation warning), and its code is not linked.
+        if !cfg!(feature = "renegotiation") {
+            return Ok(Renegotiation::Refused);
+        }
         let (limits, secure) = (self.config.server_config().renegotiation, self.common.secure_renegotiation);
         if !self.budget.admit(limits, secure, running, now)? {
             return Ok(Renegotiation::Refused);
