@@ -272,13 +272,7 @@ pub fn spawn_echo_server_sized(
     group: NamedGroup,
     rx: usize,
 ) -> (u16, mpsc::Receiver<Result<Outcome, String>>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().unwrap().port();
-    let (done_tx, done_rx) = mpsc::channel();
-    thread::spawn(move || {
-        let _ = done_tx.send(echo_server(listener, &ecdsa_identity(), suite, group, rx));
-    });
-    (port, done_rx)
+    spawn_echo(ecdsa_identity(), suite, group, rx)
 }
 
 /// [`spawn_echo_server`] with another server identity.
@@ -287,11 +281,22 @@ pub fn spawn_echo_server_as(
     suite: CipherSuite,
     group: NamedGroup,
 ) -> (u16, mpsc::Receiver<Result<Outcome, String>>) {
+    spawn_echo(id, suite, group, BIG)
+}
+
+/// The echo server of [`spawn_echo_server_as`] on a free port, with an
+/// `rx`-byte receive buffer, on its own thread.
+fn spawn_echo(
+    id: ServerIdentity,
+    suite: CipherSuite,
+    group: NamedGroup,
+    rx: usize,
+) -> (u16, mpsc::Receiver<Result<Outcome, String>>) {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
     let port = listener.local_addr().unwrap().port();
     let (done_tx, done_rx) = mpsc::channel();
     thread::spawn(move || {
-        let _ = done_tx.send(echo_server(listener, &id, suite, group, BIG));
+        let _ = done_tx.send(echo_server(listener, &id, suite, group, rx));
     });
     (port, done_rx)
 }
