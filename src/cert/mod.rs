@@ -47,7 +47,7 @@ use crate::error::Error;
 use crate::error::ErrorKind;
 
 /// The NIST curves certificates may be signed on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 enum Curve {
     P256,
     #[cfg(feature = "p384")]
@@ -56,11 +56,21 @@ enum Curve {
 
 /// ECDSA for webpki: the key is the SEC1 point from the SPKI, on `curve`;
 /// `scheme` names the hash (any hash with any curve, as X.509 allows).
-#[derive(Debug)]
 struct EcdsaAlg {
+    /// What `Debug` shows: "ECDSA P-256 SHA-256".
+    name: &'static str,
     curve: Curve,
     scheme: SignatureScheme,
     sig_alg: AlgorithmIdentifier,
+}
+
+/// Webpki's algorithm trait asks for `Debug`, and a trait object's vtable
+/// keeps it linked even where nothing prints: the name alone, without the
+/// derive's struct formatting (~1 KB of `core::fmt` in a minimal client).
+impl core::fmt::Debug for EcdsaAlg {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 impl SignatureVerificationAlgorithm for EcdsaAlg {
@@ -89,10 +99,18 @@ impl SignatureVerificationAlgorithm for EcdsaAlg {
 /// RSA (PKCS#1 v1.5 or PSS) for webpki: the key is the DER `RSAPublicKey`
 /// from an rsaEncryption SPKI.
 #[cfg(feature = "rsa")]
-#[derive(Debug)]
 struct RsaAlg {
+    /// What `Debug` shows: "RSA PKCS#1 SHA-256".
+    name: &'static str,
     scheme: SignatureScheme,
     sig_alg: AlgorithmIdentifier,
+}
+
+#[cfg(feature = "rsa")]
+impl core::fmt::Debug for RsaAlg {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 #[cfg(feature = "rsa")]
@@ -111,32 +129,51 @@ impl SignatureVerificationAlgorithm for RsaAlg {
     }
 }
 
-static ECDSA_P256_SHA256: EcdsaAlg =
-    EcdsaAlg { curve: Curve::P256, scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
+static ECDSA_P256_SHA256: EcdsaAlg = EcdsaAlg {
+    name: "ECDSA P-256 SHA-256",
+    curve: Curve::P256,
+    scheme: SignatureScheme::ECDSA_NISTP256_SHA256,
+    sig_alg: alg_id::ECDSA_SHA256,
+};
 #[cfg(feature = "sha384")]
-static ECDSA_P256_SHA384: EcdsaAlg =
-    EcdsaAlg { curve: Curve::P256, scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
+static ECDSA_P256_SHA384: EcdsaAlg = EcdsaAlg {
+    name: "ECDSA P-256 SHA-384",
+    curve: Curve::P256,
+    scheme: SignatureScheme::ECDSA_NISTP384_SHA384,
+    sig_alg: alg_id::ECDSA_SHA384,
+};
 #[cfg(feature = "p384")]
-static ECDSA_P384_SHA256: EcdsaAlg =
-    EcdsaAlg { curve: Curve::P384, scheme: SignatureScheme::ECDSA_NISTP256_SHA256, sig_alg: alg_id::ECDSA_SHA256 };
+static ECDSA_P384_SHA256: EcdsaAlg = EcdsaAlg {
+    name: "ECDSA P-384 SHA-256",
+    curve: Curve::P384,
+    scheme: SignatureScheme::ECDSA_NISTP256_SHA256,
+    sig_alg: alg_id::ECDSA_SHA256,
+};
 #[cfg(feature = "p384")]
-static ECDSA_P384_SHA384: EcdsaAlg =
-    EcdsaAlg { curve: Curve::P384, scheme: SignatureScheme::ECDSA_NISTP384_SHA384, sig_alg: alg_id::ECDSA_SHA384 };
+static ECDSA_P384_SHA384: EcdsaAlg = EcdsaAlg {
+    name: "ECDSA P-384 SHA-384",
+    curve: Curve::P384,
+    scheme: SignatureScheme::ECDSA_NISTP384_SHA384,
+    sig_alg: alg_id::ECDSA_SHA384,
+};
 #[cfg(feature = "rsa")]
 static RSA_PKCS1_SHA256: RsaAlg =
-    RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA256, sig_alg: alg_id::RSA_PKCS1_SHA256 };
+    RsaAlg { name: "RSA PKCS#1 SHA-256", scheme: SignatureScheme::RSA_PKCS1_SHA256, sig_alg: alg_id::RSA_PKCS1_SHA256 };
 #[cfg(feature = "rsa")]
 static RSA_PKCS1_SHA384: RsaAlg =
-    RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA384, sig_alg: alg_id::RSA_PKCS1_SHA384 };
+    RsaAlg { name: "RSA PKCS#1 SHA-384", scheme: SignatureScheme::RSA_PKCS1_SHA384, sig_alg: alg_id::RSA_PKCS1_SHA384 };
 #[cfg(feature = "rsa")]
 static RSA_PKCS1_SHA512: RsaAlg =
-    RsaAlg { scheme: SignatureScheme::RSA_PKCS1_SHA512, sig_alg: alg_id::RSA_PKCS1_SHA512 };
+    RsaAlg { name: "RSA PKCS#1 SHA-512", scheme: SignatureScheme::RSA_PKCS1_SHA512, sig_alg: alg_id::RSA_PKCS1_SHA512 };
 #[cfg(feature = "rsa")]
-static RSA_PSS_SHA256: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA256, sig_alg: alg_id::RSA_PSS_SHA256 };
+static RSA_PSS_SHA256: RsaAlg =
+    RsaAlg { name: "RSA PSS SHA-256", scheme: SignatureScheme::RSA_PSS_SHA256, sig_alg: alg_id::RSA_PSS_SHA256 };
 #[cfg(feature = "rsa")]
-static RSA_PSS_SHA384: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA384, sig_alg: alg_id::RSA_PSS_SHA384 };
+static RSA_PSS_SHA384: RsaAlg =
+    RsaAlg { name: "RSA PSS SHA-384", scheme: SignatureScheme::RSA_PSS_SHA384, sig_alg: alg_id::RSA_PSS_SHA384 };
 #[cfg(feature = "rsa")]
-static RSA_PSS_SHA512: RsaAlg = RsaAlg { scheme: SignatureScheme::RSA_PSS_SHA512, sig_alg: alg_id::RSA_PSS_SHA512 };
+static RSA_PSS_SHA512: RsaAlg =
+    RsaAlg { name: "RSA PSS SHA-512", scheme: SignatureScheme::RSA_PSS_SHA512, sig_alg: alg_id::RSA_PSS_SHA512 };
 
 /// The certificate signature algorithms we verify, plugged into webpki:
 /// ECDSA P-256 and (feature `p384`) P-384 keys with SHA-256 and SHA-384

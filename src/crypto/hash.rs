@@ -89,21 +89,55 @@ impl core::fmt::Debug for HashOutput {
     }
 }
 
+// sha2's update and finalize are generic code that inlines into every
+// caller (buffering, padding, the length block): ~400 bytes of Cortex-M
+// `.text` each time. Every hash in this module goes through the three
+// functions below, kept out of line, so that each hash's code is linked
+// once.
+
+/// Feeds `data` to `d`.
+#[inline(never)]
+fn update<D: Digest>(d: &mut D, data: &[u8]) {
+    d.update(data);
+}
+
+/// The digest of everything fed to `d`.
+#[inline(never)]
+fn finish<D: Digest>(d: D) -> HashOutput {
+    HashOutput::from_slice(&d.finalize())
+}
+
+/// `D` over the concatenation of `parts`.
+fn digest_parts<D: Digest>(parts: &[&[u8]]) -> HashOutput {
+    let mut d = D::new();
+    for p in parts {
+        update(&mut d, p);
+    }
+    finish(d)
+}
+
+/// The first 32 bytes of `digest` (all of a SHA-256 one).
+fn first_32(digest: &HashOutput) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if let Some(bytes) = digest.as_ref().get(..32) {
+        out.copy_from_slice(bytes);
+    }
+    out
+}
+
 /// Hashes `data` in one go.
 pub fn hash(alg: HashAlg, data: &[u8]) -> HashOutput {
     match alg {
-        HashAlg::Sha256 => HashOutput::from_slice(&Sha256::digest(data)),
+        HashAlg::Sha256 => digest_parts::<Sha256>(&[data]),
         #[cfg(feature = "aes256")]
-        HashAlg::Sha384 => HashOutput::from_slice(&Sha384::digest(data)),
+        HashAlg::Sha384 => digest_parts::<Sha384>(&[data]),
     }
 }
 
 /// SHA-256 of `data`, fixed size: how the crate fingerprints certificates,
 /// server names and cache keys.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
-    let mut out = [0u8; 32];
-    out.copy_from_slice(&Sha256::digest(data));
-    out
+    first_32(&digest_parts::<Sha256>(&[data]))
 }
 
 /// SHA-256 over `parts`, each prefixed by its length, so that no two
@@ -118,12 +152,10 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 pub fn context_digest<'x>(parts: impl IntoIterator<Item = &'x [u8]>) -> [u8; 32] {
     let mut d = Sha256::new();
     for p in parts {
-        d.update((p.len() as u64).to_be_bytes());
-        d.update(p);
+        update(&mut d, &(p.len() as u64).to_be_bytes());
+        update(&mut d, p);
     }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(&d.finalize());
-    out
+    first_32(&finish(d))
 }
 
 /// The hashes that signature schemes use (a superset of [`HashAlg`]).
@@ -149,19 +181,12 @@ impl SigHash {
 
     /// Hashes the concatenation of `parts`.
     pub(crate) fn digest(self, parts: &[&[u8]]) -> HashOutput {
-        fn run<D: Digest>(parts: &[&[u8]]) -> HashOutput {
-            let mut d = D::new();
-            for p in parts {
-                d.update(p);
-            }
-            HashOutput::from_slice(&d.finalize())
-        }
         match self {
-            SigHash::Sha256 => run::<Sha256>(parts),
+            SigHash::Sha256 => digest_parts::<Sha256>(parts),
             #[cfg(feature = "sha384")]
-            SigHash::Sha384 => run::<Sha384>(parts),
+            SigHash::Sha384 => digest_parts::<Sha384>(parts),
             #[cfg(feature = "sha384")]
-            SigHash::Sha512 => run::<Sha512>(parts),
+            SigHash::Sha512 => digest_parts::<Sha512>(parts),
         }
     }
 }
@@ -191,17 +216,17 @@ impl Transcript {
 
     /// Appends handshake message bytes.
     pub fn update(&mut self, data: &[u8]) {
-        self.sha256.update(data);
+        update(&mut self.sha256, data);
         #[cfg(feature = "aes256")]
-        self.sha384.update(data);
+        update(&mut self.sha384, data);
     }
 
     /// The hash of everything fed so far; the transcript keeps running.
     pub fn current(&self, alg: HashAlg) -> HashOutput {
         match alg {
-            HashAlg::Sha256 => HashOutput::from_slice(&self.sha256.clone().finalize()),
+            HashAlg::Sha256 => finish(self.sha256.clone()),
             #[cfg(feature = "aes256")]
-            HashAlg::Sha384 => HashOutput::from_slice(&self.sha384.clone().finalize()),
+            HashAlg::Sha384 => finish(self.sha384.clone()),
         }
     }
 }

@@ -1,8 +1,6 @@
 //! What signing and verification share: key families, the OIDs of the keys
 //! and curves this crate reads, and the one table of signature schemes.
 
-use der::oid::ObjectIdentifier;
-
 use super::hash::{HashAlg, SigHash};
 use crate::codec::SignatureScheme;
 
@@ -25,17 +23,20 @@ pub enum KeyKind {
     Rsa,
 }
 
-/// rsaEncryption (RFC 8017 appendix C): recognised in every build, so that
-/// an RSA key without the `rsa` feature is refused as unsupported rather
-/// than as garbage.
-pub(crate) const OID_RSA_ENCRYPTION: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
-/// id-ecPublicKey (RFC 5480).
-pub(crate) const OID_EC_PUBLIC_KEY: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.2.1");
-/// secp256r1 / prime256v1 (RFC 5480).
-pub(crate) const OID_SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
-/// secp384r1 (RFC 5480).
+// The OBJECT IDENTIFIERs this crate compares, as the contents octets of
+// their DER encoding (X.690 §8.19), which is how they are compared.
+
+/// rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 appendix C): recognised
+/// in every build, so that an RSA key without the `rsa` feature is refused
+/// as unsupported rather than as garbage.
+pub(crate) const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+/// id-ecPublicKey, 1.2.840.10045.2.1 (RFC 5480).
+pub(crate) const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+/// secp256r1 / prime256v1, 1.2.840.10045.3.1.7 (RFC 5480).
+pub(crate) const OID_SECP256R1: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+/// secp384r1, 1.3.132.0.34 (RFC 5480).
 #[cfg(feature = "p384")]
-pub(crate) const OID_SECP384R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.132.0.34");
+pub(crate) const OID_SECP384R1: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 
 /// How a signature scheme signs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

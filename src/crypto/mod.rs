@@ -7,6 +7,7 @@
 //! AEAD record protection, ECDHE, ticket sealing) are internal.
 
 mod aead;
+mod der_reader;
 mod hash;
 mod key;
 mod kx;

@@ -30,30 +30,36 @@ fn p_hash<M: Mac + KeyInit + Clone>(secret: &[u8], label: &[u8], seed: &[&[u8]],
     };
     // A(1) = HMAC(secret, label || seed)
     let mut a = [0u8; MAX_HASH_LEN];
+    let hlen = mac(&keyed, &[], label, seed, &mut a);
+    let mut block = [0u8; MAX_HASH_LEN];
+    for chunk in out.chunks_mut(hlen) {
+        // HMAC(secret, A(i) || label || seed), then A(i + 1) = HMAC(secret, A(i)).
+        mac(&keyed, &a[..hlen], label, seed, &mut block);
+        chunk.copy_from_slice(&block[..chunk.len()]);
+        mac(&keyed, &a[..hlen], &[], &[], &mut block);
+        a[..hlen].copy_from_slice(&block[..hlen]);
+    }
+    block.zeroize();
+    a.zeroize();
+}
+
+/// HMAC(`keyed`'s key, `a` || `label` || `seed`) into the front of `out`;
+/// its length. Out of line: one copy of the HMAC code for every use of the
+/// PRF (~1 KB of Cortex-M `.text` per inlined copy).
+#[inline(never)]
+fn mac<M: Mac + Clone>(keyed: &M, a: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8; MAX_HASH_LEN]) -> usize {
     let mut mac = keyed.clone();
+    mac.update(a);
     mac.update(label);
     for s in seed {
         mac.update(s);
     }
-    let a1 = mac.finalize().into_bytes();
-    let hlen = a1.len();
-    a[..hlen].copy_from_slice(&a1);
-
-    for chunk in out.chunks_mut(hlen) {
-        let mut mac = keyed.clone();
-        mac.update(&a[..hlen]);
-        mac.update(label);
-        for s in seed {
-            mac.update(s);
-        }
-        let block = mac.finalize().into_bytes();
-        chunk.copy_from_slice(&block[..chunk.len()]);
-
-        let mut mac = keyed.clone();
-        mac.update(&a[..hlen]);
-        a[..hlen].copy_from_slice(&mac.finalize().into_bytes());
+    let tag = mac.finalize().into_bytes();
+    let n = tag.len().min(MAX_HASH_LEN);
+    if let (Some(dst), Some(src)) = (out.get_mut(..n), tag.get(..n)) {
+        dst.copy_from_slice(src);
     }
-    a.zeroize();
+    n
 }
 
 /// The master secret of RFC 5246 §8.1:

@@ -142,7 +142,7 @@ impl SigningKey {
     pub fn from_pkcs8_der(der: &[u8]) -> Result<Self, Error> {
         let info =
             PrivateKeyInfoRef::try_from(der).map_err(|_| Error::Decode.because("private key is not PKCS#8 DER"))?;
-        if info.algorithm.oid == OID_RSA_ENCRYPTION {
+        if info.algorithm.oid.as_bytes() == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 8017 appendix C); tolerate absent.
             if info.algorithm.parameters.is_some_and(|p| !p.is_null()) {
                 return Err(Error::Decode.because("RSA key algorithm parameters are not NULL"));
@@ -150,17 +150,17 @@ impl SigningKey {
             return Self::from_rsa_pkcs8(info.private_key.as_bytes());
         }
         let curve = info.algorithm.parameters.filter(|p| p.tag() == der::Tag::ObjectIdentifier).map(|p| p.value());
-        if info.algorithm.oid != OID_EC_PUBLIC_KEY {
+        if info.algorithm.oid.as_bytes() != OID_EC_PUBLIC_KEY {
             return Err(Error::UnsupportedCertificate.because("private key type not supported (only ECDSA and RSA)"));
         }
         match curve {
-            Some(c) if c == OID_SECP256R1.as_bytes() => {
+            Some(c) if c == OID_SECP256R1 => {
                 let secret = p256::SecretKey::from_pkcs8_der(der)
                     .map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
                 Ok(SigningKey::EcdsaP256(secret.into()))
             }
             #[cfg(feature = "p384")]
-            Some(c) if c == OID_SECP384R1.as_bytes() => {
+            Some(c) if c == OID_SECP384R1 => {
                 let secret = p384::SecretKey::from_pkcs8_der(der)
                     .map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))?;
                 Ok(SigningKey::EcdsaP384(secret.into()))
@@ -195,11 +195,11 @@ impl SigningKey {
         #[cfg(feature = "p384")]
         let p384 = || p384::SecretKey::from_sec1_der(der).map(|s| SigningKey::EcdsaP384(s.into()));
         match (curve, key.parameters.is_some()) {
-            (Some(c), _) if c == OID_SECP256R1 => {
+            (Some(c), _) if c.as_bytes() == OID_SECP256R1 => {
                 p256().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
             }
             #[cfg(feature = "p384")]
-            (Some(c), _) if c == OID_SECP384R1 => {
+            (Some(c), _) if c.as_bytes() == OID_SECP384R1 => {
                 p384().map_err(|_| Error::Decode.because("EC private key does not parse or is not on its curve"))
             }
             #[cfg(feature = "p384")]

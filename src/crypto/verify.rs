@@ -14,14 +14,11 @@ use core::cmp::Ordering;
 use crypto_bigint::modular::{FixedMontyForm, FixedMontyParams};
 #[cfg(feature = "rsa")]
 use crypto_bigint::{Odd, U64, U2048, U3072, U4096, Uint};
-#[cfg(feature = "rsa")]
-use der::asn1::UintRef;
-use der::{Decode, Reader, SliceReader, Tag, Tagged};
 use p256::ecdsa::signature::hazmat::PrehashVerifier;
-use spki::SubjectPublicKeyInfoRef;
 #[cfg(feature = "rsa")]
 use subtle::ConstantTimeEq;
 
+use super::der_reader::{self, DerReader, Malformed, tag};
 use super::hash::HashOutput;
 #[cfg(feature = "rsa")]
 use super::hash::SigHash;
@@ -120,14 +117,11 @@ impl RsaPublicKey {
     /// `Err(Error::BadCertificate)` if it does not parse or the exponent does
     /// not fit in 32 bits, otherwise as [`RsaPublicKey::new`].
     pub fn from_pkcs1_der(der: &[u8]) -> Result<Self, Error> {
-        let parse = || -> der::Result<(&[u8], &[u8])> {
-            let mut reader = SliceReader::new(der)?;
-            let (n, e) = reader.sequence(|r| {
-                let n = UintRef::decode(r)?;
-                let e = UintRef::decode(r)?;
-                Ok::<_, der::Error>((n.as_bytes(), e.as_bytes()))
-            })?;
-            reader.finish()?;
+        let parse = || -> Result<(&[u8], &[u8]), Malformed> {
+            let mut key = DerReader::new(der_reader::single(der, tag::SEQUENCE)?);
+            let n = der_reader::unsigned_integer(key.contents(tag::INTEGER)?)?;
+            let e = der_reader::unsigned_integer(key.contents(tag::INTEGER)?)?;
+            key.finish()?;
             Ok((n, e))
         };
         let (n, e) = parse().map_err(|_| Error::BadCertificate.because("RSA public key does not parse"))?;
@@ -406,32 +400,33 @@ impl PublicKey {
     /// moduli outside 2048..=4096 bits;
     /// `Err(Error::BadCertificate)` if it does not parse.
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, Error> {
-        let spki = SubjectPublicKeyInfoRef::from_der(spki)
-            .map_err(|_| Error::BadCertificate.because("public key (SubjectPublicKeyInfo) does not parse"))?;
-        Self::from_spki(&spki)
-    }
-
-    fn from_spki(spki: &SubjectPublicKeyInfoRef<'_>) -> Result<Self, Error> {
-        let key = spki
-            .subject_public_key
-            .as_bytes()
-            .ok_or(Error::BadCertificate.because("public key bit string has unused bits"))?;
-        let alg = &spki.algorithm;
-        if alg.oid == OID_RSA_ENCRYPTION {
+        // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier,
+        // subjectPublicKey BIT STRING } (RFC 5280 §4.1.2.7).
+        let parse = || -> Result<_, Malformed> {
+            let mut fields = DerReader::new(der_reader::single(spki, tag::SEQUENCE)?);
+            let (oid, parameters) = der_reader::algorithm_identifier(fields.contents(tag::SEQUENCE)?)?;
+            let key = der_reader::bit_string_bytes(fields.contents(tag::BIT_STRING)?)?;
+            fields.finish()?;
+            Ok((oid, parameters, key))
+        };
+        let (oid, parameters, key) =
+            parse().map_err(|_| Error::BadCertificate.because("public key (SubjectPublicKeyInfo) does not parse"))?;
+        let key = key.ok_or(Error::BadCertificate.because("public key bit string has unused bits"))?;
+        if oid == OID_RSA_ENCRYPTION {
             // Parameters must be NULL (RFC 3279 §2.3.1); tolerate absent.
-            if alg.parameters.is_some_and(|p| !p.is_null()) {
+            if parameters.is_some_and(|p| p.encoding != [tag::NULL, 0]) {
                 return Err(Error::BadCertificate.because("RSA key algorithm parameters are not NULL"));
             }
             Self::from_rsa_pkcs1(key)
-        } else if alg.oid == OID_EC_PUBLIC_KEY {
-            let curve = alg.parameters.ok_or(Error::BadCertificate.because("EC key names no curve"))?;
-            if curve.tag() != Tag::ObjectIdentifier {
+        } else if oid == OID_EC_PUBLIC_KEY {
+            let curve = parameters.ok_or(Error::BadCertificate.because("EC key names no curve"))?;
+            if curve.tag != tag::OBJECT_IDENTIFIER {
                 return Err(Error::UnsupportedCertificate.because("EC key with explicit curve parameters"));
             }
-            match curve.value() {
-                c if c == OID_SECP256R1.as_bytes() => Self::from_p256_point(key),
+            match curve.contents {
+                OID_SECP256R1 => Self::from_p256_point(key),
                 #[cfg(feature = "p384")]
-                c if c == OID_SECP384R1.as_bytes() => Self::from_p384_point(key),
+                OID_SECP384R1 => Self::from_p384_point(key),
                 _ => Err(Error::UnsupportedCertificate.because("EC key on an unsupported curve")),
             }
         } else {
@@ -539,15 +534,15 @@ impl PublicKey {
         match self {
             PublicKey::P256(key) => {
                 let digest = ecdsa_digest()?;
-                let sig = p256::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
+                let (r, s) = ecdsa_scalars::<32>(signature)?;
+                let sig = p256::ecdsa::Signature::from_scalars(r, s).map_err(|_| BAD_SIGNATURE)?;
                 key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
             #[cfg(feature = "p384")]
             PublicKey::P384(key) => {
                 let digest = ecdsa_digest()?;
-                let sig = p384::ecdsa::Signature::from_der(signature)
-                    .map_err(|_| Error::DecryptError.because("ECDSA signature is not valid DER"))?;
+                let (r, s) = ecdsa_scalars::<48>(signature)?;
+                let sig = p384::ecdsa::Signature::from_scalars(r, s).map_err(|_| BAD_SIGNATURE)?;
                 key.verify_prehash(digest.as_ref(), &sig).map_err(|_| BAD_SIGNATURE)
             }
             #[cfg(feature = "rsa")]
@@ -556,45 +551,52 @@ impl PublicKey {
     }
 }
 
-/// The full TLV of `tbsCertificate.subjectPublicKeyInfo` (RFC 5280 §4.1).
-pub(crate) fn certificate_spki(cert: &[u8]) -> der::Result<&[u8]> {
+/// The `r` and `s` of a DER ECDSA signature, each right-aligned in the
+/// curve's `N` scalar bytes. `Err(DecryptError)` if it is not DER or either
+/// is wider than the curve's order; the curve checks the range.
+fn ecdsa_scalars<const N: usize>(signature: &[u8]) -> Result<([u8; N], [u8; N]), Error> {
+    const NOT_DER: Error = Error::DecryptError.because("ECDSA signature is not valid DER");
+    let (r, s) = der_reader::ecdsa_signature(signature).map_err(|_| NOT_DER)?;
+    Ok((der_reader::left_pad(r).ok_or(NOT_DER)?, der_reader::left_pad(s).ok_or(NOT_DER)?))
+}
+
+/// The full encoding of `tbsCertificate.subjectPublicKeyInfo` (RFC 5280 §4.1).
+pub(crate) fn certificate_spki(cert: &[u8]) -> Result<&[u8], Malformed> {
     Ok(certificate_fields(cert)?.spki)
 }
 
-/// The fields of a certificate this crate reads, as full TLVs.
+/// The fields of a certificate this crate reads, each as its whole encoding
+/// (tag, length, contents).
 pub(crate) struct CertFields<'a> {
     pub issuer: &'a [u8],
     pub subject: &'a [u8],
     pub spki: &'a [u8],
 }
 
-/// Walks `Certificate` / `tbsCertificate` (RFC 5280 §4.1).
-pub(crate) fn certificate_fields(cert: &[u8]) -> der::Result<CertFields<'_>> {
-    let mut reader = SliceReader::new(cert)?;
-    let fields = reader.sequence(|cert| {
-        let fields = cert.sequence(|tbs| {
-            // version [0] EXPLICIT, optional
-            if tbs.peek_byte() == Some(0xa0) {
-                tbs.tlv_bytes()?;
-            }
-            tbs.tlv_bytes()?; // serialNumber
-            tbs.tlv_bytes()?; // signature
-            let issuer = tbs.tlv_bytes()?;
-            tbs.tlv_bytes()?; // validity
-            let subject = tbs.tlv_bytes()?;
-            let spki = tbs.tlv_bytes()?;
-            // issuerUniqueID, subjectUniqueID, extensions
-            while !tbs.is_finished() {
-                tbs.tlv_bytes()?;
-            }
-            Ok::<_, der::Error>(CertFields { issuer, subject, spki })
-        })?;
-        cert.tlv_bytes()?; // signatureAlgorithm
-        cert.tlv_bytes()?; // signatureValue
-        Ok::<_, der::Error>(fields)
-    })?;
-    reader.finish()?;
-    Ok(fields)
+/// Walks `Certificate` / `tbsCertificate` (RFC 5280 §4.1): the elements
+/// must be there, with their tags, and nothing may follow the certificate;
+/// what is inside them is not checked here.
+pub(crate) fn certificate_fields(cert: &[u8]) -> Result<CertFields<'_>, Malformed> {
+    // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm,
+    // signatureValue BIT STRING }
+    let mut certificate = DerReader::new(der_reader::single(cert, tag::SEQUENCE)?);
+    let mut tbs = DerReader::new(certificate.contents(tag::SEQUENCE)?);
+    certificate.expect(tag::SEQUENCE)?;
+    certificate.expect(tag::BIT_STRING)?;
+    certificate.finish()?;
+
+    tbs.optional(tag::CONTEXT_0)?; // version [0] EXPLICIT, DEFAULT v1
+    tbs.expect(tag::INTEGER)?; // serialNumber
+    tbs.expect(tag::SEQUENCE)?; // signature (AlgorithmIdentifier)
+    let issuer = tbs.expect(tag::SEQUENCE)?.encoding;
+    tbs.expect(tag::SEQUENCE)?; // validity
+    let subject = tbs.expect(tag::SEQUENCE)?.encoding;
+    let spki = tbs.expect(tag::SEQUENCE)?.encoding;
+    // issuerUniqueID [1], subjectUniqueID [2], extensions [3]: well formed.
+    while !tbs.is_empty() {
+        tbs.element()?;
+    }
+    Ok(CertFields { issuer, subject, spki })
 }
 
 /// The subject DistinguishedName of a certificate, DER (the form a

@@ -28,9 +28,8 @@ mod common;
 #[path = "common/stack.rs"]
 mod stack;
 
-use common::NOW;
+use common::{NOW, print, print_decimal, print_figure};
 use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use sansio_tls::cert::{TrustAnchor, WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{ClientConfig, ClientConnection, Event, MaxFragmentLength};
@@ -60,17 +59,17 @@ fn main() -> ! {
 
 fn run() -> bool {
     let Some(client) = connect() else {
-        hprintln!("min-client: setup failed");
+        print("min-client: setup failed\n");
         return false;
     };
     let replayed = replay(client);
     let peak = stack::high_water();
     let text = stack::text_size();
     let connection = core::mem::size_of::<Client>();
-    hprintln!("text: {}", text);
-    hprintln!("stack peak: {}", peak);
-    hprintln!("connection: {}", connection);
-    hprintln!("ram: {}", RX_LEN + TX_LEN + connection + peak);
+    print_figure("text", text);
+    print_figure("stack peak", peak);
+    print_figure("connection", connection);
+    print_figure("ram", RX_LEN + TX_LEN + connection + peak);
     replayed
 }
 
@@ -113,13 +112,21 @@ fn replay(client: &mut Client) -> bool {
             }
             let out = client.transmit_pending();
             if out != flight {
-                hprintln!("min-client: flight {} differs from the recording ({} vs {} bytes)", step, out.len(), len);
+                print("min-client: flight ");
+                print_decimal(step);
+                print(" differs from the recording (");
+                print_decimal(out.len());
+                print(" vs ");
+                print_decimal(len);
+                print(" bytes)\n");
                 return false;
             }
             client.transmit_done(len);
         } else {
             if client.feed(flight) != len {
-                hprintln!("min-client: receive buffer too small for flight {}", step);
+                print("min-client: receive buffer too small for flight ");
+                print_decimal(step);
+                print("\n");
                 return false;
             }
             loop {
@@ -130,13 +137,22 @@ fn replay(client: &mut Client) -> bool {
                     Ok(Some(Event::Closed(_))) => closed = true,
                     Ok(Some(_)) => {}
                     Err(e) => {
-                        hprintln!("min-client: {}", e);
+                        // The reason alone: `Display` would link core::fmt.
+                        print("min-client: ");
+                        print(e.reason());
+                        print("\n");
                         return false;
                     }
                 }
             }
         }
     }
-    hprintln!("min-client: handshake done {}, pong {}, closed {}", done, pong, closed);
+    print("min-client: handshake done ");
+    print(if done { "true" } else { "false" });
+    print(", pong ");
+    print(if pong { "true" } else { "false" });
+    print(", closed ");
+    print(if closed { "true" } else { "false" });
+    print("\n");
     done && pong && closed && client.transmit_pending().is_empty()
 }

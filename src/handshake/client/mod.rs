@@ -101,9 +101,10 @@ impl CacheKey {
     }
 }
 
-/// `name` as SNI: none for IP literals (RFC 6066 §3).
+/// `name` as SNI: none for IP literals (RFC 6066 §3). (pki-types' address
+/// parser, which the certificate name check links anyway, not core's.)
 fn sni_of(name: &str) -> Option<&[u8]> {
-    match name.parse::<core::net::IpAddr>() {
+    match pki_types::IpAddr::try_from(name) {
         Ok(_) => None,
         Err(_) if name.is_empty() => None,
         Err(_) => Some(name.as_bytes()),
