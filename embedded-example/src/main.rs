@@ -12,10 +12,11 @@
 //! All buffers are locals of `run` (on the stack); the program paints the
 //! free stack and reports the peak use of each phase and overall, so the RAM
 //! a device needs is `.data + .bss + peak stack`. With the `precomputed-tables`
-//! feature the first P-256 base-point multiplication (here: loading the
-//! server key) builds the ~25 KB table on the stack before moving it into
-//! its static, a one-off transient of about twice that; it dominates the
-//! peak, so a device should trigger it early, when the stack is shallow.
+//! feature the first P-256 base-point multiplication builds the ~25 KB table
+//! on the stack before moving it into its static, a one-off transient of
+//! about twice that; it dominates the peak, so the firmware builds it first
+//! thing, with `sansio_tls::crypto::precompute_tables()`, when the stack is
+//! shallow, and no handshake ever pays for it.
 
 #![no_std]
 #![no_main]
@@ -99,6 +100,9 @@ impl Seen {
 fn main() -> ! {
     paint_stack();
     hprintln!("sansio-tls on Cortex-M4 (no allocator)");
+    // The P-256 tables (feature `precomputed-tables`) now, at boot.
+    sansio_tls::crypto::precompute_tables();
+    stack_phase("boot: P-256 tables");
     let result = run();
     PEAK_STACK.fetch_max(stack_high_water(), Ordering::Relaxed);
     hprintln!("peak stack use: {} bytes", PEAK_STACK.load(Ordering::Relaxed));
@@ -133,8 +137,6 @@ fn run() -> Result<(), Failure> {
     let key = tls("load server key", SigningKey::from_der(SERVER_KEY_DER))?;
     let chain: [&[u8]; 1] = [SERVER_CERT_DER];
     let server_cfg = ServerConfig::new(&chain, &key);
-    // The first P-256 operation (the server key's public point) builds the
-    // precomputed tables, a one-off that dominates the peak stack.
     stack_phase("config setup");
 
     // --- connections over caller-owned buffers -------------------------

@@ -25,6 +25,26 @@ pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey};
 pub use verify::RsaPublicKey;
 pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, certificate_issuer, certificate_subject};
 
+/// Builds the P-256 base-point tables of the `precomputed-tables` feature
+/// now. They are otherwise built lazily by the first P-256 key generation
+/// or ECDSA signature, inside a handshake: a one-off spike of about 55 KB
+/// of stack, after which the tables hold about 25 KB of RAM for good. A
+/// firmware calls this at boot, where that stack is free, so the spike
+/// never lands in a handshake. Later calls do nothing; without the feature
+/// there are no tables and this does nothing.
+///
+/// ```
+/// // At boot, before the first connection:
+/// sansio_tls::crypto::precompute_tables();
+/// ```
+pub fn precompute_tables() {
+    #[cfg(feature = "precomputed-tables")]
+    {
+        use p256::elliptic_curve::group::Group;
+        let _ = p256::ProjectivePoint::mul_by_generator(&p256::Scalar::ONE);
+    }
+}
+
 pub(crate) use key::scheme_transcript_hash;
 #[cfg(feature = "server")]
 pub(crate) use key::transcript_scheme_prefix;
