@@ -21,8 +21,10 @@
 #![no_std]
 #![no_main]
 
+#[path = "bin/common/stack.rs"]
+mod stack;
+
 use core::mem::size_of_val;
-use core::ptr::addr_of;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use cortex_m_rt::entry;
@@ -59,10 +61,6 @@ const TX_LEN: usize = 3 * 1024;
 /// takes 2 round trips.
 const MAX_ROUNDS: usize = 8;
 
-/// Stack painting: the free stack is filled with this word before the work
-/// starts; the lowest overwritten word is the stack's high-water mark.
-const PAINT: u32 = 0xDEAD_BEEF;
-
 /// Why the demo failed.
 enum Failure {
     /// A TLS call failed.
@@ -98,14 +96,15 @@ impl Seen {
 
 #[entry]
 fn main() -> ! {
-    paint_stack();
+    stack::paint();
     hprintln!("sansio-tls on Cortex-M4 (no allocator)");
     // The P-256 tables (feature `precomputed-tables`) now, at boot.
     sansio_tls::crypto::precompute_tables();
     stack_phase("boot: P-256 tables");
     let result = run();
-    PEAK_STACK.fetch_max(stack_high_water(), Ordering::Relaxed);
+    PEAK_STACK.fetch_max(stack::high_water(), Ordering::Relaxed);
     hprintln!("peak stack use: {} bytes", PEAK_STACK.load(Ordering::Relaxed));
+    hprintln!(".text: {} bytes", stack::text_size());
     match result {
         Ok(()) => {
             hprintln!("OK");
@@ -293,51 +292,17 @@ fn drain(
 
 // --- stack high-water mark ----------------------------------------------
 
-unsafe extern "C" {
-    /// cortex-m-rt: the lowest address the stack may grow to (end of .bss).
-    static _stack_end: u32;
-    /// cortex-m-rt: the initial stack pointer (top of RAM).
-    static _stack_start: u32;
-}
-
-/// Fills the free stack below the current frame with [`PAINT`].
-#[inline(never)]
-fn paint_stack() {
-    let bottom = addr_of!(_stack_end) as usize;
-    // Leave a margin below this function's own frame.
-    let top = cortex_m::register::msp::read() as usize - 64;
-    let mut p = bottom;
-    while p < top {
-        // SAFETY: [bottom, top) is RAM below the live stack that nothing
-        // else uses: there is no heap, and .bss ends at `_stack_end`.
-        unsafe { core::ptr::write_volatile(p as *mut u32, PAINT) };
-        p += 4;
-    }
-}
-
 /// The highest stack high-water mark of all phases.
 static PEAK_STACK: AtomicUsize = AtomicUsize::new(0);
 
 /// Prints the stack high-water mark since the last phase, then repaints.
 fn stack_phase(label: &str) {
-    let used = stack_high_water();
+    let used = stack::high_water();
     PEAK_STACK.fetch_max(used, Ordering::Relaxed);
     hprintln!("  [stack peak during {}: {} bytes]", label, used);
-    paint_stack();
+    stack::paint();
 }
 
-/// The most stack ever used, in bytes: from the top of RAM down to the lowest
-/// word no longer holding [`PAINT`].
-fn stack_high_water() -> usize {
-    let bottom = addr_of!(_stack_end) as usize;
-    let top = addr_of!(_stack_start) as usize;
-    let mut p = bottom;
-    // SAFETY: reads of RAM between the end of .bss and the current stack.
-    while p < top && unsafe { core::ptr::read_volatile(p as *const u32) } == PAINT {
-        p += 4;
-    }
-    top - p
-}
 
 /// Panics print their message over semihosting and fail the run, so QEMU
 /// exits instead of hanging.
