@@ -10,6 +10,8 @@ pub use reader::{Reader, Writer};
 
 mod handshake;
 pub use handshake::*;
+mod hello;
+pub use hello::*;
 mod strings;
 pub use strings::ByteStrings;
 
