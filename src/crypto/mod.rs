@@ -12,17 +12,19 @@ mod hash;
 mod key;
 mod kx;
 mod prf;
+#[cfg(feature = "rsa")]
+mod rsa_verify;
 mod sign;
 mod ticket;
 mod verify;
 
 pub use hash::{HashAlg, HashOutput, context_digest, hash};
 pub use key::KeyKind;
+#[cfg(feature = "rsa")]
+pub use rsa_verify::RsaPublicKey;
 #[cfg(all(feature = "alloc", feature = "rsa"))]
 pub use sign::RsaSigningKey;
 pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey};
-#[cfg(feature = "rsa")]
-pub use verify::RsaPublicKey;
 pub use verify::{PublicKey, RSA_MAX_BITS, RSA_MIN_BITS, certificate_issuer, certificate_subject};
 
 /// Builds the P-256 base-point tables of the `precomputed-tables` feature

@@ -18,9 +18,9 @@ use super::hash::SigHash;
 #[cfg(feature = "p384")]
 use super::key::OID_SECP384R1;
 use super::key::{KeyKind, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, SchemeAlg, scheme_parts};
-use super::verify::PublicKey;
 #[cfg(all(feature = "alloc", feature = "rsa"))]
-use super::verify::RsaPublicKey;
+use super::rsa_verify::RsaPublicKey;
+use super::verify::PublicKey;
 use crate::codec::SignatureScheme;
 use crate::error::{Error, ErrorKind};
 

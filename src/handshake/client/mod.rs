@@ -23,6 +23,9 @@ const MAX_SUITES: usize = 16;
 
 /// Where the client handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the server's messages in order).
+// No heap to box the large variants into: with `rsa` the server's key holds
+// a 512-byte modulus inline, with `tickets` a session a 512-byte ticket.
+#[allow(clippy::large_enum_variant)]
 enum State {
     /// The ClientHello went out, maybe offering a session.
     ExpectServerHello { offer: Option<Offer> },
