@@ -35,7 +35,11 @@ struct TempPem(PathBuf);
 
 impl TempPem {
     fn new(tag: &str, files: &[&str]) -> Self {
-        let dir = std::env::temp_dir().join(format!("sansio-tls-owned-{tag}-{}", std::process::id()));
+        // One directory per call: the tests run on parallel threads of one
+        // process, and each deletes its own.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("sansio-tls-owned-{tag}-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         for f in files {
             std::fs::copy(pki(f), dir.join(f)).unwrap();
