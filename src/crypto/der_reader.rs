@@ -103,11 +103,11 @@ impl<'a> DerReader<'a> {
 
     /// Reads the next element, which must have `tag`; its contents.
     pub(crate) fn contents(&mut self, tag: u8) -> Result<&'a [u8], Malformed> {
-        self.expect(tag).map(|e| e.contents)
+        self.tagged(tag).map(|e| e.contents)
     }
 
     /// Reads the next element, which must have `tag`.
-    pub(crate) fn expect(&mut self, tag: u8) -> Result<Element<'a>, Malformed> {
+    pub(crate) fn tagged(&mut self, tag: u8) -> Result<Element<'a>, Malformed> {
         let element = self.element()?;
         if element.tag != tag {
             return Err(Malformed);
@@ -247,7 +247,7 @@ mod tests {
     #[test]
     fn wrong_tags_and_trailing_bytes() {
         assert_eq!(DerReader::new(&[0x02, 0x01, 0x05]).contents(tag::SEQUENCE), Err(Malformed));
-        assert_eq!(DerReader::new(&[0x02, 0x01, 0x05]).expect(tag::INTEGER).map(|e| e.contents), Ok(&[5][..]));
+        assert_eq!(DerReader::new(&[0x02, 0x01, 0x05]).tagged(tag::INTEGER).map(|e| e.contents), Ok(&[5][..]));
         assert_eq!(single(&[0x30, 0x00, 0x00], tag::SEQUENCE), Err(Malformed));
         assert_eq!(single(&[0x30, 0x00], tag::SEQUENCE), Ok(&[][..]));
         assert_eq!(single(&[0x30, 0x00], tag::INTEGER), Err(Malformed));

@@ -255,17 +255,17 @@ pub(crate) fn certificate_fields(cert: &[u8]) -> Result<CertFields<'_>, Malforme
     // signatureValue BIT STRING }
     let mut certificate = DerReader::new(der_reader::single(cert, tag::SEQUENCE)?);
     let mut tbs = DerReader::new(certificate.contents(tag::SEQUENCE)?);
-    certificate.expect(tag::SEQUENCE)?;
-    certificate.expect(tag::BIT_STRING)?;
+    certificate.tagged(tag::SEQUENCE)?;
+    certificate.tagged(tag::BIT_STRING)?;
     certificate.finish()?;
 
     tbs.optional(tag::CONTEXT_0)?; // version [0] EXPLICIT, DEFAULT v1
-    tbs.expect(tag::INTEGER)?; // serialNumber
-    tbs.expect(tag::SEQUENCE)?; // signature (AlgorithmIdentifier)
-    let issuer = tbs.expect(tag::SEQUENCE)?.encoding;
-    tbs.expect(tag::SEQUENCE)?; // validity
-    let subject = tbs.expect(tag::SEQUENCE)?.encoding;
-    let spki = tbs.expect(tag::SEQUENCE)?.encoding;
+    tbs.tagged(tag::INTEGER)?; // serialNumber
+    tbs.tagged(tag::SEQUENCE)?; // signature (AlgorithmIdentifier)
+    let issuer = tbs.tagged(tag::SEQUENCE)?.encoding;
+    tbs.tagged(tag::SEQUENCE)?; // validity
+    let subject = tbs.tagged(tag::SEQUENCE)?.encoding;
+    let spki = tbs.tagged(tag::SEQUENCE)?.encoding;
     // issuerUniqueID [1], subjectUniqueID [2], extensions [3]: well formed.
     while !tbs.is_empty() {
         tbs.element()?;
