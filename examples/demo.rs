@@ -29,7 +29,7 @@ fn now() -> Instant {
 }
 
 /// One side of the conversation: `S` is the client or the server.
-struct Peer<S> {
+struct Peer<S: Side> {
     name: &'static str,
     /// The connection owns its buffers (`Vec`s here; arrays or borrowed
     /// slices work too).

@@ -23,13 +23,31 @@
 
 use crate::cert::{ClientCertVerifier, ServerCertVerifier};
 use crate::codec::{CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
-use crate::crypto::SignatureKey;
+use crate::crypto::{Provider, SignatureKey};
 use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::session::{ClientSessionCache, ServerSessions, TicketKeys};
 use crate::suites::DEFAULT_SUITES;
 
 mod credentials;
+
+/// The provider of [`ClientConfig::new`] and [`ServerConfig::new`]:
+/// [`RustCrypto`](crate::crypto::RustCrypto). (The crate's own CI builds
+/// with `--cfg sansio_tls_ring_default` and the `ring` feature to run the
+/// whole test suite on [`Ring`](crate::crypto::Ring) instead; nothing else
+/// should set it.)
+#[cfg(not(all(feature = "ring", sansio_tls_ring_default)))]
+pub type DefaultProvider = crate::crypto::RustCrypto;
+/// The provider of [`ClientConfig::new`] and [`ServerConfig::new`]: this
+/// build has `--cfg sansio_tls_ring_default`, so [`Ring`](crate::crypto::Ring).
+#[cfg(all(feature = "ring", sansio_tls_ring_default))]
+pub type DefaultProvider = crate::crypto::Ring;
+
+/// The value of [`DefaultProvider`].
+#[cfg(not(all(feature = "ring", sansio_tls_ring_default)))]
+pub(crate) const DEFAULT_PROVIDER: DefaultProvider = crate::crypto::RustCrypto;
+#[cfg(all(feature = "ring", sansio_tls_ring_default))]
+pub(crate) const DEFAULT_PROVIDER: DefaultProvider = crate::crypto::Ring;
 #[cfg(feature = "alloc")]
 mod owned;
 mod source;
@@ -115,7 +133,11 @@ pub enum ClientAuth {
 /// assert!(config.cipher_suites.len() >= 6);
 /// ```
 #[derive(Clone, Copy)]
-pub struct ClientConfig<'a> {
+pub struct ClientConfig<'a, P: Provider = DefaultProvider> {
+    /// The crypto primitives of this config's connections; the default is
+    /// [`RustCrypto`](crate::crypto::RustCrypto). See
+    /// [`with_provider`](Self::with_provider).
+    pub provider: P,
     /// Suites to offer, in preference order.
     pub cipher_suites: &'a [CipherSuite],
     /// ECDHE groups to offer, in preference order. In TLS 1.2 this list
@@ -183,11 +205,39 @@ pub struct ClientConfig<'a> {
     pub key_log: Option<&'a dyn KeyLog>,
 }
 
+impl<'a, P: Provider> ClientConfig<'a, P> {
+    /// The same config on another provider: every connection made from the
+    /// result runs on `provider`'s primitives.
+    pub fn with_provider<Q: Provider>(self, provider: Q) -> ClientConfig<'a, Q> {
+        ClientConfig {
+            provider,
+            cipher_suites: self.cipher_suites,
+            groups: self.groups,
+            signature_schemes: self.signature_schemes,
+            verifier: self.verifier,
+            max_fragment_length: self.max_fragment_length,
+            record_size_limit: self.record_size_limit,
+            require_extended_master_secret: self.require_extended_master_secret,
+            handshake_timeout_ms: self.handshake_timeout_ms,
+            alpn_protocols: self.alpn_protocols,
+            session_cache: self.session_cache,
+            session_tickets: self.session_tickets,
+            session_context: self.session_context,
+            allow_legacy_resumption: self.allow_legacy_resumption,
+            allow_peer_identity_change: self.allow_peer_identity_change,
+            client_certs: self.client_certs,
+            client_cert_resolver: self.client_cert_resolver,
+            key_log: self.key_log,
+        }
+    }
+}
+
 impl<'a> ClientConfig<'a> {
     /// A configuration with the defaults: every suite, x25519 then P-256,
     /// certificate verification by `verifier`, a 30 s handshake timeout.
     pub fn new(verifier: &'a dyn ServerCertVerifier) -> Self {
         ClientConfig {
+            provider: DEFAULT_PROVIDER,
             cipher_suites: DEFAULT_SUITES,
             groups: DEFAULT_GROUPS,
             signature_schemes: DEFAULT_SIGNATURE_SCHEMES,
@@ -221,7 +271,11 @@ impl<'a> ClientConfig<'a> {
 /// assert!(!config.require_extended_master_secret);
 /// ```
 #[derive(Clone, Copy)]
-pub struct ServerConfig<'a> {
+pub struct ServerConfig<'a, P: Provider = DefaultProvider> {
+    /// The crypto primitives of this config's connections; the default is
+    /// [`RustCrypto`](crate::crypto::RustCrypto). See
+    /// [`with_provider`](Self::with_provider).
+    pub provider: P,
     /// Suites to accept, in the server's preference order (the server picks
     /// the first it shares with the client that fits its key).
     pub cipher_suites: &'a [CipherSuite],
@@ -323,7 +377,7 @@ pub struct RenegotiationLimits {
 pub const DEFAULT_RENEGOTIATION_LIMITS: RenegotiationLimits =
     RenegotiationLimits { max_per_connection: 16, max_per_window: 4, window_ms: 60_000 };
 
-impl ServerConfig<'_> {
+impl<P: Provider> ServerConfig<'_, P> {
     /// Why no credential, suite, group and signature scheme fit `ch` (the
     /// server's choice failed): the first of suites, groups, signature
     /// schemes and certificate curves with nothing in common.
@@ -359,7 +413,7 @@ impl ServerConfig<'_> {
     }
 }
 
-impl<'a> ServerConfig<'a> {
+impl<'a, P: Provider> ServerConfig<'a, P> {
     /// Every credential, the default (`cert_chain`, `key`) first, then
     /// `more_certs`.
     pub fn credentials(&self) -> impl Iterator<Item = CertifiedKey<'a>> + Clone + 'a {
@@ -381,6 +435,45 @@ impl<'a> ServerConfig<'a> {
         }
     }
 
+    /// The same config on another provider: every connection made from the
+    /// result runs on `provider`'s primitives.
+    ///
+    /// ```
+    /// use sansio_tls::{crypto::{RustCrypto, SigningKey}, ServerConfig};
+    /// # let key_der = include_bytes!("../../vectors/pki/ecdsa-server.key.der");
+    /// # let cert_der = include_bytes!("../../vectors/pki/ecdsa-server.der");
+    /// # let key = SigningKey::from_der(key_der).unwrap();
+    /// # let chain: [&[u8]; 1] = [cert_der];
+    /// let config = ServerConfig::new(&chain, &key).with_provider(RustCrypto); // or a hardware provider
+    /// ```
+    pub fn with_provider<Q: Provider>(self, provider: Q) -> ServerConfig<'a, Q> {
+        ServerConfig {
+            provider,
+            cipher_suites: self.cipher_suites,
+            groups: self.groups,
+            cert_chain: self.cert_chain,
+            key: self.key,
+            require_extended_master_secret: self.require_extended_master_secret,
+            handshake_timeout_ms: self.handshake_timeout_ms,
+            record_size_limit: self.record_size_limit,
+            alpn_protocols: self.alpn_protocols,
+            sessions: self.sessions,
+            session_lifetime_secs: self.session_lifetime_secs,
+            session_context: self.session_context,
+            ticket_keys: self.ticket_keys,
+            allow_legacy_resumption: self.allow_legacy_resumption,
+            renegotiation: self.renegotiation,
+            allow_peer_identity_change: self.allow_peer_identity_change,
+            more_certs: self.more_certs,
+            client_auth: self.client_auth,
+            client_verifier: self.client_verifier,
+            client_auth_cas: self.client_auth_cas,
+            key_log: self.key_log,
+        }
+    }
+}
+
+impl<'a> ServerConfig<'a> {
     /// Like [`new`](Self::new), but first checks that `key` is the key of
     /// `cert_chain[0]` (`Err(BadCertificate)` if not): a server with a
     /// mismatched key would fail every handshake at the client.
@@ -395,6 +488,7 @@ impl<'a> ServerConfig<'a> {
     pub fn new(cert_chain: impl Into<ByteStrings<'a>>, key: &'a dyn SignatureKey) -> Self {
         let cert_chain = cert_chain.into();
         ServerConfig {
+            provider: DEFAULT_PROVIDER,
             cipher_suites: DEFAULT_SUITES,
             groups: DEFAULT_GROUPS,
             cert_chain,

@@ -15,9 +15,10 @@ use super::{
     DEFAULT_RENEGOTIATION_LIMITS, DEFAULT_SESSION_LIFETIME_SECS, DEFAULT_SIGNATURE_SCHEMES, RenegotiationLimits,
     ResolveClientCert, ServerConfig, ServerConfigRef,
 };
+use super::{DEFAULT_PROVIDER, DefaultProvider};
 use crate::cert::{ClientCertVerifier, ServerCertVerifier};
 use crate::codec::{ByteStrings, CipherSuite, MaxFragmentLength, NamedGroup, SignatureScheme};
-use crate::crypto::SignatureKey;
+use crate::crypto::{Provider, SignatureKey};
 use crate::error::Error;
 use crate::keylog::KeyLog;
 use crate::session::{ClientSessionCache, ServerSessions, SessionStore, TicketKey, TicketKeys};
@@ -142,7 +143,9 @@ pub enum OwnedServerSessions {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct OwnedServerConfig {
+pub struct OwnedServerConfig<P: Provider = DefaultProvider> {
+    /// See [`ServerConfig::provider`].
+    pub provider: P,
     /// See [`ServerConfig::cipher_suites`].
     pub cipher_suites: Vec<CipherSuite>,
     /// See [`ServerConfig::groups`].
@@ -189,6 +192,7 @@ impl OwnedServerConfig {
     /// for this credential.
     pub fn new(cert: OwnedCertifiedKey) -> Self {
         OwnedServerConfig {
+            provider: DEFAULT_PROVIDER,
             cipher_suites: DEFAULT_SUITES.to_vec(),
             groups: DEFAULT_GROUPS.to_vec(),
             cert,
@@ -212,10 +216,12 @@ impl OwnedServerConfig {
     }
 }
 
-impl ServerConfigRef for OwnedServerConfig {
-    fn server_config(&self) -> ServerConfig<'_> {
+impl<P: Provider> ServerConfigRef for OwnedServerConfig<P> {
+    type Provider = P;
+    fn server_config(&self) -> ServerConfig<'_, P> {
         let cert = self.cert.as_certified_key();
         ServerConfig {
+            provider: self.provider,
             cipher_suites: &self.cipher_suites,
             groups: &self.groups,
             cert_chain: cert.chain,
@@ -261,7 +267,9 @@ impl ServerConfigRef for OwnedServerConfig {
 /// # Ok::<(), sansio_tls::Error>(())
 /// ```
 #[derive(Clone)]
-pub struct OwnedClientConfig {
+pub struct OwnedClientConfig<P: Provider = DefaultProvider> {
+    /// See [`ClientConfig::provider`].
+    pub provider: P,
     /// See [`ClientConfig::cipher_suites`].
     pub cipher_suites: Vec<CipherSuite>,
     /// See [`ClientConfig::groups`].
@@ -303,6 +311,7 @@ impl OwnedClientConfig {
     /// for this verifier.
     pub fn new(verifier: Arc<dyn ServerCertVerifier>) -> Self {
         OwnedClientConfig {
+            provider: DEFAULT_PROVIDER,
             cipher_suites: DEFAULT_SUITES.to_vec(),
             groups: DEFAULT_GROUPS.to_vec(),
             signature_schemes: DEFAULT_SIGNATURE_SCHEMES.to_vec(),
@@ -324,9 +333,11 @@ impl OwnedClientConfig {
     }
 }
 
-impl ClientConfigRef for OwnedClientConfig {
-    fn client_config(&self) -> ClientConfig<'_> {
+impl<P: Provider> ClientConfigRef for OwnedClientConfig<P> {
+    type Provider = P;
+    fn client_config(&self) -> ClientConfig<'_, P> {
         ClientConfig {
+            provider: self.provider,
             cipher_suites: &self.cipher_suites,
             groups: &self.groups,
             signature_schemes: &self.signature_schemes,

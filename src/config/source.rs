@@ -3,6 +3,7 @@
 //! `Arc<OwnedServerConfig>`).
 
 use super::{ClientConfig, ServerConfig};
+use crate::crypto::Provider;
 
 /// What a client connection holds its config by: something that lends a
 /// [`ClientConfig`] view each time the handshake needs it.
@@ -18,8 +19,11 @@ use super::{ClientConfig, ServerConfig};
 /// An application can implement it for a type of its own that owns what
 /// the view borrows.
 pub trait ClientConfigRef {
+    /// The crypto provider of the config (the connection's record layer
+    /// and handshake states are of its types).
+    type Provider: Provider;
     /// The config, borrowing from `self`.
-    fn client_config(&self) -> ClientConfig<'_>;
+    fn client_config(&self) -> ClientConfig<'_, Self::Provider>;
 }
 
 /// What a server connection holds its config by: something that lends a
@@ -29,18 +33,23 @@ pub trait ClientConfigRef {
 /// for `Box`, `Rc`, `Arc` of any implementor and for `OwnedServerConfig`.
 /// See [`ClientConfigRef`].
 pub trait ServerConfigRef {
+    /// The crypto provider of the config (the connection's record layer
+    /// and handshake states are of its types).
+    type Provider: Provider;
     /// The config, borrowing from `self`.
-    fn server_config(&self) -> ServerConfig<'_>;
+    fn server_config(&self) -> ServerConfig<'_, Self::Provider>;
 }
 
-impl ClientConfigRef for ClientConfig<'_> {
-    fn client_config(&self) -> ClientConfig<'_> {
+impl<P: Provider> ClientConfigRef for ClientConfig<'_, P> {
+    type Provider = P;
+    fn client_config(&self) -> ClientConfig<'_, P> {
         *self
     }
 }
 
-impl ServerConfigRef for ServerConfig<'_> {
-    fn server_config(&self) -> ServerConfig<'_> {
+impl<P: Provider> ServerConfigRef for ServerConfig<'_, P> {
+    type Provider = P;
+    fn server_config(&self) -> ServerConfig<'_, P> {
         *self
     }
 }
@@ -50,7 +59,8 @@ macro_rules! lend_through {
     ($trait:ident, $method:ident, $view:ident, $($ptr:ty),+) => {
         $(
             impl<T: $trait + ?Sized> $trait for $ptr {
-                fn $method(&self) -> $view<'_> {
+                type Provider = T::Provider;
+                fn $method(&self) -> $view<'_, T::Provider> {
                     (**self).$method()
                 }
             }

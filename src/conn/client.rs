@@ -3,8 +3,8 @@
 use super::{Buffer, Connection, Side};
 use crate::config::{ClientConfig, ClientConfigRef};
 use crate::error::Error;
-use crate::handshake::Ctx;
 use crate::handshake::client::{ClientHandshake, ServerName};
+use crate::handshake::{Ctx, HandshakeSide as _};
 use crate::session::ClientSession;
 use crate::time::Instant;
 
@@ -127,7 +127,8 @@ where
         }
         let side = ClientHandshake::new(config, name, params.port);
         let mut c = Connection::with_side(side, rx, tx, rng, now)?;
-        let mut ctx = Ctx { out: c.tx.writer(&mut c.record), rng: &mut c.rng, now };
+        let provider = c.side.provider();
+        let mut ctx = Ctx { out: c.tx.writer(&mut c.record), rng: &mut c.rng, now, provider };
         c.side.start(&mut ctx, params.session)?;
         Ok(c)
     }
@@ -142,7 +143,8 @@ where
         self.check_can_renegotiate(now)?;
         self.side = ClientHandshake::renegotiation_of(&self.side);
         self.start_renegotiation();
-        let mut ctx = Ctx { out: self.tx.writer(&mut self.record), rng: &mut self.rng, now };
+        let provider = self.side.provider();
+        let mut ctx = Ctx { out: self.tx.writer(&mut self.record), rng: &mut self.rng, now, provider };
         let started = self.side.start(&mut ctx, None);
         started.map_err(|e| self.fail(e))
     }

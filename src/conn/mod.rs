@@ -33,6 +33,9 @@ use crate::record::deframer::{Deframer, Inbound, Transmit};
 use crate::time::Instant;
 use core::ops::Range;
 
+/// The record protection state of side `S`'s provider.
+type AeadOf<S> = <<S as crate::handshake::HandshakeSide>::Provider as crate::crypto::Provider>::Aead;
+
 /// The most warning alerts accepted in a row without other traffic between.
 const MAX_WARNING_ALERTS: u8 = 8;
 
@@ -60,10 +63,10 @@ enum Step {
 }
 
 #[doc = include_str!("connection.md")]
-pub struct Connection<S, R, B> {
+pub struct Connection<S: Side, R, B> {
     rx: Deframer<B>,
     tx: Transmit<B>,
-    record: RecordLayer,
+    record: RecordLayer<AeadOf<S>>,
     side: S,
     state: State,
     sent_close: bool,
@@ -238,7 +241,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
                 if !self.side.expects_ccs() || !self.record.has_pending_read() {
                     return Err(Error::UnexpectedMessage.because("ChangeCipherSpec not expected now"));
                 }
-                self.record.activate_read()?;
+                self.record.activate_read(&self.side.provider())?;
                 self.side.got_ccs();
                 log_debug!("{}: received ChangeCipherSpec", S::ROLE);
             }
@@ -302,7 +305,8 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
         let msg = self.rx.message(len);
         let (typ, body, _) = codec::split_handshake(msg).ok_or(Error::Decode)?;
         log_debug!("{}: handshake message of type {}, {} bytes", S::ROLE, typ.to_wire(), msg.len());
-        let mut ctx = Ctx { out: self.tx.writer(&mut self.record), rng: &mut self.rng, now: self.now };
+        let provider = self.side.provider();
+        let mut ctx = Ctx { out: self.tx.writer(&mut self.record), rng: &mut self.rng, now: self.now, provider };
         self.side.handle(&mut ctx, typ, msg, body)
     }
 
@@ -366,7 +370,7 @@ impl<S: Side, R: rand_core::CryptoRng, B: Buffer> Connection<S, R, B> {
     }
 }
 
-impl<S, R, B> core::fmt::Debug for Connection<S, R, B> {
+impl<S: Side, R, B> core::fmt::Debug for Connection<S, R, B> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Connection")
             .field("state", &self.state)

@@ -4,14 +4,9 @@
 //! number, no explicit nonce). AES-256-GCM needs the `aes256` feature,
 //! ChaCha20-Poly1305 the `chacha20` feature.
 
-use aes_gcm::Aes128Gcm;
-#[cfg(feature = "aes256")]
-use aes_gcm::Aes256Gcm;
-use aes_gcm::aead::{AeadInOut, KeyInit};
-#[cfg(feature = "chacha20")]
-use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::Zeroize;
 
+use super::provider::{AeadKey, Provider};
 use crate::error::Error;
 
 /// The AEAD algorithm of a cipher suite.
@@ -67,38 +62,27 @@ impl AeadAlg {
 /// Length of the authentication tag of every supported AEAD.
 pub const TAG_LEN: usize = 16;
 
-// No heap to box the key schedules into.
-#[allow(clippy::large_enum_variant)]
-enum Inner {
-    Aes128(Aes128Gcm),
-    #[cfg(feature = "aes256")]
-    Aes256(Aes256Gcm),
-    #[cfg(feature = "chacha20")]
-    ChaCha(ChaCha20Poly1305),
-}
-
-/// The record protection state of one direction: the AEAD key schedule and
-/// the implicit IV. The sequence number is kept by the caller.
+/// The record protection state of one direction: the provider's AEAD key
+/// schedule and the implicit IV. The sequence number is kept by the caller.
 ///
-/// Key material is erased when the value is dropped.
-pub struct RecordCipher {
-    inner: Inner,
+/// Key material is erased when the value is dropped (the IV here, the key
+/// schedule by the provider).
+pub struct RecordCipher<A> {
+    key: A,
+    alg: AeadAlg,
     /// GCM: the 4-byte salt in `iv[..4]`; ChaCha20-Poly1305: the 12-byte IV.
     iv: [u8; 12],
 }
 
-impl Drop for RecordCipher {
+impl<A> Drop for RecordCipher<A> {
     fn drop(&mut self) {
-        // The cipher states zeroize themselves (crate `zeroize` features).
         self.iv.zeroize();
     }
 }
 
-impl zeroize::ZeroizeOnDrop for RecordCipher {}
-
-impl core::fmt::Debug for RecordCipher {
+impl<A> core::fmt::Debug for RecordCipher<A> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("RecordCipher").field("alg", &self.alg()).finish_non_exhaustive()
+        f.debug_struct("RecordCipher").field("alg", &self.alg).finish_non_exhaustive()
     }
 }
 
@@ -118,36 +102,23 @@ fn aad(seq: u64, content_type: u8, len: usize) -> Option<[u8; 13]> {
 /// keys (the AEAD cannot tell which).
 const BAD_RECORD: Error = Error::BadRecordMac.because("record authentication failed");
 
-impl RecordCipher {
+impl<A: AeadKey> RecordCipher<A> {
     /// Sets up one direction from the `write_key` and `write_IV` cut from the
-    /// key block. `Err(Error::Internal)` if a length does not fit `alg`.
-    pub fn new(alg: AeadAlg, key: &[u8], fixed_iv: &[u8]) -> Result<Self, Error> {
+    /// key block, with `provider`'s AEAD. `Err(Error::Internal)` if a length
+    /// does not fit `alg`.
+    pub fn new<P: Provider<Aead = A>>(provider: &P, alg: AeadAlg, key: &[u8], fixed_iv: &[u8]) -> Result<Self, Error> {
         if key.len() != alg.key_len() || fixed_iv.len() != alg.fixed_iv_len() {
             return Err(Error::Internal);
         }
-        let inner = match alg {
-            AeadAlg::Aes128Gcm => Inner::Aes128(Aes128Gcm::new_from_slice(key).map_err(|_| Error::Internal)?),
-            #[cfg(feature = "aes256")]
-            AeadAlg::Aes256Gcm => Inner::Aes256(Aes256Gcm::new_from_slice(key).map_err(|_| Error::Internal)?),
-            #[cfg(feature = "chacha20")]
-            AeadAlg::ChaCha20Poly1305 => {
-                Inner::ChaCha(ChaCha20Poly1305::new_from_slice(key).map_err(|_| Error::Internal)?)
-            }
-        };
+        let key = provider.aead(alg, key)?;
         let mut iv = [0u8; 12];
         iv[..fixed_iv.len()].copy_from_slice(fixed_iv);
-        Ok(RecordCipher { inner, iv })
+        Ok(RecordCipher { key, alg, iv })
     }
 
     /// The algorithm of this cipher.
     pub fn alg(&self) -> AeadAlg {
-        match self.inner {
-            Inner::Aes128(_) => AeadAlg::Aes128Gcm,
-            #[cfg(feature = "aes256")]
-            Inner::Aes256(_) => AeadAlg::Aes256Gcm,
-            #[cfg(feature = "chacha20")]
-            Inner::ChaCha(_) => AeadAlg::ChaCha20Poly1305,
-        }
+        self.alg
     }
 
     /// The 12-byte AEAD nonce for a record.
@@ -157,7 +128,7 @@ impl RecordCipher {
     fn nonce(&self, seq: u64, explicit_nonce: &[u8]) -> Option<[u8; 12]> {
         let mut nonce = self.iv;
         #[cfg(feature = "chacha20")]
-        if let Inner::ChaCha(_) = self.inner {
+        if self.alg == AeadAlg::ChaCha20Poly1305 {
             if !explicit_nonce.is_empty() {
                 return None;
             }
@@ -197,17 +168,7 @@ impl RecordCipher {
         explicit_nonce.copy_from_slice(&seq.to_be_bytes()[..explicit_nonce.len()]);
         let nonce = self.nonce(seq, explicit_nonce).ok_or(Error::Internal)?;
         let aad = aad(seq, content_type, payload.len()).ok_or(Error::Internal)?;
-        let tag = match &self.inner {
-            Inner::Aes128(c) => c.encrypt_inout_detached(&nonce.into(), &aad, payload.into()),
-            #[cfg(feature = "aes256")]
-            Inner::Aes256(c) => c.encrypt_inout_detached(&nonce.into(), &aad, payload.into()),
-            #[cfg(feature = "chacha20")]
-            Inner::ChaCha(c) => c.encrypt_inout_detached(&nonce.into(), &aad, payload.into()),
-        }
-        .map_err(|_| Error::Internal)?;
-        let mut out = [0u8; TAG_LEN];
-        out.copy_from_slice(&tag);
-        Ok(out)
+        self.key.seal_in_place(&nonce, &aad, payload).map_err(|_| Error::Internal)
     }
 
     /// Checks and decrypts one record in place.
@@ -227,15 +188,7 @@ impl RecordCipher {
         let nonce = self.nonce(seq, explicit_nonce).ok_or(BAD_RECORD)?;
         let aad = aad(seq, content_type, payload.len()).ok_or(BAD_RECORD)?;
         let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| BAD_RECORD)?;
-        let tag = (*tag).into();
-        match &self.inner {
-            Inner::Aes128(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
-            #[cfg(feature = "aes256")]
-            Inner::Aes256(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
-            #[cfg(feature = "chacha20")]
-            Inner::ChaCha(c) => c.decrypt_inout_detached(&nonce.into(), &aad, payload.into(), &tag),
-        }
-        .map_err(|_| BAD_RECORD)
+        self.key.open_in_place(&nonce, &aad, payload, tag).map_err(|_| BAD_RECORD)
     }
 }
 
@@ -243,13 +196,19 @@ impl RecordCipher {
 #[cfg(all(test, feature = "aes256", feature = "chacha20"))]
 mod tests {
     use super::*;
+    use crate::crypto::RustCrypto;
+    use aes_gcm::aead::{AeadInOut, KeyInit};
+    use aes_gcm::{Aes128Gcm, Aes256Gcm};
+    use chacha20poly1305::ChaCha20Poly1305;
+
+    type RecordCipher = super::RecordCipher<crate::crypto::RustCryptoAead>;
 
     const ALGS: [AeadAlg; 3] = [AeadAlg::Aes128Gcm, AeadAlg::Aes256Gcm, AeadAlg::ChaCha20Poly1305];
 
     fn cipher(alg: AeadAlg) -> RecordCipher {
         let key = [0x42u8; 32];
         let iv = [0x17u8; 12];
-        RecordCipher::new(alg, &key[..alg.key_len()], &iv[..alg.fixed_iv_len()]).unwrap()
+        RecordCipher::new(&RustCrypto, alg, &key[..alg.key_len()], &iv[..alg.fixed_iv_len()]).unwrap()
     }
 
     #[test]
@@ -262,8 +221,14 @@ mod tests {
         assert_eq!(AeadAlg::Aes256Gcm.explicit_nonce_len(), 8);
         assert_eq!(AeadAlg::ChaCha20Poly1305.explicit_nonce_len(), 0);
         for alg in ALGS {
-            assert_eq!(RecordCipher::new(alg, &[0; 31], &[0; 12][..alg.fixed_iv_len()]).unwrap_err(), Error::Internal);
-            assert_eq!(RecordCipher::new(alg, &[0; 32][..alg.key_len()], &[0; 5]).unwrap_err(), Error::Internal);
+            assert_eq!(
+                RecordCipher::new(&RustCrypto, alg, &[0; 31], &[0; 12][..alg.fixed_iv_len()]).unwrap_err(),
+                Error::Internal
+            );
+            assert_eq!(
+                RecordCipher::new(&RustCrypto, alg, &[0; 32][..alg.key_len()], &[0; 5]).unwrap_err(),
+                Error::Internal
+            );
             assert_eq!(cipher(alg).alg(), alg);
         }
     }
@@ -309,8 +274,13 @@ mod tests {
             let mut b = buf;
             assert_eq!(c.open(seq, 23, &explicit[..n], &mut b[..18], &tag), Err(Error::BadRecordMac));
             // Other key.
-            let other =
-                RecordCipher::new(alg, &[0x43u8; 32][..alg.key_len()], &[0x17u8; 12][..alg.fixed_iv_len()]).unwrap();
+            let other = RecordCipher::new(
+                &RustCrypto,
+                alg,
+                &[0x43u8; 32][..alg.key_len()],
+                &[0x17u8; 12][..alg.fixed_iv_len()],
+            )
+            .unwrap();
             let mut b = buf;
             assert_eq!(other.open(seq, 23, &explicit[..n], &mut b, &tag), Err(Error::BadRecordMac));
             // Wrong explicit nonce length.
@@ -351,7 +321,6 @@ mod tests {
     /// RFCs prescribe, computed here independently of `RecordCipher`.
     #[test]
     fn nonce_and_aad_construction() {
-        use aes_gcm::aead::AeadInOut as _;
         let key = [0x42u8; 32];
         let seq: u64 = 0x1122_3344_5566_7788;
         let plain = *b"0123456789abcdef0123";
@@ -363,7 +332,7 @@ mod tests {
 
         // AES-128-GCM: nonce = salt || seq.
         let salt = [0xa1, 0xa2, 0xa3, 0xa4];
-        let rc = RecordCipher::new(AeadAlg::Aes128Gcm, &key[..16], &salt).unwrap();
+        let rc = RecordCipher::new(&RustCrypto, AeadAlg::Aes128Gcm, &key[..16], &salt).unwrap();
         let mut explicit = [0u8; 8];
         let mut ours = plain;
         let our_tag = rc.seal(seq, 23, &mut explicit, &mut ours).unwrap();
@@ -378,7 +347,7 @@ mod tests {
         assert_eq!(our_tag[..], their_tag[..]);
 
         // AES-256-GCM likewise.
-        let rc = RecordCipher::new(AeadAlg::Aes256Gcm, &key, &salt).unwrap();
+        let rc = RecordCipher::new(&RustCrypto, AeadAlg::Aes256Gcm, &key, &salt).unwrap();
         let mut ours = plain;
         let our_tag = rc.seal(seq, 23, &mut explicit, &mut ours).unwrap();
         let plain_api = Aes256Gcm::new_from_slice(&key).unwrap();
@@ -390,7 +359,7 @@ mod tests {
 
         // ChaCha20-Poly1305: nonce = iv XOR (0u32 || seq).
         let iv = [0x0fu8, 0x1e, 0x2d, 0x3c, 0x4b, 0x5a, 0x69, 0x78, 0x87, 0x96, 0xa5, 0xb4];
-        let rc = RecordCipher::new(AeadAlg::ChaCha20Poly1305, &key, &iv).unwrap();
+        let rc = RecordCipher::new(&RustCrypto, AeadAlg::ChaCha20Poly1305, &key, &iv).unwrap();
         let mut ours = plain;
         let our_tag = rc.seal(seq, 23, &mut [], &mut ours).unwrap();
         let nonce = [

@@ -4,6 +4,9 @@
 //! turn on): they share one large compression function.
 
 use sha2::{Digest, Sha256};
+
+use super::provider::{HashState, Provider};
+use crate::error::Error;
 #[cfg(feature = "sha384")]
 use sha2::{Sha384, Sha512};
 
@@ -57,15 +60,17 @@ pub(crate) const MAX_HASH_LEN: usize = 32;
 /// let abc = hash(HashAlg::Sha256, b"abc");
 /// assert!(format!("{abc:?}").starts_with("HashOutput(ba7816bf"));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, zeroize::Zeroize)]
 pub struct HashOutput {
     buf: [u8; MAX_HASH_LEN],
     len: usize,
 }
 
 impl HashOutput {
-    /// Copies `bytes` (at most 64) into a new output.
-    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
+    /// Copies `bytes` into a new output: a provider's digest or MAC. At
+    /// most 64 bytes are kept with the `sha384` feature, 32 without (the
+    /// longest hash the build has).
+    pub fn from_slice(bytes: &[u8]) -> Self {
         let mut buf = [0u8; MAX_HASH_LEN];
         let len = bytes.len().min(MAX_HASH_LEN);
         buf[..len].copy_from_slice(&bytes[..len]);
@@ -97,13 +102,13 @@ impl core::fmt::Debug for HashOutput {
 
 /// Feeds `data` to `d`.
 #[inline(never)]
-fn update<D: Digest>(d: &mut D, data: &[u8]) {
+pub(super) fn update<D: Digest>(d: &mut D, data: &[u8]) {
     d.update(data);
 }
 
 /// The digest of everything fed to `d`.
 #[inline(never)]
-fn finish<D: Digest>(d: D) -> HashOutput {
+pub(super) fn finish<D: Digest>(d: D) -> HashOutput {
     HashOutput::from_slice(&d.finalize())
 }
 
@@ -158,86 +163,118 @@ pub fn context_digest<'x>(parts: impl IntoIterator<Item = &'x [u8]>) -> [u8; 32]
     first_32(&finish(d))
 }
 
-/// The hashes that signature schemes use (a superset of [`HashAlg`]).
+/// The hashes a [`Provider`](super::Provider) computes: those of the
+/// signature schemes, a superset of [`HashAlg`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum SigHash {
+#[non_exhaustive]
+pub enum DigestAlg {
+    /// SHA-256.
     Sha256,
+    /// SHA-384 (feature `sha384`).
     #[cfg(feature = "sha384")]
     Sha384,
+    /// SHA-512 (feature `sha384`).
     #[cfg(feature = "sha384")]
     Sha512,
 }
 
-impl SigHash {
-    pub(crate) fn output_len(self) -> usize {
+impl From<HashAlg> for DigestAlg {
+    fn from(alg: HashAlg) -> Self {
+        match alg {
+            HashAlg::Sha256 => DigestAlg::Sha256,
+            #[cfg(feature = "aes256")]
+            HashAlg::Sha384 => DigestAlg::Sha384,
+        }
+    }
+}
+
+impl DigestAlg {
+    /// Output length in bytes.
+    pub fn output_len(self) -> usize {
         match self {
-            SigHash::Sha256 => 32,
+            DigestAlg::Sha256 => 32,
             #[cfg(feature = "sha384")]
-            SigHash::Sha384 => 48,
+            DigestAlg::Sha384 => 48,
             #[cfg(feature = "sha384")]
-            SigHash::Sha512 => 64,
+            DigestAlg::Sha512 => 64,
         }
     }
 
     /// Hashes the concatenation of `parts`.
     pub(crate) fn digest(self, parts: &[&[u8]]) -> HashOutput {
         match self {
-            SigHash::Sha256 => digest_parts::<Sha256>(parts),
+            DigestAlg::Sha256 => digest_parts::<Sha256>(parts),
             #[cfg(feature = "sha384")]
-            SigHash::Sha384 => digest_parts::<Sha384>(parts),
+            DigestAlg::Sha384 => digest_parts::<Sha384>(parts),
             #[cfg(feature = "sha384")]
-            SigHash::Sha512 => digest_parts::<Sha512>(parts),
+            DigestAlg::Sha512 => digest_parts::<Sha512>(parts),
         }
     }
 }
 
-/// The running hash of all handshake messages.
+/// The running hash of all handshake messages, on the provider's hash.
 ///
-/// With the `aes256` feature both SHA-256 and SHA-384 are fed, because the
+/// With the `aes256` feature both SHA-256 and SHA-384 start, because the
 /// PRF hash is only known once the server has chosen a suite, after the
-/// ClientHello was hashed; without it only SHA-256 runs (no suite needs
-/// another).
+/// ClientHello was hashed; [`keep_only`](Self::keep_only) then drops the
+/// one no message will need. Without the feature only SHA-256 runs.
 #[derive(Clone)]
-pub struct Transcript {
-    sha256: Sha256,
+pub struct Transcript<H> {
+    sha256: Option<H>,
     #[cfg(feature = "aes256")]
-    sha384: Sha384,
+    sha384: Option<H>,
 }
 
-impl Transcript {
-    /// An empty transcript.
-    pub fn new() -> Self {
+impl<H: HashState> Transcript<H> {
+    /// An empty transcript on `provider`'s hashes.
+    pub fn new<P: Provider<Hash = H>>(provider: &P) -> Self {
         Transcript {
-            sha256: Sha256::new(),
+            sha256: Some(provider.hash(DigestAlg::Sha256)),
             #[cfg(feature = "aes256")]
-            sha384: Sha384::new(),
+            sha384: Some(provider.hash(DigestAlg::Sha384)),
         }
     }
 
     /// Appends handshake message bytes.
     pub fn update(&mut self, data: &[u8]) {
-        update(&mut self.sha256, data);
+        if let Some(h) = &mut self.sha256 {
+            h.update(data);
+        }
         #[cfg(feature = "aes256")]
-        update(&mut self.sha384, data);
+        if let Some(h) = &mut self.sha384 {
+            h.update(data);
+        }
+    }
+
+    /// Stops every hash but `alg`'s: once the suite is known and no
+    /// CertificateVerify can need another (a SHA-256 suite then stops
+    /// paying for SHA-384, and the other way round).
+    pub fn keep_only(&mut self, alg: HashAlg) {
+        match alg {
+            HashAlg::Sha256 => {
+                #[cfg(feature = "aes256")]
+                {
+                    self.sha384 = None;
+                }
+            }
+            #[cfg(feature = "aes256")]
+            HashAlg::Sha384 => self.sha256 = None,
+        }
     }
 
     /// The hash of everything fed so far; the transcript keeps running.
-    pub fn current(&self, alg: HashAlg) -> HashOutput {
-        match alg {
-            HashAlg::Sha256 => finish(self.sha256.clone()),
+    /// `Err(Error::Internal)` if [`keep_only`](Self::keep_only) dropped it.
+    pub fn current(&self, alg: HashAlg) -> Result<HashOutput, Error> {
+        let h = match alg {
+            HashAlg::Sha256 => &self.sha256,
             #[cfg(feature = "aes256")]
-            HashAlg::Sha384 => finish(self.sha384.clone()),
-        }
+            HashAlg::Sha384 => &self.sha384,
+        };
+        h.clone().map(HashState::finish).ok_or(Error::Internal.because("transcript hash no longer kept"))
     }
 }
 
-impl Default for Transcript {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl core::fmt::Debug for Transcript {
+impl<H> core::fmt::Debug for Transcript<H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Transcript { .. }")
     }
@@ -279,20 +316,30 @@ pub(crate) mod tests {
         );
         assert_eq!(HashAlg::Sha256.output_len(), 32);
         assert_eq!(HashAlg::Sha384.output_len(), 48);
-        assert_eq!(SigHash::Sha512.digest(&[b"a", b"bc"]).as_ref().len(), 64);
+        assert_eq!(DigestAlg::Sha512.digest(&[b"a", b"bc"]).as_ref().len(), 64);
     }
 
     #[test]
     #[cfg(feature = "aes256")]
     fn transcript_keeps_running() {
-        let mut t = Transcript::new();
+        let mut t = Transcript::new(&crate::crypto::RustCrypto);
         t.update(b"a");
-        let mid = t.current(HashAlg::Sha256);
+        let mid = t.current(HashAlg::Sha256).unwrap();
         assert_eq!(mid.as_ref(), hash(HashAlg::Sha256, b"a").as_ref());
         t.update(b"bc");
-        assert_eq!(t.current(HashAlg::Sha256).as_ref(), hash(HashAlg::Sha256, b"abc").as_ref());
-        assert_eq!(t.current(HashAlg::Sha384).as_ref(), hash(HashAlg::Sha384, b"abc").as_ref());
+        assert_eq!(t.current(HashAlg::Sha256).unwrap().as_ref(), hash(HashAlg::Sha256, b"abc").as_ref());
+        assert_eq!(t.current(HashAlg::Sha384).unwrap().as_ref(), hash(HashAlg::Sha384, b"abc").as_ref());
         // Asking twice gives the same answer.
-        assert_eq!(t.current(HashAlg::Sha384).as_ref(), t.current(HashAlg::Sha384).as_ref());
+        assert_eq!(t.current(HashAlg::Sha384).unwrap().as_ref(), t.current(HashAlg::Sha384).unwrap().as_ref());
+        // keep_only drops the other hash and keeps its own running.
+        let mut only384 = t.clone();
+        only384.keep_only(HashAlg::Sha384);
+        only384.update(b"d");
+        assert_eq!(only384.current(HashAlg::Sha384).unwrap().as_ref(), hash(HashAlg::Sha384, b"abcd").as_ref());
+        assert_eq!(only384.current(HashAlg::Sha256).err(), Some(Error::Internal));
+        t.keep_only(HashAlg::Sha256);
+        t.update(b"d");
+        assert_eq!(t.current(HashAlg::Sha256).unwrap().as_ref(), hash(HashAlg::Sha256, b"abcd").as_ref());
+        assert_eq!(t.current(HashAlg::Sha384).err(), Some(Error::Internal));
     }
 }

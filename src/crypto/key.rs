@@ -1,7 +1,7 @@
 //! What signing and verification share: key families, the OIDs of the keys
 //! and curves this crate reads, and the one table of signature schemes.
 
-use super::hash::{HashAlg, SigHash};
+use super::hash::{DigestAlg, HashAlg};
 use crate::codec::SignatureScheme;
 
 /// The family of a key, which decides the cipher suites it can serve
@@ -57,26 +57,26 @@ pub(crate) enum SchemeAlg {
 /// of every scheme it signs or verifies with, in this build (the RSA ones
 /// with the `rsa` feature, those hashing with SHA-384 or SHA-512 with
 /// `sha384`). A scheme not here is refused wherever it is met.
-pub(crate) fn scheme_parts(scheme: SignatureScheme) -> Option<(SchemeAlg, SigHash)> {
+pub(crate) fn scheme_parts(scheme: SignatureScheme) -> Option<(SchemeAlg, DigestAlg)> {
     use SignatureScheme as S;
     Some(match scheme {
-        S::ECDSA_NISTP256_SHA256 => (SchemeAlg::Ecdsa, SigHash::Sha256),
+        S::ECDSA_NISTP256_SHA256 => (SchemeAlg::Ecdsa, DigestAlg::Sha256),
         #[cfg(feature = "sha384")]
-        S::ECDSA_NISTP384_SHA384 => (SchemeAlg::Ecdsa, SigHash::Sha384),
+        S::ECDSA_NISTP384_SHA384 => (SchemeAlg::Ecdsa, DigestAlg::Sha384),
         #[cfg(feature = "sha384")]
-        S::ECDSA_NISTP521_SHA512 => (SchemeAlg::Ecdsa, SigHash::Sha512),
+        S::ECDSA_NISTP521_SHA512 => (SchemeAlg::Ecdsa, DigestAlg::Sha512),
         #[cfg(feature = "rsa")]
-        S::RSA_PKCS1_SHA256 => (SchemeAlg::RsaPkcs1, SigHash::Sha256),
+        S::RSA_PKCS1_SHA256 => (SchemeAlg::RsaPkcs1, DigestAlg::Sha256),
         #[cfg(feature = "rsa")]
-        S::RSA_PKCS1_SHA384 => (SchemeAlg::RsaPkcs1, SigHash::Sha384),
+        S::RSA_PKCS1_SHA384 => (SchemeAlg::RsaPkcs1, DigestAlg::Sha384),
         #[cfg(feature = "rsa")]
-        S::RSA_PKCS1_SHA512 => (SchemeAlg::RsaPkcs1, SigHash::Sha512),
+        S::RSA_PKCS1_SHA512 => (SchemeAlg::RsaPkcs1, DigestAlg::Sha512),
         #[cfg(feature = "rsa")]
-        S::RSA_PSS_SHA256 => (SchemeAlg::RsaPss, SigHash::Sha256),
+        S::RSA_PSS_SHA256 => (SchemeAlg::RsaPss, DigestAlg::Sha256),
         #[cfg(feature = "rsa")]
-        S::RSA_PSS_SHA384 => (SchemeAlg::RsaPss, SigHash::Sha384),
+        S::RSA_PSS_SHA384 => (SchemeAlg::RsaPss, DigestAlg::Sha384),
         #[cfg(feature = "rsa")]
-        S::RSA_PSS_SHA512 => (SchemeAlg::RsaPss, SigHash::Sha512),
+        S::RSA_PSS_SHA512 => (SchemeAlg::RsaPss, DigestAlg::Sha512),
         _ => return None,
     })
 }
@@ -86,9 +86,9 @@ pub(crate) fn scheme_parts(scheme: SignatureScheme) -> Option<(SchemeAlg, SigHas
 /// feature; never SHA-512).
 pub(crate) fn scheme_transcript_hash(scheme: SignatureScheme) -> Option<HashAlg> {
     match scheme_parts(scheme)? {
-        (_, SigHash::Sha256) => Some(HashAlg::Sha256),
+        (_, DigestAlg::Sha256) => Some(HashAlg::Sha256),
         #[cfg(feature = "aes256")]
-        (_, SigHash::Sha384) => Some(HashAlg::Sha384),
+        (_, DigestAlg::Sha384) => Some(HashAlg::Sha384),
         #[cfg(feature = "sha384")]
         _ => None,
     }

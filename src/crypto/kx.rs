@@ -55,7 +55,9 @@ impl Default for SharedSecret {
 }
 
 impl SharedSecret {
-    fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+    /// A provider's ECDHE result (at most 48 bytes with `p384`, 32
+    /// without); `Err(Error::Internal)` if longer.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
         let mut s = SharedSecret::default();
         s.buf.get_mut(..bytes.len()).ok_or(Error::Internal)?.copy_from_slice(bytes);
         s.len = bytes.len();
@@ -76,7 +78,9 @@ impl core::fmt::Debug for SharedSecret {
 }
 
 impl PublicShare {
-    fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+    /// A provider's public share (at most 97 bytes with `p384`, 65
+    /// without); `Err(Error::Internal)` if longer.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
         let mut share = PublicShare { buf: [0; MAX_SHARE_LEN], len: bytes.len() };
         share.buf.get_mut(..bytes.len()).ok_or(Error::Internal)?.copy_from_slice(bytes);
         Ok(share)
@@ -112,7 +116,8 @@ impl core::fmt::Debug for PublicShare {
     }
 }
 
-/// An ephemeral private key, used once; erased when dropped.
+/// An ephemeral private key of the [`RustCrypto`](super::RustCrypto)
+/// provider, used once; erased when dropped.
 #[non_exhaustive]
 pub enum EphemeralSecret {
     /// X25519 (RFC 7748; feature `x25519`).
@@ -127,7 +132,7 @@ pub enum EphemeralSecret {
 
 impl core::fmt::Debug for EphemeralSecret {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "EphemeralSecret({:?})", self.group())
+        write!(f, "EphemeralSecret({:?})", super::provider::KeyShare::group(self))
     }
 }
 
@@ -159,9 +164,10 @@ impl EphemeralSecret {
             _ => Err(Error::HandshakeFailure.because("ECDHE group not supported")),
         }
     }
+}
 
-    /// The group of this key.
-    pub fn group(&self) -> NamedGroup {
+impl super::provider::KeyShare for EphemeralSecret {
+    fn group(&self) -> NamedGroup {
         match self {
             #[cfg(feature = "x25519")]
             EphemeralSecret::X25519(_) => NamedGroup::X25519,
@@ -171,12 +177,10 @@ impl EphemeralSecret {
         }
     }
 
-    /// Computes the shared secret with the peer's share, consuming the key.
-    ///
     /// `Err(Error::IllegalParameter)` for a share of the wrong length, a point
     /// not on the curve or not in uncompressed form (P-256), or an all-zero
     /// X25519 result (RFC 7748 §6.1: a small-order peer point).
-    pub fn agree(self, peer_public: &[u8]) -> Result<SharedSecret, Error> {
+    fn agree(self, peer_public: &[u8]) -> Result<SharedSecret, Error> {
         match self {
             #[cfg(feature = "x25519")]
             EphemeralSecret::X25519(secret) => {
@@ -205,6 +209,7 @@ impl EphemeralSecret {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::provider::KeyShare as _;
     use crate::testing::TestRng;
 
     #[test]

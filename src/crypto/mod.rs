@@ -1,10 +1,13 @@
-//! Keys and hashes: the private keys the handshake signs with (in memory,
-//! or behind the [`SignatureKey`] trait), the public keys of certificates,
-//! hashes for fingerprints and session contexts, and the names in a
-//! certificate. All on RustCrypto crates and without a heap.
+//! The crypto provider and keys: the [`Provider`] traits a connection's
+//! primitives run on ([`RustCrypto`] by default, [`Ring`] with the `ring`
+//! feature, or the application's own), the private keys the handshake signs
+//! with (in memory, or behind the [`SignatureKey`] trait), the public keys
+//! of certificates, hashes for fingerprints and session contexts, and the
+//! names in a certificate. No heap.
 //!
-//! The engine's primitives (the transcript, the PRF and key derivation,
-//! AEAD record protection, ECDHE, ticket sealing) are internal.
+//! The engine's protocol code over the primitives (the transcript, the PRF
+//! and key derivation, record nonces and additional data, ticket sealing)
+//! is internal.
 
 mod aead;
 mod der_reader;
@@ -12,16 +15,22 @@ mod hash;
 mod key;
 mod kx;
 mod prf;
+mod provider;
 #[cfg(feature = "rsa")]
 mod rsa_verify;
+mod rustcrypto;
 mod sign;
 mod ticket;
 mod verify;
 
-pub use hash::{HashAlg, HashOutput, context_digest, hash};
+pub use aead::AeadAlg;
+pub use hash::{DigestAlg, HashAlg, HashOutput, context_digest, hash};
 pub use key::KeyKind;
+pub use kx::{EphemeralSecret, PublicShare, SharedSecret};
+pub use provider::{AeadKey, HashState, KeyShare, Provider};
 #[cfg(feature = "rsa")]
 pub use rsa_verify::RsaPublicKey;
+pub use rustcrypto::{RustCrypto, RustCryptoAead, RustCryptoHash, RustCryptoHmac};
 #[cfg(all(feature = "alloc", feature = "rsa"))]
 pub use sign::RsaSigningKey;
 pub use sign::{MAX_SIGNATURE_LEN, SignatureKey, SigningKey};
@@ -50,11 +59,9 @@ pub fn precompute_tables() {
 pub(crate) use key::scheme_transcript_hash;
 #[cfg(feature = "server")]
 pub(crate) use key::transcript_scheme_prefix;
-internal! { use aead::{AeadAlg, RecordCipher, TAG_LEN}; }
+internal! { use aead::{RecordCipher, TAG_LEN}; }
 internal! { use hash::{Transcript, sha256}; }
-internal! { use kx::{EphemeralSecret, SUPPORTED_GROUPS}; }
-#[cfg(feature = "client")]
-internal! { use kx::{PublicShare, SharedSecret}; }
+internal! { use kx::SUPPORTED_GROUPS; }
 internal! { use prf::{extended_master_secret, key_block, master_secret, verify_data}; }
 #[cfg(feature = "server")]
 internal! { use sign::sign_message; }

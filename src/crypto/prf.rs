@@ -1,38 +1,24 @@
 //! The TLS 1.2 PRF (RFC 5246 §5) and the secrets derived with it
 //! (RFC 5246 §8.1, §6.3, §7.4.9; RFC 7627 §4).
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-#[cfg(feature = "aes256")]
-use sha2::Sha384;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::hash::{HashAlg, MAX_HASH_LEN};
+use super::provider::{HashState, Provider};
 
 /// `PRF(secret, label, seed)` = `P_hash(secret, label || seed)`, written to
-/// `out` (any length). `seed` parts are concatenated.
-pub fn prf(alg: HashAlg, secret: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
-    match alg {
-        HashAlg::Sha256 => p_hash::<Hmac<Sha256>>(secret, label, seed, out),
-        #[cfg(feature = "aes256")]
-        HashAlg::Sha384 => p_hash::<Hmac<Sha384>>(secret, label, seed, out),
-    }
-}
-
+/// `out` (any length), on `provider`'s HMAC. `seed` parts are concatenated.
+///
 /// `P_hash` of RFC 5246 §5:
 /// `A(0) = seed`, `A(i) = HMAC(secret, A(i-1))`,
 /// output = `HMAC(secret, A(1) || seed) || HMAC(secret, A(2) || seed) || ...`.
-fn p_hash<M: Mac + KeyInit + Clone>(secret: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let keyed = match <M as KeyInit>::new_from_slice(secret) {
-        Ok(m) => m,
-        Err(_) => return out.fill(0),
-    };
+pub fn prf<P: Provider>(provider: &P, alg: HashAlg, secret: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8]) {
+    let keyed = provider.hmac(alg, secret);
     // A(1) = HMAC(secret, label || seed)
     let mut a = [0u8; MAX_HASH_LEN];
     let hlen = mac(&keyed, &[], label, seed, &mut a);
     let mut block = [0u8; MAX_HASH_LEN];
-    for chunk in out.chunks_mut(hlen) {
+    for chunk in out.chunks_mut(hlen.max(1)) {
         // HMAC(secret, A(i) || label || seed), then A(i + 1) = HMAC(secret, A(i)).
         mac(&keyed, &a[..hlen], label, seed, &mut block);
         chunk.copy_from_slice(&block[..chunk.len()]);
@@ -47,68 +33,83 @@ fn p_hash<M: Mac + KeyInit + Clone>(secret: &[u8], label: &[u8], seed: &[&[u8]],
 /// its length. Out of line: one copy of the HMAC code for every use of the
 /// PRF (~1 KB of Cortex-M `.text` per inlined copy).
 #[inline(never)]
-fn mac<M: Mac + Clone>(keyed: &M, a: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8; MAX_HASH_LEN]) -> usize {
+fn mac<M: HashState>(keyed: &M, a: &[u8], label: &[u8], seed: &[&[u8]], out: &mut [u8; MAX_HASH_LEN]) -> usize {
     let mut mac = keyed.clone();
     mac.update(a);
     mac.update(label);
     for s in seed {
         mac.update(s);
     }
-    let tag = mac.finalize().into_bytes();
-    let n = tag.len().min(MAX_HASH_LEN);
-    if let (Some(dst), Some(src)) = (out.get_mut(..n), tag.get(..n)) {
+    let mut tag = mac.finish();
+    let n = tag.as_ref().len().min(MAX_HASH_LEN);
+    if let (Some(dst), Some(src)) = (out.get_mut(..n), tag.as_ref().get(..n)) {
         dst.copy_from_slice(src);
     }
+    tag.zeroize();
     n
 }
 
 /// The master secret of RFC 5246 §8.1:
 /// `PRF(pre_master_secret, "master secret", client_random || server_random)[0..48]`.
-pub fn master_secret(
+pub fn master_secret<P: Provider>(
+    provider: &P,
     alg: HashAlg,
     pms: &[u8],
     client_random: &[u8; 32],
     server_random: &[u8; 32],
 ) -> Zeroizing<[u8; 48]> {
     let mut ms = Zeroizing::new([0u8; 48]);
-    prf(alg, pms, b"master secret", &[client_random, server_random], ms.as_mut());
+    prf(provider, alg, pms, b"master secret", &[client_random, server_random], ms.as_mut());
     ms
 }
 
 /// The extended master secret of RFC 7627 §4:
 /// `PRF(pre_master_secret, "extended master secret", session_hash)[0..48]`.
-pub fn extended_master_secret(alg: HashAlg, pms: &[u8], session_hash: &[u8]) -> Zeroizing<[u8; 48]> {
+pub fn extended_master_secret<P: Provider>(
+    provider: &P,
+    alg: HashAlg,
+    pms: &[u8],
+    session_hash: &[u8],
+) -> Zeroizing<[u8; 48]> {
     let mut ms = Zeroizing::new([0u8; 48]);
-    prf(alg, pms, b"extended master secret", &[session_hash], ms.as_mut());
+    prf(provider, alg, pms, b"extended master secret", &[session_hash], ms.as_mut());
     ms
 }
 
 /// The key block of RFC 5246 §6.3:
 /// `PRF(master_secret, "key expansion", server_random || client_random)`,
 /// as many bytes as `out` holds.
-pub fn key_block(
+pub fn key_block<P: Provider>(
+    provider: &P,
     alg: HashAlg,
     master_secret: &[u8; 48],
     client_random: &[u8; 32],
     server_random: &[u8; 32],
     out: &mut [u8],
 ) {
-    prf(alg, master_secret, b"key expansion", &[server_random, client_random], out);
+    prf(provider, alg, master_secret, b"key expansion", &[server_random, client_random], out);
 }
 
 /// Finished `verify_data` of RFC 5246 §7.4.9:
 /// `PRF(master_secret, finished_label, handshake_hash)[0..12]`, with the label
 /// "client finished" or "server finished".
-pub fn verify_data(alg: HashAlg, master_secret: &[u8; 48], from_client: bool, handshake_hash: &[u8]) -> [u8; 12] {
+pub fn verify_data<P: Provider>(
+    provider: &P,
+    alg: HashAlg,
+    master_secret: &[u8; 48],
+    from_client: bool,
+    handshake_hash: &[u8],
+) -> [u8; 12] {
     let label: &[u8] = if from_client { b"client finished" } else { b"server finished" };
     let mut out = [0u8; 12];
-    prf(alg, master_secret, label, &[handshake_hash], &mut out);
+    prf(provider, alg, master_secret, label, &[handshake_hash], &mut out);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::RustCrypto;
     use crate::crypto::hash::tests::unhex;
 
     // The widely used TLS 1.2 PRF test vectors posted to the IETF TLS
@@ -129,15 +130,15 @@ mod tests {
         let secret = unhex::<16>("9bbe436ba940f017b17652849a71db35");
         let seed = unhex::<16>("a0ba9f936cda311827a6f796ffd5198c");
         let mut out = [0u8; 100];
-        prf(HashAlg::Sha256, &secret, b"test label", &[&seed], &mut out);
+        prf(&RustCrypto, HashAlg::Sha256, &secret, b"test label", &[&seed], &mut out);
         assert_eq!(out, unhex::<100>(SHA256_OUT));
         // Split seeds are concatenated.
         let mut out2 = [0u8; 100];
-        prf(HashAlg::Sha256, &secret, b"test label", &[&seed[..5], &seed[5..]], &mut out2);
+        prf(&RustCrypto, HashAlg::Sha256, &secret, b"test label", &[&seed[..5], &seed[5..]], &mut out2);
         assert_eq!(out, out2);
         // A shorter output is a prefix of the longer one.
         let mut short = [0u8; 33];
-        prf(HashAlg::Sha256, &secret, b"test label", &[&seed], &mut short);
+        prf(&RustCrypto, HashAlg::Sha256, &secret, b"test label", &[&seed], &mut short);
         assert_eq!(short[..], out[..33]);
     }
 
@@ -147,7 +148,7 @@ mod tests {
         let secret = unhex::<16>("b80b733d6ceefcdc71566ea48e5567df");
         let seed = unhex::<16>("cd665cf6a8447dd6ff8b27555edb7465");
         let mut out = [0u8; 148];
-        prf(HashAlg::Sha384, &secret, b"test label", &[&seed], &mut out);
+        prf(&RustCrypto, HashAlg::Sha384, &secret, b"test label", &[&seed], &mut out);
         assert_eq!(out, unhex::<148>(SHA384_OUT));
     }
 
@@ -223,7 +224,7 @@ mod tests {
     #[test]
     fn master_secret_known_answers() {
         for kat in KATS {
-            let ms = master_secret(kat.alg, &PMS, &CR, &SR);
+            let ms = master_secret(&RustCrypto, kat.alg, &PMS, &CR, &SR);
             assert_eq!(*ms, unhex::<48>(kat.ms), "{:?}", kat.alg);
         }
     }
@@ -232,7 +233,7 @@ mod tests {
     fn extended_master_secret_known_answers() {
         for kat in KATS {
             let (hh, len) = handshake_hash(kat);
-            let ems = extended_master_secret(kat.alg, &PMS, &hh[..len]);
+            let ems = extended_master_secret(&RustCrypto, kat.alg, &PMS, &hh[..len]);
             assert_eq!(*ems, unhex::<48>(kat.ems), "{:?}", kat.alg);
         }
     }
@@ -242,7 +243,7 @@ mod tests {
         for kat in KATS {
             let ms = unhex::<48>(kat.ms);
             let mut kb = [0u8; 72];
-            key_block(kat.alg, &ms, &CR, &SR, &mut kb);
+            key_block(&RustCrypto, kat.alg, &ms, &CR, &SR, &mut kb);
             assert_eq!(kb, unhex::<72>(kat.kb), "{:?}", kat.alg);
         }
     }
@@ -253,8 +254,8 @@ mod tests {
             let ms = unhex::<48>(kat.ms);
             let (hh, len) = handshake_hash(kat);
             let hh = &hh[..len];
-            assert_eq!(verify_data(kat.alg, &ms, true, hh), unhex::<12>(kat.client_fin), "{:?}", kat.alg);
-            assert_eq!(verify_data(kat.alg, &ms, false, hh), unhex::<12>(kat.server_fin), "{:?}", kat.alg);
+            assert_eq!(verify_data(&RustCrypto, kat.alg, &ms, true, hh), unhex::<12>(kat.client_fin), "{:?}", kat.alg);
+            assert_eq!(verify_data(&RustCrypto, kat.alg, &ms, false, hh), unhex::<12>(kat.server_fin), "{:?}", kat.alg);
         }
     }
 }

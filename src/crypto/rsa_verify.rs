@@ -8,7 +8,7 @@ use crypto_bigint::{Odd, U64, U2048, U3072, U4096, Uint};
 use subtle::ConstantTimeEq;
 
 use super::der_reader::{self, DerReader, Malformed, tag};
-use super::hash::{HashOutput, SigHash};
+use super::hash::{DigestAlg, HashOutput};
 use super::key::{SchemeAlg, scheme_parts};
 use super::verify::{BAD_SIGNATURE, DIGEST_NOT_FOR_SCHEME, RSA_MAX_BITS, RSA_MIN_BITS, SCHEME_NOT_FOR_KEY};
 use crate::codec::SignatureScheme;
@@ -201,7 +201,7 @@ enum RsaPadding {
 }
 
 /// The padding and hash of an RSA scheme.
-fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SigHash)> {
+fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, DigestAlg)> {
     match scheme_parts(scheme)? {
         (SchemeAlg::RsaPkcs1, hash) => Some((RsaPadding::Pkcs1, hash)),
         (SchemeAlg::RsaPss, hash) => Some((RsaPadding::Pss, hash)),
@@ -210,17 +210,17 @@ fn rsa_scheme(scheme: SignatureScheme) -> Option<(RsaPadding, SigHash)> {
 }
 
 /// DER of `DigestInfo` up to the digest (RFC 8017 §9.2 note 1).
-fn digest_info_prefix(hash: SigHash) -> &'static [u8] {
+fn digest_info_prefix(hash: DigestAlg) -> &'static [u8] {
     match hash {
-        SigHash::Sha256 => &[
+        DigestAlg::Sha256 => &[
             0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04,
             0x20,
         ],
-        SigHash::Sha384 => &[
+        DigestAlg::Sha384 => &[
             0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04,
             0x30,
         ],
-        SigHash::Sha512 => &[
+        DigestAlg::Sha512 => &[
             0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04,
             0x40,
         ],
@@ -229,7 +229,7 @@ fn digest_info_prefix(hash: SigHash) -> &'static [u8] {
 
 /// EMSA-PKCS1-v1_5 (RFC 8017 §9.2) by re-encoding and comparing:
 /// `EM = 0x00 || 0x01 || PS (0xff...) || 0x00 || DigestInfo`.
-fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Result<(), Error> {
+fn emsa_pkcs1_v15_verify(em: &[u8], hash: DigestAlg, m_hash: &HashOutput) -> Result<(), Error> {
     let prefix = digest_info_prefix(hash);
     let t_len = prefix.len() + m_hash.as_ref().len();
     // Step 3 of §9.2: at least 8 bytes of padding.
@@ -255,7 +255,7 @@ fn emsa_pkcs1_v15_verify(em: &[u8], hash: SigHash, m_hash: &HashOutput) -> Resul
 ///
 /// `em_k` is the k-byte big-endian result of the RSA operation; the encoded
 /// message is its last `emLen = ceil(em_bits / 8)` bytes, `em_bits = modBits - 1`.
-fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutput) -> Result<(), Error> {
+fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: DigestAlg, m_hash: &HashOutput) -> Result<(), Error> {
     let bad = Err(BAD_SIGNATURE);
     let em_len = em_bits.div_ceil(8);
     let Some(lead_len) = em_k.len().checked_sub(em_len) else {
@@ -310,7 +310,7 @@ fn emsa_pss_verify(em_k: &[u8], em_bits: usize, hash: SigHash, m_hash: &HashOutp
 }
 
 /// XORs MGF1(seed, out.len()) (RFC 8017 §B.2.1) into `out`.
-fn mgf1_xor(hash: SigHash, seed: &[u8], out: &mut [u8]) {
+fn mgf1_xor(hash: DigestAlg, seed: &[u8], out: &mut [u8]) {
     for (counter, chunk) in (0u32..).zip(out.chunks_mut(hash.output_len())) {
         let t = hash.digest(&[seed, &counter.to_be_bytes()]);
         for (o, m) in chunk.iter_mut().zip(t.as_ref()) {
@@ -485,7 +485,7 @@ mod tests {
     /// openssl.
     #[test]
     fn pss_encoding_edge_cases() {
-        let hash = SigHash::Sha256;
+        let hash = DigestAlg::Sha256;
         let m_hash = hash.digest(&[b"msg"]);
         // Builds EM for `em_bits` right-aligned in `k` bytes, salt = 32 x 0x5a.
         let build = |em_bits: usize, k: usize| -> [u8; 256] {
@@ -530,7 +530,7 @@ mod tests {
 
     #[test]
     fn pkcs1_encoding_rejects_variants() {
-        let hash = SigHash::Sha256;
+        let hash = DigestAlg::Sha256;
         let m_hash = hash.digest(&[b"msg"]);
         let mut em = [0xffu8; 256];
         em[0] = 0;
@@ -548,6 +548,6 @@ mod tests {
         let mut bad = em;
         bad[5] = 0x00;
         assert!(emsa_pkcs1_v15_verify(&bad, hash, &m_hash).is_err());
-        assert!(emsa_pkcs1_v15_verify(&em, SigHash::Sha384, &m_hash).is_err());
+        assert!(emsa_pkcs1_v15_verify(&em, DigestAlg::Sha384, &m_hash).is_err());
     }
 }

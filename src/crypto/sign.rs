@@ -14,7 +14,7 @@ use der::{Decode, Reader, SliceReader, Tagged};
 use p256::ecdsa::signature::hazmat::PrehashSigner;
 use p256::pkcs8::{DecodePrivateKey, PrivateKeyInfoRef};
 
-use super::hash::SigHash;
+use super::hash::DigestAlg;
 #[cfg(feature = "p384")]
 use super::key::OID_SECP384R1;
 use super::key::{KeyKind, OID_EC_PUBLIC_KEY, OID_RSA_ENCRYPTION, OID_SECP256R1, SchemeAlg, scheme_parts};
@@ -344,7 +344,7 @@ impl SigningKey {
 
     /// The hash of `scheme` if this key can sign with it, else
     /// `Err(Error::HandshakeFailure)`.
-    fn scheme_hash(&self, scheme: SignatureScheme) -> Result<SigHash, Error> {
+    fn scheme_hash(&self, scheme: SignatureScheme) -> Result<DigestAlg, Error> {
         match (self.kind(), scheme_parts(scheme)) {
             (KeyKind::Ecdsa, Some((SchemeAlg::Ecdsa, hash))) => Ok(hash),
             #[cfg(feature = "rsa")]

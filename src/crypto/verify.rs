@@ -20,7 +20,7 @@ use crate::codec::SignatureScheme;
 use crate::error::Error;
 
 /// The hash of an ECDSA scheme.
-fn ecdsa_hash(scheme: SignatureScheme) -> Option<super::hash::SigHash> {
+fn ecdsa_hash(scheme: SignatureScheme) -> Option<super::hash::DigestAlg> {
     scheme_parts(scheme).filter(|(alg, _)| *alg == SchemeAlg::Ecdsa).map(|(_, hash)| hash)
 }
 

@@ -11,7 +11,7 @@ pub(crate) mod renegotiation;
 pub(crate) mod server;
 
 use crate::codec::{CipherSuite, HandshakeType, MaxFragmentLength, NamedGroup};
-use crate::crypto::{self, HashAlg, Transcript};
+use crate::crypto::{self, HashAlg, Provider, Transcript};
 use crate::error::Error;
 use crate::record::{DirectionKeys, RecordWriter};
 use crate::suites::SuiteInfo;
@@ -93,10 +93,12 @@ pub enum Progress {
 }
 
 /// Everything a handler may use besides its own state.
-pub struct Ctx<'x, R> {
-    pub out: RecordWriter<'x>,
+pub struct Ctx<'x, R, P: Provider> {
+    pub out: RecordWriter<'x, P::Aead>,
     pub rng: &'x mut R,
     pub now: Instant,
+    /// The config's provider (a copy).
+    pub provider: P,
 }
 
 /// What a renegotiation carries over from the handshake before it
@@ -143,10 +145,10 @@ impl Previous {
 }
 
 /// State shared by client and server handshakes.
-pub struct Common {
+pub struct Common<P: Provider> {
     /// Set in a renegotiation.
     pub prev: Option<Previous>,
-    pub transcript: Transcript,
+    pub transcript: Transcript<P::Hash>,
     pub client_random: [u8; 32],
     pub server_random: [u8; 32],
     pub master_secret: Zeroizing<[u8; 48]>,
@@ -159,11 +161,11 @@ pub struct Common {
     pub peer_cert_sha256: Option<[u8; 32]>,
 }
 
-impl Common {
-    pub fn new() -> Self {
+impl<P: Provider> Common<P> {
+    pub fn new(provider: &P) -> Self {
         Common {
             prev: None,
-            transcript: Transcript::new(),
+            transcript: Transcript::new(provider),
             client_random: [0; 32],
             server_random: [0; 32],
             master_secret: Zeroizing::new([0; 48]),
@@ -177,8 +179,8 @@ impl Common {
     }
 
     /// A fresh state for a renegotiation after the handshake `before`.
-    pub fn renegotiation_of(before: &Common) -> Self {
-        let mut c = Common::new();
+    pub fn renegotiation_of(provider: &P, before: &Common<P>) -> Self {
+        let mut c = Common::new(provider);
         c.prev = Some(Previous {
             client_verify_data: before.client_verify_data,
             server_verify_data: before.server_verify_data,
@@ -191,13 +193,14 @@ impl Common {
 
     /// Derives the master secret from the premaster secret: extended
     /// (RFC 7627 §4, over the transcript so far) or classic (RFC 5246 §8.1).
-    pub fn derive_master_secret(&mut self, hash: HashAlg, pms: &[u8]) {
+    pub fn derive_master_secret(&mut self, provider: &P, hash: HashAlg, pms: &[u8]) -> Result<(), Error> {
         self.master_secret = if self.ems {
-            let session_hash = self.transcript.current(hash);
-            crypto::extended_master_secret(hash, pms, session_hash.as_ref())
+            let session_hash = self.transcript.current(hash)?;
+            crypto::extended_master_secret(provider, hash, pms, session_hash.as_ref())
         } else {
-            crypto::master_secret(hash, pms, &self.client_random, &self.server_random)
+            crypto::master_secret(provider, hash, pms, &self.client_random, &self.server_random)
         };
+        Ok(())
     }
 
     /// Tells the key log the master secret of this handshake (full or
@@ -210,11 +213,18 @@ impl Common {
 
     /// Expands the key block (RFC 5246 §6.3) and installs the keys the next
     /// ChangeCipherSpec in each direction activates.
-    pub fn install_keys<R>(&self, ctx: &mut Ctx<'_, R>, suite: &SuiteInfo, is_client: bool) -> Result<(), Error> {
+    pub fn install_keys<R>(&self, ctx: &mut Ctx<'_, R, P>, suite: &SuiteInfo, is_client: bool) -> Result<(), Error> {
         let (klen, ivlen) = (suite.aead.key_len(), suite.aead.fixed_iv_len());
         let mut block = Zeroizing::new([0u8; 2 * (32 + 12)]);
         let block = &mut block[..2 * (klen + ivlen)];
-        crypto::key_block(suite.hash, &self.master_secret, &self.client_random, &self.server_random, block);
+        crypto::key_block(
+            &ctx.provider,
+            suite.hash,
+            &self.master_secret,
+            &self.client_random,
+            &self.server_random,
+            block,
+        );
         let (ck, rest) = block.split_at(klen);
         let (sk, rest) = rest.split_at(klen);
         let (civ, siv) = rest.split_at(ivlen);
@@ -231,14 +241,14 @@ impl Common {
 
     /// verify_data for the Finished `from_client` sends, over the transcript
     /// so far (RFC 5246 §7.4.9).
-    pub fn verify_data(&self, hash: HashAlg, from_client: bool) -> [u8; 12] {
-        let h = self.transcript.current(hash);
-        crypto::verify_data(hash, &self.master_secret, from_client, h.as_ref())
+    pub fn verify_data(&self, provider: &P, hash: HashAlg, from_client: bool) -> Result<[u8; 12], Error> {
+        let h = self.transcript.current(hash)?;
+        Ok(crypto::verify_data(provider, hash, &self.master_secret, from_client, h.as_ref()))
     }
 
     /// Sends our Finished and remembers its verify_data.
-    pub fn send_finished<R>(&mut self, ctx: &mut Ctx<'_, R>, hash: HashAlg, is_client: bool) -> Result<(), Error> {
-        let vd = self.verify_data(hash, is_client);
+    pub fn send_finished<R>(&mut self, ctx: &mut Ctx<'_, R, P>, hash: HashAlg, is_client: bool) -> Result<(), Error> {
+        let vd = self.verify_data(&ctx.provider, hash, is_client)?;
         if is_client {
             self.client_verify_data = vd;
         } else {
@@ -254,10 +264,17 @@ impl Common {
 
     /// Checks the peer's Finished (constant time) and adds it to the
     /// transcript.
-    pub fn check_finished(&mut self, msg: &[u8], body: &[u8], hash: HashAlg, from_client: bool) -> Result<(), Error> {
+    pub fn check_finished(
+        &mut self,
+        provider: &P,
+        msg: &[u8],
+        body: &[u8],
+        hash: HashAlg,
+        from_client: bool,
+    ) -> Result<(), Error> {
         use subtle::ConstantTimeEq;
         let got = crate::codec::parse_finished(body)?;
-        let want = self.verify_data(hash, from_client);
+        let want = self.verify_data(provider, hash, from_client)?;
         if !bool::from(got.ct_eq(&want)) {
             return Err(Error::DecryptError.because("Finished verify_data mismatch"));
         }
@@ -294,17 +311,23 @@ pub trait HandshakeSide {
     /// "client" or "server", for log lines.
     const ROLE: &'static str;
 
+    /// The config's crypto provider.
+    type Provider: Provider;
+
+    /// A copy of the config's provider.
+    fn provider(&self) -> Self::Provider;
+
     /// Handles one whole handshake message.
     fn handle<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, Self::Provider>,
         typ: HandshakeType,
         msg: &[u8],
         body: &[u8],
     ) -> Result<Progress, Error>;
 
     /// State shared by both sides.
-    fn common(&self) -> &Common;
+    fn common(&self) -> &Common<Self::Provider>;
 
     /// Where the handshake stands around the peer's ChangeCipherSpec.
     fn phase(&self) -> Phase;
@@ -425,7 +448,7 @@ pub enum Renegotiation {
     AskApplication,
 }
 
-impl Common {
+impl<P: Provider> Common<P> {
     pub fn wipe(&mut self) {
         self.master_secret = Zeroizing::new([0; 48]);
     }

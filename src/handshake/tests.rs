@@ -53,7 +53,8 @@ fn server_handle(prev: Option<Previous>, msg: &[u8]) -> Result<Progress, Error> 
     let mut hs = ServerHandshake::new(&cfg, NOW);
     hs.common.prev = prev;
     let (mut tx, mut end, mut layer, mut rng) = ([0u8; 4096], 0, RecordLayer::new(), TestRng::new(1));
-    let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW };
+    let provider = crate::config::DEFAULT_PROVIDER;
+    let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW, provider };
     hs.handle(&mut ctx, HandshakeType::ClientHello, msg, &msg[4..])
 }
 
@@ -75,7 +76,10 @@ fn server_checks_renegotiation_info() {
 fn with_client<T>(
     prev: Option<Previous>,
     allow_change: bool,
-    f: impl for<'x> FnOnce(&mut ClientHandshake<&'x ClientConfig<'x>>, &mut Ctx<'_, TestRng>) -> T,
+    f: impl for<'x> FnOnce(
+        &mut ClientHandshake<&'x ClientConfig<'x>>,
+        &mut Ctx<'_, TestRng, crate::config::DefaultProvider>,
+    ) -> T,
 ) -> T {
     let roots = [trust_anchor_from_der(CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
@@ -84,7 +88,8 @@ fn with_client<T>(
     let mut hs = ClientHandshake::new(&cfg, "localhost".try_into().unwrap(), 443);
     hs.common.prev = prev;
     let (mut tx, mut end, mut layer, mut rng) = ([0u8; 4096], 0, RecordLayer::new(), TestRng::new(1));
-    let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW };
+    let provider = crate::config::DEFAULT_PROVIDER;
+    let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW, provider };
     hs.start(&mut ctx, None).unwrap();
     f(&mut hs, &mut ctx)
 }

@@ -10,6 +10,7 @@
 
 use super::{HEADER_LEN, RecordHeader, RecordLayer};
 use crate::codec::{self, AlertDescription, AlertLevel, ContentType};
+use crate::crypto::AeadKey;
 use crate::error::Error;
 use core::ops::Range;
 
@@ -82,7 +83,7 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Deframer<B> {
     /// The next inbound item, opening the records in the buffer with
     /// `layer`; `None` until more bytes arrive. A whole handshake message
     /// comes before the records after it.
-    pub fn next(&mut self, layer: &mut RecordLayer) -> Result<Option<Inbound>, Error> {
+    pub fn next<A: AeadKey>(&mut self, layer: &mut RecordLayer<A>) -> Result<Option<Inbound>, Error> {
         self.release_kept();
         loop {
             if let Some(total) = codec::handshake_message_len(&self.buf.as_ref()[..self.message_len]) {
@@ -155,7 +156,10 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Deframer<B> {
 
     /// Opens the next whole record in place: its content type and the
     /// range of its plaintext.
-    fn open_record(&mut self, layer: &mut RecordLayer) -> Result<Option<(ContentType, Range<usize>)>, Error> {
+    fn open_record<A: AeadKey>(
+        &mut self,
+        layer: &mut RecordLayer<A>,
+    ) -> Result<Option<(ContentType, Range<usize>)>, Error> {
         let raw = &self.buf.as_ref()[self.start..self.end];
         let Some(header) = RecordHeader::parse(raw)? else { return Ok(None) };
         let record_len = HEADER_LEN + header.len;
@@ -272,7 +276,7 @@ impl<B: AsMut<[u8]> + AsRef<[u8]>> Transmit<B> {
 
     /// A writer appending records after the pending bytes (moved to the
     /// front first, so the whole free space is usable).
-    pub fn writer<'x>(&'x mut self, layer: &'x mut RecordLayer) -> super::RecordWriter<'x> {
+    pub fn writer<'x, A: AeadKey>(&'x mut self, layer: &'x mut RecordLayer<A>) -> super::RecordWriter<'x, A> {
         if self.start > 0 {
             let (from, buf) = (self.start..self.end, self.buf.as_mut());
             buf.copy_within(from, 0);

@@ -4,7 +4,7 @@
 
 use super::{HEADER_LEN, MAX_CIPHERTEXT, MAX_PLAINTEXT, MIN_RECORD_SIZE_LIMIT};
 use crate::codec::{ContentType, TLS12};
-use crate::crypto::{AeadAlg, RecordCipher, TAG_LEN};
+use crate::crypto::{AeadAlg, AeadKey, Provider, RecordCipher, TAG_LEN};
 use crate::error::{Error, ErrorKind};
 use core::ops::Range;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -34,21 +34,26 @@ impl DirectionKeys {
         Ok(k)
     }
 
-    fn cipher(&self) -> Result<RecordCipher, Error> {
-        RecordCipher::new(self.alg, &self.key[..self.alg.key_len()], &self.iv[..self.alg.fixed_iv_len()])
+    fn cipher<P: Provider>(&self, provider: &P) -> Result<RecordCipher<P::Aead>, Error> {
+        RecordCipher::new(provider, self.alg, &self.key[..self.alg.key_len()], &self.iv[..self.alg.fixed_iv_len()])
     }
 }
 
 /// One direction's protection state.
-#[derive(Default)]
-struct Direction {
-    cipher: Option<RecordCipher>,
+struct Direction<A> {
+    cipher: Option<RecordCipher<A>>,
     seq: u64,
 }
 
-impl Direction {
-    fn activate(&mut self, keys: &DirectionKeys) -> Result<(), Error> {
-        self.cipher = Some(keys.cipher()?);
+impl<A> Default for Direction<A> {
+    fn default() -> Self {
+        Direction { cipher: None, seq: 0 }
+    }
+}
+
+impl<A: AeadKey> Direction<A> {
+    fn activate<P: Provider<Aead = A>>(&mut self, provider: &P, keys: &DirectionKeys) -> Result<(), Error> {
+        self.cipher = Some(keys.cipher(provider)?);
         self.seq = 0;
         Ok(())
     }
@@ -111,12 +116,11 @@ impl RecordHeader {
     }
 }
 
-/// Record protection for both directions, plus the keys waiting for their
-/// ChangeCipherSpec.
-#[derive(Default)]
-pub struct RecordLayer {
-    read: Direction,
-    write: Direction,
+/// Record protection for both directions on the provider's AEAD `A`, plus
+/// the keys waiting for their ChangeCipherSpec.
+pub struct RecordLayer<A> {
+    read: Direction<A>,
+    write: Direction<A>,
     pending_read: Option<DirectionKeys>,
     pending_write: Option<DirectionKeys>,
     /// Largest plaintext we put in one record (2^14, or the negotiated
@@ -132,7 +136,22 @@ pub struct RecordLayer {
     protected_in: usize,
 }
 
-impl RecordLayer {
+impl<A> Default for RecordLayer<A> {
+    fn default() -> Self {
+        RecordLayer {
+            read: Direction::default(),
+            write: Direction::default(),
+            pending_read: None,
+            pending_write: None,
+            max_fragment_out: 0,
+            max_fragment_in: 0,
+            own_limit: 0,
+            protected_in: 0,
+        }
+    }
+}
+
+impl<A: AeadKey> RecordLayer<A> {
     /// A record layer with null protection.
     pub fn new() -> Self {
         RecordLayer {
@@ -200,18 +219,18 @@ impl RecordLayer {
     }
 
     /// The peer's ChangeCipherSpec: switch reading to the pending keys.
-    pub fn activate_read(&mut self) -> Result<(), Error> {
+    pub fn activate_read<P: Provider<Aead = A>>(&mut self, provider: &P) -> Result<(), Error> {
         let keys = self
             .pending_read
             .take()
             .ok_or(Error::UnexpectedMessage.because("ChangeCipherSpec with no new keys to switch to"))?;
-        self.read.activate(&keys)
+        self.read.activate(provider, &keys)
     }
 
     /// Our ChangeCipherSpec was written: switch writing to the pending keys.
-    pub fn activate_write(&mut self) -> Result<(), Error> {
+    pub fn activate_write<P: Provider<Aead = A>>(&mut self, provider: &P) -> Result<(), Error> {
         let keys = self.pending_write.take().ok_or(Error::Internal)?;
-        self.write.activate(&keys)
+        self.write.activate(provider, &keys)
     }
 
     /// Bytes before the payload in a record we write: header plus explicit
@@ -304,23 +323,23 @@ impl RecordLayer {
 /// needs, and protects each in place. Used for every content type, so there
 /// is one writer for handshake messages, alerts, ChangeCipherSpec and
 /// application data.
-pub struct RecordWriter<'b> {
+pub struct RecordWriter<'b, A> {
     /// The whole transmit buffer.
     buf: &'b mut [u8],
     /// End of the bytes already queued in `buf`.
     end: &'b mut usize,
     /// The protection state.
-    layer: &'b mut RecordLayer,
+    layer: &'b mut RecordLayer<A>,
 }
 
-impl<'b> RecordWriter<'b> {
+impl<'b, A: AeadKey> RecordWriter<'b, A> {
     /// A writer appending to `buf` after `*end`.
-    pub fn new(buf: &'b mut [u8], end: &'b mut usize, layer: &'b mut RecordLayer) -> Self {
+    pub fn new(buf: &'b mut [u8], end: &'b mut usize, layer: &'b mut RecordLayer<A>) -> Self {
         RecordWriter { buf, end, layer }
     }
 
     /// The record layer (to activate keys after a ChangeCipherSpec).
-    pub fn layer(&mut self) -> &mut RecordLayer {
+    pub fn layer(&mut self) -> &mut RecordLayer<A> {
         self.layer
     }
 
@@ -373,9 +392,9 @@ impl<'b> RecordWriter<'b> {
     }
 
     /// Writes a ChangeCipherSpec and switches writing to the pending keys.
-    pub fn change_cipher_spec(&mut self) -> Result<(), Error> {
+    pub fn change_cipher_spec<P: Provider<Aead = A>>(&mut self, provider: &P) -> Result<(), Error> {
         self.write(ContentType::ChangeCipherSpec, |w| w.u8(1), |_| {})?;
-        self.layer.activate_write()
+        self.layer.activate_write(provider)
     }
 
     /// Writes an alert.

@@ -45,7 +45,9 @@ pub struct TlsConnector {
     renegotiate_on_request: bool,
 }
 
-impl<T: ClientConfigRef + Send + Sync + 'static> From<Arc<T>> for TlsConnector {
+impl<T: ClientConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync + 'static> From<Arc<T>>
+    for TlsConnector
+{
     /// A connector with the default buffers: [`DEFAULT_CLIENT_RECEIVE_BUFFER`]
     /// to receive, and to transmit one record or the largest flight the
     /// config can send (its client certificate chains), whichever is

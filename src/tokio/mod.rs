@@ -133,13 +133,15 @@ pub type ClientConnection = crate::ClientConnection<'static, Rng, Vec<u8>, Share
 /// [`ClientConfigRef`](crate::config::ClientConfigRef) in an `Arc`, an
 /// `Arc<ClientConfig<'static>>` or an `Arc<OwnedClientConfig>`.
 #[cfg(feature = "client")]
-pub type SharedClientConfig = std::sync::Arc<dyn crate::config::ClientConfigRef + Send + Sync>;
+pub type SharedClientConfig =
+    std::sync::Arc<dyn crate::config::ClientConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync>;
 
 /// How a [`TlsAcceptor`] and its connections hold the config: any
 /// [`ServerConfigRef`](crate::config::ServerConfigRef) in an `Arc`, an
 /// `Arc<ServerConfig<'static>>` or an `Arc<OwnedServerConfig>`.
 #[cfg(feature = "server")]
-pub type SharedServerConfig = std::sync::Arc<dyn crate::config::ServerConfigRef + Send + Sync>;
+pub type SharedServerConfig =
+    std::sync::Arc<dyn crate::config::ServerConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync>;
 
 /// The server connection inside a [`server::TlsStream`].
 ///

@@ -63,7 +63,9 @@ pub struct TlsAcceptor {
     store: Option<Store>,
 }
 
-impl<T: ServerConfigRef + Send + Sync + 'static> From<Arc<T>> for TlsAcceptor {
+impl<T: ServerConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync + 'static> From<Arc<T>>
+    for TlsAcceptor
+{
     /// An acceptor with the default buffers:
     /// [`RECOMMENDED_RECEIVE_BUFFER`] to receive (any client, 64 KiB
     /// ClientHellos), and to transmit one record or the server's first

@@ -16,8 +16,13 @@ use sansio_tls::codec::{
     NewSessionTicket, ServerHello, ServerHelloRepr, ServerKeyExchange, SignatureScheme, parse_client_key_exchange,
     split_handshake, write_handshake,
 };
-use sansio_tls::crypto::{self, EphemeralSecret, MAX_SIGNATURE_LEN, SigningKey, Transcript};
-use sansio_tls::record::{DirectionKeys, HEADER_LEN, MAX_PLAINTEXT, RecordHeader, RecordLayer, RecordWriter};
+use sansio_tls::crypto::{self, EphemeralSecret, KeyShare as _, MAX_SIGNATURE_LEN, RustCrypto, SigningKey};
+
+/// The scripted peer runs on RustCrypto, whatever provider the engine under
+/// test runs on.
+type Transcript = crypto::Transcript<crypto::RustCryptoHash>;
+type RecordLayer = sansio_tls::record::RecordLayer<crypto::RustCryptoAead>;
+use sansio_tls::record::{DirectionKeys, HEADER_LEN, MAX_PLAINTEXT, RecordHeader, RecordWriter};
 use sansio_tls::suites::{self, SuiteInfo};
 use sansio_tls::testing::TestRng;
 
@@ -166,7 +171,7 @@ impl Hs {
     /// The state before a ClientHello.
     fn new() -> Self {
         Hs {
-            transcript: Transcript::new(),
+            transcript: Transcript::new(&RustCrypto),
             client_random: [0; 32],
             server_random: [0; 32],
             suite: None,
@@ -313,7 +318,9 @@ impl Peer {
                     if plain != [1] {
                         return Err(format!("peer: ChangeCipherSpec {plain:?} from our connection"));
                     }
-                    self.layer.activate_read().map_err(|e| format!("peer: ChangeCipherSpec without keys: {e:?}"))?;
+                    self.layer
+                        .activate_read(&RustCrypto)
+                        .map_err(|e| format!("peer: ChangeCipherSpec without keys: {e:?}"))?;
                 }
                 ContentType::Alert => match plain {
                     &[level, desc] => self.alerts.push((level, desc)),
@@ -480,9 +487,14 @@ impl Peer {
         let hs = &mut self.hs;
         let hash = hs.suite().hash;
         let ms = if hs.ems {
-            crypto::extended_master_secret(hash, pms, hs.transcript.current(hash).as_ref())
+            crypto::extended_master_secret(
+                &RustCrypto,
+                hash,
+                pms,
+                hs.transcript.current(hash).expect("transcript").as_ref(),
+            )
         } else {
-            crypto::master_secret(hash, pms, &hs.client_random, &hs.server_random)
+            crypto::master_secret(&RustCrypto, hash, pms, &hs.client_random, &hs.server_random)
         };
         hs.master = *ms;
     }
@@ -494,7 +506,7 @@ impl Peer {
         let suite = hs.suite();
         let (kl, il) = (suite.aead.key_len(), suite.aead.fixed_iv_len());
         let mut block = vec![0u8; 2 * (kl + il)];
-        crypto::key_block(suite.hash, &hs.master, &hs.client_random, &hs.server_random, &mut block);
+        crypto::key_block(&RustCrypto, suite.hash, &hs.master, &hs.client_random, &hs.server_random, &mut block);
         let client = DirectionKeys::new(suite.aead, &block[..kl], &block[2 * kl..2 * kl + il]).unwrap();
         let server = DirectionKeys::new(suite.aead, &block[kl..2 * kl], &block[2 * kl + il..]).unwrap();
         match self.side {
@@ -506,7 +518,13 @@ impl Peer {
     /// Finished verify_data over the transcript so far.
     fn verify_data(&self, from_client: bool) -> [u8; 12] {
         let hash = self.hs.suite().hash;
-        crypto::verify_data(hash, &self.hs.master, from_client, self.hs.transcript.current(hash).as_ref())
+        crypto::verify_data(
+            &RustCrypto,
+            hash,
+            &self.hs.master,
+            from_client,
+            self.hs.transcript.current(hash).expect("transcript").as_ref(),
+        )
     }
 
     // ----- sending -----------------------------------------------------
@@ -690,7 +708,7 @@ impl Peer {
         items.push(self.message(cke));
         self.derive_master(pms.as_ref());
         if send_chain {
-            let digest = self.hs.transcript.current(crypto::HashAlg::Sha256);
+            let digest = self.hs.transcript.current(crypto::HashAlg::Sha256).expect("transcript");
             let mut sig = [0u8; MAX_SIGNATURE_LEN];
             let n = self.key.sign_prehashed(SCHEME, digest.as_ref(), &mut self.rng, &mut sig).expect("peer signature");
             if self.knobs.bad_signature {
@@ -753,7 +771,7 @@ impl Peer {
                 (Item::Ccs(body), _) => {
                     self.record(&mut buf, &mut end, ContentType::ChangeCipherSpec, body);
                     // Nothing pending: an extra CCS changes nothing.
-                    let _ = self.layer.activate_write();
+                    let _ = self.layer.activate_write(&RustCrypto);
                 }
                 (Item::Data(d), _) => self.record(&mut buf, &mut end, ContentType::ApplicationData, d),
             }

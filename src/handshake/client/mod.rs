@@ -8,7 +8,7 @@ use crate::codec::{
     ServerHello, ServerKeyExchange, TLS12,
 };
 use crate::config::{ByteStrings, ClientConfigRef};
-use crate::crypto::{self, EphemeralSecret, PublicKey, PublicShare};
+use crate::crypto::{self, KeyShare as _, Provider, PublicKey, PublicShare};
 use crate::error::Error;
 use crate::event::Event;
 use crate::session::{ClientSession, SESSION_ID_LEN, Session, SessionId};
@@ -124,8 +124,8 @@ pub(crate) type ServerName = heapless::String<MAX_SERVER_NAME>;
 /// The client side of a connection: the handshake state and what it keeps
 /// across renegotiations. `C` is how the config is held (`&ClientConfig`,
 /// `Arc<ClientConfig>`, ...).
-pub struct ClientHandshake<C> {
-    pub(crate) common: Common,
+pub struct ClientHandshake<C: ClientConfigRef> {
+    pub(crate) common: Common<C::Provider>,
     config: C,
     server_name: ServerName,
     /// The context this config's sessions are bound to (see [`Session`]).
@@ -142,7 +142,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         let context =
             crypto::context_digest([&b"sansio-tls client"[..], &view.verifier.session_context(), view.session_context]);
         ClientHandshake {
-            common: Common::new(),
+            common: Common::new(&view.provider),
             config,
             cache_key: CacheKey::new(&context, &server_name, port),
             server_name,
@@ -175,7 +175,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     pub(crate) fn renegotiation_of(old: &Self) -> Self {
         let mut h = ClientHandshake::new(old.config.clone(), old.server_name.clone(), 0);
         h.cache_key = old.cache_key;
-        h.common = Common::renegotiation_of(&old.common);
+        h.common = Common::renegotiation_of(&old.provider(), &old.common);
         h.alpn = old.alpn;
         h
     }
@@ -224,7 +224,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     /// (or the cached one) for resumption.
     pub(crate) fn start<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         session: Option<&ClientSession>,
     ) -> Result<(), Error> {
         ctx.rng.fill_bytes(&mut self.common.client_random);
@@ -301,7 +301,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     }
 
     /// The session a full handshake established.
-    fn new_session<R>(&self, ctx: &Ctx<'_, R>, keys: &Keyed) -> Result<Session, Error> {
+    fn new_session<R>(&self, ctx: &Ctx<'_, R, C::Provider>, keys: &Keyed) -> Result<Session, Error> {
         Session::new(
             &keys.session_id,
             &self.common.master_secret,
@@ -317,7 +317,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     /// The session to keep after the Finished (for the event, and the
     /// cache): the resumed one or the one a ticket came with, else a new
     /// one if the server gave it an ID.
-    fn save_session<R>(&self, ctx: &Ctx<'_, R>, keys: Keyed) -> Result<Option<ClientSession>, Error> {
+    fn save_session<R>(&self, ctx: &Ctx<'_, R, C::Provider>, keys: Keyed) -> Result<Option<ClientSession>, Error> {
         let session = match keys.session {
             Some(cs) => Some(cs),
             None if !keys.session_id.is_empty() => Some(ClientSession::new(self.new_session(ctx, &keys)?, None, 0)),
@@ -332,7 +332,12 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
 
     /// Checks the ServerHello against what we offered; returns the next
     /// state: a full handshake, or the resumption of the offered session.
-    fn server_hello<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8], offer: Option<Offer>) -> Result<State, Error> {
+    fn server_hello<R>(
+        &mut self,
+        ctx: &mut Ctx<'_, R, C::Provider>,
+        body: &[u8],
+        offer: Option<Offer>,
+    ) -> Result<State, Error> {
         let sh = ServerHello::parse(body)?;
         if sh.version != TLS12 {
             return Err(Error::ProtocolVersion.because("server chose a protocol version other than TLS 1.2"));
@@ -466,7 +471,12 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
 
     /// The server's Certificate: verified, and fitting the suite; returns
     /// its key.
-    fn certificate<R>(&mut self, ctx: &mut Ctx<'_, R>, body: &[u8], full: &Full) -> Result<PublicKey, Error> {
+    fn certificate<R>(
+        &mut self,
+        ctx: &mut Ctx<'_, R, C::Provider>,
+        body: &[u8],
+        full: &Full,
+    ) -> Result<PublicKey, Error> {
         let msg = CertificateMsg::parse(body)?;
         let mut chain = heapless::Vec::<CertificateDer<'_>, MAX_CHAIN_LEN>::new();
         for c in msg.iter() {
@@ -499,7 +509,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     /// and the premaster secret.
     fn server_key_exchange<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         body: &[u8],
         server_key: &PublicKey,
     ) -> Result<KeyExchange, Error> {
@@ -518,8 +528,8 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         dst[..32].copy_from_slice(&self.common.client_random);
         dst[32..64].copy_from_slice(&self.common.server_random);
         dst[64..].copy_from_slice(ske.params);
-        server_key.verify(ske.scheme, dst, ske.signature)?;
-        let (secret, share) = EphemeralSecret::generate(ske.group, ctx.rng)?;
+        ctx.provider.verify(server_key, ske.scheme, dst, ske.signature)?;
+        let (secret, share) = ctx.provider.key_share(ske.group, ctx.rng)?;
         let premaster = secret.agree(ske.public)?;
         Ok(KeyExchange { group: ske.group, premaster, share })
     }
@@ -528,7 +538,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
     /// certificate was sent), ChangeCipherSpec, Finished.
     fn send_second_flight<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         suite: &SuiteInfo,
         share: PublicShare,
         premaster: crypto::SharedSecret,
@@ -557,7 +567,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
             |w| codec::write_handshake(w, HandshakeType::ClientKeyExchange, |w| w.vec8(share.as_ref())),
             |m| transcript.update(m),
         )?;
-        self.common.derive_master_secret(suite.hash, premaster.as_ref());
+        self.common.derive_master_secret(&ctx.provider, suite.hash, premaster.as_ref())?;
         self.common.log_master_secret(config.key_log);
         if let Some((cred, scheme)) = credential {
             // RFC 5246 §7.4.8: a signature over every handshake message so
@@ -565,7 +575,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
             // for that).
             let hash = crypto::scheme_transcript_hash(scheme)
                 .ok_or(Error::Internal.because("client certificate scheme without a transcript hash"))?;
-            let digest = self.common.transcript.current(hash);
+            let digest = self.common.transcript.current(hash)?;
             let mut sig = [0u8; crypto::MAX_SIGNATURE_LEN];
             let len = cred.key.sign_digest(scheme, digest.as_ref(), ctx.rng, &mut sig)?;
             let sig = sig.get(..len).ok_or(Error::Internal.because("signature longer than its buffer"))?;
@@ -582,7 +592,7 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
             )?;
         }
         self.common.install_keys(ctx, suite, true)?;
-        ctx.out.change_cipher_spec()?;
+        ctx.out.change_cipher_spec(&ctx.provider)?;
         self.common.send_finished(ctx, suite.hash, true)
     }
 }
@@ -590,9 +600,15 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
 impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
     const ROLE: &'static str = "client";
 
+    type Provider = C::Provider;
+
+    fn provider(&self) -> C::Provider {
+        self.config.client_config().provider
+    }
+
     fn handle<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         typ: HandshakeType,
         msg: &[u8],
         body: &[u8],
@@ -615,9 +631,19 @@ impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
             (State::ExpectServerHello { offer }, HandshakeType::ServerHello) => {
                 let next = self.server_hello(ctx, body, offer)?;
                 self.common.transcript.update(msg);
-                if let State::ExpectNewSessionTicket { keys } | State::Finishing(Finishing { keys, .. }) = &next {
-                    // Resumed: the keys are known now.
-                    self.common.install_keys(ctx, keys.suite, true)?;
+                let config = self.config.client_config();
+                let may_sign = !config.client_certs.is_empty() || config.client_cert_resolver.is_some();
+                match &next {
+                    State::ExpectNewSessionTicket { keys } | State::Finishing(Finishing { keys, .. }) => {
+                        // Resumed: the keys are known now, and no
+                        // CertificateVerify needs another hash.
+                        self.common.transcript.keep_only(keys.suite.hash);
+                        self.common.install_keys(ctx, keys.suite, true)?;
+                    }
+                    // A full handshake with nothing to sign a
+                    // CertificateVerify with: the suite's hash is all we need.
+                    State::ExpectCertificate { full } if !may_sign => self.common.transcript.keep_only(full.suite.hash),
+                    _ => {}
                 }
                 return self.go(next, Progress::Continue);
             }
@@ -671,10 +697,10 @@ impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
                 (State::Finishing(Finishing::new(keys)), Progress::Continue)
             }
             (State::Finishing(Finishing { keys, ccs_received: true }), HandshakeType::Finished) => {
-                self.common.check_finished(msg, body, keys.suite.hash, false)?;
+                self.common.check_finished(&ctx.provider, msg, body, keys.suite.hash, false)?;
                 if keys.group.is_none() {
                     // Resumed: our ChangeCipherSpec and Finished close it.
-                    ctx.out.change_cipher_spec()?;
+                    ctx.out.change_cipher_spec(&ctx.provider)?;
                     self.common.send_finished(ctx, keys.suite.hash, true)?;
                 }
                 let info = self.common.info(keys.suite, keys.group);
@@ -687,7 +713,7 @@ impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
         self.go(next, progress)
     }
 
-    fn common(&self) -> &Common {
+    fn common(&self) -> &Common<C::Provider> {
         &self.common
     }
 

@@ -23,7 +23,10 @@ pub(super) struct Choice<'c> {
 /// credential (default first) whose certificate matches the client's
 /// server_name and that the client can verify; failing a name match, the
 /// first the client can verify.
-pub(super) fn choose<'c>(config: &ServerConfig<'c>, ch: &ClientHello<'_>) -> Result<Choice<'c>, Error> {
+pub(super) fn choose<'c, P: crate::crypto::Provider>(
+    config: &ServerConfig<'c, P>,
+    ch: &ClientHello<'_>,
+) -> Result<Choice<'c>, Error> {
     let sni = ch.server_name.and_then(|n| core::str::from_utf8(n).ok());
     let named = config
         .credentials()
@@ -34,7 +37,11 @@ pub(super) fn choose<'c>(config: &ServerConfig<'c>, ch: &ClientHello<'_>) -> Res
         .ok_or_else(|| config.no_common_parameters(ch))
 }
 
-fn choose_for<'c>(config: &ServerConfig<'c>, ch: &ClientHello<'_>, cred: CertifiedKey<'c>) -> Option<Choice<'c>> {
+fn choose_for<'c, P: crate::crypto::Provider>(
+    config: &ServerConfig<'c, P>,
+    ch: &ClientHello<'_>,
+    cred: CertifiedKey<'c>,
+) -> Option<Choice<'c>> {
     let kind = cred.key.kind();
     // RFC 8422 §5.1.1: in TLS 1.2 supported_groups also names the curves
     // the client can verify ECDSA signatures on.
@@ -68,7 +75,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     pub(super) fn find_session(
         &self,
         ch: &ClientHello<'_>,
-        ctx: &Ctx<'_, impl Sized>,
+        ctx: &Ctx<'_, impl Sized, C::Provider>,
         answer: Option<Option<Session>>,
     ) -> Result<Option<(Session, bool)>, SessionId> {
         if ch.session_id.is_empty() {
@@ -133,7 +140,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         &self,
         s: &Session,
         ch: &ClientHello<'_>,
-        ctx: &Ctx<'_, impl Sized>,
+        ctx: &Ctx<'_, impl Sized, C::Provider>,
     ) -> Option<&'static SuiteInfo> {
         let suite = suites::lookup(s.suite())
             .filter(|i| self.config.server_config().credentials().any(|c| c.key.kind() == i.auth))

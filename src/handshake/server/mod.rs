@@ -9,7 +9,7 @@ use crate::codec::{
     NamedGroup, NewSessionTicket, ServerHelloRepr, ServerKeyExchange, SignatureScheme, TLS12,
 };
 use crate::config::{ClientAuth, ServerConfigRef};
-use crate::crypto::{self, EphemeralSecret, PublicKey};
+use crate::crypto::{self, KeyShare as _, Provider, PublicKey};
 use crate::error::Error;
 use crate::event::Event;
 use crate::session::{SESSION_ID_LEN, ServerSessions, Session, SessionId};
@@ -33,7 +33,7 @@ pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] = crate::config:
 
 /// Where the server handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the client's messages in order).
-enum State {
+enum State<K> {
     ExpectClientHello,
     /// Events mode: the application is asked to look this session ID up;
     /// the ClientHello stays buffered until it answers.
@@ -47,11 +47,11 @@ enum State {
     },
     /// Our first flight asked for a certificate.
     ExpectClientCertificate {
-        full: Full,
+        full: Full<K>,
     },
     /// With the client's certificate key, if it sent one.
     ExpectClientKeyExchange {
-        full: Full,
+        full: Full<K>,
         client_key: Option<PublicKey>,
     },
     /// The client sent a certificate: it proves it holds the key.
@@ -73,8 +73,8 @@ enum State {
 }
 
 /// A full handshake before the client's key share: our ECDHE secret.
-struct Full {
-    secret: EphemeralSecret,
+struct Full<K> {
+    secret: K,
     keys: Keyed,
 }
 
@@ -108,8 +108,8 @@ const MAX_SNI: usize = 253;
 /// The server side of a connection: the handshake state and what it keeps
 /// across renegotiations. `C` is how the config is held (`&ServerConfig`,
 /// `Arc<ServerConfig>`, ...).
-pub struct ServerHandshake<C> {
-    pub(crate) common: Common,
+pub struct ServerHandshake<C: ServerConfigRef> {
+    pub(crate) common: Common<C::Provider>,
     config: C,
     /// What the client's renegotiations used of the limits.
     budget: RenegotiationBudget,
@@ -118,7 +118,7 @@ pub struct ServerHandshake<C> {
     next_client_auth: Option<ClientAuth>,
     /// The server_name the client sent, if it was a host name.
     sni: heapless::String<MAX_SNI>,
-    state: State,
+    state: State<<C::Provider as Provider>::KeyShare>,
     /// The context sessions of this handshake are bound to (see
     /// [`Session`]'s docs): made when the ClientHello is handled.
     context: [u8; 32],
@@ -136,7 +136,7 @@ pub struct ServerHandshake<C> {
 impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     pub(crate) fn new(config: C, now: Instant) -> Self {
         ServerHandshake {
-            common: Common::new(),
+            common: Common::new(&config.server_config().provider),
             budget: RenegotiationBudget::new(now),
             next_client_auth: None,
             sni: heapless::String::new(),
@@ -153,7 +153,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     /// A handshake renegotiating after `old` (RFC 5746).
     fn renegotiation_of(old: &Self) -> Self {
         let mut h = ServerHandshake::new(old.config.clone(), Instant::default());
-        h.common = Common::renegotiation_of(&old.common);
+        h.common = Common::renegotiation_of(&old.provider(), &old.common);
         h.alpn = old.alpn;
         h.budget = old.budget;
         h.sni = old.sni.clone();
@@ -219,7 +219,11 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     /// The end of a full handshake, after the client's Finished: the
     /// session, a ticket for it, our ChangeCipherSpec and Finished, and the
     /// session in the store.
-    fn finish_full<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, keys: &Keyed) -> Result<Kept, Error> {
+    fn finish_full<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R, C::Provider>,
+        keys: &Keyed,
+    ) -> Result<Kept, Error> {
         let session = Session::new(
             &keys.session_id,
             &self.common.master_secret,
@@ -233,7 +237,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         if keys.ticket {
             self.send_ticket(ctx, &session)?;
         }
-        ctx.out.change_cipher_spec()?;
+        ctx.out.change_cipher_spec(&ctx.provider)?;
         self.common.send_finished(ctx, keys.suite.hash, false)?;
         let mut in_store = false;
         if let ServerSessions::Store(store) = self.config.server_config().sessions {
@@ -247,7 +251,11 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
 
     /// A NewSessionTicket for `session`, sealed with the config's ticket
     /// keys (the handshake decided to issue one only if it has some).
-    fn send_ticket<R: rand_core::CryptoRng>(&mut self, ctx: &mut Ctx<'_, R>, session: &Session) -> Result<(), Error> {
+    fn send_ticket<R: rand_core::CryptoRng>(
+        &mut self,
+        ctx: &mut Ctx<'_, R, C::Provider>,
+        session: &Session,
+    ) -> Result<(), Error> {
         let config = self.config.server_config();
         let keys = config.tickets().ok_or(Error::Internal.because("a ticket to issue without ticket keys"))?;
         let ticket = keys.seal(session, ctx.rng)?;
@@ -258,11 +266,11 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
 
     fn client_hello<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         msg: &[u8],
         body: &[u8],
         answer: Option<Option<Session>>,
-    ) -> Result<(State, Progress), Error> {
+    ) -> Result<(State<<C::Provider as Provider>::KeyShare>, Progress), Error> {
         let ch = ClientHello::parse(body)?;
         // A clone of the holder (a reference, or an `Arc`: one count per
         // ClientHello), so the view may outlive `&mut self` calls.
@@ -365,6 +373,9 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
 
         let choice = match (resume, choice) {
             (Some((session, in_store, suite)), _) => {
+                // No CertificateVerify in an abbreviated handshake: only the
+                // suite's hash is needed from here on.
+                self.common.transcript.keep_only(suite.hash);
                 self.common.master_secret = Zeroizing::new(*session.master_secret());
                 self.common.log_master_secret(config.key_log);
                 self.common.peer_cert_sha256 = session.peer_cert_sha256();
@@ -375,7 +386,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
                     self.send_ticket(ctx, &session)?;
                 }
                 self.common.install_keys(ctx, suite, false)?;
-                ctx.out.change_cipher_spec()?;
+                ctx.out.change_cipher_spec(&ctx.provider)?;
                 self.common.send_finished(ctx, suite.hash, false)?;
                 let resumed = Some(Kept { session, made_here: false, in_store });
                 let keys = Keyed { suite, group: None, session_id, ticket: false, resumed };
@@ -384,6 +395,10 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
             (None, Some(choice)) => choice,
             (None, None) => return Err(config.no_common_parameters(&ch)),
         };
+        // Only a CertificateVerify could need the other hash.
+        if self.client_auth == ClientAuth::None {
+            self.common.transcript.keep_only(choice.suite.hash);
+        }
         // A session ID only for a session that may be resumed.
         let mut session_id = SessionId::new();
         if !matches!(config.sessions, ServerSessions::None) && self.resumable(&ch) {
@@ -399,7 +414,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
             |m| transcript.update(m),
         )?;
 
-        let (secret, share) = EphemeralSecret::generate(choice.group, ctx.rng)?;
+        let (secret, share) = ctx.provider.key_share(choice.group, ctx.rng)?;
         let (cr, sr) = (&self.common.client_random, &self.common.server_random);
         let key = choice.cred.key;
         let rng = &mut *ctx.rng;
@@ -456,7 +471,11 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     }
 
     /// The client's Certificate (RFC 5246 §7.4.6).
-    fn client_certificate(&mut self, ctx: &Ctx<'_, impl Sized>, body: &[u8]) -> Result<Option<PublicKey>, Error> {
+    fn client_certificate(
+        &mut self,
+        ctx: &Ctx<'_, impl Sized, C::Provider>,
+        body: &[u8],
+    ) -> Result<Option<PublicKey>, Error> {
         let msg = CertificateMsg::parse(body)?;
         if msg.is_empty() {
             // "request" lets an anonymous client go on; "require" refuses it.
@@ -494,7 +513,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
 
     /// The client's CertificateVerify: a signature over the handshake so far
     /// (RFC 5246 §7.4.8) with a scheme we offered.
-    fn certificate_verify(&mut self, body: &[u8], key: &PublicKey) -> Result<(), Error> {
+    fn certificate_verify(&mut self, provider: &C::Provider, body: &[u8], key: &PublicKey) -> Result<(), Error> {
         let cv = DigitallySigned::parse(body)?;
         if !CERTIFICATE_VERIFY_SCHEMES.contains(&cv.scheme) {
             return Err(
@@ -503,13 +522,13 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         }
         let hash = crypto::scheme_transcript_hash(cv.scheme)
             .ok_or(Error::IllegalParameter.because("client signed CertificateVerify with a scheme we did not offer"))?;
-        let digest = self.common.transcript.current(hash);
-        key.verify_prehashed(cv.scheme, digest.as_ref(), cv.signature)
+        let digest = self.common.transcript.current(hash)?;
+        provider.verify_prehashed(key, cv.scheme, digest.as_ref(), cv.signature)
     }
 
     fn send_server_hello<R>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         suite: &SuiteInfo,
         session_id: &[u8],
         ticket: bool,
@@ -546,9 +565,15 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
 impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
     const ROLE: &'static str = "server";
 
+    type Provider = C::Provider;
+
+    fn provider(&self) -> C::Provider {
+        self.config.server_config().provider
+    }
+
     fn handle<R: rand_core::CryptoRng>(
         &mut self,
-        ctx: &mut Ctx<'_, R>,
+        ctx: &mut Ctx<'_, R, C::Provider>,
         typ: HandshakeType,
         msg: &[u8],
         body: &[u8],
@@ -577,7 +602,7 @@ impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
                 // The session hash for extended master secret ends with the
                 // ClientKeyExchange (RFC 7627 §3).
                 self.common.transcript.update(msg);
-                self.common.derive_master_secret(keys.suite.hash, premaster.as_ref());
+                self.common.derive_master_secret(&ctx.provider, keys.suite.hash, premaster.as_ref())?;
                 self.common.log_master_secret(self.config.server_config().key_log);
                 self.common.install_keys(ctx, keys.suite, false)?;
                 match client_key {
@@ -586,12 +611,12 @@ impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
                 }
             }
             (State::ExpectCertificateVerify { keys, client_key }, HandshakeType::CertificateVerify) => {
-                self.certificate_verify(body, &client_key)?;
+                self.certificate_verify(&ctx.provider, body, &client_key)?;
                 self.common.transcript.update(msg);
                 (State::Finishing(Finishing::new(keys)), Progress::Continue)
             }
             (State::Finishing(Finishing { keys, ccs_received: true }), HandshakeType::Finished) => {
-                self.common.check_finished(msg, body, keys.suite.hash, true)?;
+                self.common.check_finished(&ctx.provider, msg, body, keys.suite.hash, true)?;
                 let info = self.common.info(keys.suite, keys.group);
                 let kept = match keys.resumed {
                     Some(kept) => Some(kept),
@@ -605,7 +630,7 @@ impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
         Ok(progress)
     }
 
-    fn common(&self) -> &Common {
+    fn common(&self) -> &Common<C::Provider> {
         &self.common
     }
 

@@ -1,5 +1,7 @@
 use super::*;
-use crate::crypto::AeadAlg;
+use crate::crypto::{AeadAlg, RustCrypto, RustCryptoAead};
+
+type RecordLayer = super::RecordLayer<RustCryptoAead>;
 
 fn pair(alg: AeadAlg) -> (RecordLayer, RecordLayer) {
     let key = [7u8; 32];
@@ -9,8 +11,8 @@ fn pair(alg: AeadAlg) -> (RecordLayer, RecordLayer) {
     let mut b = RecordLayer::new();
     a.set_pending(k.clone(), k.clone());
     b.set_pending(k.clone(), k);
-    a.activate_write().unwrap();
-    b.activate_read().unwrap();
+    a.activate_write(&RustCrypto).unwrap();
+    b.activate_read(&RustCrypto).unwrap();
     (a, b)
 }
 
@@ -140,7 +142,7 @@ fn writer_fragments_large_messages() {
 #[test]
 fn ccs_switches_keys_and_sequence_never_wraps() {
     let mut a = RecordLayer::new();
-    assert_eq!(a.activate_read(), Err(Error::UnexpectedMessage));
+    assert_eq!(a.activate_read(&RustCrypto), Err(Error::UnexpectedMessage));
     let mut seq = u64::MAX - 1;
     assert_eq!(next_seq(&mut seq), Ok(u64::MAX - 1));
     assert_eq!(next_seq(&mut seq), Err(Error::Internal));
