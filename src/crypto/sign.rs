@@ -595,6 +595,24 @@ pub trait SignatureKey: Send + Sync {
         rng: &mut dyn rand_core::CryptoRng,
         out: &mut [u8],
     ) -> Result<usize, Error>;
+
+    /// Signs `message` (the signed parameters of a ServerKeyExchange) with
+    /// `scheme`. The default hashes it with the scheme's hash and calls
+    /// [`sign_digest`](Self::sign_digest); a key whose library signs whole
+    /// messages only (ring's) signs here, and keeps `sign_digest` for the
+    /// CertificateVerify of client authentication, which signs the running
+    /// transcript hash.
+    fn sign_message(
+        &self,
+        scheme: SignatureScheme,
+        message: &[u8],
+        rng: &mut dyn rand_core::CryptoRng,
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        let (_, hash) = scheme_parts(scheme).ok_or(CANNOT_SIGN)?;
+        let digest = hash.digest(&[message]);
+        self.sign_digest(scheme, digest.as_ref(), rng, out)
+    }
 }
 
 impl SignatureKey for SigningKey {
@@ -631,9 +649,7 @@ pub fn sign_message(
     rng: &mut dyn rand_core::CryptoRng,
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    let (_, hash) = scheme_parts(scheme).ok_or(CANNOT_SIGN)?;
-    let digest = hash.digest(&[message]);
-    key.sign_digest(scheme, digest.as_ref(), rng, out)
+    key.sign_message(scheme, message, rng, out)
 }
 
 #[cfg(test)]
