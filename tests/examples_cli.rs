@@ -1,4 +1,4 @@
-//! Runs the example programs (`examples/{demo,client,server}.rs`) as a user
+//! Runs the example programs (`examples/{demo,counting_provider,client,server}.rs`) as a user
 //! would, against OpenSSL and GnuTLS, on 127.0.0.1.
 //!
 //! The binaries are the ones `cargo test` builds next to the test binaries
@@ -95,6 +95,17 @@ fn demo_runs() {
         assert!(stdout.contains(needle), "{needle:?} not in demo output:\n{stdout}");
     }
     assert!(stdout.lines().count() <= 25, "demo output grew:\n{stdout}");
+}
+
+/// The provider template counts the client's calls and checks the counts
+/// the protocol fixes (one key share, one agreement, two AEAD keys, ...):
+/// a provider the engine bypassed, or called twice, fails it.
+#[test]
+fn counting_provider_example_counts_every_call() {
+    let out = Command::new(example("counting_provider")).output().expect("run counting_provider");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("records sealed        3") && stdout.ends_with("ok\n"), "{stdout}");
 }
 
 #[test]

@@ -34,12 +34,12 @@ mod credentials;
 /// The provider of [`ClientConfig::new`] and [`ServerConfig::new`]:
 /// [`RustCrypto`](crate::crypto::RustCrypto). (The crate's own CI builds
 /// with `--cfg sansio_tls_ring_default` and the `ring` feature to run the
-/// whole test suite on [`Ring`](crate::crypto::Ring) instead; nothing else
+/// whole test suite on `crypto::Ring` instead; nothing else
 /// should set it.)
 #[cfg(not(all(feature = "ring", sansio_tls_ring_default)))]
 pub type DefaultProvider = crate::crypto::RustCrypto;
 /// The provider of [`ClientConfig::new`] and [`ServerConfig::new`]: this
-/// build has `--cfg sansio_tls_ring_default`, so [`Ring`](crate::crypto::Ring).
+/// build has `--cfg sansio_tls_ring_default`, so `crypto::Ring`.
 #[cfg(all(feature = "ring", sansio_tls_ring_default))]
 pub type DefaultProvider = crate::crypto::Ring;
 

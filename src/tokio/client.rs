@@ -6,11 +6,13 @@ extern crate std;
 use super::SharedClientConfig;
 use super::sealed::FollowUp;
 use super::{Buffers, ClientConnection, Handshake, Rng, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
-use crate::config::ClientConfigRef;
+use crate::config::{ClientConfigRef, DefaultProvider};
 use crate::conn::Connection;
+use crate::crypto::Provider;
 use crate::handshake::client::ClientHandshake;
 use crate::{ClientConfig, ClientParams, Error, ErrorKind, Event, Instant};
 use ::tokio::io::{AsyncRead, AsyncWrite};
+use core::marker::PhantomData;
 use std::io;
 use std::sync::Arc;
 use std::vec::Vec;
@@ -38,22 +40,32 @@ pub const DEFAULT_CLIENT_RECEIVE_BUFFER: usize = crate::record::MAX_RECORD + 16 
 /// tls.read_to_end(&mut page).await?;
 /// # Ok(()) }
 /// ```
-#[derive(Clone)]
-pub struct TlsConnector {
-    config: SharedClientConfig,
+///
+/// A config on another provider makes a connector of that provider:
+/// `TlsConnector::<Ring>::from(Arc::new(config.with_provider(Ring)))`.
+pub struct TlsConnector<P: Provider = DefaultProvider> {
+    config: SharedClientConfig<P>,
     buffers: Buffers,
     renegotiate_on_request: bool,
 }
 
-impl<T: ClientConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync + 'static> From<Arc<T>>
-    for TlsConnector
-{
+impl<P: Provider> Clone for TlsConnector<P> {
+    fn clone(&self) -> Self {
+        TlsConnector {
+            config: Arc::clone(&self.config),
+            buffers: self.buffers,
+            renegotiate_on_request: self.renegotiate_on_request,
+        }
+    }
+}
+
+impl<P: Provider, T: ClientConfigRef<Provider = P> + Send + Sync + 'static> From<Arc<T>> for TlsConnector<P> {
     /// A connector with the default buffers: [`DEFAULT_CLIENT_RECEIVE_BUFFER`]
     /// to receive, and to transmit one record or the largest flight the
     /// config can send (its client certificate chains), whichever is
     /// larger.
     fn from(config: Arc<T>) -> Self {
-        let config: SharedClientConfig = config;
+        let config: SharedClientConfig<P> = config;
         let view = config.client_config();
         let chain = view.client_certs.iter().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
         TlsConnector {
@@ -64,7 +76,7 @@ impl<T: ClientConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync
     }
 }
 
-impl TlsConnector {
+impl<P: Provider> TlsConnector<P> {
     /// The buffer sizes of the connections made from now on, in bytes (at
     /// least [`MIN_BUFFER`](crate::conn::MIN_BUFFER) each; see
     /// [`Connection`] for what must fit).
@@ -83,7 +95,7 @@ impl TlsConnector {
     }
 
     /// The config.
-    pub fn config(&self) -> ClientConfig<'_> {
+    pub fn config(&self) -> ClientConfig<'_, P> {
         self.config.client_config()
     }
 
@@ -92,16 +104,16 @@ impl TlsConnector {
     /// future gives the stream once the handshake finished. The config's
     /// session cache keys sessions by this name and port 0
     /// ([`connect_with`](Self::connect_with) gives the port).
-    pub fn connect<T: AsyncRead + AsyncWrite + Unpin>(&self, server_name: &str, io: T) -> Connect<T> {
+    pub fn connect<T: AsyncRead + AsyncWrite + Unpin>(&self, server_name: &str, io: T) -> Connect<T, P> {
         self.connect_with(ClientParams::new(server_name), io)
     }
 
     /// Like [`connect`](Self::connect), with [`ClientParams`]: the port
     /// (part of the session cache key) or a session to resume.
-    pub fn connect_with<T: AsyncRead + AsyncWrite + Unpin>(&self, params: ClientParams<'_>, io: T) -> Connect<T> {
+    pub fn connect_with<T: AsyncRead + AsyncWrite + Unpin>(&self, params: ClientParams<'_>, io: T) -> Connect<T, P> {
         let (rx, tx) = self.buffers.allocate();
         let config = Arc::clone(&self.config);
-        let role = Client { renegotiate_on_request: self.renegotiate_on_request };
+        let role = Client { renegotiate_on_request: self.renegotiate_on_request, provider: PhantomData };
         Handshake::start(ClientConnection::with_params(config, params, rx, tx, os_rng(), Instant::now()), io, role)
     }
 }
@@ -126,7 +138,7 @@ impl TlsConnector {
 ///     Err(last)
 /// }
 /// ```
-pub type Connect<T> = Handshake<Client, T>;
+pub type Connect<T, P = DefaultProvider> = Handshake<Client<P>, T>;
 
 /// The client role of a [`TlsStream`](super::TlsStream): what its
 /// [`TlsConnector`] configured.
@@ -139,15 +151,21 @@ pub type Connect<T> = Handshake<Client, T>;
 ///     tls
 /// }
 /// ```
-#[derive(Debug, Clone)]
-pub struct Client {
+pub struct Client<P: Provider = DefaultProvider> {
     renegotiate_on_request: bool,
+    provider: PhantomData<fn() -> P>,
 }
 
-impl super::Role for Client {}
+impl<P: Provider> core::fmt::Debug for Client<P> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Client").field("renegotiate_on_request", &self.renegotiate_on_request).finish()
+    }
+}
 
-impl sealed::Role for Client {
-    type Side = ClientHandshake<SharedClientConfig>;
+impl<P: Provider> super::Role for Client<P> {}
+
+impl<P: Provider> sealed::Role for Client<P> {
+    type Side = ClientHandshake<SharedClientConfig<P>>;
 
     fn event(&mut self, event: &Event<'_>) -> Option<FollowUp> {
         match event {
@@ -191,9 +209,9 @@ impl sealed::Role for Client {
 ///     tls.flush().await
 /// }
 /// ```
-pub type TlsStream<T> = super::TlsStream<Client, T>;
+pub type TlsStream<T, P = DefaultProvider> = super::TlsStream<Client<P>, T>;
 
-impl<T: AsyncRead + AsyncWrite + Unpin> TlsStream<T> {
+impl<T: AsyncRead + AsyncWrite + Unpin, P: Provider> TlsStream<T, P> {
     /// Starts a renegotiation (RFC 5746 secure renegotiation only): the
     /// ClientHello goes out with the next write, flush or read, and the
     /// new handshake runs while reading. `InvalidInput` if the server lacks

@@ -98,6 +98,7 @@ mod stream;
 
 pub use stream::{Handshake, TlsStream};
 
+use crate::config::DefaultProvider;
 use crate::conn::Connection;
 use crate::{Error, Event, Instant};
 use std::vec::Vec;
@@ -127,21 +128,25 @@ pub type Rng = rand_core::UnwrapErr<getrandom::SysRng>;
 /// }
 /// ```
 #[cfg(feature = "client")]
-pub type ClientConnection = crate::ClientConnection<'static, Rng, Vec<u8>, SharedClientConfig>;
+pub type ClientConnection<P = DefaultProvider> = crate::ClientConnection<'static, Rng, Vec<u8>, SharedClientConfig<P>>;
 
 /// How a [`TlsConnector`] and its connections hold the config: any
 /// [`ClientConfigRef`](crate::config::ClientConfigRef) in an `Arc`, an
-/// `Arc<ClientConfig<'static>>` or an `Arc<OwnedClientConfig>`.
+/// `Arc<ClientConfig<'static>>` or an `Arc<OwnedClientConfig>`, on the
+/// provider `P` ([`DefaultProvider`] unless the config was given another
+/// with `with_provider`).
 #[cfg(feature = "client")]
-pub type SharedClientConfig =
-    std::sync::Arc<dyn crate::config::ClientConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync>;
+pub type SharedClientConfig<P = DefaultProvider> =
+    std::sync::Arc<dyn crate::config::ClientConfigRef<Provider = P> + Send + Sync>;
 
 /// How a [`TlsAcceptor`] and its connections hold the config: any
 /// [`ServerConfigRef`](crate::config::ServerConfigRef) in an `Arc`, an
-/// `Arc<ServerConfig<'static>>` or an `Arc<OwnedServerConfig>`.
+/// `Arc<ServerConfig<'static>>` or an `Arc<OwnedServerConfig>`, on the
+/// provider `P` ([`DefaultProvider`] unless the config was given another
+/// with `with_provider`).
 #[cfg(feature = "server")]
-pub type SharedServerConfig =
-    std::sync::Arc<dyn crate::config::ServerConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync>;
+pub type SharedServerConfig<P = DefaultProvider> =
+    std::sync::Arc<dyn crate::config::ServerConfigRef<Provider = P> + Send + Sync>;
 
 /// The server connection inside a [`server::TlsStream`].
 ///
@@ -155,7 +160,7 @@ pub type SharedServerConfig =
 /// }
 /// ```
 #[cfg(feature = "server")]
-pub type ServerConnection = crate::ServerConnection<'static, Rng, Vec<u8>, SharedServerConfig>;
+pub type ServerConnection<P = DefaultProvider> = crate::ServerConnection<'static, Rng, Vec<u8>, SharedServerConfig<P>>;
 
 #[cfg(feature = "client")]
 pub use client::{Connect, TlsConnector};

@@ -6,12 +6,14 @@ extern crate std;
 use super::SharedServerConfig;
 use super::sealed::FollowUp;
 use super::{Buffers, Handshake, Rng, ServerConnection, chain_bytes, io_error, os_rng, sealed, transmit_buffer};
-use crate::config::ServerConfigRef;
+use crate::config::{DefaultProvider, ServerConfigRef};
 use crate::conn::{Connection, RECOMMENDED_RECEIVE_BUFFER};
+use crate::crypto::Provider;
 use crate::handshake::server::ServerHandshake;
 use crate::session::Session;
 use crate::{Error, Event, Instant, ServerConfig};
 use ::tokio::io::{AsyncRead, AsyncWrite};
+use core::marker::PhantomData;
 use std::io;
 use std::sync::Arc;
 use std::time::Duration;
@@ -55,24 +57,25 @@ type Store = Arc<dyn Fn(&Session) + Send + Sync>;
 /// assert!(matches!(acceptor.config().sessions, ServerSessions::Events));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A config on another provider makes an acceptor of that provider:
+/// `TlsAcceptor::<Ring>::from(Arc::new(config.with_provider(Ring)))`.
 #[derive(Clone)]
-pub struct TlsAcceptor {
-    config: SharedServerConfig,
+pub struct TlsAcceptor<P: Provider = DefaultProvider> {
+    config: SharedServerConfig<P>,
     buffers: Buffers,
     lookup: Option<Lookup>,
     store: Option<Store>,
 }
 
-impl<T: ServerConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync + 'static> From<Arc<T>>
-    for TlsAcceptor
-{
+impl<P: Provider, T: ServerConfigRef<Provider = P> + Send + Sync + 'static> From<Arc<T>> for TlsAcceptor<P> {
     /// An acceptor with the default buffers:
     /// [`RECOMMENDED_RECEIVE_BUFFER`] to receive (any client, 64 KiB
     /// ClientHellos), and to transmit one record or the server's first
     /// flight (its largest certificate chain and the CA names of a
     /// CertificateRequest), whichever is larger.
     fn from(config: Arc<T>) -> Self {
-        let config: SharedServerConfig = config;
+        let config: SharedServerConfig<P> = config;
         let view = config.server_config();
         let chain = view.credentials().map(|c| chain_bytes(c.chain)).max().unwrap_or(0);
         let cas: usize = view.client_auth_cas.iter().map(|dn| dn.len() + 2).sum();
@@ -85,7 +88,7 @@ impl<T: ServerConfigRef<Provider = crate::config::DefaultProvider> + Send + Sync
     }
 }
 
-impl TlsAcceptor {
+impl<P: Provider> TlsAcceptor<P> {
     /// The buffer sizes of the connections accepted from now on, in bytes
     /// (at least [`MIN_BUFFER`](crate::conn::MIN_BUFFER) each; see
     /// [`Connection`] for what must fit).
@@ -112,16 +115,16 @@ impl TlsAcceptor {
     }
 
     /// The config.
-    pub fn config(&self) -> ServerConfig<'_> {
+    pub fn config(&self) -> ServerConfig<'_, P> {
         self.config.server_config()
     }
 
     /// Accepts a TLS connection over `io`; the future gives the stream once
     /// the handshake finished.
-    pub fn accept<T: AsyncRead + AsyncWrite + Unpin>(&self, io: T) -> Accept<T> {
+    pub fn accept<T: AsyncRead + AsyncWrite + Unpin>(&self, io: T) -> Accept<T, P> {
         let (rx, tx) = self.buffers.allocate();
         let config = Arc::clone(&self.config);
-        let role = Server { lookup: self.lookup.clone(), store: self.store.clone() };
+        let role = Server { lookup: self.lookup.clone(), store: self.store.clone(), provider: PhantomData };
         Handshake::start(ServerConnection::new(config, rx, tx, os_rng(), Instant::now()), io, role)
     }
 }
@@ -143,7 +146,7 @@ impl TlsAcceptor {
 ///     });
 /// }
 /// ```
-pub type Accept<T> = Handshake<Server, T>;
+pub type Accept<T, P = DefaultProvider> = Handshake<Server<P>, T>;
 
 /// The server role of a [`TlsStream`](super::TlsStream): what its
 /// [`TlsAcceptor`] configured.
@@ -156,13 +159,19 @@ pub type Accept<T> = Handshake<Server, T>;
 ///     tls
 /// }
 /// ```
-#[derive(Clone)]
-pub struct Server {
+pub struct Server<P: Provider = DefaultProvider> {
     lookup: Option<Lookup>,
     store: Option<Store>,
+    provider: PhantomData<fn() -> P>,
 }
 
-impl core::fmt::Debug for Server {
+impl<P: Provider> Clone for Server<P> {
+    fn clone(&self) -> Self {
+        Server { lookup: self.lookup.clone(), store: self.store.clone(), provider: PhantomData }
+    }
+}
+
+impl<P: Provider> core::fmt::Debug for Server<P> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Server")
             .field("session_lookup", &self.lookup.is_some())
@@ -171,10 +180,10 @@ impl core::fmt::Debug for Server {
     }
 }
 
-impl super::Role for Server {}
+impl<P: Provider> super::Role for Server<P> {}
 
-impl sealed::Role for Server {
-    type Side = ServerHandshake<SharedServerConfig>;
+impl<P: Provider> sealed::Role for Server<P> {
+    type Side = ServerHandshake<SharedServerConfig<P>>;
 
     fn event(&mut self, event: &Event<'_>) -> Option<FollowUp> {
         match event {
@@ -217,9 +226,9 @@ impl sealed::Role for Server {
 ///     tls.write_all(format!("hello, {name}\n").as_bytes()).await
 /// }
 /// ```
-pub type TlsStream<T> = super::TlsStream<Server, T>;
+pub type TlsStream<T, P = DefaultProvider> = super::TlsStream<Server<P>, T>;
 
-impl<T: AsyncRead + AsyncWrite + Unpin> TlsStream<T> {
+impl<T: AsyncRead + AsyncWrite + Unpin, P: Provider> TlsStream<T, P> {
     /// The server_name (SNI) the client asked for, if it sent one.
     pub fn server_name(&self) -> Option<&str> {
         self.connection().server_name()

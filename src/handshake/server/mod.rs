@@ -72,6 +72,9 @@ enum State<K> {
     },
 }
 
+/// The state of a server handshake whose config is held by `C`.
+type StateOf<C> = State<<<C as ServerConfigRef>::Provider as Provider>::KeyShare>;
+
 /// A full handshake before the client's key share: our ECDHE secret.
 struct Full<K> {
     secret: K,
@@ -118,7 +121,7 @@ pub struct ServerHandshake<C: ServerConfigRef> {
     next_client_auth: Option<ClientAuth>,
     /// The server_name the client sent, if it was a host name.
     sni: heapless::String<MAX_SNI>,
-    state: State<<C::Provider as Provider>::KeyShare>,
+    state: StateOf<C>,
     /// The context sessions of this handshake are bound to (see
     /// [`Session`]'s docs): made when the ClientHello is handled.
     context: [u8; 32],
@@ -270,7 +273,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         msg: &[u8],
         body: &[u8],
         answer: Option<Option<Session>>,
-    ) -> Result<(State<<C::Provider as Provider>::KeyShare>, Progress), Error> {
+    ) -> Result<(StateOf<C>, Progress), Error> {
         let ch = ClientHello::parse(body)?;
         // A clone of the holder (a reference, or an `Arc`: one count per
         // ClientHello), so the view may outlive `&mut self` calls.
