@@ -220,7 +220,11 @@ impl DigestAlg {
 /// one no message will need. Without the feature only SHA-256 runs.
 #[derive(Clone)]
 pub struct Transcript<H> {
+    // Without `aes256` SHA-256 is the only hash and is never dropped.
+    #[cfg(feature = "aes256")]
     sha256: Option<H>,
+    #[cfg(not(feature = "aes256"))]
+    sha256: H,
     #[cfg(feature = "aes256")]
     sha384: Option<H>,
 }
@@ -229,7 +233,10 @@ impl<H: HashState> Transcript<H> {
     /// An empty transcript on `provider`'s hashes.
     pub fn new<P: Provider<Hash = H>>(provider: &P) -> Self {
         Transcript {
+            #[cfg(feature = "aes256")]
             sha256: Some(provider.hash(DigestAlg::Sha256)),
+            #[cfg(not(feature = "aes256"))]
+            sha256: provider.hash(DigestAlg::Sha256),
             #[cfg(feature = "aes256")]
             sha384: Some(provider.hash(DigestAlg::Sha384)),
         }
@@ -237,11 +244,10 @@ impl<H: HashState> Transcript<H> {
 
     /// Appends handshake message bytes.
     pub fn update(&mut self, data: &[u8]) {
-        if let Some(h) = &mut self.sha256 {
-            h.update(data);
-        }
+        #[cfg(not(feature = "aes256"))]
+        self.sha256.update(data);
         #[cfg(feature = "aes256")]
-        if let Some(h) = &mut self.sha384 {
+        for h in [&mut self.sha256, &mut self.sha384].into_iter().flatten() {
             h.update(data);
         }
     }
@@ -265,11 +271,18 @@ impl<H: HashState> Transcript<H> {
     /// The hash of everything fed so far; the transcript keeps running.
     /// `Err(Error::Internal)` if [`keep_only`](Self::keep_only) dropped it.
     pub fn current(&self, alg: HashAlg) -> Result<HashOutput, Error> {
+        #[cfg(not(feature = "aes256"))]
+        {
+            let HashAlg::Sha256 = alg;
+            Ok(self.sha256.clone().finish())
+        }
+        #[cfg(feature = "aes256")]
         let h = match alg {
             HashAlg::Sha256 => &self.sha256,
             #[cfg(feature = "aes256")]
             HashAlg::Sha384 => &self.sha384,
         };
+        #[cfg(feature = "aes256")]
         h.clone().map(HashState::finish).ok_or(Error::Internal.because("transcript hash no longer kept"))
     }
 }
