@@ -47,15 +47,29 @@ fn client_hello(ri: Option<&[u8]>, scsv: bool) -> std::vec::Vec<u8> {
 }
 
 fn server_handle(prev: Option<Previous>, msg: &[u8]) -> Result<Progress, Error> {
+    server_handle_with(prev, msg, crate::config::ClientAuth::None, |_| {})
+}
+
+/// Handles `msg` as the ClientHello of a server asking for client
+/// certificates as `client_auth`, then lets `inspect` look at the handshake.
+fn server_handle_with(
+    prev: Option<Previous>,
+    msg: &[u8],
+    client_auth: crate::config::ClientAuth,
+    inspect: impl FnOnce(&ServerHandshake<&ServerConfig<'_>>),
+) -> Result<Progress, Error> {
     let key = SigningKey::from_der(KEY).unwrap();
     let chain: [&[u8]; 1] = [CERT];
-    let cfg = ServerConfig::new(&chain, &key);
+    let mut cfg = ServerConfig::new(&chain, &key);
+    cfg.client_auth = client_auth;
     let mut hs = ServerHandshake::new(&cfg, NOW);
     hs.common.prev = prev;
     let (mut tx, mut end, mut layer, mut rng) = ([0u8; 4096], 0, RecordLayer::new(), TestRng::new(1));
     let provider = crate::config::DEFAULT_PROVIDER;
     let mut ctx = Ctx { out: RecordWriter::new(&mut tx, &mut end, &mut layer), rng: &mut rng, now: NOW, provider };
-    hs.handle(&mut ctx, HandshakeType::ClientHello, msg, &msg[4..])
+    let progress = hs.handle(&mut ctx, HandshakeType::ClientHello, msg, &msg[4..]);
+    inspect(&hs);
+    progress
 }
 
 #[test]
@@ -73,18 +87,26 @@ fn server_checks_renegotiation_info() {
     assert_eq!(server_handle(Some(PREV), &client_hello(None, false)), Err(Error::HandshakeFailure));
 }
 
+type ClientCtx<'c> = Ctx<'c, TestRng, crate::config::DefaultProvider>;
+
 fn with_client<T>(
     prev: Option<Previous>,
     allow_change: bool,
-    f: impl for<'x> FnOnce(
-        &mut ClientHandshake<&'x ClientConfig<'x>>,
-        &mut Ctx<'_, TestRng, crate::config::DefaultProvider>,
-    ) -> T,
+    f: impl for<'x> FnOnce(&mut ClientHandshake<&'x ClientConfig<'x>>, &mut ClientCtx<'_>) -> T,
+) -> T {
+    with_client_config(prev, |cfg| cfg.allow_peer_identity_change = allow_change, f)
+}
+
+/// [`with_client`] on a config `configure` changed.
+fn with_client_config<T>(
+    prev: Option<Previous>,
+    configure: impl for<'x> FnOnce(&mut ClientConfig<'x>),
+    f: impl for<'x> FnOnce(&mut ClientHandshake<&'x ClientConfig<'x>>, &mut ClientCtx<'_>) -> T,
 ) -> T {
     let roots = [trust_anchor_from_der(CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
     let mut cfg = ClientConfig::new(&verifier);
-    cfg.allow_peer_identity_change = allow_change;
+    configure(&mut cfg);
     let mut hs = ClientHandshake::new(&cfg, "localhost".try_into().unwrap(), 443);
     hs.common.prev = prev;
     let (mut tx, mut end, mut layer, mut rng) = ([0u8; 4096], 0, RecordLayer::new(), TestRng::new(1));
@@ -157,4 +179,46 @@ fn certificate_verify_schemes_are_the_ones_the_transcript_can_hash() {
     assert_eq!(schemes.len(), 6);
     assert!(schemes.iter().all(|s| crate::crypto::scheme_transcript_hash(*s).is_some()));
     assert!(!schemes.contains(&SignatureScheme::RSA_PSS_SHA512));
+}
+
+/// After the hellos, the transcript runs only the suite's hash unless a
+/// CertificateVerify may need the other one (the server asks for client
+/// certificates; the client has a certificate to sign with).
+#[cfg(feature = "aes256")]
+#[test]
+fn transcript_keeps_only_the_hashes_a_message_can_need() {
+    use crate::config::ClientAuth;
+    fn kept<H: crate::crypto::HashState>(t: &crate::crypto::Transcript<H>) -> (bool, bool) {
+        (t.current(HashAlg::Sha256).is_ok(), t.current(HashAlg::Sha384).is_ok())
+    }
+    let ch = client_hello(Some(&[]), false);
+    for (auth, want) in [(ClientAuth::None, (true, false)), (ClientAuth::Request, (true, true))] {
+        let mut seen = None;
+        let progress = server_handle_with(None, &ch, auth, |hs| seen = Some(kept(&hs.common.transcript)));
+        assert_eq!(progress, Ok(Progress::Continue));
+        assert_eq!(seen, Some(want), "server, {auth:?}");
+    }
+    // The config is made inside `with_client_config`, for any lifetime: a
+    // credential it can hold must live for good.
+    let key: &'static SigningKey = std::boxed::Box::leak(std::boxed::Box::new(SigningKey::from_der(KEY).unwrap()));
+    let chain: &'static [&'static [u8]; 1] = &[CERT];
+    let cred: &'static [crate::config::CertifiedKey<'static>; 1] =
+        std::boxed::Box::leak(std::boxed::Box::new([crate::config::CertifiedKey { chain: chain.into(), key }]));
+    let sh = server_hello(Some(&[]));
+    let after_hello = |with_cert: bool| {
+        with_client_config(
+            None,
+            |cfg| {
+                if with_cert {
+                    cfg.client_certs = cred.into();
+                }
+            },
+            |hs, ctx| {
+                hs.handle(ctx, HandshakeType::ServerHello, &sh, &sh[4..]).unwrap();
+                kept(&hs.common.transcript)
+            },
+        )
+    };
+    assert_eq!(after_hello(false), (true, false));
+    assert_eq!(after_hello(true), (true, true));
 }
