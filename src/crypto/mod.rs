@@ -1,5 +1,5 @@
 //! The crypto provider and keys: the [`Provider`] traits a connection's
-//! primitives run on ([`RustCrypto`] by default, [`Ring`] with the `ring`
+//! primitives run on ([`RustCrypto`] by default, `Ring` with the `ring`
 //! feature, or the application's own), the private keys the handshake signs
 //! with (in memory, or behind the [`SignatureKey`] trait), the public keys
 //! of certificates, hashes for fingerprints and session contexts, and the
