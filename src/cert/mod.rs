@@ -1,6 +1,6 @@
 //! Certificate chain verification on `rustls-webpki`, with this crate's own
 //! signature algorithms (no *ring*, no aws-lc, no heap), or with the `ring`
-//! feature *ring*'s ([`RING_SIG_ALGS`], see
+//! feature *ring*'s (`RING_SIG_ALGS`, see
 //! [`WebPkiServerVerifier::with_algorithms`]).
 //!
 //! A client checks the server's chain with a [`ServerCertVerifier`],
@@ -392,7 +392,7 @@ impl<'a> WebPkiServerVerifier<'a> {
     }
 
     /// The same verifier with the certificate signature algorithms `algs`:
-    /// with the `ring` feature, *ring*'s ([`RING_SIG_ALGS`]), or the
+    /// with the `ring` feature, *ring*'s (`RING_SIG_ALGS`), or the
     /// application's own. A list of other algorithms than
     /// [`SUPPORTED_SIG_ALGS`] goes into the [session context](ServerCertVerifier::session_context),
     /// so that a session verified under one list does not resume under
@@ -502,7 +502,7 @@ impl<'a> WebPkiClientVerifier<'a> {
     }
 
     /// The same verifier with the certificate signature algorithms `algs`:
-    /// with the `ring` feature, *ring*'s ([`RING_SIG_ALGS`]), or the
+    /// with the `ring` feature, *ring*'s (`RING_SIG_ALGS`), or the
     /// application's own. A list of other algorithms than
     /// [`SUPPORTED_SIG_ALGS`] goes into the [session context](ClientCertVerifier::session_context),
     /// so that a session verified under one list does not resume under

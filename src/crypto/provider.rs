@@ -1,32 +1,5 @@
 //! The crypto provider: the primitives the engine runs on, chosen per
 //! config.
-//!
-//! The protocol code (the transcript, the PRF, nonce and additional-data
-//! construction, key derivation, every length and encoding check) is the
-//! engine's and does not change with the provider. A provider supplies only
-//! the primitives under it:
-//!
-//! | primitive | trait item | used for |
-//! |---|---|---|
-//! | SHA-256 / SHA-384 / SHA-512 | [`Provider::hash`] → [`HashState`] | the transcript, signature digests |
-//! | HMAC-SHA-256 / -384 | [`Provider::hmac`] → [`HashState`] | the PRF (master secret, key block, Finished) |
-//! | AES-GCM, ChaCha20-Poly1305 | [`Provider::aead`] → [`AeadKey`] | record protection, in place |
-//! | ECDHE (X25519, P-256, P-384) | [`Provider::key_share`] → [`KeyShare`] | ServerKeyExchange / ClientKeyExchange |
-//! | signature verification | [`Provider::verify`], [`Provider::verify_prehashed`] | ServerKeyExchange, CertificateVerify |
-//!
-//! Signing stays with the key object ([`SignatureKey`](super::SignatureKey)),
-//! which is where a hardware key or another library's key plugs in.
-//!
-//! The states are associated types, so the record layer calls the
-//! provider's AEAD directly: no dynamic dispatch per record, no heap. A
-//! connection takes its provider from its config ([`ServerConfig::provider`](crate::ServerConfig::provider),
-//! [`ClientConfig::provider`](crate::ClientConfig::provider), set with
-//! `with_provider`); the default is [`RustCrypto`](super::RustCrypto).
-//!
-//! A provider for a hardware engine implements the traits for the parts it
-//! accelerates and delegates the rest to [`RustCrypto`](super::RustCrypto)
-//! (see `examples/counting_provider.rs`, a provider that wraps RustCrypto
-//! and counts every call).
 
 use super::aead::AeadAlg;
 use super::hash::{DigestAlg, HashAlg, HashOutput};
@@ -35,7 +8,34 @@ use super::verify::PublicKey;
 use crate::codec::{NamedGroup, SignatureScheme};
 use crate::error::Error;
 
-/// The crypto primitives of a connection. See the [module](self) docs.
+/// The crypto primitives of a connection.
+///
+/// The protocol code (the transcript, the PRF, nonce and additional-data
+/// construction, key derivation, every length and encoding check) is the
+/// engine's and does not change with the provider. A provider supplies only
+/// the primitives under it:
+///
+/// | primitive | trait item | used for |
+/// |---|---|---|
+/// | SHA-256 / SHA-384 / SHA-512 | [`Provider::hash`] → [`HashState`] | the transcript, signature digests |
+/// | HMAC-SHA-256 / -384 | [`Provider::hmac`] → [`HashState`] | the PRF (master secret, key block, Finished) |
+/// | AES-GCM, ChaCha20-Poly1305 | [`Provider::aead`] → [`AeadKey`] | record protection, in place |
+/// | ECDHE (X25519, P-256, P-384) | [`Provider::key_share`] → [`KeyShare`] | ServerKeyExchange / ClientKeyExchange |
+/// | signature verification | [`Provider::verify`], [`Provider::verify_prehashed`] | ServerKeyExchange, CertificateVerify |
+///
+/// Signing stays with the key object ([`SignatureKey`](super::SignatureKey)),
+/// which is where a hardware key or another library's key plugs in.
+///
+/// The states are associated types, so the record layer calls the
+/// provider's AEAD directly: no dynamic dispatch per record, no heap. A
+/// connection takes its provider from its config ([`ServerConfig::provider`](crate::ServerConfig::provider),
+/// [`ClientConfig::provider`](crate::ClientConfig::provider), set with
+/// `with_provider`); the default is [`RustCrypto`](super::RustCrypto).
+///
+/// A provider for a hardware engine implements the traits for the parts it
+/// accelerates and delegates the rest to [`RustCrypto`](super::RustCrypto)
+/// (see `examples/counting_provider.rs`, a provider that wraps RustCrypto
+/// and counts every call).
 ///
 /// A provider is a small `Copy` value (usually a unit struct; a handle to a
 /// hardware engine at most): each connection keeps a copy. Implementations

@@ -1,75 +1,4 @@
-//! The *ring* provider (feature `ring`): [`Ring`], and [`RingSigningKey`],
-//! a signing key that signs with *ring*.
-//!
-//! # What runs on ring
-//!
-//! | primitive | on *ring* | falls back to [`RustCrypto`](super::RustCrypto) |
-//! |---|---|---|
-//! | SHA-256 / SHA-384 / SHA-512 | `ring::digest::Context` | — |
-//! | HMAC-SHA-256 / -384 (the PRF) | `ring::hmac::Context` | — |
-//! | AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 | `ring::aead::LessSafeKey`, in place (`seal_in_place_separate_tag`, `open_in_place_separate_tag`) | — |
-//! | ECDHE X25519, P-256, P-384 | `ring::agreement` | — |
-//! | ECDSA verification, P-256 and P-384 keys with SHA-256 or SHA-384 | `ring::signature::ECDSA_P*_SHA*_ASN1` | ECDSA with SHA-512 (*ring* has no such algorithm) |
-//! | RSA PKCS#1 v1.5 and PSS verification, SHA-256/384/512 | `ring::signature::RsaPublicKeyComponents` | — |
-//! | verification over a digest ([`Provider::verify_prehashed`], client CertificateVerify) | — | always: *ring* verifies whole messages only |
-//!
-//! Which algorithms exist follows the crate's features as for RustCrypto:
-//! without `x25519` there is no X25519 here either, without `aes256` no
-//! AES-256-GCM, and so on. Errors are the ones RustCrypto gives, so that the
-//! alerts a peer sees do not depend on the provider: a signature that does
-//! not verify is `Err(Error::DecryptError)`, a scheme that does not fit the
-//! key `Err(Error::IllegalParameter)` (from RustCrypto itself, which every
-//! combination *ring* does not do is handed to), a bad ECDHE share
-//! `Err(Error::IllegalParameter)` with the reasons of the RustCrypto key
-//! share, a record that does not authenticate `Err(Error::BadRecordMac)`.
-//!
-//! Certificate chains are verified by webpki with the algorithms of the
-//! verifier: [`RING_SIG_ALGS`](crate::cert::RING_SIG_ALGS) (also
-//! [`Ring::WEBPKI_ALGORITHMS`]) are *ring*'s, with the same set of
-//! algorithms and RSA key sizes as [`SUPPORTED_SIG_ALGS`](crate::cert::SUPPORTED_SIG_ALGS);
-//! see [`WebPkiServerVerifier::with_algorithms`](crate::cert::WebPkiServerVerifier::with_algorithms).
-//!
-//! # Randomness
-//!
-//! *ring*'s `SecureRandom` trait is sealed: *ring* draws from the operating
-//! system only (`ring::rand::SystemRandom`), and cannot take the
-//! connection's RNG. So [`Ring::key_share`] **ignores the `rng` it is
-//! given**: ECDHE keys come from the OS RNG, and a connection on *ring* is
-//! not reproducible from its RNG seed (a test that replays a recorded
-//! handshake needs a provider that makes its key shares with the caller's
-//! RNG: one that delegates [`Provider::key_share`] to RustCrypto). The same
-//! holds for [`RingSigningKey::sign_message`] (ECDSA nonces, which *ring*
-//! also mixes with the key and message; RSA-PSS salts and blinding).
-//!
-//! # States
-//!
-//! Every state is `Send + Sync + Unpin` (checked by a test), and `Clone`
-//! where the traits ask for it (hashes and HMACs). *ring* allocates none of
-//! them on the heap.
-//!
-//! **Key erasure**: *ring* does not erase its key material when it is
-//! dropped. Its AEAD key schedules, its HMAC states (which hold the keyed
-//! inner and outer hash states, so the master secret's PRF keys), and its
-//! ECDHE private keys are left in memory until overwritten (*ring* says of
-//! its ECDH code that it "doesn't meet the NSA requirement to zeroize").
-//! This crate forbids `unsafe` and cannot wipe *ring*'s private fields. What
-//! the engine holds itself is still erased as with RustCrypto: the shared
-//! secret ([`SharedSecret`]), the master secret, the key block and the
-//! record IVs. A deployment that needs every copy of a key erased uses
-//! [`RustCrypto`](super::RustCrypto), whose states zeroize on drop.
-//!
-//! # Example
-//!
-//! ```
-//! use sansio_tls::crypto::{Ring, RingSigningKey};
-//! use sansio_tls::ServerConfig;
-//!
-//! let key = RingSigningKey::from_pkcs8_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
-//! let chain: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
-//! let config = ServerConfig::try_new(&chain, &key)?.with_provider(Ring);
-//! # let _ = config;
-//! # Ok::<(), sansio_tls::Error>(())
-//! ```
+//! The *ring* provider (feature `ring`): [`Ring`] and [`RingSigningKey`].
 
 use ring::signature as rsig;
 use ring::{aead, agreement, digest, hmac, rand::SystemRandom};
@@ -85,16 +14,87 @@ use super::verify::PublicKey;
 use crate::codec::{NamedGroup, SignatureScheme};
 use crate::error::Error;
 
-/// The *ring* provider: hashes, HMAC, AEAD, ECDHE and signature
-/// verification on *ring* 0.17. See the [module](self) docs for what falls
-/// back to RustCrypto, the randomness *ring* uses (not the connection's)
-/// and key erasure (*ring* does not erase).
+/// The *ring* provider (feature `ring`): hashes, HMAC, AEAD, ECDHE and
+/// signature verification on *ring* 0.17; and [`RingSigningKey`], a signing
+/// key that signs with *ring*.
+///
+/// # What runs on ring
+///
+/// | primitive | on *ring* | falls back to [`RustCrypto`](super::RustCrypto) |
+/// |---|---|---|
+/// | SHA-256 / SHA-384 / SHA-512 | `ring::digest::Context` | — |
+/// | HMAC-SHA-256 / -384 (the PRF) | `ring::hmac::Context` | — |
+/// | AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 | `ring::aead::LessSafeKey`, in place (`seal_in_place_separate_tag`, `open_in_place_separate_tag`) | — |
+/// | ECDHE X25519, P-256, P-384 | `ring::agreement` | — |
+/// | ECDSA verification, P-256 and P-384 keys with SHA-256 or SHA-384 | `ring::signature::ECDSA_P*_SHA*_ASN1` | ECDSA with SHA-512 (*ring* has no such algorithm) |
+/// | RSA PKCS#1 v1.5 and PSS verification, SHA-256/384/512 | `ring::signature::RsaPublicKeyComponents` | — |
+/// | verification over a digest ([`Provider::verify_prehashed`], client CertificateVerify) | — | always: *ring* verifies whole messages only |
+///
+/// Which algorithms exist follows the crate's features as for RustCrypto:
+/// without `x25519` there is no X25519 here either, without `aes256` no
+/// AES-256-GCM, and so on. Errors are the ones RustCrypto gives, so that the
+/// alerts a peer sees do not depend on the provider: a signature that does
+/// not verify is `Err(Error::DecryptError)`, a scheme that does not fit the
+/// key `Err(Error::IllegalParameter)` (from RustCrypto itself, which every
+/// combination *ring* does not do is handed to), a bad ECDHE share
+/// `Err(Error::IllegalParameter)` with the reasons of the RustCrypto key
+/// share, a record that does not authenticate `Err(Error::BadRecordMac)`.
+///
+/// Certificate chains are verified by webpki with the algorithms of the
+/// verifier: [`RING_SIG_ALGS`](crate::cert::RING_SIG_ALGS) (also
+/// [`Ring::WEBPKI_ALGORITHMS`]) are *ring*'s, with the same set of
+/// algorithms and RSA key sizes as [`SUPPORTED_SIG_ALGS`](crate::cert::SUPPORTED_SIG_ALGS);
+/// see [`WebPkiServerVerifier::with_algorithms`](crate::cert::WebPkiServerVerifier::with_algorithms).
+///
+/// # Randomness
+///
+/// *ring*'s `SecureRandom` trait is sealed: *ring* draws from the operating
+/// system only (`ring::rand::SystemRandom`), and cannot take the
+/// connection's RNG. So [`Ring::key_share`] **ignores the `rng` it is
+/// given**: ECDHE keys come from the OS RNG, and a connection on *ring* is
+/// not reproducible from its RNG seed (a test that replays a recorded
+/// handshake needs a provider that makes its key shares with the caller's
+/// RNG: one that delegates [`Provider::key_share`] to RustCrypto). The same
+/// holds for [`RingSigningKey::sign_message`] (ECDSA nonces, which *ring*
+/// also mixes with the key and message; RSA-PSS salts and blinding).
+///
+/// # States
+///
+/// Every state is `Send + Sync + Unpin` (checked by a test), and `Clone`
+/// where the traits ask for it (hashes and HMACs). *ring* allocates none of
+/// them on the heap.
+///
+/// **Key erasure**: *ring* does not erase its key material when it is
+/// dropped. Its AEAD key schedules, its HMAC states (which hold the keyed
+/// inner and outer hash states, so the master secret's PRF keys), and its
+/// ECDHE private keys are left in memory until overwritten (*ring* says of
+/// its ECDH code that it "doesn't meet the NSA requirement to zeroize").
+/// This crate forbids `unsafe` and cannot wipe *ring*'s private fields. What
+/// the engine holds itself is still erased as with RustCrypto: the shared
+/// secret ([`SharedSecret`]), the master secret, the key block and the
+/// record IVs. A deployment that needs every copy of a key erased uses
+/// [`RustCrypto`](super::RustCrypto), whose states zeroize on drop.
+///
+/// # Examples
 ///
 /// ```
 /// use sansio_tls::crypto::{DigestAlg, HashState, Provider, Ring};
 /// let mut h = Ring.hash(DigestAlg::Sha256);
 /// h.update(b"abc");
 /// assert_eq!(h.finish().as_ref()[..4], [0xba, 0x78, 0x16, 0xbf]);
+/// ```
+///
+/// A server on *ring*, signing with *ring*:
+///
+/// ```
+/// use sansio_tls::crypto::{Ring, RingSigningKey};
+/// use sansio_tls::ServerConfig;
+///
+/// let key = RingSigningKey::from_pkcs8_der(include_bytes!("../../vectors/pki/ecdsa-server.key.der"))?;
+/// let chain: [&[u8]; 1] = [include_bytes!("../../vectors/pki/ecdsa-server.der")];
+/// let config = ServerConfig::try_new(&chain, &key)?.with_provider(Ring);
+/// # let _ = config;
+/// # Ok::<(), sansio_tls::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Ring;
@@ -296,7 +296,7 @@ impl Provider for Ring {
         Ok((RingKeyShare { key, group }, share))
     }
 
-    /// On *ring* where it has the algorithm (see the [module](self) docs),
+    /// On *ring* where it has the algorithm (see [`Ring`]),
     /// else [`PublicKey::verify`].
     fn verify(&self, key: &PublicKey, scheme: SignatureScheme, message: &[u8], signature: &[u8]) -> Result<(), Error> {
         let Some((alg, hash)) = scheme_parts(scheme) else {
@@ -340,7 +340,9 @@ impl Provider for Ring {
                     .verify(params, message, signature)
                     .map_err(|_| super::verify::BAD_SIGNATURE)
             }
-            // A scheme of another key type: RustCrypto says so.
+            // A scheme of another key type: RustCrypto says so. (A build
+            // with P-256 keys only has no other pairing.)
+            #[allow(unreachable_patterns)]
             _ => key.verify(scheme, message, signature),
         }
     }
@@ -386,7 +388,7 @@ enum RingKeyPair {
 /// any key (`handshake_failure`); [`SigningKey`] signs ECDSA with every hash.
 ///
 /// Randomness comes from *ring*'s OS RNG (the `rng` argument is not used;
-/// see the [module](self) docs); *ring*'s ECDSA signatures are therefore not
+/// see [`Ring`]); *ring*'s ECDSA signatures are therefore not
 /// deterministic, unlike [`SigningKey`]'s RFC 6979 ones.
 ///
 /// ```

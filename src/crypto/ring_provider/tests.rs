@@ -253,6 +253,7 @@ fn nist_curves_refuse_bad_shares() {
 
 /// The RustCrypto keys of the tests, each with every scheme it signs with.
 fn rustcrypto_keys() -> Vec<SigningKey> {
+    #[allow(unused_mut)] // P-256 only without `p384` and `rsa`
     let mut keys = std::vec![SigningKey::from_der(P256_PKCS8).unwrap()];
     #[cfg(feature = "p384")]
     keys.push(SigningKey::from_der(P384_PKCS8).unwrap());
@@ -379,6 +380,7 @@ fn verify_openssl_ecdsa_vectors() {
 /// The *ring* signing keys of the tests, from every format `from_der` takes.
 fn ring_keys() -> Vec<(RingSigningKey, &'static [SignatureScheme])> {
     let p256: &'static [SignatureScheme] = &[SignatureScheme::ECDSA_NISTP256_SHA256];
+    #[allow(unused_mut)] // P-256 only without `p384` and `rsa`
     let mut keys = std::vec![
         (RingSigningKey::from_pkcs8_der(P256_PKCS8).unwrap(), p256),
         (RingSigningKey::from_der(P256_SEC1).unwrap(), p256),
