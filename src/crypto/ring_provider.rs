@@ -61,8 +61,8 @@ use crate::error::Error;
 /// # States
 ///
 /// Every state is `Send + Sync + Unpin` (checked by a test), and `Clone`
-/// where the traits ask for it (hashes and HMACs). *ring* allocates none of
-/// them on the heap.
+/// where the traits ask for it (hashes and HMACs). None of them is on the
+/// heap (a [`RingSigningKey`]'s RSA key is: *ring* allocates it).
 ///
 /// **Key erasure**: *ring* does not erase its key material when it is
 /// dropped. Its AEAD key schedules, its HMAC states (which hold the keyed
