@@ -9,7 +9,11 @@
 
 #![cfg(feature = "embedded-io")]
 
+#[path = "common/replayable.rs"]
+mod replayable;
+
 use embedded_io::{Error as _, ErrorKind, Read, Write};
+use replayable::{Replayable, replayable};
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::eio::{AsyncTlsStream, EioError, FULL_CARRY, Hooks, TlsStream};
@@ -848,27 +852,29 @@ fn leak<T>(v: T) -> &'static T {
     Box::leak(Box::new(v))
 }
 
-/// The scenario's client config: the test CA, no tickets.
-fn script_client_config() -> &'static ClientConfig<'static> {
+/// The scenario's client config: the test CA, no tickets. The scenario is
+/// played live, then replayed from what the server wrote: the ECDHE keys
+/// must come from the seeded RNGs (`Replayable`).
+fn script_client_config() -> &'static ClientConfig<'static, Replayable> {
     let roots = leak([trust_anchor_from_der(ECDSA_CA).unwrap()]);
     let mut ccfg = ClientConfig::new(leak(WebPkiServerVerifier::new(roots)));
     ccfg.session_tickets = false;
-    leak(ccfg)
+    leak(ccfg.with_provider(replayable()))
 }
 
 /// The scenario's server config: sessions looked up by the application, no
 /// renegotiation (a client's attempt gets a no_renegotiation warning).
-fn script_server_config() -> &'static ServerConfig<'static> {
+fn script_server_config() -> &'static ServerConfig<'static, Replayable> {
     let key = leak(SigningKey::from_der(ECDSA_SERVER_KEY).unwrap());
     let chain: &'static [&'static [u8]] = leak([ECDSA_SERVER, ECDSA_CA]);
     let mut scfg = ServerConfig::new(chain, key);
     scfg.sessions = ServerSessions::Events;
     scfg.renegotiation = None;
-    leak(scfg)
+    leak(scfg.with_provider(replayable()))
 }
 
-type ScriptClient = ClientConnection<'static, TestRng, Vec<u8>>;
-type ScriptServer = ServerConnection<'static, TestRng, Vec<u8>>;
+type ScriptClient = ClientConnection<'static, TestRng, Vec<u8>, &'static ClientConfig<'static, Replayable>>;
+type ScriptServer = ServerConnection<'static, TestRng, Vec<u8>, &'static ServerConfig<'static, Replayable>>;
 
 /// The scenario's client, offering `session` (the server looks it up).
 fn script_client(session: Option<&ClientSession>) -> ScriptClient {

@@ -14,6 +14,7 @@
 mod common;
 
 use common::memory::*;
+use common::replayable::replayable;
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::crypto::SigningKey;
 use sansio_tls::testing::TestRng;
@@ -96,6 +97,8 @@ fn session(case: &Case, replay: Option<&[(bool, Vec<u8>)]>, side_under_test: boo
     }
     let mut scfg = ServerConfig::new(&chain, &key);
     scfg.groups = &groups;
+    // Byte for byte: the ECDHE keys must come from the seeded RNGs.
+    let (ccfg, scfg) = (ccfg.with_provider(replayable()), scfg.with_provider(replayable()));
     pair!(client, server, &ccfg, ClientParams::new("localhost"), &scfg, (0xc11e, 0x5e7e), NOW);
     let mut flights = Vec::new();
     let mut sink = Vec::new();

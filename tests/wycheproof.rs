@@ -8,7 +8,9 @@
 //! fail with `Error::DecryptError`. The policy for "acceptable" vectors is in
 //! [`pkcs1_expect_ok`]; the other files have none, and a new one fails the
 //! test until someone decides. Each test counts what it checked and asserts a
-//! floor, so a loader change that yields no vectors cannot pass.
+//! floor, so a loader change that yields no vectors cannot pass. With the
+//! `ring` feature every vector also goes through `crypto::Ring::verify`,
+//! which must give the same verdict.
 
 use sansio_tls::crypto::{PublicKey, RsaPublicKey};
 use sansio_tls::{Error, ErrorKind, SignatureScheme};
@@ -44,6 +46,13 @@ fn check(
     let want = if expect_ok { Ok(()) } else { Err(ErrorKind::DecryptError.into()) };
     if let Some(msg) = msg {
         assert_eq!(key.verify(scheme, msg, sig), want, "{at}: verify with {scheme:?}");
+        // The same verdict from the ring provider (on ring for every scheme
+        // but ECDSA with SHA-512): the alerts must not change with it.
+        #[cfg(feature = "ring")]
+        {
+            use sansio_tls::crypto::{Provider, Ring};
+            assert_eq!(Ring.verify(key, scheme, msg, sig), want, "{at}: Ring.verify with {scheme:?}");
+        }
     }
     assert_eq!(key.verify_prehashed(scheme, digest, sig), want, "{at}: verify_prehashed with {scheme:?}");
 }

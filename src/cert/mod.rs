@@ -1,5 +1,7 @@
 //! Certificate chain verification on `rustls-webpki`, with this crate's own
-//! signature algorithms (no *ring*, no aws-lc, no heap).
+//! signature algorithms (no *ring*, no aws-lc, no heap), or with the `ring`
+//! feature *ring*'s (`RING_SIG_ALGS`, see
+//! [`WebPkiServerVerifier::with_algorithms`]).
 //!
 //! A client checks the server's chain with a [`ServerCertVerifier`],
 //! usually [`WebPkiServerVerifier`] over trust anchors made with
@@ -34,14 +36,24 @@ pub use pki_types::CertificateDer;
 /// ```
 pub use pki_types::TrustAnchor;
 
-use pki_types::{Der, ServerName, UnixTime};
+use pki_types::{AlgorithmIdentifier, Der, ServerName, UnixTime};
 
 use crate::error::Error;
 #[cfg(doc)]
 use crate::error::ErrorKind;
 
 mod algorithms;
+#[cfg(feature = "ring")]
+pub use algorithms::RING_SIG_ALGS;
 pub use algorithms::SUPPORTED_SIG_ALGS;
+use algorithms::{DEFAULT_SIG_ALGS, same_algorithms};
+/// A certificate signature algorithm as webpki runs it (from
+/// `rustls-pki-types`): what [`SUPPORTED_SIG_ALGS`] lists, and what
+/// [`WebPkiServerVerifier::with_algorithms`] takes.
+pub use pki_types::SignatureVerificationAlgorithm;
+
+/// A list of certificate signature algorithms for a verifier.
+pub type SignatureAlgorithms = &'static [&'static dyn SignatureVerificationAlgorithm];
 
 /// Makes a trust anchor from a DER root certificate
 /// (`webpki::anchor_from_trusted_cert`); the anchor borrows `cert_der`.
@@ -301,6 +313,22 @@ impl<'a> core::ops::Deref for Roots<'a> {
     }
 }
 
+/// A verifier's session context: its trust anchors, and the algorithms if
+/// they are not the same as [`SUPPORTED_SIG_ALGS`] (*ring*'s list is: the
+/// same algorithms, so sessions resume across the two).
+fn verifier_context(kind: &'static [u8], roots: &[TrustAnchor<'_>], algs: SignatureAlgorithms) -> [u8; 32] {
+    let anchors = anchors_digest(kind, roots);
+    if same_algorithms(algs, SUPPORTED_SIG_ALGS) {
+        return anchors;
+    }
+    let ids = algs.iter().flat_map(|a| [a.signature_alg_id(), a.public_key_alg_id()]);
+    let ids: heapless::Vec<AlgorithmIdentifier, 64> = ids.take(64).collect();
+    let count = (algs.len() as u64).to_be_bytes();
+    crate::crypto::context_digest(
+        [&b"webpki algorithms"[..], &anchors, &count].into_iter().chain(ids.iter().map(|id| id.as_ref())),
+    )
+}
+
 fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
     let parts = roots.iter().flat_map(|r| {
         [
@@ -347,13 +375,46 @@ fn anchors_digest(kind: &'static [u8], roots: &[TrustAnchor<'_>]) -> [u8; 32] {
 #[derive(Clone, Debug)]
 pub struct WebPkiServerVerifier<'a> {
     roots: Roots<'a>,
+    algs: SignatureAlgorithms,
     context: [u8; 32],
 }
 
 impl<'a> WebPkiServerVerifier<'a> {
-    /// A verifier trusting `roots`.
+    /// A verifier trusting `roots`, with the default algorithms:
+    /// [`SUPPORTED_SIG_ALGS`] (with the `ring` feature and `--cfg
+    /// sansio_tls_ring_default`, `RING_SIG_ALGS`).
     pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
-        WebPkiServerVerifier { roots: Roots::Borrowed(roots), context: anchors_digest(b"webpki server", roots) }
+        WebPkiServerVerifier {
+            roots: Roots::Borrowed(roots),
+            algs: DEFAULT_SIG_ALGS,
+            context: anchors_digest(b"webpki server", roots),
+        }
+    }
+
+    /// The same verifier with the certificate signature algorithms `algs`:
+    /// with the `ring` feature, *ring*'s (`RING_SIG_ALGS`), or the
+    /// application's own. A list of other algorithms than
+    /// [`SUPPORTED_SIG_ALGS`] goes into the [session context](ServerCertVerifier::session_context),
+    /// so that a session verified under one list does not resume under
+    /// another.
+    ///
+    /// ```
+    /// use sansio_tls::cert::{SUPPORTED_SIG_ALGS, WebPkiServerVerifier, trust_anchor_from_der};
+    /// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+    /// let roots = [trust_anchor_from_der(ca)?];
+    /// // Only ECDSA P-256 with SHA-256 (the first entry).
+    /// let strict = WebPkiServerVerifier::new(&roots).with_algorithms(&SUPPORTED_SIG_ALGS[..1]);
+    /// # let _ = strict;
+    /// # Ok::<(), sansio_tls::Error>(())
+    /// ```
+    pub fn with_algorithms(self, algs: SignatureAlgorithms) -> Self {
+        let context = verifier_context(b"webpki server", &self.roots, algs);
+        WebPkiServerVerifier { algs, context, ..self }
+    }
+
+    /// The certificate signature algorithms this verifier runs.
+    pub fn algorithms(&self) -> SignatureAlgorithms {
+        self.algs
     }
 
     /// A verifier that owns its roots (feature `alloc`; make them with
@@ -362,7 +423,7 @@ impl<'a> WebPkiServerVerifier<'a> {
     #[cfg(feature = "alloc")]
     pub fn from_roots(roots: alloc::vec::Vec<TrustAnchor<'static>>) -> WebPkiServerVerifier<'static> {
         let context = anchors_digest(b"webpki server", &roots);
-        WebPkiServerVerifier { roots: Roots::Owned(roots), context }
+        WebPkiServerVerifier { roots: Roots::Owned(roots), algs: DEFAULT_SIG_ALGS, context }
     }
 }
 
@@ -378,7 +439,7 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
             .map_err(|_| Error::BadCertificate.because("server name is neither a DNS name nor an IP address"))?;
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
-            SUPPORTED_SIG_ALGS,
+            self.algs,
             &self.roots,
             intermediates,
             unix_time(now_unix_secs),
@@ -424,13 +485,46 @@ impl ServerCertVerifier for WebPkiServerVerifier<'_> {
 #[derive(Clone, Debug)]
 pub struct WebPkiClientVerifier<'a> {
     roots: Roots<'a>,
+    algs: SignatureAlgorithms,
     context: [u8; 32],
 }
 
 impl<'a> WebPkiClientVerifier<'a> {
-    /// A verifier trusting `roots`.
+    /// A verifier trusting `roots`, with the default algorithms:
+    /// [`SUPPORTED_SIG_ALGS`] (with the `ring` feature and `--cfg
+    /// sansio_tls_ring_default`, `RING_SIG_ALGS`).
     pub fn new(roots: &'a [TrustAnchor<'a>]) -> Self {
-        WebPkiClientVerifier { roots: Roots::Borrowed(roots), context: anchors_digest(b"webpki client", roots) }
+        WebPkiClientVerifier {
+            roots: Roots::Borrowed(roots),
+            algs: DEFAULT_SIG_ALGS,
+            context: anchors_digest(b"webpki client", roots),
+        }
+    }
+
+    /// The same verifier with the certificate signature algorithms `algs`:
+    /// with the `ring` feature, *ring*'s (`RING_SIG_ALGS`), or the
+    /// application's own. A list of other algorithms than
+    /// [`SUPPORTED_SIG_ALGS`] goes into the [session context](ClientCertVerifier::session_context),
+    /// so that a session verified under one list does not resume under
+    /// another.
+    ///
+    /// ```
+    /// use sansio_tls::cert::{SUPPORTED_SIG_ALGS, WebPkiClientVerifier, trust_anchor_from_der};
+    /// let ca: &[u8] = include_bytes!("../../vectors/pki/ecdsa-ca.der");
+    /// let roots = [trust_anchor_from_der(ca)?];
+    /// // Only ECDSA P-256 with SHA-256 (the first entry).
+    /// let strict = WebPkiClientVerifier::new(&roots).with_algorithms(&SUPPORTED_SIG_ALGS[..1]);
+    /// # let _ = strict;
+    /// # Ok::<(), sansio_tls::Error>(())
+    /// ```
+    pub fn with_algorithms(self, algs: SignatureAlgorithms) -> Self {
+        let context = verifier_context(b"webpki client", &self.roots, algs);
+        WebPkiClientVerifier { algs, context, ..self }
+    }
+
+    /// The certificate signature algorithms this verifier runs.
+    pub fn algorithms(&self) -> SignatureAlgorithms {
+        self.algs
     }
 
     /// A verifier that owns its roots (feature `alloc`; make them with
@@ -439,7 +533,7 @@ impl<'a> WebPkiClientVerifier<'a> {
     #[cfg(feature = "alloc")]
     pub fn from_roots(roots: alloc::vec::Vec<TrustAnchor<'static>>) -> WebPkiClientVerifier<'static> {
         let context = anchors_digest(b"webpki client", &roots);
-        WebPkiClientVerifier { roots: Roots::Owned(roots), context }
+        WebPkiClientVerifier { roots: Roots::Owned(roots), algs: DEFAULT_SIG_ALGS, context }
     }
 }
 
@@ -448,7 +542,7 @@ impl ClientCertVerifier for WebPkiClientVerifier<'_> {
         let (ee, intermediates) = chain.split_first().ok_or(EMPTY_CHAIN)?;
         let ee = webpki::EndEntityCert::try_from(ee).map_err(map_webpki_error)?;
         ee.verify_for_usage(
-            SUPPORTED_SIG_ALGS,
+            self.algs,
             &self.roots,
             intermediates,
             unix_time(now_unix_secs),
@@ -570,6 +664,60 @@ mod tests {
         bad[444] ^= 1;
         assert_eq!(v.verify_server_cert(&chain(&bad), "localhost", NOW), Err(Error::BadCertificate));
         assert_eq!(v.verify_server_cert(&chain(b"\x30\x03\x02\x01\x00"), "localhost", NOW), Err(Error::BadCertificate));
+    }
+
+    #[test]
+    fn algorithm_lists() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap(), trust_anchor_from_der(RSA_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&roots);
+        assert_eq!(v.algorithms().len(), SUPPORTED_SIG_ALGS.len());
+        // ECDSA P-256 with SHA-256 only.
+        let ec_only = v.clone().with_algorithms(&SUPPORTED_SIG_ALGS[..1]);
+        assert_eq!(ec_only.algorithms().len(), 1);
+        ec_only.verify_server_cert(&chain(EC_LEAF), "localhost", NOW).unwrap();
+        for leaf in [EC_LEAF384, RSA_LEAF, RSA_LEAF_PSS] {
+            let err = ec_only.verify_server_cert(&chain(leaf), "localhost", NOW).unwrap_err();
+            assert_eq!(err, Error::UnsupportedCertificate);
+        }
+        // Another list, another session context; the same list, the same.
+        assert_ne!(ec_only.session_context(), v.session_context());
+        assert_eq!(v.clone().with_algorithms(SUPPORTED_SIG_ALGS).session_context(), v.session_context());
+        assert_eq!(ec_only.clone().with_algorithms(SUPPORTED_SIG_ALGS).session_context(), v.session_context());
+        let c = WebPkiClientVerifier::new(&roots[..1]);
+        let c_ec = c.clone().with_algorithms(&SUPPORTED_SIG_ALGS[..1]);
+        assert_ne!(c_ec.session_context(), c.session_context());
+        assert_ne!(c_ec.session_context(), ec_only.session_context());
+        c_ec.verify_client_cert(&chain(EC_CLIENT), NOW).unwrap();
+        assert_eq!(
+            c.clone().with_algorithms(&[]).verify_client_cert(&chain(EC_CLIENT), NOW),
+            Err(Error::UnsupportedCertificate)
+        );
+    }
+
+    /// The verifiers on *ring*'s algorithms accept and refuse what they do
+    /// on ours, and keep the session context (the same algorithms).
+    #[test]
+    #[cfg(feature = "ring")]
+    fn ring_algorithms_verify_chains() {
+        let roots = [trust_anchor_from_der(EC_ROOT).unwrap(), trust_anchor_from_der(RSA_ROOT).unwrap()];
+        let ours = WebPkiServerVerifier::new(&roots).with_algorithms(SUPPORTED_SIG_ALGS);
+        let v = WebPkiServerVerifier::new(&roots).with_algorithms(RING_SIG_ALGS);
+        assert_eq!(v.session_context(), ours.session_context());
+        for leaf in [EC_LEAF, EC_LEAF384, RSA_LEAF, RSA_LEAF_PSS] {
+            v.verify_server_cert(&chain(leaf), "localhost", NOW).unwrap();
+            // A flipped bit in the signature.
+            let mut bad = leaf.to_vec();
+            let last = bad.len() - 3;
+            bad[last] ^= 1;
+            assert_eq!(v.verify_server_cert(&chain(&bad), "localhost", NOW), Err(Error::BadCertificate));
+            assert_eq!(ours.verify_server_cert(&chain(&bad), "localhost", NOW), Err(Error::BadCertificate));
+        }
+        let other = [trust_anchor_from_der(OTHER_ROOT).unwrap()];
+        let v = WebPkiServerVerifier::new(&other).with_algorithms(RING_SIG_ALGS);
+        assert_eq!(v.verify_server_cert(&chain(EC_LEAF), "localhost", NOW), Err(Error::UnknownCa));
+        let c = WebPkiClientVerifier::new(&roots[..1]).with_algorithms(RING_SIG_ALGS);
+        c.verify_client_cert(&chain(EC_CLIENT), NOW).unwrap();
+        assert_eq!(c.verify_client_cert(&chain(EC_LEAF), NOW), Err(Error::BadCertificate));
     }
 
     #[test]

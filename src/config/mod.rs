@@ -34,8 +34,8 @@ mod credentials;
 /// The provider of [`ClientConfig::new`] and [`ServerConfig::new`]:
 /// [`RustCrypto`](crate::crypto::RustCrypto). (The crate's own CI builds
 /// with `--cfg sansio_tls_ring_default` and the `ring` feature to run the
-/// whole test suite on `crypto::Ring` instead; nothing else
-/// should set it.)
+/// whole test suite on `crypto::Ring` instead; nothing else should set
+/// it.)
 #[cfg(not(all(feature = "ring", sansio_tls_ring_default)))]
 pub type DefaultProvider = crate::crypto::RustCrypto;
 /// The provider of [`ClientConfig::new`] and [`ServerConfig::new`]: this

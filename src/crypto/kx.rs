@@ -88,7 +88,7 @@ impl PublicShare {
 }
 
 /// A peer ECDHE share of the wrong length or form, or not on the curve.
-const BAD_SHARE: Error =
+pub(super) const BAD_SHARE: Error =
     Error::IllegalParameter.because("peer ECDHE share is not an uncompressed point on the group's curve");
 
 /// A NIST-curve peer share: an uncompressed point of `len` bytes (RFC 8422

@@ -16,6 +16,8 @@ mod key;
 mod kx;
 mod prf;
 mod provider;
+#[cfg(feature = "ring")]
+mod ring_provider;
 #[cfg(feature = "rsa")]
 mod rsa_verify;
 mod rustcrypto;
@@ -28,6 +30,8 @@ pub use hash::{DigestAlg, HashAlg, HashOutput, context_digest, hash};
 pub use key::KeyKind;
 pub use kx::{EphemeralSecret, PublicShare, SharedSecret};
 pub use provider::{AeadKey, HashState, KeyShare, Provider};
+#[cfg(feature = "ring")]
+pub use ring_provider::{Ring, RingAead, RingHash, RingHmac, RingKeyShare, RingSigningKey};
 #[cfg(feature = "rsa")]
 pub use rsa_verify::RsaPublicKey;
 pub use rustcrypto::{RustCrypto, RustCryptoAead, RustCryptoHash, RustCryptoHmac};

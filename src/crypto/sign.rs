@@ -33,7 +33,7 @@ const NOT_PKCS1: Error = Error::Decode.because("private key is not PKCS#1 DER");
 const RSA_NEEDS_ALLOC: Error =
     Error::UnsupportedCertificate.because("RSA private keys need the rsa and alloc features");
 /// A scheme this key cannot sign with.
-const CANNOT_SIGN: Error = Error::HandshakeFailure.because("key cannot sign with this signature scheme");
+pub(super) const CANNOT_SIGN: Error = Error::HandshakeFailure.because("key cannot sign with this signature scheme");
 
 /// The longest signature [`SigningKey::sign`] can produce or a peer's
 /// signature this build can verify, for the key types of this build:
@@ -122,7 +122,7 @@ const P384_SCHEMES: &[SignatureScheme] = &[
 /// The schemes an RSA key signs with, PSS first (the server takes the first
 /// of these that the peer offers).
 #[cfg(all(feature = "alloc", feature = "rsa"))]
-const RSA_SCHEMES: &[SignatureScheme] = &[
+pub(super) const RSA_SCHEMES: &[SignatureScheme] = &[
     SignatureScheme::RSA_PSS_SHA256,
     SignatureScheme::RSA_PSS_SHA384,
     SignatureScheme::RSA_PSS_SHA512,
@@ -380,7 +380,7 @@ impl SigningKey {
 }
 
 /// Copies a finished signature into the caller's `out`; returns its length.
-fn write_signature(sig: &[u8], out: &mut [u8]) -> Result<usize, Error> {
+pub(super) fn write_signature(sig: &[u8], out: &mut [u8]) -> Result<usize, Error> {
     out.get_mut(..sig.len()).ok_or(Error::BufferTooSmall.because("signature buffer too small"))?.copy_from_slice(sig);
     Ok(sig.len())
 }

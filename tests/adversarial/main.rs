@@ -16,6 +16,8 @@
 
 #[path = "../common/memory.rs"]
 mod memory;
+#[path = "../common/replayable.rs"]
+mod replayable;
 
 mod cases;
 mod mutate;

@@ -6,10 +6,11 @@ use crate::cases::{Case, DATA, Expect, Flow};
 use crate::memory::{ECDSA_CA, ECDSA_SERVER, ECDSA_SERVER_KEY, NOW};
 use crate::mutate::Mutation;
 use crate::peer::{Peer, PeerSession, Side};
+use crate::replayable::replayable;
 use crate::wire::Item;
 use sansio_tls::cert::{WebPkiClientVerifier, WebPkiServerVerifier, trust_anchor_from_der};
 use sansio_tls::config::ClientAuth;
-use sansio_tls::crypto::SigningKey;
+use sansio_tls::crypto::{Provider, SigningKey};
 use sansio_tls::session::{ClientSession, LruSessionStore, ServerSessions, SessionSlot, TicketKey, TicketKeys};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
@@ -96,13 +97,17 @@ pub trait Renegotiate {
     fn start_renegotiation(&mut self) -> Result<(), Error>;
 }
 
-impl<R: rand_core::CryptoRng, B: Buffer> Renegotiate for ClientConnection<'_, R, B> {
+impl<'a, R: rand_core::CryptoRng, B: Buffer, P: Provider> Renegotiate
+    for ClientConnection<'a, R, B, &'a ClientConfig<'a, P>>
+{
     fn start_renegotiation(&mut self) -> Result<(), Error> {
         self.renegotiate(NOW)
     }
 }
 
-impl<R: rand_core::CryptoRng, B: Buffer> Renegotiate for ServerConnection<'_, R, B> {
+impl<'a, R: rand_core::CryptoRng, B: Buffer, P: Provider> Renegotiate
+    for ServerConnection<'a, R, B, &'a ServerConfig<'a, P>>
+{
     fn start_renegotiation(&mut self) -> Result<(), Error> {
         Err(ErrorKind::InvalidState.into())
     }
@@ -197,6 +202,8 @@ fn against_server(case: &Case) -> Outcome {
         cfg.renegotiation = None;
     }
     cfg.allow_legacy_resumption = sc.env.legacy_resumption;
+    // The cases are made from an honest run: the same keys every time.
+    let cfg = cfg.with_provider(replayable());
 
     let mut offer = None;
     if matches!(sc.flow, Flow::ResumeId | Flow::ResumeTicket) {
@@ -226,6 +233,8 @@ fn against_client(case: &Case) -> Outcome {
         cfg.require_extended_master_secret = r;
     }
     cfg.allow_legacy_resumption = sc.env.legacy_resumption;
+    // The cases are made from an honest run: the same keys every time.
+    let cfg = cfg.with_provider(replayable());
 
     let mut offer = None;
     let mut session: Option<ClientSession> = None;

@@ -4,4 +4,5 @@ pub mod hello;
 pub mod memory;
 pub mod parity;
 pub mod peers;
+pub mod replayable;
 pub mod serve;

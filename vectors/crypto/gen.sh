@@ -4,6 +4,7 @@
 # again changes every file; the tests only need the files to be consistent.
 #
 #   rsa2048.spki.der, rsa4096.spki.der, rsa1024.spki.der   public keys
+#   rsa5120.spki.der, rsa5120.pkcs1-sha256.sig              over our 4096-bit limit (ring's webpki takes it)
 #   msg.bin                                                 the signed message
 #   rsa2048.pkcs1-sha{256,384,512}.sig                      RSASSA-PKCS1-v1_5
 #   rsa2048.pss-sha{256,384,512}.sig                        RSASSA-PSS, MGF1 same hash, salt = hash length
@@ -27,7 +28,8 @@ printf 'sansio-tls signature test message\n' > msg.bin
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/rsa2048.pem" 2>/dev/null
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:4096 -out "$T/rsa4096.pem" 2>/dev/null
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$T/rsa1024.pem" 2>/dev/null
-for b in 2048 4096 1024; do
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:5120 -out "$T/rsa5120.pem" 2>/dev/null
+for b in 2048 4096 1024 5120; do
   openssl pkey -in "$T/rsa$b.pem" -pubout -outform DER -out rsa$b.spki.der
 done
 for h in 256 384 512; do
@@ -36,6 +38,7 @@ for h in 256 384 512; do
     -sigopt rsa_pss_saltlen:digest -sigopt rsa_mgf1_md:sha$h -out rsa2048.pss-sha$h.sig msg.bin
 done
 openssl dgst -sha256 -sign "$T/rsa4096.pem" -out rsa4096.pkcs1-sha256.sig msg.bin
+openssl dgst -sha256 -sign "$T/rsa5120.pem" -out rsa5120.pkcs1-sha256.sig msg.bin
 openssl dgst -sha512 -sign "$T/rsa4096.pem" -sigopt rsa_padding_mode:pss \
   -sigopt rsa_pss_saltlen:digest -sigopt rsa_mgf1_md:sha512 -out rsa4096.pss-sha512.sig msg.bin
 

@@ -31,6 +31,9 @@ pub(crate) const CERTIFICATE_VERIFY_SCHEMES: &[SignatureScheme] = crate::config:
     .split_at(crypto::transcript_scheme_prefix(crate::config::DEFAULT_SIGNATURE_SCHEMES))
     .0;
 
+/// The state of a server on provider `P` (its ECDHE key type).
+type StateOf<P> = State<<P as Provider>::KeyShare>;
+
 /// Where the server handshake stands, holding exactly what is valid there
 /// (RFC 5246 §7.3: the client's messages in order).
 enum State<K> {
@@ -71,9 +74,6 @@ enum State<K> {
         stored_id: Option<SessionId>,
     },
 }
-
-/// The state of a server handshake whose config is held by `C`.
-type StateOf<C> = State<<<C as ServerConfigRef>::Provider as Provider>::KeyShare>;
 
 /// A full handshake before the client's key share: our ECDHE secret.
 struct Full<K> {
@@ -121,7 +121,7 @@ pub struct ServerHandshake<C: ServerConfigRef> {
     next_client_auth: Option<ClientAuth>,
     /// The server_name the client sent, if it was a host name.
     sni: heapless::String<MAX_SNI>,
-    state: StateOf<C>,
+    state: StateOf<C::Provider>,
     /// The context sessions of this handshake are bound to (see
     /// [`Session`]'s docs): made when the ClientHello is handled.
     context: [u8; 32],
@@ -273,7 +273,7 @@ impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
         msg: &[u8],
         body: &[u8],
         answer: Option<Option<Session>>,
-    ) -> Result<(StateOf<C>, Progress), Error> {
+    ) -> Result<(StateOf<C::Provider>, Progress), Error> {
         let ch = ClientHello::parse(body)?;
         // A clone of the holder (a reference, or an `Arc`: one count per
         // ClientHello), so the view may outlive `&mut self` calls.
