@@ -1,12 +1,16 @@
 //! sansio-tls side by side with rustls 0.23, in one process and one run.
 //!
 //! ```text
-//! cargo bench --bench vs_rustls
-//! BENCH_BULK_MIB=32 BENCH_ROUNDS=5 BENCH_MS=300 cargo bench --bench vs_rustls
+//! cargo bench --features ring --bench vs_rustls
+//! BENCH_BULK_MIB=32 BENCH_ROUNDS=5 BENCH_MS=300 cargo bench --features ring --bench vs_rustls
 //! ```
 //!
-//! Columns: this crate; rustls with its `ring` provider; rustls with the
-//! RustCrypto provider (`rustls-rustcrypto` 0.0.2-alpha). Every stack runs
+//! Columns: this crate on its RustCrypto provider (the default) and on its
+//! `ring` provider (`crypto::Ring`, with a `RingSigningKey` for the server
+//! and ring's webpki algorithms for the chain); rustls with its `ring`
+//! provider; rustls with the RustCrypto provider (`rustls-rustcrypto`
+//! 0.0.2-alpha). Ratios compare like with like: ours on ring against
+//! rustls on ring, ours on RustCrypto against rustls on RustCrypto. Every stack runs
 //! client and server in memory, in this thread (so a figure is the CPU of
 //! both ends): our engine through `feed`/`transmit_pending`, rustls through
 //! `read_tls`/`write_tls` over a `Vec<u8>`. Same certificates everywhere
@@ -28,7 +32,8 @@
 //!   the reader's buffer; ours is decrypted in place and only looked at;
 //! - heap allocations (and bytes) per handshake, connection set-up included,
 //!   by a counting `#[global_allocator]`. Ours is 0: buffers, configs and stores are made
-//!   before counting, and the bench exits non-zero if it is not.
+//!   before counting, and the bench exits non-zero if it is not (on ring
+//!   too: whatever *ring* allocated inside would show in that column).
 //!
 //! Handshake figures run for `BENCH_MS` milliseconds (default 400) per stack
 //! and round. Only ratios from one run mean anything; timings never go into
@@ -41,7 +46,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use rustls::server::ServerSessionMemoryCache;
 use rustls::{ConnectionCommon, HandshakeKind, RootCertStore};
 use sansio_tls::cert::{WebPkiServerVerifier, trust_anchor_from_der};
-use sansio_tls::crypto::SigningKey;
+use sansio_tls::crypto::{Provider, Ring, RingSigningKey, RustCrypto, SignatureKey, SigningKey};
 use sansio_tls::session::{LruSessionStore, ServerSessions, SessionSlot};
 use sansio_tls::testing::TestRng;
 use sansio_tls::{
@@ -136,9 +141,9 @@ fn median(v: &mut [f64]) -> f64 {
 
 // ----- sansio-tls ------------------------------------------------------------
 
-fn pump(
-    c: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
-    s: &mut Connection<impl Side, &mut TestRng, impl Buffer>,
+fn pump<C: Side, S: Side>(
+    c: &mut Connection<C, &mut TestRng, impl Buffer>,
+    s: &mut Connection<S, &mut TestRng, impl Buffer>,
 ) {
     while !c.is_established() || !s.is_established() {
         let n = s.feed(c.transmit_pending());
@@ -164,9 +169,9 @@ impl OurBufs {
 }
 
 /// One handshake; returns what the client saw of it.
-fn our_handshake(
-    ccfg: &ClientConfig<'_>,
-    scfg: &ServerConfig<'_>,
+fn our_handshake<P: Provider>(
+    ccfg: &ClientConfig<'_, P>,
+    scfg: &ServerConfig<'_, P>,
     session: Option<&sansio_tls::session::ClientSession>,
     bufs: &mut OurBufs,
     seed: u64,
@@ -180,7 +185,13 @@ fn our_handshake(
 }
 
 /// Handshake (untimed), then `total` bytes client to server; MB/s.
-fn our_bulk(ccfg: &ClientConfig<'_>, scfg: &ServerConfig<'_>, bufs: &mut OurBufs, plain: &[u8], total: usize) -> f64 {
+fn our_bulk<P: Provider>(
+    ccfg: &ClientConfig<'_, P>,
+    scfg: &ServerConfig<'_, P>,
+    bufs: &mut OurBufs,
+    plain: &[u8],
+    total: usize,
+) -> f64 {
     let (mut r1, mut r2) = (TestRng::new(7), TestRng::new(8));
     let params = ClientParams::new("localhost");
     let mut c = ClientConnection::with_params(ccfg, params, &mut bufs.crx, &mut bufs.ctx, &mut r1, NOW).unwrap();
@@ -347,7 +358,111 @@ fn rustls_bulk(
 
 // ----- the run ---------------------------------------------------------------
 
-const STACKS: [&str; 3] = ["sansio-tls", "rustls+ring", "rustls+rustcrypto"];
+const STACKS: [&str; 4] = ["sansio+rustcrypto", "sansio+ring", "rustls+ring", "rustls+rustcrypto"];
+
+/// Our client and server configs for one figure.
+struct OurFigure<'a, P: Provider> {
+    client: ClientConfig<'a, P>,
+    server: ServerConfig<'a, P>,
+}
+
+/// Our figures' configs on one provider.
+struct OurStack<'a, P: Provider> {
+    full_p256: OurFigure<'a, P>,
+    full_x25519: OurFigure<'a, P>,
+    resume: OurFigure<'a, P>,
+    chacha: OurFigure<'a, P>,
+}
+
+/// What the configs of one of our stacks borrow.
+struct OurParts<'a> {
+    verifier: &'a WebPkiServerVerifier<'a>,
+    chain: &'a [&'a [u8]],
+    key: &'a dyn SignatureKey,
+    full_store: &'a LruSessionStore<'a>,
+    resume_store: &'a LruSessionStore<'a>,
+}
+
+impl<'a, P: Provider> OurStack<'a, P> {
+    fn new(provider: P, parts: &OurParts<'a>) -> Self {
+        use NamedGroup::{Secp256r1, X25519};
+        let pair = |suite: &'static [CipherSuite], cg: &'static [NamedGroup], sg: &'static [NamedGroup], resume| {
+            let mut c = ClientConfig::new(parts.verifier).with_provider(provider);
+            c.cipher_suites = suite;
+            c.groups = cg;
+            c.session_tickets = false;
+            let mut s = ServerConfig::new(parts.chain, parts.key).with_provider(provider);
+            s.cipher_suites = suite;
+            s.groups = sg;
+            s.sessions = ServerSessions::Store(if resume { parts.resume_store } else { parts.full_store });
+            OurFigure { client: c, server: s }
+        };
+        OurStack {
+            full_p256: pair(&[AES], &[Secp256r1], &[Secp256r1], false),
+            full_x25519: pair(&[AES], &[X25519, Secp256r1], &[X25519], false),
+            resume: pair(&[AES], &[X25519, Secp256r1], &[X25519], true),
+            chacha: pair(&[CHACHA], &[X25519, Secp256r1], &[X25519], false),
+        }
+    }
+
+    /// Checks each figure negotiates what it claims; the session to resume.
+    fn check(&self, bufs: &mut OurBufs) -> sansio_tls::session::ClientSession {
+        use NamedGroup::{Secp256r1, X25519};
+        let figures =
+            [(&self.full_p256, AES, Secp256r1), (&self.full_x25519, AES, X25519), (&self.chacha, CHACHA, X25519)];
+        for (f, suite, group) in figures {
+            let (info, _) = our_handshake(&f.client, &f.server, None, bufs, 1);
+            assert_eq!((info.version, info.suite, info.group, info.resumed), (0x0303, suite, Some(group), false));
+        }
+        let r = &self.resume;
+        let session = our_handshake(&r.client, &r.server, None, bufs, 1).1.unwrap();
+        assert!(our_handshake(&r.client, &r.server, Some(&session), bufs, 2).0.resumed);
+        session
+    }
+
+    /// Figure `fig` (see FIGURES) once.
+    #[allow(clippy::too_many_arguments)]
+    fn measure(
+        &self,
+        fig: usize,
+        dur: Duration,
+        session: &sansio_tls::session::ClientSession,
+        hs_bufs: &mut OurBufs,
+        bulk_bufs: &mut OurBufs,
+        plain: &[u8],
+        total: usize,
+    ) -> f64 {
+        let hs = |f: &OurFigure<'a, P>, bufs: &mut OurBufs| {
+            rate(dur, |i| {
+                our_handshake(&f.client, &f.server, None, bufs, i);
+            })
+        };
+        match fig {
+            0 => hs(&self.full_p256, hs_bufs),
+            1 => hs(&self.full_x25519, hs_bufs),
+            2 => rate(dur, |i| {
+                assert!(our_handshake(&self.resume.client, &self.resume.server, Some(session), hs_bufs, i).0.resumed);
+            }),
+            3 => our_bulk(&self.full_x25519.client, &self.full_x25519.server, bulk_bufs, plain, total),
+            _ => our_bulk(&self.chacha.client, &self.chacha.server, bulk_bufs, plain, total),
+        }
+    }
+
+    /// Allocations per full P-256, full x25519 and resumed handshake.
+    fn allocs(&self, n: u64, session: &sansio_tls::session::ClientSession, bufs: &mut OurBufs) -> [(f64, f64); 3] {
+        [
+            allocs_per(n, |i| {
+                our_handshake(&self.full_p256.client, &self.full_p256.server, None, bufs, i);
+            }),
+            allocs_per(n, |i| {
+                our_handshake(&self.full_x25519.client, &self.full_x25519.server, None, bufs, i);
+            }),
+            allocs_per(n, |i| {
+                our_handshake(&self.resume.client, &self.resume.server, Some(session), bufs, i);
+            }),
+        ]
+    }
+}
 
 /// One rustls column: its configs for every figure.
 struct RustlsStack {
@@ -403,43 +518,36 @@ fn main() {
     let total = bulk_mib << 20;
     let plain = vec![0x5au8; CHUNK];
 
-    // Ours: one client/server config per figure, as for rustls.
+    // Ours: one client/server config per figure, as for rustls, on each
+    // provider. The ring stack signs with ring and checks the chain with
+    // ring's webpki algorithms.
     let key = SigningKey::from_der(KEY).unwrap();
+    let ring_key = RingSigningKey::from_der(KEY).unwrap();
     let chain: [&[u8]; 2] = [CERT, CA];
     let roots = [trust_anchor_from_der(CA).unwrap()];
     let verifier = WebPkiServerVerifier::new(&roots);
-    // Two server stores, as rustls gets one cache per server config: the
-    // full-handshake figures fill theirs (and would evict the session the
-    // resumption figure resumes).
-    let mut slots = vec![SessionSlot::EMPTY; 256];
-    let full_store = LruSessionStore::new(&mut slots);
-    let mut resume_slots = vec![SessionSlot::EMPTY; 256];
-    let resume_store = LruSessionStore::new(&mut resume_slots);
-    let our_pair =
-        |suite: &'static [CipherSuite], cg: &'static [NamedGroup], sg: &'static [NamedGroup], resume: bool| {
-            let mut c = ClientConfig::new(&verifier);
-            c.cipher_suites = suite;
-            c.groups = cg;
-            c.session_tickets = false;
-            let mut s = ServerConfig::new(&chain, &key);
-            s.cipher_suites = suite;
-            s.groups = sg;
-            s.sessions = ServerSessions::Store(if resume { &resume_store } else { &full_store });
-            (c, s)
-        };
-    use NamedGroup::{Secp256r1, X25519};
-    let o_p256 = our_pair(&[AES], &[Secp256r1], &[Secp256r1], false);
-    let o_x25519 = our_pair(&[AES], &[X25519, Secp256r1], &[X25519], false);
-    let o_resume = our_pair(&[AES], &[X25519, Secp256r1], &[X25519], true);
-    let o_chacha = our_pair(&[CHACHA], &[X25519, Secp256r1], &[X25519], false);
+    let ring_verifier = WebPkiServerVerifier::new(&roots).with_algorithms(Ring::WEBPKI_ALGORITHMS);
+    // Two server stores per stack, as rustls gets one cache per server
+    // config: the full-handshake figures fill theirs (and would evict the
+    // session the resumption figure resumes).
+    let mut slots: Vec<Vec<SessionSlot>> = (0..4).map(|_| vec![SessionSlot::EMPTY; 256]).collect();
+    let mut stores = slots.iter_mut().map(|s| LruSessionStore::new(s));
+    let stores: [LruSessionStore<'_>; 4] = std::array::from_fn(|_| stores.next().unwrap());
+    let rc_parts =
+        OurParts { verifier: &verifier, chain: &chain, key: &key, full_store: &stores[0], resume_store: &stores[1] };
+    let ring_parts = OurParts {
+        verifier: &ring_verifier,
+        chain: &chain,
+        key: &ring_key,
+        full_store: &stores[2],
+        resume_store: &stores[3],
+    };
+    let ours_rc = OurStack::new(RustCrypto, &rc_parts);
+    let ours_ring = OurStack::new(Ring, &ring_parts);
     let mut hs_bufs = OurBufs::new(20_000);
     let mut bulk_bufs = OurBufs::new(4 * CHUNK);
-    for ((c, s), suite, group) in [(&o_p256, AES, Secp256r1), (&o_x25519, AES, X25519), (&o_chacha, CHACHA, X25519)] {
-        let (info, _) = our_handshake(c, s, None, &mut hs_bufs, 1);
-        assert_eq!((info.version, info.suite, info.group, info.resumed), (0x0303, suite, Some(group), false));
-    }
-    let session = our_handshake(&o_resume.0, &o_resume.1, None, &mut hs_bufs, 1).1.unwrap();
-    assert!(our_handshake(&o_resume.0, &o_resume.1, Some(&session), &mut hs_bufs, 2).0.resumed);
+    let session_rc = ours_rc.check(&mut hs_bufs);
+    let session_ring = ours_ring.check(&mut hs_bufs);
 
     // rustls: ring, and the RustCrypto provider.
     let peers =
@@ -464,20 +572,11 @@ fn main() {
         for (fig, res) in results.iter_mut().enumerate() {
             for k in 0..STACKS.len() {
                 let stack = (k + round) % STACKS.len();
-                let v = match (fig, stack) {
-                    (0, 0) => rate(dur, |i| {
-                        our_handshake(&o_p256.0, &o_p256.1, None, &mut hs_bufs, i);
-                    }),
-                    (1, 0) => rate(dur, |i| {
-                        our_handshake(&o_x25519.0, &o_x25519.1, None, &mut hs_bufs, i);
-                    }),
-                    (2, 0) => rate(dur, |i| {
-                        assert!(our_handshake(&o_resume.0, &o_resume.1, Some(&session), &mut hs_bufs, i).0.resumed);
-                    }),
-                    (3, 0) => our_bulk(&o_x25519.0, &o_x25519.1, &mut bulk_bufs, &plain, total),
-                    (4, 0) => our_bulk(&o_chacha.0, &o_chacha.1, &mut bulk_bufs, &plain, total),
-                    (_, k) => {
-                        let p = &peers[k - 1];
+                let v = match stack {
+                    0 => ours_rc.measure(fig, dur, &session_rc, &mut hs_bufs, &mut bulk_bufs, &plain, total),
+                    1 => ours_ring.measure(fig, dur, &session_ring, &mut hs_bufs, &mut bulk_bufs, &plain, total),
+                    k => {
+                        let p = &peers[k - 2];
                         match fig {
                             0 => rate(dur, |_| {
                                 rustls_handshake(&p.full_p256.0, &p.full_p256.1, &mut wire);
@@ -502,17 +601,7 @@ fn main() {
 
     // Allocations per handshake (untimed).
     let n = 50;
-    let ours_allocs = [
-        allocs_per(n, |i| {
-            our_handshake(&o_p256.0, &o_p256.1, None, &mut hs_bufs, i);
-        }),
-        allocs_per(n, |i| {
-            our_handshake(&o_x25519.0, &o_x25519.1, None, &mut hs_bufs, i);
-        }),
-        allocs_per(n, |i| {
-            our_handshake(&o_resume.0, &o_resume.1, Some(&session), &mut hs_bufs, i);
-        }),
-    ];
+    let ours_allocs = [ours_rc.allocs(n, &session_rc, &mut hs_bufs), ours_ring.allocs(n, &session_ring, &mut hs_bufs)];
     let peer_allocs: Vec<[(f64, f64); 3]> = peers
         .iter()
         .map(|p| {
@@ -525,36 +614,36 @@ fn main() {
         .collect();
 
     println!();
-    println!("median of {rounds} rounds; ratio = sansio-tls / peer (above 1: we are faster)");
+    println!("median of {rounds} rounds; ratio = sansio-tls / rustls on the same crypto (above 1: we are faster)");
     println!(
-        "{:<24} {:>5} {:>11} {:>12} {:>18} {:>9} {:>15}",
-        "figure", "unit", STACKS[0], STACKS[1], STACKS[2], "vs ring", "vs rustcrypto"
+        "{:<24} {:>5} {:>17} {:>12} {:>12} {:>17} {:>13} {:>19}",
+        "figure", "unit", STACKS[0], STACKS[1], STACKS[2], STACKS[3], "ring vs ring", "rustcrypto vs rc"
     );
     for (fig, (name, unit)) in FIGURES.iter().enumerate() {
         let m: Vec<f64> = results[fig].iter_mut().map(|v| median(v)).collect();
         println!(
-            "{name:<24} {unit:>5} {:>11.0} {:>12.0} {:>18.0} {:>9.2} {:>15.2}",
+            "{name:<24} {unit:>5} {:>17.0} {:>12.0} {:>12.0} {:>17.0} {:>13.2} {:>19.2}",
             m[0],
             m[1],
             m[2],
-            m[0] / m[1],
-            m[0] / m[2]
+            m[3],
+            m[1] / m[2],
+            m[0] / m[3]
         );
     }
     let labels = ["allocs/hs full P-256", "allocs/hs full x25519", "allocs/hs resumed"];
+    let cell = |(a, b): (f64, f64)| format!("{a:.0} ({b:.0})");
     for (i, label) in labels.iter().enumerate() {
-        let (a0, b0) = ours_allocs[i];
-        let (a1, b1) = peer_allocs[0][i];
-        let (a2, b2) = peer_allocs[1][i];
         println!(
-            "{label:<24} {:>5} {:>11} {:>12} {:>18}",
+            "{label:<24} {:>5} {:>17} {:>12} {:>12} {:>17}",
             "n (B)",
-            format!("{a0:.0} ({b0:.0})"),
-            format!("{a1:.0} ({b1:.0})"),
-            format!("{a2:.0} ({b2:.0})")
+            cell(ours_allocs[0][i]),
+            cell(ours_allocs[1][i]),
+            cell(peer_allocs[0][i]),
+            cell(peer_allocs[1][i])
         );
     }
-    if ours_allocs.iter().any(|&(a, _)| a != 0.0) {
+    if ours_allocs.iter().flatten().any(|&(a, _)| a != 0.0) {
         eprintln!("error: sansio-tls allocated on the handshake path: {ours_allocs:?}");
         std::process::exit(1);
     }
