@@ -15,6 +15,8 @@
 //! 7. [Time](#time).
 //! 8. [Trust roots](#trust-roots): webpki-roots, the operating system's
 //!    store, your own CA.
+//! 9. [Crypto providers](#crypto-providers): RustCrypto, *ring*, or your
+//!    own (hardware engines).
 //!
 //! Where things are: [`config`](crate::config) and [`cert`](crate::cert)
 //! configure, [`conn`](crate::conn) runs a connection and
@@ -666,3 +668,52 @@
 #![cfg_attr(not(feature = "embedded-io"), doc = "[`eio::AsyncTlsStream`]: crate#features")]
 #![cfg_attr(not(feature = "embedded-io"), doc = "[`eio::TlsStream`]: crate#features")]
 #![cfg_attr(not(feature = "embedded-io"), doc = "[`eio::FULL_CARRY`]: crate#features")]
+//!
+//! # Crypto providers
+//!
+//! The primitives under the protocol (hashes, HMAC, the record AEADs,
+//! ECDHE and signature checks) come from the config's
+//! [`Provider`](crate::crypto::Provider); everything above them (the
+//! transcript, the PRF, record nonces, every check on the wire) is the
+//! engine's and the same whichever provider runs.
+//!
+//! - [`RustCrypto`](crate::crypto::RustCrypto), the default: no_std, no
+//!   heap, randomness from the connection's RNG. What firmware uses.
+//! - `crypto::Ring` (feature `ring`, std targets): *ring*'s assembly, about
+//!   twice as fast for handshakes and bulk on x86-64 and aarch64. Give the
+//!   server a `crypto::RingSigningKey` and the client's verifier *ring*'s
+//!   webpki algorithms (`WebPkiServerVerifier::with_algorithms(Ring::WEBPKI_ALGORITHMS)`)
+//!   so that signing and chain checks run on *ring* too. *ring* draws its
+//!   ECDHE keys and ECDSA nonces from the operating system, not from the
+//!   connection's RNG.
+//! - Your own: implement the traits, usually by wrapping RustCrypto and
+//!   sending the calls a hardware engine accelerates (AES-GCM, SHA-256,
+//!   P-256) to it. `examples/counting_provider.rs` is the template: a
+//!   provider that wraps another and counts every call.
+//!
+//! A provider is a small `Copy` value chosen per config; its states are
+//! associated types, so the record layer calls the AEAD directly, with no
+//! dynamic dispatch per record and no heap.
+//!
+//! ```
+//! # use sansio_tls::{cert::*, crypto::*, *};
+//! /// The same server and client on ring (feature `ring`).
+//! #[cfg(feature = "ring")]
+//! fn on_ring(key_der: &[u8], chain: &[&[u8]], roots: &[TrustAnchor<'_>]) -> Result<(), Error> {
+//!     let key = RingSigningKey::from_der(key_der)?;
+//!     let server = ServerConfig::new(chain, &key).with_provider(Ring);
+//!     let verifier = WebPkiServerVerifier::new(roots).with_algorithms(Ring::WEBPKI_ALGORITHMS);
+//!     let client = ClientConfig::new(&verifier).with_provider(Ring);
+//!     # let _ = (server, client);
+//!     Ok(())
+//! }
+//! # #[cfg(feature = "ring")]
+//! # on_ring(include_bytes!("../vectors/pki/ecdsa-server.key.der"), &[include_bytes!("../vectors/pki/ecdsa-server.der")], &[])?;
+//!
+//! // Any provider, e.g. a hardware one, the same way (here RustCrypto by name).
+//! # let roots = [];
+//! let verifier = WebPkiServerVerifier::new(&roots);
+//! let client: ClientConfig<'_, RustCrypto> = ClientConfig::new(&verifier).with_provider(RustCrypto);
+//! # let _ = client;
+//! # Ok::<(), Error>(())
+//! ```
