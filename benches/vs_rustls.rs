@@ -35,6 +35,10 @@
 //!   before counting, and the bench exits non-zero if it is not (on ring
 //!   too: whatever *ring* allocated inside would show in that column).
 //!
+//! `BENCH_PROFILE=STACK:FIGURE` (e.g. `sansio+ring:1`, figures numbered
+//! from 0 as printed) runs that one cell for `BENCH_MS` and exits: what a
+//! profiler (`perf record`) attaches to.
+//!
 //! Handshake figures run for `BENCH_MS` milliseconds (default 400) per stack
 //! and round. Only ratios from one run mean anything; timings never go into
 //! tests. Ratios printed are sansio-tls / peer (above 1: we are faster).
@@ -565,6 +569,17 @@ fn main() {
         ("bulk AES-128-GCM", "MB/s"),
         ("bulk ChaCha20-Poly1305", "MB/s"),
     ];
+    if let Ok(cell) = std::env::var("BENCH_PROFILE") {
+        let (stack, fig) = cell.split_once(':').expect("BENCH_PROFILE=STACK:FIGURE");
+        let fig: usize = fig.parse().expect("FIGURE is a number");
+        let v = match stack {
+            "sansio+rustcrypto" => ours_rc.measure(fig, dur, &session_rc, &mut hs_bufs, &mut bulk_bufs, &plain, total),
+            "sansio+ring" => ours_ring.measure(fig, dur, &session_ring, &mut hs_bufs, &mut bulk_bufs, &plain, total),
+            other => panic!("BENCH_PROFILE runs our stacks only, not {other}"),
+        };
+        println!("{stack} {}: {v:.0} {}", FIGURES[fig].0, FIGURES[fig].1);
+        return;
+    }
     // results[figure][stack][round]
     let mut results = vec![vec![Vec::with_capacity(rounds); STACKS.len()]; FIGURES.len()];
     eprintln!("{rounds} rounds, {} ms per handshake figure, {bulk_mib} MiB per bulk figure", dur.as_millis());
