@@ -38,12 +38,12 @@ use crate::error::Error;
 ///
 /// A provider is a small `Copy` value (usually a unit struct; a handle to a
 /// hardware engine at most): each connection keeps a copy. Implementations
-/// must be `Send + Sync` (one config serves connections on many threads),
+/// must be `Send + Sync + Unpin` (one config serves connections on many threads),
 /// and so must their states (a connection moves between threads). States
 /// that hold key material must erase it when dropped (the `Ring` provider
 /// of the `ring` feature cannot: *ring* does not erase its own states, as
 /// its docs say).
-pub trait Provider: Copy + Send + Sync + 'static {
+pub trait Provider: Copy + Send + Sync + Unpin + 'static {
     /// A running hash.
     type Hash: HashState;
     /// A running HMAC, keyed.

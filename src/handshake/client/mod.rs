@@ -127,6 +127,9 @@ pub(crate) type ServerName = heapless::String<MAX_SERVER_NAME>;
 pub struct ClientHandshake<C: ClientConfigRef> {
     pub(crate) common: Common<C::Provider>,
     config: C,
+    /// A copy of the config's provider (taken once: the config's view is
+    /// not free to make, and the provider is usually a unit struct).
+    provider: C::Provider,
     server_name: ServerName,
     /// The context this config's sessions are bound to (see [`Session`]).
     context: [u8; 32],
@@ -141,8 +144,10 @@ impl<C: ClientConfigRef + Clone> ClientHandshake<C> {
         let view = config.client_config();
         let context =
             crypto::context_digest([&b"sansio-tls client"[..], &view.verifier.session_context(), view.session_context]);
+        let provider = view.provider;
         ClientHandshake {
-            common: Common::new(&view.provider),
+            common: Common::new(&provider),
+            provider,
             config,
             cache_key: CacheKey::new(&context, &server_name, port),
             server_name,
@@ -603,7 +608,7 @@ impl<C: ClientConfigRef + Clone> HandshakeSide for ClientHandshake<C> {
     type Provider = C::Provider;
 
     fn provider(&self) -> C::Provider {
-        self.config.client_config().provider
+        self.provider
     }
 
     fn handle<R: rand_core::CryptoRng>(

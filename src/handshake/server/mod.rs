@@ -114,6 +114,9 @@ const MAX_SNI: usize = 253;
 pub struct ServerHandshake<C: ServerConfigRef> {
     pub(crate) common: Common<C::Provider>,
     config: C,
+    /// A copy of the config's provider (taken once: the config's view is
+    /// not free to make, and the provider is usually a unit struct).
+    provider: C::Provider,
     /// What the client's renegotiations used of the limits.
     budget: RenegotiationBudget,
     /// Client authentication the application set for the handshakes to
@@ -138,12 +141,16 @@ pub struct ServerHandshake<C: ServerConfigRef> {
 
 impl<C: ServerConfigRef + Clone> ServerHandshake<C> {
     pub(crate) fn new(config: C, now: Instant) -> Self {
+        let view = config.server_config();
+        let provider = view.provider;
+        let client_auth = view.client_auth;
         ServerHandshake {
-            common: Common::new(&config.server_config().provider),
+            common: Common::new(&provider),
+            provider,
             budget: RenegotiationBudget::new(now),
             next_client_auth: None,
             sni: heapless::String::new(),
-            client_auth: config.server_config().client_auth,
+            client_auth,
             config,
             state: State::ExpectClientHello,
             context: [0; 32],
@@ -571,7 +578,7 @@ impl<C: ServerConfigRef + Clone> HandshakeSide for ServerHandshake<C> {
     type Provider = C::Provider;
 
     fn provider(&self) -> C::Provider {
-        self.config.server_config().provider
+        self.provider
     }
 
     fn handle<R: rand_core::CryptoRng>(
