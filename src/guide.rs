@@ -679,8 +679,9 @@
 //!
 //! - [`RustCrypto`](crate::crypto::RustCrypto), the default: no_std, no
 //!   heap, randomness from the connection's RNG. What firmware uses.
-//! - `crypto::Ring` (feature `ring`, std targets): *ring*'s assembly, about
-//!   twice as fast for handshakes and bulk on x86-64 and aarch64. Give the
+//! - `crypto::Ring` (feature `ring`, std targets): *ring*'s assembly, 2.4 to
+//!   3.5 times the full handshakes and 2 to 2.7 times the bulk throughput
+//!   of RustCrypto on x86-64 (`benches/vs_rustls.rs`). Give the
 //!   server a `crypto::RingSigningKey` and the client's verifier *ring*'s
 //!   webpki algorithms (`WebPkiServerVerifier::with_algorithms(Ring::WEBPKI_ALGORITHMS)`)
 //!   so that signing and chain checks run on *ring* too. *ring* draws its
